@@ -1,0 +1,135 @@
+"""One fake cloud: the state of every provider, its clock, operations, faults and request log.
+
+Backends are plain objects keyed by provider (moto keys them by account and region); every resource
+id carries its subscription, so one cloud can hold several subscriptions. ``reset()`` drops all state.
+"""
+import threading
+import uuid
+
+from .core.clock import RealClock, VirtualClock
+from .core.faults import FaultInjector
+from .core.lro import OperationStore
+from .core.routing import Router
+from .core import errors
+
+DEFAULT_SUBSCRIPTION = "6d3c1b52-8f4e-4a7e-9c1d-2b5f0e8a7c31"
+DEFAULT_TENANT = "72f988bf-0000-4a11-b1c5-fa4e0fa4e0fa"
+
+PROFILES = {
+    # Operations finish at once on a virtual clock; Retry-After 0 (in-process clients poll at 0 s).
+    "fast": {"clock": "virtual", "duration": 0.0, "retry_after": 0},
+    # Wall-clock time; operations take a little while and say Retry-After: 1 (the real az polls then).
+    "real": {"clock": "real", "duration": 2.0, "retry_after": 1},
+}
+
+LOCATIONS = [("eastus", "East US"), ("eastus2", "East US 2"), ("westus", "West US"), ("westus2", "West US 2"),
+             ("westeurope", "West Europe"), ("northeurope", "North Europe"), ("uksouth", "UK South")]
+
+
+class Cloud:
+    def __init__(self, profile="fast", lro_seconds=None, retry_after=None,
+                 subscription_id=DEFAULT_SUBSCRIPTION, tenant_id=DEFAULT_TENANT):
+        if profile not in PROFILES:
+            raise ValueError("unknown profile {!r}; one of {}".format(profile, ", ".join(PROFILES)))
+        conf = dict(PROFILES[profile])
+        if lro_seconds is not None:
+            conf["duration"] = float(lro_seconds)
+        if retry_after is not None:
+            conf["retry_after"] = int(retry_after)
+        self.profile = profile
+        self.lock = threading.RLock()
+        self.clock = VirtualClock() if conf["clock"] == "virtual" else RealClock()
+        self.operations = OperationStore(self.clock, conf["duration"], conf["retry_after"])
+        self.faults = FaultInjector()
+        self.default_subscription = subscription_id
+        self.errors_log = []
+        self.request_log = []
+        self.max_log = 10000
+        from .identity.models import IdentityBackend
+        self.identity = IdentityBackend(self, tenant_id, str(uuid.uuid4()), str(uuid.uuid4()))
+        self.router = Router()
+        self._backends = {}
+        for name, backend_cls, table in _providers():
+            self._backends[name] = backend_cls(self) if backend_cls else None
+            self.router.add_table(table)
+        self.reset()
+
+    # -- backends ---------------------------------------------------------------------------------
+    def __getattr__(self, name):
+        backends = self.__dict__.get("_backends", {})
+        if name in backends and backends[name] is not None:
+            return backends[name]
+        raise AttributeError(name)
+
+    def provider_backends(self):
+        return [b for b in self._backends.values() if b is not None]
+
+    def locations(self):
+        return list(LOCATIONS)
+
+    def reset(self):
+        """Drop every resource, operation, fault and log entry; keep identity and the subscription."""
+        self.operations.clear()
+        self.faults.clear()
+        self.request_log.clear()
+        self.errors_log.clear()
+        for name, backend_cls, _ in _providers():
+            if backend_cls:
+                self._backends[name] = backend_cls(self)
+        self.resources.add_subscription(self.default_subscription, "Fake Subscription")
+
+    def dump(self):
+        out = {"profile": self.profile, "clock": self.clock.now(),
+               "pendingOperations": [op.id for op in self.operations.pending()]}
+        for name, backend in self._backends.items():
+            if backend is not None and hasattr(backend, "dump"):
+                out[name] = backend.dump()
+        return out
+
+    # -- cross-provider rules ---------------------------------------------------------------------
+    def find(self, rid):
+        """The model object of any resource id, or None."""
+        for backend in self.provider_backends():
+            getter = getattr(backend, "get_by_id", None)
+            obj = getter(rid) if getter else None
+            if obj is not None:
+                return obj
+        return None
+
+    def check_locks_for_delete(self, rid):
+        checker = self._backends.get("authorization")
+        if checker is not None:
+            checker.check_delete(rid)
+
+    def check_locks_for_write(self, rid):
+        checker = self._backends.get("authorization")
+        if checker is not None:
+            checker.check_write(rid)
+
+    # -- logs -------------------------------------------------------------------------------------
+    def record_request(self, entry):
+        self.request_log.append(entry)
+        if len(self.request_log) > self.max_log:
+            del self.request_log[: len(self.request_log) - self.max_log]
+
+    def log_error(self, text):
+        self.errors_log.append(text)
+
+    def load_scenario(self, name_or_path):
+        from .scenarios import load
+        return load(self, name_or_path)
+
+
+def _providers():
+    """(name, Backend class or None, url table) of every provider; imported lazily to avoid cycles."""
+    from .identity.urls import url_table as identity_urls
+    from .resources.models import ResourcesBackend
+    from .resources.urls import url_table as resources_urls
+    from .compute.models import ComputeBackend
+    from .compute.urls import url_table as compute_urls
+    return [("identity_routes", None, identity_urls),
+            ("resources", ResourcesBackend, resources_urls),
+            ("compute", ComputeBackend, compute_urls)]
+
+
+__all__ = ["Cloud", "errors", "DEFAULT_SUBSCRIPTION", "DEFAULT_TENANT"]

@@ -1,0 +1,1 @@
+"""Microsoft.Compute: virtual machines, disks, snapshots, images, galleries, run command, boot diagnostics."""

@@ -1,0 +1,159 @@
+"""The WSGI application: one code path for the HTTPS server and for in-process use.
+
+Order of work for a request: log it, finish due operations, then
+1. ``/_fake/...``: the control API (:mod:`fakeazure.control`), no auth;
+2. routes with no resource type (metadata, tokens, SAS blobs): served as they are;
+3. ARM routes: bearer token, faults, api-version, the handler; ARM's headers on every answer.
+"""
+import json
+import time
+import traceback
+import uuid
+
+from werkzeug.wrappers import Request, Response
+
+from . import apiversions, errors
+from .responses import Reply, RequestContext
+
+
+class FakeAzureApp:
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        response = self.handle(request)
+        return response(environ, start_response)
+
+    # -- dispatch ---------------------------------------------------------------------------------
+    def handle(self, request):
+        cloud = self.cloud
+        started = time.perf_counter()
+        method, path = request.method.upper(), request.path
+        entry = {"method": method, "path": path, "query": request.query_string.decode("latin-1"),
+                 "time": cloud.clock.now()}
+        if path.startswith("/_fake/") or path == "/_fake":
+            from ..control import handle_control
+            with cloud.lock:
+                reply = handle_control(cloud, request)
+            return self._response(reply, request_id=None)
+        drop = False
+        with cloud.lock:
+            cloud.operations.tick()
+            try:
+                reply, drop = self._dispatch(request, method, path)
+            except errors.ArmError as exc:
+                reply = exc
+            except Exception:  # a bug in the fake: answer as ARM would, keep the trace for the log
+                cloud.log_error(traceback.format_exc())
+                reply = errors.ArmError("An internal error occurred in the fake: see its log.",
+                                        code="InternalServerError", status=500)
+        if drop:
+            raise ConnectionAbortedError("fault injected: connection dropped")
+        status = reply.status
+        entry.update(status=status, ms=round((time.perf_counter() - started) * 1000, 2))
+        if not path.startswith("/_fake"):
+            cloud.record_request(entry)
+        return self._response(reply, request_id=str(uuid.uuid4()))
+
+    def _dispatch(self, request, method, path):
+        cloud = self.cloud
+        route, params = cloud.router.match(method, path)
+        if route is None:
+            if params:  # the path exists with other methods
+                raise errors.ArmError("The requested resource does not support http method '{}'."
+                                      .format(method), code="HttpMethodNotAllowed", status=405)
+            raise self._not_found(path, request.args.get("api-version"))
+        api_version = request.args.get("api-version")
+        ctx = RequestContext(cloud, method, path, {k: v for k, v in request.args.items()},
+                             request.headers, request.get_data(), params, self._base_url(request),
+                             api_version)
+        ctx.form = request.form
+        if route.resource_type is None:
+            return self._call(route, ctx), False
+        self._authenticate(request)
+        for rule in cloud.faults.before_request(method, path):
+            if rule.kind == "drop":
+                return None, True
+            if rule.kind in ("error", "throttle", "deny"):
+                raise rule.error()
+            if rule.kind == "lro-fail":
+                err = rule.error()
+                cloud.operations.pending_failures.append(_once(err))
+            if rule.kind == "delay":
+                cloud.operations.extra_delay = float(rule.spec.get("seconds", 5))
+        try:
+            try:
+                apiversions.check(route.resource_type, api_version)
+            except apiversions.ApiVersionError as exc:
+                raise errors.GatewayError(exc.message, code=exc.code, status=exc.status)
+            return self._call(route, ctx), False
+        finally:
+            cloud.operations.pending_failures.clear()
+            cloud.operations.extra_delay = 0.0
+
+    @staticmethod
+    def _call(route, ctx):
+        handler = getattr(route.response_cls(ctx), route.handler)
+        return handler()
+
+    def _authenticate(self, request):
+        auth = request.headers.get("Authorization", "")
+        if not auth:
+            raise errors.AuthenticationFailed("Authentication failed. The 'Authorization' header is missing.")
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise errors.AuthenticationFailed("Authentication failed. The 'Authorization' header is missing "
+                                              "the access token.")
+        if self.cloud.identity.verify(token) is None:
+            raise errors.InvalidAuthenticationToken("The access token is invalid or has expired.")
+
+    @staticmethod
+    def _not_found(path, api_version):
+        parts = [p for p in path.split("/") if p]
+        low = [p.lower() for p in parts]
+        if "providers" in low:
+            i = low.index("providers")
+            ns = parts[i + 1] if len(parts) > i + 1 else ""
+            rtype = "/".join(parts[i + 2::2]) if len(parts) > i + 2 else ""
+            return errors.InvalidResourceType(
+                "The resource type '{}' could not be found in the namespace '{}' for api version '{}'."
+                .format(rtype, ns, api_version or ""))
+        return errors.GatewayError("No HTTP resource was found that matches the request URI '{}'."
+                                   .format(path), code="NotFound", status=404)
+
+    @staticmethod
+    def _base_url(request):
+        return "{}://{}".format(request.scheme, request.host)
+
+    def _response(self, reply, request_id):
+        if isinstance(reply, errors.ArmError):
+            status, headers, data = errors.render(reply)
+        else:
+            status = reply.status
+            headers = dict(reply.headers)
+            data = reply.encode()
+            if data and "Content-Type" not in headers:
+                headers["Content-Type"] = reply.content_type or "application/json; charset=utf-8"
+        if request_id:
+            headers.setdefault("x-ms-request-id", request_id)
+            headers.setdefault("x-ms-correlation-request-id", request_id)
+            headers.setdefault("x-ms-routing-request-id", "FAKEAZURE:{}".format(request_id))
+        resp = Response(data, status=status)
+        for k, v in headers.items():
+            resp.headers[k] = v
+        if not data:
+            resp.headers.pop("Content-Type", None)
+            resp.headers["Content-Length"] = "0"
+        return resp
+
+
+def _once(err):
+    """A pending-failure hook that fails the first operation the faulted request starts."""
+    def hook(op, _info):
+        if hook.used:
+            return None
+        hook.used = True
+        return err
+    hook.used = False
+    return hook

@@ -1,0 +1,115 @@
+"""Fault injection and throttling, driven by the control API (``/_fake/faults``).
+
+A rule matches requests by HTTP method and a regular expression on the path (case-insensitive, searched,
+not anchored) and acts on the Nth match (1-based) for ``count`` matches (``count: 0`` means forever):
+
+- ``error``: answer with ``status`` and an ARM error body (``code``, ``message``) instead of serving it.
+- ``throttle``: answer 429 ``TooManyRequests`` with an integer ``Retry-After`` (``retryAfter``, default 1).
+- ``deny``: answer 403 ``AuthorizationFailed`` as ARM does when the caller lacks ``action``.
+- ``lro-fail``: serve the request, but the long-running operation it starts ends ``Failed`` with
+  ``code``/``message`` (default ``InternalExecutionError``), and its effect does not happen.
+- ``delay``: serve the request; the operation it starts takes ``seconds`` longer.
+- ``drop``: close the connection without answering (a network fault); in-process it raises ConnectionError.
+
+Rules are plain dicts so that scenarios and tests can carry them as data.
+"""
+import re
+import threading
+
+from . import errors
+
+KINDS = ("error", "throttle", "deny", "lro-fail", "delay", "drop")
+
+
+class FaultRule:
+    def __init__(self, spec):
+        self.spec = dict(spec)
+        kind = spec.get("kind", "error")
+        if kind not in KINDS:
+            raise ValueError("unknown fault kind {!r}; one of {}".format(kind, ", ".join(KINDS)))
+        self.kind = kind
+        self.method = (spec.get("method") or "*").upper()
+        self.path = re.compile(spec.get("path") or ".*", re.IGNORECASE)
+        self.nth = int(spec.get("nth", 1))
+        self.count = int(spec.get("count", 1))
+        if self.nth < 1 or self.count < 0:
+            raise ValueError("nth must be >= 1 and count >= 0")
+        self.seen = 0
+        self.fired = 0
+
+    def matches(self, method, path):
+        return (self.method in ("*", method.upper())) and bool(self.path.search(path))
+
+    def take(self, method, path):
+        """Count a matching request; return True when this request is one the rule acts on."""
+        if not self.matches(method, path):
+            return False
+        self.seen += 1
+        if self.seen < self.nth:
+            return False
+        if self.count and self.fired >= self.count:
+            return False
+        self.fired += 1
+        return True
+
+    def exhausted(self):
+        return bool(self.count) and self.fired >= self.count
+
+    def error(self):
+        s = self.spec
+        if self.kind == "throttle":
+            retry = int(s.get("retryAfter", 1))
+            return errors.TooManyRequests(
+                s.get("message") or "The request is being throttled as the limit has been reached for "
+                                    "operation type - {}. For more information, see - "
+                                    "https://aka.ms/requestthrottling".format(s.get("operation", "Read")),
+                headers={"Retry-After": str(retry)})
+        if self.kind == "deny":
+            return errors.AuthorizationFailed(
+                "The client '{}' with object id '{}' does not have authorization to perform action '{}' "
+                "over scope '{}' or the scope is invalid. If access was recently granted, please refresh "
+                "your credentials.".format(s.get("client", "fake-client"), s.get("objectId", "fake-object"),
+                                           s.get("action", "*"), s.get("scope", "/")))
+        status = int(s.get("status", 500 if self.kind == "error" else 0) or 500)
+        code = s.get("code") or ("InternalExecutionError" if self.kind == "lro-fail" else
+                                 "InternalServerError" if status >= 500 else "BadRequest")
+        message = s.get("message") or "An internal execution error occurred. (injected fault)"
+        err = errors.ArmError(message, code=code, status=status)
+        return err
+
+    def describe(self):
+        d = dict(self.spec)
+        d.update(seen=self.seen, fired=self.fired)
+        return d
+
+
+class FaultInjector:
+    def __init__(self):
+        self._rules = []
+        self._lock = threading.Lock()
+
+    def add(self, spec):
+        rule = FaultRule(spec)
+        with self._lock:
+            self._rules.append(rule)
+        return rule
+
+    def clear(self):
+        with self._lock:
+            self._rules.clear()
+
+    def list(self):
+        return [r.describe() for r in self._rules]
+
+    def before_request(self, method, path):
+        """Return the rules that act on this request (at most one of each kind)."""
+        acting = []
+        with self._lock:
+            kinds = set()
+            for rule in self._rules:
+                if rule.kind in kinds:
+                    continue
+                if rule.take(method, path):
+                    acting.append(rule)
+                    kinds.add(rule.kind)
+        return acting

@@ -1,0 +1,1 @@
+"""Microsoft.Resources: subscriptions, tenants, resource groups, generic resource listings."""

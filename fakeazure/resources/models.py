@@ -1,0 +1,139 @@
+"""Subscriptions, tenants and resource groups."""
+from ..core import errors, ids
+
+
+class Subscription:
+    def __init__(self, subscription_id, display_name, tenant_id, state="Enabled"):
+        self.subscription_id = subscription_id
+        self.display_name = display_name
+        self.tenant_id = tenant_id
+        self.state = state
+
+    def to_json(self):
+        return {"id": "/subscriptions/" + self.subscription_id, "authorizationSource": "RoleBased",
+                "managedByTenants": [], "subscriptionId": self.subscription_id, "tenantId": self.tenant_id,
+                "displayName": self.display_name, "state": self.state,
+                "subscriptionPolicies": {"locationPlacementId": "Public_2014-09-01", "quotaId":
+                                         "PayAsYouGo_2014-09-01", "spendingLimit": "Off"}}
+
+
+class ResourceGroup:
+    def __init__(self, subscription_id, name, location, tags=None, managed_by=None):
+        self.subscription_id = subscription_id
+        self.name = name
+        self.location = location
+        self.tags = dict(tags or {})
+        self.managed_by = managed_by
+        self.provisioning_state = "Succeeded"
+
+    @property
+    def id(self):
+        return "/subscriptions/{}/resourceGroups/{}".format(self.subscription_id, self.name)
+
+    def to_json(self):
+        body = {"id": self.id, "name": self.name, "type": "Microsoft.Resources/resourceGroups",
+                "location": self.location}
+        if self.tags:
+            body["tags"] = self.tags
+        if self.managed_by:
+            body["managedBy"] = self.managed_by
+        body["properties"] = {"provisioningState": self.provisioning_state}
+        return body
+
+
+class ResourcesBackend:
+    def __init__(self, cloud):
+        self.cloud = cloud
+        self.subscriptions = {}
+        self.groups = {}
+
+    # -- subscriptions ----------------------------------------------------------------------------
+    def add_subscription(self, subscription_id, display_name):
+        sub = Subscription(subscription_id, display_name, self.cloud.identity.tenant_id)
+        self.subscriptions[subscription_id.lower()] = sub
+        return sub
+
+    def get_subscription(self, subscription_id):
+        sub = self.subscriptions.get((subscription_id or "").lower())
+        if sub is None:
+            raise errors.SubscriptionNotFound(subscription_id)
+        return sub
+
+    # -- resource groups --------------------------------------------------------------------------
+    def get_group(self, subscription_id, name):
+        self.get_subscription(subscription_id)
+        group = self.groups.get((subscription_id.lower(), name.lower()))
+        if group is None:
+            raise errors.ResourceGroupNotFound(name)
+        return group
+
+    def group_exists(self, subscription_id, name):
+        return (subscription_id.lower(), name.lower()) in self.groups
+
+    def list_groups(self, subscription_id):
+        self.get_subscription(subscription_id)
+        return [g for (s, _), g in sorted(self.groups.items()) if s == subscription_id.lower()]
+
+    def create_or_update_group(self, subscription_id, name, location, tags=None, managed_by=None):
+        self.get_subscription(subscription_id)
+        if not location:
+            raise errors.BadRequest("The 'location' property is required for this definition.",
+                                    code="LocationRequired")
+        existing = self.groups.get((subscription_id.lower(), name.lower()))
+        if existing is not None:
+            if existing.location.replace(" ", "").lower() != location.replace(" ", "").lower():
+                raise errors.ArmError(
+                    "Invalid resource group location '{}'. The Resource group already exists in location "
+                    "'{}'.".format(location, existing.location), code="InvalidResourceGroupLocation",
+                    status=409)
+            existing.tags = dict(tags or {})
+            return existing, False
+        group = ResourceGroup(subscription_id, name, location.replace(" ", "").lower(), tags, managed_by)
+        self.groups[(subscription_id.lower(), name.lower())] = group
+        return group, True
+
+    def update_group_tags(self, subscription_id, name, tags):
+        group = self.get_group(subscription_id, name)
+        if tags is not None:
+            group.tags = dict(tags)
+        return group
+
+    def begin_delete_group(self, subscription_id, name):
+        """Delete the group and everything in it (locks permitting). Returns the operation."""
+        group = self.get_group(subscription_id, name)
+        self.cloud.check_locks_for_delete(group.id)
+        group.provisioning_state = "Deleting"
+
+        def done():
+            for backend in self.cloud.provider_backends():
+                backend.delete_group_contents(subscription_id, group.name)
+            self.groups.pop((subscription_id.lower(), name.lower()), None)
+
+        def failed(_err):
+            group.provisioning_state = "Succeeded"
+
+        return self.cloud.operations.start(subscription_id, "Microsoft.Resources", group.location,
+                                           kind="operationresults", on_success=done, on_failure=failed)
+
+    def resources_in_group(self, subscription_id, name):
+        self.get_group(subscription_id, name)
+        out = []
+        for backend in self.cloud.provider_backends():
+            out.extend(backend.generic_resources(subscription_id, name))
+        return out
+
+    def delete_group_contents(self, subscription_id, group):  # pragma: no cover - groups hold no groups
+        return None
+
+    def generic_resources(self, subscription_id, group):
+        return []
+
+    def get_by_id(self, rid):
+        p = ids.parse(rid)
+        if p and p["resource_group"] and not p["namespace"]:
+            return self.groups.get((p["subscription"].lower(), p["resource_group"].lower()))
+        return None
+
+    def dump(self):
+        return {"subscriptions": [s.to_json() for s in self.subscriptions.values()],
+                "resourceGroups": [g.to_json() for g in self.groups.values()]}

@@ -1,0 +1,47 @@
+#!/usr/bin/env python
+"""vmbootfix: find and fix Windows VMs that cannot boot (Azure CLI extension)."""
+from codecs import open
+
+from setuptools import find_packages, setup
+
+VERSION = "0.1.0"
+
+CLASSIFIERS = [
+    "Development Status :: 3 - Alpha",
+    "Intended Audience :: Developers",
+    "Intended Audience :: System Administrators",
+    "Programming Language :: Python",
+    "Programming Language :: Python :: 3",
+    "Programming Language :: Python :: 3.9",
+    "Programming Language :: Python :: 3.10",
+    "Programming Language :: Python :: 3.11",
+    "Programming Language :: Python :: 3.12",
+    "Programming Language :: Python :: 3.13",
+    "License :: OSI Approved :: MIT License",
+]
+
+# The extension runs inside az: azure-cli brings the SDKs it needs (compute, network, resource).
+# OCR of boot screenshots is optional (pytesseract + Pillow + the tesseract binary), loaded lazily.
+DEPENDENCIES = []
+
+with open("README.md", "r", encoding="utf-8") as f:
+    README = f.read()
+with open("HISTORY.rst", "r", encoding="utf-8") as f:
+    HISTORY = f.read()
+
+setup(
+    name="vmbootfix",
+    version=VERSION,
+    description="Diagnose and repair Windows VMs that cannot boot (stuck at OOBE after Sysprep, and siblings).",
+    long_description=README + "\n\n" + HISTORY,
+    long_description_content_type="text/markdown",
+    license="MIT",
+    author="vmbootfix developers",
+    author_email="vmbootfix@example.invalid",
+    url="https://example.invalid/vmbootfix",
+    classifiers=CLASSIFIERS,
+    packages=find_packages(include=["azext_vmbootfix", "azext_vmbootfix.*"]),
+    install_requires=DEPENDENCIES,
+    extras_require={"ocr": ["pytesseract>=0.3.10", "Pillow>=9"]},
+    package_data={"azext_vmbootfix": ["azext_metadata.json", "signatures.json", "articles/*.md"]},
+)
