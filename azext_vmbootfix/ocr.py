@@ -1,0 +1,113 @@
+"""Read the text of a boot-diagnostics screenshot with Tesseract.
+
+Pillow and pytesseract are imported lazily inside :func:`read_screenshot`,
+so loading the extension never needs them.  Failures never raise: the
+result carries ``text=None`` and an ``error`` that says what to install.
+
+Preprocessing (one pass, a second only when the first finds little text):
+
+1. grayscale; invert when the background is dark (OOBE blue, black
+   consoles), because Tesseract reads dark text on light best;
+2. upscale small screenshots so body text reaches ~25 px;
+3. second pass (only if the first found fewer than MIN_USEFUL_CHARS): stretch contrast and binarize at the mean grey level,
+   which helps on noisy or JPEG-damaged captures.
+"""
+
+import io
+import os
+import time
+from dataclasses import dataclass
+
+ENGINE = "tesseract"
+
+INSTALL_HINT = (
+    "tesseract is not installed; install it with: apt-get install tesseract-ocr (Debian/Ubuntu), "
+    "dnf install tesseract (Fedora/RHEL), brew install tesseract (macOS), "
+    "or the UB Mannheim installer on Windows (add it to PATH)")
+
+LIBRARY_HINT = (
+    "screenshot OCR needs the Python packages Pillow and pytesseract in the Azure CLI's Python "
+    "(e.g. az extension's pip: <az python> -m pip install Pillow pytesseract) and " + INSTALL_HINT)
+
+# Below this many letters and digits the first pass counts as "found little".
+MIN_USEFUL_CHARS = 12
+TARGET_MIN_WIDTH = 1400
+TESSERACT_CONFIG = "--psm 3"
+TIMEOUT_SECONDS = 20
+
+
+@dataclass
+class OcrResult:
+    """Outcome of reading one screenshot."""
+
+    text: str = None
+    engine: str = None
+    error: str = None
+    seconds: float = 0.0
+
+
+def _elapsed(start):
+    return round(time.monotonic() - start, 3)
+
+
+def _useful_chars(text):
+    return sum(ch.isalnum() for ch in text or "")
+
+
+def prepare(image, binarize=False):
+    """Return a grayscale, dark-on-light, large-enough copy of ``image``."""
+    from PIL import ImageOps, ImageStat
+
+    gray = image.convert("L")
+    if ImageStat.Stat(gray).mean[0] < 128:
+        gray = ImageOps.invert(gray)
+    if gray.width < TARGET_MIN_WIDTH:
+        factor = TARGET_MIN_WIDTH / gray.width
+        gray = gray.resize((TARGET_MIN_WIDTH, round(gray.height * factor)), resample=3)  # BICUBIC
+    if binarize:
+        gray = ImageOps.autocontrast(gray, cutoff=1)
+        level = ImageStat.Stat(gray).mean[0]
+        gray = gray.point(lambda v: 255 if v > level * 0.9 else 0)
+    return gray
+
+
+def _open(image_bytes):
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(image_bytes))
+    image.load()
+    return image
+
+
+def _tesseract(pytesseract, image):
+    # Tesseract's OpenMP threads fight each other on small VMs and make one
+    # page 3-4x slower; one thread per page is fastest for screenshots.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    return pytesseract.image_to_string(image, lang="eng", config=TESSERACT_CONFIG,
+                                       timeout=TIMEOUT_SECONDS)
+
+
+def read_screenshot(image_bytes):
+    """OCR a BMP, PNG or JPEG screenshot; return an :class:`OcrResult`."""
+    start = time.monotonic()
+    try:
+        import pytesseract
+        from PIL import UnidentifiedImageError  # noqa: F401  (Pillow present?)
+    except ImportError:
+        return OcrResult(error=LIBRARY_HINT, seconds=_elapsed(start))
+    try:
+        image = _open(image_bytes)
+    except Exception as exc:  # Pillow raises several types for bad input
+        return OcrResult(error="screenshot is not a readable BMP, PNG or JPEG image: %s" % exc,
+                         seconds=_elapsed(start))
+    try:
+        text = _tesseract(pytesseract, prepare(image))
+        if _useful_chars(text) < MIN_USEFUL_CHARS:
+            second = _tesseract(pytesseract, prepare(image, binarize=True))
+            if _useful_chars(second) > _useful_chars(text):
+                text = second
+    except pytesseract.TesseractNotFoundError:
+        return OcrResult(error=INSTALL_HINT, seconds=_elapsed(start))
+    except Exception as exc:  # tesseract crashed, timed out, or bad image mode
+        return OcrResult(engine=ENGINE, error="OCR failed: %s" % exc, seconds=_elapsed(start))
+    return OcrResult(text=text.strip(), engine=ENGINE, seconds=_elapsed(start))

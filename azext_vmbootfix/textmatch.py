@@ -1,0 +1,198 @@
+"""Robust matching of known phrases in OCR text (standard library only).
+
+OCR of a boot-diagnostics screenshot is noisy: letters change case, words
+run together or break across lines, apostrophes come out as ``'``, ``’`` or
+nothing, and glyphs that look alike are swapped (``l``/``1``/``I``,
+``O``/``0``, ``rn``/``m``, ``cl``/``d``, ``vv``/``w``).  Screens are also cut
+off.  Matching therefore happens in two steps:
+
+1. :func:`normalize` maps both the phrase and the text to a canonical form:
+   Unicode compatibility folding, accents dropped, casefold, quotes deleted,
+   other punctuation turned into spaces, look-alike glyphs mapped to one
+   representative, whitespace collapsed.
+2. :func:`phrase_score` finds the substring of the text with the smallest
+   edit distance to the phrase (approximate substring search, Myers'
+   bit-parallel algorithm, so the cost is linear in the text length), then
+   charges the letters of any word the match cuts in half, so that
+   ``hi there`` does not match inside ``which there``.  The score is
+   ``1 - edits / len(phrase)``, clipped to 0..1.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Quote-like characters are deleted, so "Let's", "Let’s" and "Lets" agree.
+_QUOTES = "'\u2018\u2019\u201a\u201b\u2032\u00b4`\"\u201c\u201d\u201e"
+_QUOTE_TABLE = {ord(c): None for c in _QUOTES}
+
+# Single glyphs OCR confuses, mapped to one representative per class.
+_GLYPHS = str.maketrans({
+    "1": "l", "i": "l", "|": "l", "!": "l", "\u0131": "l",
+    "0": "o",
+    "5": "s", "$": "s",
+})
+
+# Glyph pairs OCR reads as one letter (and back); applied after _GLYPHS.
+_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"))
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text):
+    """Casefold, drop accents and quotes, unify whitespace; keep punctuation.
+
+    This light form is what regular-expression patterns are matched against.
+    """
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().translate(_QUOTE_TABLE)
+    return " ".join(text.split())
+
+
+def normalize(text):
+    """Return the canonical matching form of ``text`` (see module docstring)."""
+    text = fold(text).translate(_GLYPHS)
+    text = _NON_WORD.sub(" ", text)
+    for pair, single in _PAIRS:
+        text = text.replace(pair, single)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Match:
+    """Best approximate occurrence of a phrase in a text.
+
+    ``score`` is in 0..1; ``matched`` is the text span (normalized form) that
+    was aligned with the phrase, or ``None`` when nothing is close.
+    """
+
+    score: float
+    matched: str = None
+
+
+NO_MATCH = Match(0.0, None)
+
+
+def _myers(pattern, text, free_start):
+    """Edit distance of ``pattern`` against prefixes of ``text``.
+
+    Element ``j`` of the result is the smallest number of edits turning
+    ``pattern`` into a substring of ``text`` that ends at position ``j``
+    (``free_start=True``: the substring may start anywhere) or into
+    ``text[:j + 1]`` (``free_start=False``).  Myers' bit-vector algorithm:
+    one column of the dynamic-programming table per text character, held as
+    bit masks of vertical +1/-1 steps.
+    """
+    m = len(pattern)
+    masks = {}
+    for i, ch in enumerate(pattern):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    full = (1 << m) - 1
+    top = 1 << (m - 1)
+    plus, minus, dist = full, 0, m
+    carry_in = 0 if free_start else 1
+    result = []
+    for ch in text:
+        eq = masks.get(ch, 0)
+        xv = eq | minus
+        xh = ((((eq & plus) + plus) & full) ^ plus) | eq
+        h_plus = (minus | ~(xh | plus)) & full
+        h_minus = plus & xh
+        if h_plus & top:
+            dist += 1
+        elif h_minus & top:
+            dist -= 1
+        h_plus = ((h_plus << 1) | carry_in) & full
+        h_minus = (h_minus << 1) & full
+        plus = (h_minus | ~(xv | h_plus)) & full
+        minus = h_plus & xv
+        result.append(dist)
+    return result
+
+
+def _match_start(pattern, text, end, dist):
+    """Start index of the best alignment of ``pattern`` ending at ``end``.
+
+    Runs the anchored search backwards from ``end``; among starts reaching
+    ``dist`` edits it prefers one at a word boundary.
+    """
+    lo = max(0, end + 1 - len(pattern) - dist)
+    window = text[lo:end + 1][::-1]
+    costs = _myers(pattern[::-1], window, free_start=False)
+    best = None
+    for k, cost in enumerate(costs):
+        if cost != dist:
+            continue
+        start = end - k
+        if best is None or (_at_word_start(text, start) and not _at_word_start(text, best)):
+            best = start
+    return best if best is not None else lo
+
+
+def _at_word_start(text, start):
+    return start == 0 or text[start - 1] == " " or text[start] == " "
+
+
+def _cut_word_penalty(text, start, end):
+    """Letters of words cut by the span ``text[start:end + 1]``."""
+    left = 0
+    while start - left - 1 >= 0 and text[start - left - 1] != " " and text[start] != " ":
+        left += 1
+    right = 0
+    while end + right + 1 < len(text) and text[end + right + 1] != " " and text[end] != " ":
+        right += 1
+    return left + right
+
+
+def _candidate_ends(dists, limit):
+    """End positions whose distance is a local minimum within ``limit``."""
+    ends = []
+    for j, d in enumerate(dists):
+        if d > limit:
+            continue
+        if j + 1 < len(dists) and dists[j + 1] < d:
+            continue
+        if j > 0 and dists[j - 1] < d:
+            continue
+        ends.append((d, j))
+    ends.sort()
+    return [j for _, j in ends[:8]]
+
+
+def phrase_score(phrase, text, *, normalized=False):
+    """Score how well ``phrase`` occurs in ``text`` (both raw unless told).
+
+    Returns a :class:`Match`.  A perfect occurrence scores 1.0; each edit
+    (substitution, insertion, deletion, or letter of a word cut by the
+    match) costs ``1 / len(phrase)``.
+    """
+    if not normalized:
+        phrase, text = normalize(phrase), normalize(text)
+    m = len(phrase)
+    if not m or not text:
+        return NO_MATCH
+    limit = m // 2
+    dists = _myers(phrase, text, free_start=True)
+    best = NO_MATCH
+    for end in _candidate_ends(dists, limit):
+        dist = dists[end]
+        start = _match_start(phrase, text, end, dist)
+        edits = dist + _cut_word_penalty(text, start, end)
+        score = max(0.0, 1.0 - edits / m)
+        if score > best.score:
+            best = Match(round(score, 4), text[start:end + 1].strip())
+    return best
+
+
+def default_threshold(phrase):
+    """Minimum score for a phrase to count as present, by its length.
+
+    Short phrases tolerate one edit, longer ones a quarter of their letters.
+    """
+    m = len(normalize(phrase))
+    if m < 10:
+        return 0.86
+    if m < 20:
+        return 0.8
+    return 0.75
