@@ -20,7 +20,7 @@ interpreter (Run Command scripts).
 from .boot import BootResult, boot
 from .model import Account, LinuxGuest, Partition, ProvisioningAnswer, WindowsGuest
 from .presets import LINUX_PRESETS, WINDOWS_PRESETS, guest_from_spec
-#from .render import render_screenshot
+from .render import render_screenshot
 #from .interpreter import ScriptResult, run_script
 
 __all__ = [
