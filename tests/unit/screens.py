@@ -8,6 +8,7 @@ when it is missing.
 """
 
 import io
+import random
 import textwrap
 from dataclasses import dataclass
 
@@ -158,10 +159,16 @@ def _degrade(image, look):
     return image
 
 
-def _add_gaussian(image, sigma):
-    """Add zero-mean Gaussian noise to every pixel (via Pillow's noise image)."""
+def _add_gaussian(image, sigma, seed=7):
+    """Add zero-mean Gaussian noise (a seeded 128x128 tile, repeated)."""
     from PIL import Image, ImageChops
-    noise = Image.effect_noise(image.size, sigma)  # mean 128
+    rng = random.Random(seed)
+    tile = bytes(max(0, min(255, int(128 + rng.gauss(0, sigma)))) for _ in range(128 * 128))
+    noise = Image.new("L", image.size)
+    piece = Image.frombytes("L", (128, 128), tile)
+    for x in range(0, image.width, 128):
+        for y in range(0, image.height, 128):
+            noise.paste(piece, (x, y))
     plus = noise.point(lambda v: max(0, v - 128)).convert("RGB")
     minus = noise.point(lambda v: max(0, 128 - v)).convert("RGB")
     return ImageChops.subtract(ImageChops.add(image, plus), minus)
