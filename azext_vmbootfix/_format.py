@@ -7,3 +7,28 @@ def transform_article(result):
         return [OrderedDict([("ArticleId", r["articleId"]), ("Title", r["title"])]) for r in result]
     return OrderedDict([("ArticleId", result["articleId"]), ("Title", result["title"]),
                         ("VM", result["vmName"]), ("Format", result["format"])])
+
+
+def transform_diagnose(result):
+    """Rows a person reads top to bottom: the verdict, the evidence, the images, the next commands."""
+    rows = []
+
+    def row(what, detail, weight=""):
+        rows.append(OrderedDict([("Item", what), ("Detail", detail), ("Weight", weight)]))
+
+    vm = result.get("vm") or {}
+    verdict = result.get("articleId") or "no known boot error"
+    row("verdict", "{} - {} (confidence {:.2f}, {})".format(verdict, result.get("title"),
+                                                            result.get("confidence") or 0, result.get("osState")))
+    if vm:
+        row("vm", "{} in {}: {}, agent {}".format(vm.get("name"), vm.get("resourceGroup"), vm.get("powerState"),
+                                                   vm.get("agentStatus")))
+    for e in result.get("evidence", []):
+        weight = e.get("weight")
+        row(e.get("signal"), e.get("observed"), "{:+.2f}".format(weight) if weight else "")
+    for image in result.get("images", []):
+        row("image", "{} ({}, {}, linked by {})".format(image.get("name"), image.get("kind"), image.get("osState"),
+                                                       image.get("link")))
+    for step in result.get("nextSteps", []):
+        row("next", step)
+    return rows

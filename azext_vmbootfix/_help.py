@@ -26,3 +26,29 @@ examples:
   - name: List the articles this extension knows.
     text: az vm boot-fix article -n myVM --list -o table
 """
+
+helps["vm boot-fix diagnose"] = """
+type: command
+short-summary: Find out why a Windows VM does not boot, with the evidence behind the verdict.
+long-summary: >
+  Reads the VM's instance view (power, provisioning, OSState/generalized, guest agent), its boot
+  diagnostics (screenshot read with Tesseract OCR when installed, serial log) and the images captured
+  from it, then returns the boot error's article id (OSStartUp-OOBE for a VM stuck at OOBE after
+  Sysprep), a confidence from 0 to 1, the evidence, the images that can restore it, the article
+  rendered for the VM and the exact commands to run next. Exit status is 0 whenever the diagnosis ran,
+  whatever it found. With --screenshot-file it classifies a downloaded screenshot offline.
+examples:
+  - name: Diagnose a VM.
+    text: az vm boot-fix diagnose -g MyResourceGroup -n MyVm
+  - name: A readable summary with the evidence.
+    text: az vm boot-fix diagnose -g MyResourceGroup -n MyVm -o table
+  - name: Diagnose VMs by resource id.
+    text: az vm boot-fix diagnose --ids /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/MyResourceGroup/providers/Microsoft.Compute/virtualMachines/MyVm
+  - name: Only the verdict and the next commands.
+    text: >
+      az vm boot-fix diagnose -g MyResourceGroup -n MyVm --query "{article: articleId, confidence: confidence, next: nextSteps}"
+  - name: Classify a screenshot downloaded from the portal, offline.
+    text: az vm boot-fix diagnose --screenshot-file MyVm.screenshot.bmp --serial-log-file MyVm.serialconsole.log
+  - name: Decide without OCR (no Tesseract on this machine).
+    text: az vm boot-fix diagnose -g MyResourceGroup -n MyVm --no-ocr
+"""

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Development tasks. Every task installs what it needs first (idempotent, fast when already done).
+#   bash scripts/dev.sh demo     install, then the stock az on the fake cloud with the extension's commands
+#   bash scripts/dev.sh test     install, then every test (cassettes replay; no network, no server)
+#   bash scripts/dev.sh record   install, then re-record every cassette against a fake cloud it starts
+#   bash scripts/dev.sh bench    install, then print the benchmarks' figures
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+WORK="$ROOT/.work"
+mkdir -p "$WORK"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+system_packages() {
+  local missing=()
+  command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+  [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if command -v apt-get >/dev/null 2>&1; then
+    say "installing system packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "warning: cannot install ${missing[*]} (no apt-get); OCR tests and OCR in the demo will say why they cannot read screenshots" >&2
+  fi
+}
+
+python_env() {
+  local want stamp="$VENV/.requirements.sha256"
+  want="$(sha256sum requirements-dev.txt | cut -d' ' -f1)"
+  if [ ! -x "$PY" ]; then
+    say "creating .venv"
+    python3 -m venv "$VENV"
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "installing azure-cli 2.91 and the test tools into .venv (first time: about 2 minutes)"
+    "$PY" -m pip install -q --upgrade pip
+    "$PY" -m pip install -q -r requirements-dev.txt
+    echo "$want" > "$stamp"
+  fi
+  # the extension from this checkout as a dev extension for in-process tests (azdev's way)
+  ls "$ROOT"/*.egg-info >/dev/null 2>&1 || "$PY" setup.py -q egg_info >/dev/null 2>&1
+}
+
+setup() { system_packages; python_env; }
+
+FAKE_PID=""
+start_fake() {  # start_fake ENV_FILE [serve options...]
+  local env_file="$1"; shift
+  rm -f "$env_file"
+  "$PY" -m fakeazure serve --env-file "$env_file" "$@" >"$WORK/fake.log" 2>&1 &
+  FAKE_PID=$!
+  for _ in $(seq 1 100); do
+    [ -s "$env_file" ] && return 0
+    kill -0 "$FAKE_PID" 2>/dev/null || { cat "$WORK/fake.log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "the fake cloud did not start; its log:" >&2; cat "$WORK/fake.log" >&2; return 1
+}
+stop_fake() {
+  if [ -n "$FAKE_PID" ] && kill -0 "$FAKE_PID" 2>/dev/null; then
+    kill -TERM "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null || true
+  fi
+  FAKE_PID=""
+}
+trap stop_fake EXIT
+
+demo() {
+  setup
+  say "building the extension's wheel"
+  rm -rf "$WORK/dist"
+  "$PY" -m pip wheel -q --no-deps --no-build-isolation -w "$WORK/dist" . >/dev/null
+  local wheel; wheel="$(ls "$WORK"/dist/vmbootfix-*.whl)"
+  echo "$wheel"
+  say "starting the fake cloud with the scenario oobe-stuck"
+  start_fake "$WORK/demo.env" --scenario oobe-stuck --lro-seconds 1
+  # shellcheck disable=SC1091
+  source "$WORK/demo.env"
+  export PATH="$VENV/bin:$PATH"
+  echo "fake cloud at $FAKEAZURE_URL; AZURE_CONFIG_DIR=$AZURE_CONFIG_DIR"
+  say "az extension add --source $(basename "$wheel") --yes"
+  az extension add --source "$wheel" --yes
+  az extension list -o table
+  say "az account show -o table"
+  az account show -o table
+  say "az vm list -g rg-oobe -d -o table"
+  az vm list -g rg-oobe -o table
+  say "az vm get-instance-view -g rg-oobe -n web01 --query instanceView.statuses[].displayStatus"
+  az vm get-instance-view -g rg-oobe -n web01 --query "instanceView.statuses[].displayStatus" -o tsv
+  say "az vm boot-fix article -n web01 --format text --query content -o tsv"
+  az vm boot-fix article -n web01 --format text --query content -o tsv
+  if az vm boot-fix diagnose -h >/dev/null 2>&1; then
+    say "az vm boot-fix diagnose -g rg-oobe -n web01 -o table"
+    az vm boot-fix diagnose -g rg-oobe -n web01 -o table
+    say "az vm boot-fix diagnose -g rg-oobe -n web01 --query '{articleId: articleId, confidence: confidence, osState: osState, nextSteps: nextSteps}'"
+    az vm boot-fix diagnose -g rg-oobe -n web01 --query "{articleId: articleId, confidence: confidence, osState: osState, nextSteps: nextSteps}"
+  fi
+  say "stopping the fake cloud"
+  stop_fake
+  echo "demo done"
+}
+
+run_tests() {
+  setup
+  say "running the tests"
+  "$PY" -m pytest "$@"
+}
+
+record() {
+  setup
+  say "starting a fake cloud for recording"
+  start_fake "$WORK/record.env" --lro-seconds 0 --retry-after 1
+  # shellcheck disable=SC1091
+  source "$WORK/record.env"
+  say "recording every cassette into recordings/"
+  AZURE_TEST_RUN_LIVE=True "$PY" -m pytest -m scenario tests/scenario "$@"
+  stop_fake
+  say "checking the cassettes replay offline"
+  ( unset AZURE_CONFIG_DIR REQUESTS_CA_BUNDLE IDENTITY_ENDPOINT IDENTITY_HEADER FAKEAZURE_URL
+    "$PY" -m pytest -q -m scenario tests/scenario tests/unit/test_cassettes.py )
+}
+
+bench() {
+  setup
+  local any=0
+  for b in bench/*.py; do
+    [ -e "$b" ] || continue
+    any=1
+    say "$b"
+    "$PY" "$b" "$@"
+  done
+  [ "$any" -eq 1 ] || echo "no benchmarks yet"
+}
+
+cmd="${1:-}"; shift || true
+case "$cmd" in
+  demo) demo "$@" ;;
+  test) run_tests "$@" ;;
+  record) record "$@" ;;
+  bench) bench "$@" ;;
+  setup) setup ;;
+  *) echo "usage: bash scripts/dev.sh demo|test|record|bench [args]" >&2; exit 2 ;;
+esac

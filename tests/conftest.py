@@ -1,0 +1,97 @@
+"""Test set-up shared by every test.
+
+Scenario tests replay cassettes from the top-level ``recordings/`` with no server and no network. When
+``AZURE_TEST_RUN_LIVE`` is set (``scripts/dev.sh record`` sets it, with the fake cloud's env), they run
+against the fake cloud and rewrite their cassettes instead.
+
+azure-cli-testsdk 0.3.0 predates azure-cli-core 2.9x; two shims make its replay work (see
+shared/reference/fake-arm-and-az.md §1c): stub ``msrestazure`` modules for its LRO-delay patch, and a
+mock credential with ``acquire_token`` (core 2.9x calls it; the stock mock only has ``get_token``).
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import types
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TESTS = os.path.join(ROOT, "tests")
+for p in (ROOT, TESTS):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+LIVE = bool(os.environ.get("AZURE_TEST_RUN_LIVE"))
+
+if not LIVE:
+    # Replay: a fresh, empty config dir (AzureCloud, management.azure.com) and nothing that could reach
+    # a real or fake cloud. This must happen before azure.cli.core is imported anywhere.
+    _cfg = tempfile.mkdtemp(prefix="vmbootfix-replay-")
+    os.environ["AZURE_CONFIG_DIR"] = _cfg
+    for var in ("IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "FAKEAZURE_URL"):
+        os.environ.pop(var, None)
+    os.environ["AZURE_CORE_COLLECT_TELEMETRY"] = "no"
+
+# The extension under test is loaded as a dev extension from this checkout (like azdev does).
+os.environ["AZURE_EXTENSION_DEV_SOURCES"] = ROOT
+if not any(n.endswith(".egg-info") for n in os.listdir(ROOT)):
+    subprocess.run([sys.executable, "setup.py", "-q", "egg_info"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _install_msrestazure_stub():
+    if "msrestazure" in sys.modules:
+        return
+    try:
+        import msrestazure  # noqa: F401  pylint: disable=unused-import
+        return
+    except ImportError:
+        pass
+    root = types.ModuleType("msrestazure")
+    op = types.ModuleType("msrestazure.azure_operation")
+    polling = types.ModuleType("msrestazure.polling")
+    arm = types.ModuleType("msrestazure.polling.arm_polling")
+
+    class AzureOperationPoller:  # pylint: disable=too-few-public-methods
+        def _delay(self):
+            return None
+
+    class ARMPolling:  # pylint: disable=too-few-public-methods
+        def _delay(self):
+            return None
+
+    op.AzureOperationPoller = AzureOperationPoller
+    arm.ARMPolling = ARMPolling
+    root.azure_operation, root.polling, polling.arm_polling = op, polling, arm
+    sys.modules.update({"msrestazure": root, "msrestazure.azure_operation": op,
+                        "msrestazure.polling": polling, "msrestazure.polling.arm_polling": arm})
+
+
+def _patch_testsdk_credential():
+    try:
+        import azure.cli.testsdk.base as base
+        import azure.cli.testsdk.patches as patches
+    except ImportError:
+        return
+
+    def patch_retrieve_token_for_user(unit_test):
+        def get_user_credential_mock(*_args, **_kwargs):
+            class UserCredentialMock:
+                def get_token(self, *_a, **_k):
+                    import time
+                    from azure.core.credentials import AccessToken
+                    return AccessToken("replay-token", int(time.time()) + 3600)
+
+                def acquire_token(self, scopes, **_kw):  # pylint: disable=unused-argument
+                    return {"access_token": "replay-token", "token_type": "Bearer", "expires_in": 3600}
+
+            return UserCredentialMock()
+
+        patches.mock_in_unit_test(unit_test, "azure.cli.core.auth.identity.Identity.get_user_credential",
+                                  get_user_credential_mock)
+
+    patches.patch_retrieve_token_for_user = patch_retrieve_token_for_user
+    base.patch_retrieve_token_for_user = patch_retrieve_token_for_user
+
+
+_install_msrestazure_stub()
+_patch_testsdk_credential()

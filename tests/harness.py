@@ -1,0 +1,141 @@
+"""Record/replay harness for scenario tests (azure-cli-testsdk ScenarioTest, cassettes in recordings/).
+
+- Cassettes live in the top-level ``recordings/`` as ``<TestClass>.<test_method>.yaml``.
+- Replay needs no server and no network. A test whose cassette is missing FAILS; it never goes live.
+- Recording (``AZURE_TEST_RUN_LIVE=True`` plus the fake cloud's env, as ``scripts/dev.sh record`` does)
+  loads the test's ``scenario`` into the fake first, then records through these processors, in order:
+  drop token and control-API traffic; rewrite the fake's ``https://127.0.0.1:<port>`` to Azure's hosts
+  (so replay does not depend on the port); subscription ids to zeros; SAS signatures and bearer tokens
+  to ``REDACTED``; binary bodies (boot screenshots) stored zlib-compressed and restored on replay.
+"""
+import base64
+import json
+import os
+import re
+import ssl
+import urllib.request
+import zlib
+
+from azure.cli.testsdk import ScenarioTest
+from azure.cli.testsdk.scenario_tests.const import MOCKED_SUBSCRIPTION_ID
+from azure.cli.testsdk.scenario_tests.recording_processors import (
+    RecordingProcessor, SubscriptionRecordingProcessor, RequestUrlNormalizer)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RECORDINGS = os.path.join(ROOT, "recordings")
+LIVE = bool(os.environ.get("AZURE_TEST_RUN_LIVE"))
+
+ARM_HOST = "https://management.azure.com"
+BLOB_HOST = "https://md-fakeazure.blob.storage.azure.net"
+_FAKE_BLOB = re.compile(r"https://(?:127\.0\.0\.1|localhost):\d+/_blob/")
+_FAKE_ARM = re.compile(r"https://(?:127\.0\.0\.1|localhost):\d+")
+_SIG = re.compile(r"(?i)\b(sig=)[^&\"'\s<>]+")
+_BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]{8,}")
+_ACCESS_TOKEN = re.compile(r'("access_token"\s*:\s*")[^"]+(")')
+BINARY_MARK = "fakeazure-zlib-base64:"
+
+
+def scrub_text(text):
+    """Host rewrite + secret scrub for any recorded string."""
+    text = _FAKE_BLOB.sub(BLOB_HOST + "/", text)
+    text = _FAKE_ARM.sub(ARM_HOST, text)
+    text = _SIG.sub(r"\1REDACTED", text)
+    text = _BEARER.sub(r"\1REDACTED", text)
+    return _ACCESS_TOKEN.sub(r"\1REDACTED\2", text)
+
+
+class DropAuthAndControl(RecordingProcessor):
+    """Token endpoints and the fake's control API are not part of what the extension does."""
+
+    def process_request(self, request):
+        path = request.path if hasattr(request, "path") else request.uri
+        if "/msi/token" in request.uri or "/oauth2/" in request.uri or "/_fake/" in request.uri \
+                or "/metadata/endpoints" in request.uri or ".well-known/openid-configuration" in request.uri:
+            return None
+        return request if path is not None else request
+
+
+class FakeHostRewriter(RecordingProcessor):
+    def process_request(self, request):
+        request.uri = scrub_text(request.uri)
+        if request.body and isinstance(request.body, (bytes, str)):
+            body = request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else request.body
+            request.body = scrub_text(body).encode("utf-8")
+        return request
+
+    def process_response(self, response):
+        body = response["body"].get("string")
+        if isinstance(body, str):
+            response["body"]["string"] = scrub_text(body)
+        for name in list(response["headers"]):
+            values = response["headers"][name]
+            response["headers"][name] = [scrub_text(v) for v in values] if isinstance(values, list) \
+                else scrub_text(values)
+        return response
+
+
+class BinaryBodyCompressor(RecordingProcessor):
+    """Store binary bodies (BMP screenshots) compressed; ``BinaryBodyRestorer`` undoes it on replay."""
+
+    def process_response(self, response):
+        body = response["body"].get("string")
+        if isinstance(body, bytes) and body:
+            response["body"]["string"] = BINARY_MARK + base64.b64encode(zlib.compress(body, 9)).decode()
+        return response
+
+
+class BinaryBodyRestorer(RecordingProcessor):
+    def process_response(self, response):
+        body = response["body"].get("string")
+        if isinstance(body, (str, bytes)):
+            text = body.decode("latin-1") if isinstance(body, bytes) else body
+            if text.startswith(BINARY_MARK):
+                response["body"]["string"] = zlib.decompress(base64.b64decode(text[len(BINARY_MARK):]))
+        return response
+
+
+def control(method, path, body=None):
+    """Call the fake cloud's control API (record mode only)."""
+    base = os.environ["FAKEAZURE_URL"]
+    ctx = ssl.create_default_context(cafile=os.environ["REQUESTS_CA_BUNDLE"])
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, context=ctx, timeout=30) as resp:  # nosec - loopback only
+        return json.loads(resp.read() or b"{}")
+
+
+class VmBootFixScenarioTest(ScenarioTest):
+    """Base class: set ``scenario`` (a fakeazure scenario name) and optionally ``faults`` (rules)."""
+
+    scenario = None
+    faults = ()
+
+    def __init__(self, method_name):
+        name = "{}.{}".format(type(self).__name__, method_name)
+        super().__init__(method_name, recording_name=name)
+        # the testsdk computes its own recording dir from the test file; ours is top-level recordings/
+        self.vcr.cassette_library_dir = RECORDINGS
+        self.recording_file = os.path.join(RECORDINGS, name + ".yaml")
+        if self.is_live and os.path.exists(self.recording_file):
+            os.remove(self.recording_file)
+        self.in_recording = self.is_live
+        # explicit order (the testsdk merges its lists through a set, which loses order)
+        self.recording_processors = [DropAuthAndControl(), FakeHostRewriter(),
+                                     SubscriptionRecordingProcessor(MOCKED_SUBSCRIPTION_ID),
+                                     RequestUrlNormalizer(), BinaryBodyCompressor(), self.name_replacer]
+        self.replay_processors = [RequestUrlNormalizer(), BinaryBodyRestorer()]
+
+    def setUp(self):
+        if not self.is_live and not os.path.exists(self.recording_file):
+            self.fail("cassette {} is missing: record it with `bash scripts/dev.sh record` (replay never "
+                      "goes live)".format(os.path.relpath(self.recording_file, ROOT)))
+        if self.is_live:
+            if "FAKEAZURE_URL" not in os.environ:
+                self.fail("recording needs the fake cloud's env (run `bash scripts/dev.sh record`)")
+            control("POST", "/_fake/reset")
+            if self.scenario:
+                control("POST", "/_fake/scenarios", {"name": self.scenario})
+            for rule in self.faults:
+                control("POST", "/_fake/faults", rule)
+        super().setUp()
