@@ -127,9 +127,15 @@ def _providers():
     from .resources.urls import url_table as resources_urls
     from .compute.models import ComputeBackend
     from .compute.urls import url_table as compute_urls
+    from .network.models import Backend as NetworkBackend
+    from .network.urls import url_table as network_urls
+    from .authorization.models import Backend as AuthorizationBackend
+    from .authorization.urls import url_table as authorization_urls
     return [("identity_routes", None, identity_urls),
             ("resources", ResourcesBackend, resources_urls),
-            ("compute", ComputeBackend, compute_urls)]
+            ("compute", ComputeBackend, compute_urls),
+            ("network", NetworkBackend, network_urls),
+            ("authorization", AuthorizationBackend, authorization_urls)]
 
 
 __all__ = ["Cloud", "errors", "DEFAULT_SUBSCRIPTION", "DEFAULT_TENANT"]

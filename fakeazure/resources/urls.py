@@ -1,4 +1,5 @@
 from .responses import ResourcesResponse as R
+from .tags import TagsResponse as T
 
 SUB = "/subscriptions/{subscriptionId}"
 RG = SUB + "/resourceGroups/{resourceGroupName}"
@@ -18,3 +19,13 @@ url_table = [
     ("GET", SUB + "/providers/Microsoft.Resources/locations/{location}/operationresults/{operationId}",
      "Microsoft.Resources/resourceGroups", R, "operation_result"),
 ]
+
+# Microsoft.Resources/tags/default at every scope (fakeazure/resources/tags.py): subscription, group, resource
+# (also with the empty parent path some clients send), child resource.
+_TAG_SCOPES = [SUB, RG, RG + "/providers/{ns}/{type}/{name}", RG + "/providers/{ns}//{type}/{name}",
+               RG + "/providers/{ns}/{ptype}/{pname}/{type}/{name}"]
+for _scope in _TAG_SCOPES:
+    for _method, _handler in (("GET", "get_tags"), ("PUT", "put_tags"), ("PATCH", "patch_tags"),
+                              ("DELETE", "delete_tags")):
+        url_table.append((_method, _scope + "/providers/Microsoft.Resources/tags/default", "Microsoft.Resources/tags",
+                          T, _handler))

@@ -1,0 +1,1 @@
+"""Microsoft.Authorization: management locks (CanNotDelete / ReadOnly) and the caller's permissions."""
