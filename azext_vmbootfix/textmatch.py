@@ -111,38 +111,42 @@ def _myers(pattern, text, free_start):
     return result
 
 
-def _match_start(pattern, text, end, dist):
-    """Start index of the best alignment of ``pattern`` ending at ``end``.
+def _best_alignment(pattern, text, end, dist):
+    """Best start for a match ending at ``end``: (start, edits including cuts).
 
-    Runs the anchored search backwards from ``end``; among starts reaching
-    ``dist`` edits it prefers one at a word boundary.
+    Runs the anchored search backwards from ``end`` over every start that
+    could be within reach, and charges each start the letters of the word it
+    cuts on the left (the right cut is charged by the caller).
     """
     lo = max(0, end + 1 - len(pattern) - dist)
-    window = text[lo:end + 1][::-1]
-    costs = _myers(pattern[::-1], window, free_start=False)
-    best = None
+    costs = _myers(pattern[::-1], text[lo:end + 1][::-1], free_start=False)
+    best_start, best_edits = lo, None
     for k, cost in enumerate(costs):
-        if cost != dist:
-            continue
         start = end - k
-        if best is None or (_at_word_start(text, start) and not _at_word_start(text, best)):
-            best = start
-    return best if best is not None else lo
+        edits = cost + _left_cut(text, start)
+        if best_edits is None or edits < best_edits:
+            best_start, best_edits = start, edits
+    return best_start, best_edits
 
 
-def _at_word_start(text, start):
-    return start == 0 or text[start - 1] == " " or text[start] == " "
+def _left_cut(text, start):
+    """Letters of the word that a match starting at ``start`` cuts off."""
+    if text[start] == " ":
+        return 0
+    cut = 0
+    while start - cut - 1 >= 0 and text[start - cut - 1] != " ":
+        cut += 1
+    return cut
 
 
-def _cut_word_penalty(text, start, end):
-    """Letters of words cut by the span ``text[start:end + 1]``."""
-    left = 0
-    while start - left - 1 >= 0 and text[start - left - 1] != " " and text[start] != " ":
-        left += 1
-    right = 0
-    while end + right + 1 < len(text) and text[end + right + 1] != " " and text[end] != " ":
-        right += 1
-    return left + right
+def _right_cut(text, end):
+    """Letters of the word that a match ending at ``end`` cuts off."""
+    if text[end] == " ":
+        return 0
+    cut = 0
+    while end + cut + 1 < len(text) and text[end + cut + 1] != " ":
+        cut += 1
+    return cut
 
 
 def _candidate_ends(dists, limit):
@@ -176,9 +180,8 @@ def phrase_score(phrase, text, *, normalized=False):
     dists = _myers(phrase, text, free_start=True)
     best = NO_MATCH
     for end in _candidate_ends(dists, limit):
-        dist = dists[end]
-        start = _match_start(phrase, text, end, dist)
-        edits = dist + _cut_word_penalty(text, start, end)
+        start, edits = _best_alignment(phrase, text, end, dists[end])
+        edits += _right_cut(text, end)
         score = max(0.0, 1.0 - edits / m)
         if score > best.score:
             best = Match(round(score, 4), text[start:end + 1].strip())
