@@ -127,6 +127,8 @@ def _providers():
     from .resources.urls import url_table as resources_urls
     from .compute.models import ComputeBackend
     from .compute.urls import url_table as compute_urls
+    from .blob.models import BlobBackend
+    from .blob.urls import url_table as blob_urls
     from .network.models import Backend as NetworkBackend
     from .network.urls import url_table as network_urls
     from .authorization.models import Backend as AuthorizationBackend
@@ -135,7 +137,8 @@ def _providers():
             ("resources", ResourcesBackend, resources_urls),
             ("compute", ComputeBackend, compute_urls),
             ("network", NetworkBackend, network_urls),
-            ("authorization", AuthorizationBackend, authorization_urls)]
+            ("authorization", AuthorizationBackend, authorization_urls),
+            ("blob", BlobBackend, blob_urls)]
 
 
 __all__ = ["Cloud", "errors", "DEFAULT_SUBSCRIPTION", "DEFAULT_TENANT"]

@@ -19,6 +19,8 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log_request(self, code="-", size="-"):
         if self.verbose:
+            from .core.app import redact_query
+            self.requestline = redact_query(self.requestline)  # never log a SAS sig= value
             super().log_request(code, size)
 
 

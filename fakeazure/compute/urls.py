@@ -17,3 +17,6 @@ url_table = [
     ("GET", LOC + "/DiskOperations/{operationId}", "Microsoft.Compute/locations/DiskOperations", R,
      "operation_status"),
 ]
+
+from .guest_responses import url_table as _guest_urls  # noqa: E402  boot diagnostics, Run Command
+url_table = url_table + _guest_urls

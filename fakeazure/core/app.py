@@ -6,6 +6,7 @@ Order of work for a request: log it, finish due operations, then
 3. ARM routes: bearer token, faults, api-version, the handler; ARM's headers on every answer.
 """
 import json
+import re
 import time
 import traceback
 import uuid
@@ -30,7 +31,7 @@ class FakeAzureApp:
         cloud = self.cloud
         started = time.perf_counter()
         method, path = request.method.upper(), request.path
-        entry = {"method": method, "path": path, "query": request.query_string.decode("latin-1"),
+        entry = {"method": method, "path": path, "query": redact_query(request.query_string.decode("latin-1")),
                  "time": cloud.clock.now()}
         if path.startswith("/_fake/") or path == "/_fake":
             from ..control import handle_control
@@ -146,6 +147,14 @@ class FakeAzureApp:
             resp.headers.pop("Content-Type", None)
             resp.headers["Content-Length"] = "0"
         return resp
+
+
+_SIG = re.compile(r"(?i)((?:^|[?&])sig=)[^&\s]*")
+
+
+def redact_query(query):
+    """A query string with any SAS signature replaced: the fake never logs a ``sig=`` value."""
+    return _SIG.sub(r"\1REDACTED", query)
 
 
 def _once(err):

@@ -1,0 +1,446 @@
+"""Guest-facing Compute operations: boot diagnostics and Run Command (action and managed).
+
+The state lives in one :class:`GuestOps` per cloud, attached lazily to the Compute backend
+(``guestops(cloud)``), so a cloud reset drops it with the rest of Compute.
+
+Azure behaviours reproduced, with their evidence (V = seen in Azure material, C = chosen here):
+
+Boot diagnostics (``retrieveBootDiagnosticsData``)
+- V: synchronous 200 ``{"consoleScreenshotBlobUri", "serialConsoleLogBlobUri"}``, SAS URIs; the query
+  ``sasUriExpirationTimeInMinutes`` is 1..1440, default 120 (REST reference, every version since 2020-06-01).
+- V: blob names ``bootdiagnostics-<vmname-trunc>-<vmId>/<vmname>.<vmId>.screenshot.bmp`` and
+  ``.serialconsole.log`` (oobe-domain.md §3); screenshot is a BMP.
+- V: with managed storage the instance view carries no blob URIs, so ``az vm boot-diagnostics get-boot-log``
+  POSTs this action and then GETs the serial log with plain ``requests`` (azure-cli 2.91 ``get_boot_log``).
+- C: boot diagnostics disabled -> 409 ``OperationNotAllowed`` "Boot diagnostics is not enabled for the
+  virtual machine '<name>'." No public recording of this refusal was found (searched issues, pages and
+  code); the code/status follow Compute's other state refusals. The CLI turns any error here into
+  "Please enable boot diagnostics.", so clients cannot tell the difference.
+- C: out-of-range ``sasUriExpirationTimeInMinutes`` -> 400 ``InvalidParameter`` naming the parameter.
+- C: a stopped or deallocated VM still gets URIs; the blobs keep the last capture (what the guest showed
+  before it went down; the fake draws no shutdown screen). A VM that never booted in this cloud has no
+  blobs: the URIs are returned and reading them gives Storage's 404 ``BlobNotFound``.
+- Out of scope: boot diagnostics to a customer storage account (``storageUri``): URIs then come from the
+  instance view and the CLI reads them with storage account keys; the fake always behaves as managed.
+
+Run Command, action form (``POST .../runCommand``)
+- V: 202, empty body, ``Azure-AsyncOperation`` + ``Location`` (``&monitor=true``), ``Azure-AsyncNotification:
+  Enabled``; the result is in the status document's ``properties.output.value[]`` and is the body of the
+  Location GET (shared/fidelity/run-command.yaml).
+- V: Windows gives two entries ``ComponentStatus/StdOut/succeeded`` and ``ComponentStatus/StdErr/succeeded``;
+  Linux one ``ProvisioningState/succeeded`` entry "Enable succeeded: \\n[stdout]\\n...\\n[stderr]\\n..."
+  (run-command.yaml).
+- V: output keeps the LAST 4,096 bytes of each stream (Learn run-command docs; the 2019 Linux recording
+  starts mid-line).
+- V: a second run while one is in progress: 409 ``Conflict`` "Run command extension execution is in
+  progress. Please wait for completion before invoking a run command." (Azure/azure-cli#32305, #19137).
+- V: guest agent not Ready: the operation is accepted and later fails with ``VMAgentStatusCommunicationError``
+  "VM '<name>' has not reported status for VM agent or extensions. ..." (azure-powershell#5741,
+  azure-xplat-cli#2794 show that code in a Failed status document).
+- V: VM not running: 409 ``OperationNotAllowed`` "The operation requires the VM to be running (or set to
+  run)." (MicrosoftDocs/azure-docs#32404 quotes it for operations on a deallocated VM).
+- C: a Linux script that exits non-zero gives ``ProvisioningState/failed`` / "Enable failed: ... exit
+  status=<n>" in the single entry; the operation itself still Succeeds.
+- C: commandId must suit the OS (RunPowerShellScript on Windows, RunShellScript on Linux), else 400
+  ``InvalidParameter``; other built-in ids (IPConfig, EnableRemotePS, ...) are not modelled (400).
+
+Managed Run Command (``.../runCommands/{name}``)
+- V: PUT answers 201 (new, ``provisioningState: Creating``) or 200 (``Updating``); body echoes source,
+  parameters, asyncExecution, treatFailureAsDeploymentFailure, timeoutInSeconds, runAsUser, blob URIs;
+  ``protectedParameters`` and ``runAsPassword`` are never returned (REST examples, 2024-11-01).
+- V: ``$expand=instanceView`` adds ``instanceView {executionState, executionMessage, exitCode, output, error,
+  startTime, endTime, statuses}``.
+- C: the script runs when the PUT's operation finishes, for ``asyncExecution`` true or false alike (the
+  fake's operations already take ``lro_seconds``); agent not Ready fails the PUT's operation with
+  ``VMAgentStatusCommunicationError`` and leaves ``provisioningState: Failed``; a non-zero exit gives
+  ``executionState: Failed`` and, only with ``treatFailureAsDeploymentFailure``, a failed operation
+  (``VMExtensionProvisioningError``). DELETE answers 202 + async headers, 204 when absent.
+  PATCH (update) is not modelled.
+
+What the guest side leaves out (see fakeazure.guest): scripts run through the guest's interpreter, which
+knows a fixed set of commands; anything else is reported in stderr as PowerShell/cmd would, never
+silently ignored. Timing inside the guest, ``scriptUri`` downloads, ``runAsUser`` and output blobs are
+not modelled (a ``scriptUri`` source fails the run with a clear message).
+"""
+from ..core import errors, ids
+from ..core.clock import iso
+
+OUTPUT_LIMIT = 4096
+SAS_DEFAULT_MINUTES = 120
+RUN_CONFLICT = ("Run command extension execution is in progress. Please wait for completion before "
+                "invoking a run command.")
+NOT_RUNNING = "The operation requires the VM to be running (or set to run)."
+
+
+def agent_error(vm_name):
+    return errors.ArmError(
+        "VM '{}' has not reported status for VM agent or extensions. Verify that the OS is up and healthy, "
+        "the VM has a running VM agent, and that it can establish outbound connections to Azure storage. "
+        "Please refer to https://aka.ms/vmextensionwindowstroubleshoot for additional VM agent "
+        "troubleshooting information.".format(vm_name), code="VMAgentStatusCommunicationError", status=409)
+
+
+def guestops(cloud):
+    """The cloud's GuestOps, created on first use and kept on the Compute backend."""
+    compute = cloud.compute
+    ops = compute.__dict__.get("guestops")
+    if ops is None:
+        ops = GuestOps(cloud)
+        compute.guestops = ops
+    return ops
+
+
+def tail_bytes(text, limit=OUTPUT_LIMIT):
+    """The last ``limit`` bytes of ``text`` (UTF-8), never splitting a character."""
+    data = (text or "").encode("utf-8")
+    if len(data) <= limit:
+        return text or ""
+    return data[-limit:].decode("utf-8", "ignore")
+
+
+def container_name(vm):
+    """Boot diagnostics' container: bootdiagnostics-<first 9 alphanumerics of the name, lower>-<vmId>."""
+    short = "".join(ch for ch in vm.name.lower() if ch.isalnum())[:9]
+    return "bootdiagnostics-{}-{}".format(short, vm.vm_id)
+
+
+class ManagedRunCommand:
+    resource_type = "runCommands"
+
+    def __init__(self, vm, name, location, body):
+        self.vm_id = vm.id
+        self.vm_name = vm.name
+        self.name = name
+        self.location = (location or vm.location).replace(" ", "").lower()
+        self.tags = {}
+        self.provisioning_state = "Creating"
+        self.update(body)
+        self.execution_state = "Pending"
+        self.execution_message = ""
+        self.exit_code = None
+        self.output = ""
+        self.error = ""
+        self.start_time = None
+        self.end_time = None
+
+    def update(self, body):
+        props = body.get("properties") or {}
+        self.tags = dict(body.get("tags") or {})
+        self.source = dict(props.get("source") or {})
+        self.parameters = list(props.get("parameters") or [])
+        self.protected_parameters = list(props.get("protectedParameters") or [])
+        self.async_execution = bool(props.get("asyncExecution", False))
+        self.treat_failure = bool(props.get("treatFailureAsDeploymentFailure", False))
+        self.timeout = props.get("timeoutInSeconds")
+        self.run_as_user = props.get("runAsUser")
+        self.output_blob_uri = props.get("outputBlobUri")
+        self.error_blob_uri = props.get("errorBlobUri")
+
+    @property
+    def id(self):
+        return self.vm_id + "/runCommands/" + self.name
+
+    def to_json(self, instance_view=False):
+        props = {"source": self.source, "parameters": self.parameters, "asyncExecution": self.async_execution,
+                 "treatFailureAsDeploymentFailure": self.treat_failure}
+        if self.run_as_user:
+            props["runAsUser"] = self.run_as_user
+        props["timeoutInSeconds"] = self.timeout if self.timeout is not None else 0
+        props["provisioningState"] = self.provisioning_state
+        if self.output_blob_uri:
+            props["outputBlobUri"] = self.output_blob_uri
+        if self.error_blob_uri:
+            props["errorBlobUri"] = self.error_blob_uri
+        if instance_view:
+            view = {"executionState": self.execution_state, "executionMessage": self.execution_message}
+            if self.exit_code is not None:
+                view["exitCode"] = self.exit_code
+            view["output"] = self.output
+            view["error"] = self.error
+            if self.start_time is not None:
+                view["startTime"] = iso(self.start_time)
+            if self.end_time is not None:
+                view["endTime"] = iso(self.end_time)
+            view["statuses"] = []
+            props["instanceView"] = view
+        body = {"name": self.name, "id": self.id, "type": "Microsoft.Compute/virtualMachines/runCommands",
+                "location": self.location}
+        if self.tags:
+            body["tags"] = self.tags
+        body["properties"] = props
+        return body
+
+
+class GuestOps:
+    def __init__(self, cloud):
+        self.cloud = cloud
+        self.running = {}        # vm key -> operation id of the action run command in progress
+        self.run_commands = {}   # vm key -> {name lower: ManagedRunCommand}
+        self.last_boot = {}      # vmId -> last BootResult seen (boot diagnostics keeps the last capture)
+        self.history = []        # (vm id, kind, script, ScriptResult) of every run, for tests and demos
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def _vm(self, sub, rg, name):
+        return self.cloud.compute.get_vm(sub, rg, name)
+
+    def _os_guest(self, vm):
+        disk = vm.os_disk_model()
+        return disk.guest if disk is not None else None
+
+    def _data_guests(self, vm):
+        out = []
+        for d in sorted(vm.data_disks, key=lambda x: x["lun"]):
+            model = self.cloud.find(d["id"])
+            out.append(getattr(model, "guest", None) if model is not None else None)
+        return out
+
+    def _agent_ready(self, vm):
+        boot = vm.boot
+        return vm.power_state == "running" and boot is not None and bool(boot.agent_ready)
+
+    def _os_type(self, vm):
+        guest = self._os_guest(vm)
+        if guest is not None and getattr(guest, "os_type", None):
+            return guest.os_type
+        return vm.os_disk.get("osType") or "Windows"
+
+    def _remember(self, vm):
+        if vm.boot is not None:
+            self.last_boot[vm.vm_id.lower()] = vm.boot
+
+    # -- boot diagnostics -------------------------------------------------------------------------
+    def retrieve_boot_diagnostics(self, sub, rg, name, minutes, base_url):
+        vm = self._vm(sub, rg, name)
+        if minutes is None or minutes == "":
+            minutes = SAS_DEFAULT_MINUTES
+        try:
+            minutes = int(minutes)
+        except (TypeError, ValueError):
+            minutes = -1
+        if not 1 <= minutes <= 1440:
+            raise errors.InvalidParameter(
+                "The value of parameter sasUriExpirationTimeInMinutes is invalid. The value must be between "
+                "1 and 1440 minutes.", target="sasUriExpirationTimeInMinutes")
+        if not vm.boot_diagnostics:
+            raise errors.OperationNotAllowed(
+                "Boot diagnostics is not enabled for the virtual machine '{}'.".format(vm.name))
+        self._remember(vm)
+        blob = self.cloud.blob
+        container = container_name(vm)
+        return {"consoleScreenshotBlobUri": blob.sas_url(base_url, container, "{}.{}.screenshot.bmp".format(
+                    vm.name, vm.vm_id), minutes),
+                "serialConsoleLogBlobUri": blob.sas_url(base_url, container, "{}.{}.serialconsole.log".format(
+                    vm.name, vm.vm_id), minutes)}
+
+    def boot_blob(self, container, blob):
+        """(bytes, content type, last modified) of a boot diagnostics blob, or None (BlobNotFound)."""
+        vm = None
+        for candidate in self.cloud.compute.vms.values():
+            if container.lower() == container_name(candidate).lower():
+                vm = candidate
+                break
+        if vm is None:
+            return None
+        self._remember(vm)
+        boot = vm.boot if vm.boot is not None else self.last_boot.get(vm.vm_id.lower())
+        if boot is None:
+            return None
+        prefix = "{}.{}.".format(vm.name, vm.vm_id).lower()
+        kind = blob.lower()[len(prefix):] if blob.lower().startswith(prefix) else None
+        modified = vm.last_operation_time
+        if kind == "screenshot.bmp":
+            from ..guest import render_screenshot
+            return render_screenshot(boot), "image/bmp", modified
+        if kind == "serialconsole.log":
+            return (boot.serial_log or "").encode("utf-8"), "text/plain", modified
+        return None
+
+    # -- running scripts --------------------------------------------------------------------------
+    def _run(self, vm, kind, script, parameters, shell):
+        """Run ``script`` in the VM's OS guest; return (stdout, stderr, exit code)."""
+        guest = self._os_guest(vm)
+        if guest is None:
+            return "", "The VM has no guest operating system in this fake.", 1
+        params = {}
+        for p in parameters or []:
+            if isinstance(p, dict) and "name" in p:
+                params[p["name"]] = p.get("value", "")
+        try:
+            from ..guest import run_script  # the guest's script interpreter (fakeazure.guest.interpreter)
+            result = run_script(guest, script, shell=shell, data_disks=self._data_guests(vm), parameters=params)
+        except Exception:  # a bug in the guest simulation: fail the operation as Azure's internal error would
+            import traceback
+            self.cloud.log_error(traceback.format_exc())
+            raise errors.ArmError("An internal execution error occurred. Please retry later.",
+                                  code="InternalExecutionError", status=500)
+        stdout = result.stdout or ""
+        stderr = result.stderr or ""
+        for cmd in getattr(result, "unknown_commands", None) or []:
+            if cmd not in stderr:  # never silently ignored: make sure each one is in stderr
+                stderr += ("" if not stderr or stderr.endswith("\n") else "\n") + \
+                    "{} : The term '{}' is not recognized as the name of a cmdlet, function, script file, or " \
+                    "operable program.\n".format(cmd, cmd)
+        self.history.append((vm.id, kind, script, result))
+        self._after_effects(vm, result)
+        return stdout, stderr, result.exit_code
+
+    def _after_effects(self, vm, result):
+        """A script that restarts the computer reboots the VM's guest (the boot result changes)."""
+        effects = getattr(result, "effects", None) or []
+        names = [(e.get("kind") or e.get("type") or "") if isinstance(e, dict) else str(e) for e in effects]
+        if any(n.lower() in ("reboot", "restart", "restart-computer", "shutdown /r") for n in names):
+            from .models import boot_vm
+            boot_vm(self.cloud.compute, vm)
+            self._remember(vm)
+
+    # -- action run command -----------------------------------------------------------------------
+    def start_run_command(self, sub, rg, name, body):
+        vm = self._vm(sub, rg, name)
+        command_id = body.get("commandId")
+        if not command_id:
+            raise errors.InvalidParameter("Required parameter 'commandId' is missing (null).", target="commandId")
+        os_type = self._os_type(vm)
+        wanted = "RunShellScript" if os_type == "Linux" else "RunPowerShellScript"
+        if command_id.lower() != wanted.lower():
+            raise errors.InvalidParameter(
+                "The command '{}' is not supported for the OS type '{}' in this fake; use '{}'.".format(
+                    command_id, os_type, wanted), target="commandId")
+        if vm.power_state != "running":
+            raise errors.OperationNotAllowed(NOT_RUNNING)
+        key = ids.key(vm.id)
+        current = self.running.get(key)
+        if current is not None:
+            op = self.cloud.operations.get(current)
+            if op is not None and not op.done:
+                raise errors.Conflict(RUN_CONFLICT)
+        script = body.get("script") or []
+        if isinstance(script, str):
+            script = [script]
+        text = "\n".join(script)
+        parameters = body.get("parameters") or []
+        linux = os_type == "Linux"
+
+        def work():
+            self.running.pop(key, None)
+            if not self._agent_ready(vm):
+                raise agent_error(vm.name)
+            out, err, code = self._run(vm, "runCommand", text, parameters, "bash" if linux else "powershell")
+            return {"value": _action_statuses(out, err, code, linux)}
+
+        def failed(_err):
+            self.running.pop(key, None)
+
+        op = self.cloud.operations.start(sub, "Microsoft.Compute", vm.location, on_success=work, on_failure=failed,
+                                         result_in_status=True)
+        if not op.done:
+            self.running[key] = op.id
+        return op
+
+    # -- managed run commands ---------------------------------------------------------------------
+    def _table(self, vm):
+        return self.run_commands.setdefault(ids.key(vm.id), {})
+
+    def get_run_command(self, sub, rg, name, rc_name):
+        vm = self._vm(sub, rg, name)
+        rc = self._table(vm).get(rc_name.lower())
+        if rc is None:
+            raise errors.ResourceNotFound("Microsoft.Compute/virtualMachines/{}/runCommands".format(vm.name),
+                                          rc_name, rg)
+        return rc
+
+    def list_run_commands(self, sub, rg, name):
+        vm = self._vm(sub, rg, name)
+        return sorted(self._table(vm).values(), key=lambda r: r.name.lower())
+
+    def put_run_command(self, sub, rg, name, rc_name, body):
+        vm = self._vm(sub, rg, name)
+        if not body.get("location"):
+            raise errors.BadRequest("Required property 'location' not found in JSON.", code="LocationRequired")
+        props = body.get("properties") or {}
+        source = props.get("source") or {}
+        if not (source.get("script") or source.get("scriptUri") or source.get("commandId")):
+            raise errors.InvalidParameter("One of 'source.script', 'source.scriptUri' or 'source.commandId' "
+                                          "must be specified.", target="source")
+        if vm.power_state != "running":
+            raise errors.OperationNotAllowed(NOT_RUNNING)
+        table = self._table(vm)
+        rc = table.get(rc_name.lower())
+        created = rc is None
+        if created:
+            rc = ManagedRunCommand(vm, rc_name, body.get("location"), body)
+            table[rc_name.lower()] = rc
+        else:
+            rc.update(body)
+            rc.provisioning_state = "Updating"
+        rc.execution_state, rc.execution_message, rc.exit_code = "Pending", "", None
+        rc.output = rc.error = ""
+        rc.start_time = rc.end_time = None
+        linux = self._os_type(vm) == "Linux"
+
+        def work():
+            if not self._agent_ready(vm):
+                rc.provisioning_state = "Failed"
+                rc.execution_state = "Unknown"
+                raise agent_error(vm.name)
+            rc.start_time = self.cloud.clock.now()
+            rc.execution_state = "Running"
+            if rc.source.get("scriptUri") and not rc.source.get("script"):
+                out, err, code = "", "Downloading a script from scriptUri is not modelled by the fake.", 1
+            else:
+                script = rc.source.get("script") or rc.source.get("commandId") or ""
+                out, err, code = self._run(vm, "runCommands/" + rc.name, script,
+                                           list(rc.parameters) + list(rc.protected_parameters),
+                                           "bash" if linux else "powershell")
+            rc.end_time = self.cloud.clock.now()
+            rc.output, rc.error, rc.exit_code = tail_bytes(out), tail_bytes(err), code
+            rc.execution_state = "Succeeded" if code == 0 else "Failed"
+            rc.execution_message = "" if code == 0 else "Execution completed with exit code {}".format(code)
+            if code != 0 and rc.treat_failure:
+                rc.provisioning_state = "Failed"
+                raise errors.ArmError("VM has reported a failure when processing extension '{}' (publisher "
+                                      "'Microsoft.CPlat.Core' and type '{}'). Error message: '{}'.".format(
+                                          rc.name, "RunCommandHandlerLinux" if linux else
+                                          "RunCommandHandlerWindows", rc.execution_message),
+                                      code="VMExtensionProvisioningError", status=409)
+            rc.provisioning_state = "Succeeded"
+            return None
+
+        def failed(_err):
+            if rc.provisioning_state not in ("Failed",):
+                rc.provisioning_state = "Failed"
+
+        op = self.cloud.operations.start(sub, "Microsoft.Compute", vm.location, on_success=work, on_failure=failed)
+        return rc, created, op
+
+    def delete_run_command(self, sub, rg, name, rc_name):
+        vm = self._vm(sub, rg, name)
+        table = self._table(vm)
+        if rc_name.lower() not in table:
+            return None
+        table[rc_name.lower()].provisioning_state = "Deleting"
+
+        def work():
+            table.pop(rc_name.lower(), None)
+            return None
+
+        return self.cloud.operations.start(sub, "Microsoft.Compute", vm.location, on_success=work)
+
+
+def _action_statuses(out, err, code, linux):
+    out, err = tail_bytes(out), tail_bytes(err)
+    if linux:
+        if code == 0:
+            return [{"code": "ProvisioningState/succeeded", "level": "Info", "displayStatus": "Provisioning succeeded",
+                     "message": "Enable succeeded: \n[stdout]\n{}\n[stderr]\n{}\n".format(out, err)}]
+        return [{"code": "ProvisioningState/failed", "level": "Error", "displayStatus": "Provisioning failed",
+                 "message": "Enable failed: failed to execute command: command terminated with exit status={}"
+                            "\n[stdout]\n{}\n[stderr]\n{}\n".format(code, out, err)}]
+    return [{"code": "ComponentStatus/StdOut/succeeded", "level": "Info", "displayStatus": "Provisioning succeeded",
+             "message": out},
+            {"code": "ComponentStatus/StdErr/succeeded", "level": "Info", "displayStatus": "Provisioning succeeded",
+             "message": err}]
+
+
+def boot_diagnostics_blob(cloud, container, blob):
+    """The blob source for ``bootdiagnostics-*`` containers (see fakeazure.blob.models)."""
+    return guestops(cloud).boot_blob(container, blob)
