@@ -21,7 +21,7 @@ from .boot import BootResult, boot
 from .model import Account, LinuxGuest, Partition, ProvisioningAnswer, WindowsGuest
 from .presets import LINUX_PRESETS, WINDOWS_PRESETS, guest_from_spec
 from .render import render_screenshot
-#from .interpreter import ScriptResult, run_script
+from .interpreter import ScriptResult, run_script
 
 __all__ = [
     "WindowsGuest", "LinuxGuest", "guest_from_spec", "boot", "BootResult", "render_screenshot",

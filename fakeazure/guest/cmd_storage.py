@@ -1,0 +1,277 @@
+"""diskpart and the Storage cmdlets (Get-Disk, Set-Disk, Get-Partition, ...) for Run Command.
+
+See disks.py for how disks, online state and drive letters are modelled.
+"""
+
+from __future__ import annotations
+
+import re
+
+DISKPART_BANNER = ("\nMicrosoft DiskPart version {ver}\n\nCopyright (C) Microsoft Corporation.\n"
+                   "On computer: {name}\n")
+
+
+# --- diskpart -------------------------------------------------------------------
+
+def diskpart(ctx, script_lines: list[str]) -> None:
+    out = [DISKPART_BANNER.format(ver=f"{ctx.guest.release.os_version}.1",
+                                  name=ctx.guest.computer_name or "")]
+    selected_disk, selected_part = None, None
+    failed = False
+    for raw in script_lines:
+        line = raw.strip()
+        if not line or line.lower().startswith("rem"):
+            continue
+        words = line.lower().replace("=", " = ").split()
+        out.append(f"DISKPART> {line}\n")
+        if words[0] == "exit":
+            break
+        if words[0] == "list" and len(words) > 1 and words[1] == "disk":
+            out.append(_list_disk(ctx, selected_disk))
+        elif words[0] == "list" and len(words) > 1 and words[1] == "partition":
+            if selected_disk is None:
+                out.append("There is no disk selected to list partitions.\n\n"
+                           "Select a disk and try again.")
+                failed = True
+            else:
+                out.append(_list_partition(ctx, selected_disk, selected_part))
+        elif words[0] == "list" and len(words) > 1 and words[1] == "volume":
+            out.append(_list_volume(ctx))
+        elif words[:2] == ["select", "disk"] and len(words) > 2:
+            disk = ctx.disks.disk(int(words[2])) if words[2].isdigit() else None
+            if disk is None:
+                out.append("The disk you specified is not valid.\n\nThere is no disk selected.")
+                selected_disk, failed = None, True
+            else:
+                selected_disk, selected_part = disk, None
+                out.append(f"Disk {disk.number} is now the selected disk.")
+        elif words[:2] == ["select", "partition"] and len(words) > 2:
+            if selected_disk is None:
+                out.append("There is no disk selected.\n\nPlease select a disk and try again.")
+                failed = True
+                continue
+            number = int(words[2]) if words[2].isdigit() else -1
+            part = next((p for p in selected_disk.partitions if p.number == number), None)
+            if part is None:
+                out.append("The partition you specified is not valid.\nPlease select a valid partition.\n\n"
+                           "There is no partition selected.")
+                selected_part, failed = None, True
+            else:
+                selected_part = part
+                out.append(f"Partition {number} is now the selected partition.")
+        elif words[:2] in (["online", "disk"], ["offline", "disk"]):
+            if selected_disk is None:
+                out.append("There is no disk selected.\n\nPlease select a disk and try again.")
+                failed = True
+                continue
+            going_online = words[0] == "online"
+            if selected_disk.online == going_online:
+                out.append("\nVirtual Disk Service error:\nThis disk is already "
+                           + ("online." if going_online else "offline."))
+                failed = True
+                continue
+            if selected_disk.role != "data":
+                out.append("\nVirtual Disk Service error:\nThe operation is not allowed on the system disk.")
+                failed = True
+                continue
+            if going_online:
+                ctx.effects.extend(ctx.disks.bring_online(selected_disk))
+            else:
+                selected_disk.state["online"] = False
+                ctx.effects.append(f"disk {selected_disk.number} offline")
+            out.append("DiskPart successfully " + ("onlined" if going_online else "offlined")
+                       + " the selected disk.")
+        elif words[:2] == ["attributes", "disk"]:
+            if selected_disk is None:
+                out.append("There is no disk selected.\n\nPlease select a disk and try again.")
+                failed = True
+            elif len(words) == 2:
+                out.append(f"Current Read-only State : {'Yes' if selected_disk.state.get('readonly') else 'No'}\n"
+                           f"Read-only  : {'Yes' if selected_disk.state.get('readonly') else 'No'}")
+            elif words[2:4] in (["clear", "readonly"], ["set", "readonly"]):
+                selected_disk.state["readonly"] = words[2] == "set"
+                ctx.effects.append(f"disk {selected_disk.number} readonly={'yes' if words[2] == 'set' else 'no'}")
+                out.append("Disk attributes " + ("set" if words[2] == "set" else "cleared") + " successfully.")
+            else:
+                ctx.unknown.append(f"diskpart: {line}")
+        elif words[0] in ("assign", "remove"):
+            ok, message = _assign(ctx, selected_disk, selected_part, words)
+            out.append(message)
+            failed = failed or not ok
+        elif words[0] == "rescan":
+            out.append("Please wait while DiskPart scans your configuration...\n\n"
+                       "DiskPart has finished scanning your configuration.")
+        else:
+            ctx.unknown.append(f"diskpart: {line}")
+            out.append("The arguments specified for this command are not valid.")
+            failed = True
+        out.append("")
+    out.append("Leaving DiskPart...")
+    ctx.print("\n".join(out))
+    ctx.exit_code = 1 if failed else 0   # diskpart /s stops at errors only with noerr absent; approximated
+
+
+def _assign(ctx, disk, part, words):
+    if disk is None or part is None:
+        return False, "There is no volume selected.\nPlease select a volume and try again."
+    if not disk.online:
+        return False, "\nVirtual Disk Service error:\nThe disk is offline."
+    letter = None
+    if "letter" in words:
+        at = words.index("letter")
+        letter = words[at + 2].upper() if len(words) > at + 2 and words[at + 1] == "=" else \
+            (words[at + 1].upper() if len(words) > at + 1 else None)
+    letters = disk.state.setdefault("letters", {})
+    if words[0] == "remove":
+        current = letters.get(str(part.number))
+        if current is None or (letter and letter != current):
+            return False, "\nVirtual Disk Service error:\nThe drive letter is not in use."
+        del letters[str(part.number)]
+        ctx.effects.append(f"disk {disk.number} partition {part.number}: letter {current}: removed")
+        return True, "DiskPart successfully removed the drive letter or mount point."
+    if part.kind == "msr":
+        return False, "\nVirtual Disk Service error:\nThe operation is not supported by the object."
+    if letter is None:
+        letter = ctx.disks.next_free_letter()
+    if not letter or not re.fullmatch(r"[A-Z]", letter) or letter in ctx.disks.used_letters():
+        return False, "\nVirtual Disk Service error:\nThe specified drive letter is not free to be assigned."
+    letters[str(part.number)] = letter
+    ctx.effects.append(f"disk {disk.number} partition {part.number}: assigned {letter}:")
+    return True, "DiskPart successfully assigned the drive letter or mount point."
+
+
+def _list_disk(ctx, selected) -> str:
+    rows = ["  Disk ###  Status         Size     Free     Dyn  Gpt",
+            "  --------  -------------  -------  -------  ---  ---"]
+    for disk in ctx.disks.disks:
+        mark = "*" if disk is selected else " "
+        status = "Online" if disk.online else "Offline"
+        gpt = "*" if disk.style == "GPT" else ""
+        rows.append(f"{mark} Disk {disk.number:<4} {status:<13}  {disk.size_gb:>4} GB      0 B       {gpt}")
+    return "\n".join(rows)
+
+
+def _list_partition(ctx, disk, selected) -> str:
+    rows = ["  Partition ###  Type              Size     Offset",
+            "  -------------  ----------------  -------  -------"]
+    for part in disk.partitions:
+        mark = "*" if part is selected else " "
+        kind = {"efi": "System", "msr": "Reserved", "linux": "Unknown"}.get(part.kind, "Primary")
+        size = f"{part.size_mb} MB" if part.size_mb < 10240 else f"{part.size_mb // 1024} GB"
+        rows.append(f"{mark} Partition {part.number:<4} {kind:<16}  {size:>7}  1024 KB")
+    return "\n".join(rows)
+
+
+def _list_volume(ctx) -> str:
+    rows = ["  Volume ###  Ltr  Label        Fs     Type        Size     Status     Info",
+            "  ----------  ---  -----------  -----  ----------  -------  ---------  --------"]
+    number = 0
+    for disk in ctx.disks.disks:
+        if not disk.online:
+            continue
+        for part in disk.partitions:
+            if part.kind == "msr":
+                continue
+            letter = ctx.disks.letter_of(disk, part) or " "
+            label = "Temporary Storage" if disk.role == "temp" else part.label
+            info = "Boot" if (disk.role == "os" and part.kind == "windows") else \
+                ("System" if disk.role == "os" else "")
+            size = f"{part.size_mb} MB" if part.size_mb < 10240 else f"{part.size_mb // 1024} GB"
+            rows.append(f"  Volume {number:<3}  {letter:<3}  {label[:11]:<11}  {part.filesystem:<5}  "
+                        f"Partition   {size:>7}  Healthy    {info}")
+            number += 1
+    return "\n".join(rows)
+
+
+# --- Storage cmdlets ---------------------------------------------------------------
+
+def get_disk(ctx, disks) -> None:
+    rows = ["", "Number Friendly Name      Serial Number HealthStatus OperationalStatus Total Size Partition",
+            "                                                                                  Style",
+            "------ -------------      ------------- ------------ ----------------- ---------- ----------"]
+    for disk in disks:
+        status = "Online" if disk.online else ("Offline" if not disk.state.get("collision") else "Offline")
+        rows.append(f"{disk.number:<6} {'Msft Virtual Disk':<18}               Healthy      {status:<17} "
+                    f"{disk.size_gb:>7} GB {disk.style}")
+    ctx.print("\n".join(rows) + "\n")
+    ctx.ok()
+
+
+def disk_filter(ctx, where_clauses: list[str], number: int | None = None):
+    selected = [d for d in ctx.disks.disks if number is None or d.number == number]
+    for clause in where_clauses:
+        match = re.search(r"\$?_?\.?(\w+)\s*(?:-(eq|ne)\s*['\"]?(\$?\w+)['\"]?)?", clause.replace("{", " ").replace("}", " "))
+        if not match:
+            continue
+        prop, op, value = match.group(1).lower(), match.group(2), match.group(3)
+        value = {"$true": True, "$false": False, None: True}.get(value.lower() if value else None, value)
+
+        def prop_of(disk):
+            return {"isoffline": not disk.online, "number": disk.number,
+                    "operationalstatus": "Online" if disk.online else "Offline",
+                    "isreadonly": bool(disk.state.get("readonly")), "partitionstyle": disk.style,
+                    "isboot": disk.role == "os", "issystem": disk.role == "os"}.get(prop)
+        want = value
+        selected = [d for d in selected if (str(prop_of(d)).lower() == str(want).lower()) == (op != "ne")]
+    return selected
+
+
+def set_disk(ctx, disks, params: dict) -> None:
+    for disk in disks:
+        if "isoffline" in params:
+            offline = params["isoffline"]
+            if disk.role != "data" and offline:
+                ctx.error("Set-Disk : The requested operation is not supported on the system disk.")
+                continue
+            if not offline and not disk.online:
+                ctx.effects.extend(ctx.disks.bring_online(disk))
+            elif offline and disk.online:
+                disk.state["online"] = False
+                ctx.effects.append(f"disk {disk.number} offline")
+        if "isreadonly" in params:
+            disk.state["readonly"] = bool(params["isreadonly"])
+            ctx.effects.append(f"disk {disk.number} readonly={'yes' if params['isreadonly'] else 'no'}")
+    if ctx.exit_code == 0 or not ctx.err:
+        ctx.ok()
+
+
+def get_partition(ctx, disk_number=None) -> None:
+    out = []
+    for disk in ctx.disks.disks:
+        if disk_number is not None and disk.number != disk_number:
+            continue
+        if not disk.partitions:
+            continue
+        out += ["", f"   DiskPath: \\\\?\\scsi#disk&ven_msft&prod_virtual_disk#{disk.number}", "",
+                "PartitionNumber  DriveLetter Offset                                        Size Type",
+                "---------------  ----------- ------                                        ---- ----"]
+        for part in disk.partitions:
+            letter = ctx.disks.letter_of(disk, part) or ""
+            kind = {"efi": "System", "msr": "Reserved", "linux": "Unknown"}.get(part.kind, "IFS" if disk.style == "MBR" else "Basic")
+            size = f"{part.size_mb} MB" if part.size_mb < 10240 else f"{part.size_mb / 1024:.2f} GB"
+            out.append(f"{part.number:<16} {letter:<11} {1048576 * part.number:<38} {size:>12} {kind}")
+    if disk_number is not None and not out:
+        ctx.error(f"Get-Partition : No MSFT_Partition objects found with property 'DiskNumber' equal to "
+                  f"'{disk_number}'.")
+        return
+    ctx.print("\n".join(out) + "\n")
+    ctx.ok()
+
+
+def set_partition_letter(ctx, disk_number: int, partition_number: int, letter: str) -> None:
+    disk = ctx.disks.disk(disk_number)
+    part = next((p for p in disk.partitions if p.number == partition_number), None) if disk else None
+    if part is None:
+        ctx.error(f"Set-Partition : No MSFT_Partition objects found with property 'PartitionNumber' equal to "
+                  f"'{partition_number}'.")
+        return
+    ok, message = _assign(ctx, disk, part, ["assign", "letter", "=", letter.upper()] if letter else ["assign"])
+    if not ok:
+        ctx.error("Set-Partition : " + message.strip().splitlines()[-1])
+        return
+    ctx.ok()
+
+
+def get_volume(ctx) -> None:
+    ctx.print(_list_volume(ctx))
+    ctx.ok()
