@@ -410,26 +410,26 @@ class Backend:
         else:
             vnet.address_prefixes = list(prefixes)
             vnet.tags = dict(body.get("tags") or {})
-        if "subnets" in props:
-            wanted = {}
-            for s in props.get("subnets") or []:
-                sp = s.get("properties") or {}
-                wanted[s["name"].lower()] = (s["name"], sp.get("addressPrefix") or
-                                             (sp.get("addressPrefixes") or [None])[0],
-                                             (sp.get("networkSecurityGroup") or {}).get("id"))
-            for key, sub_obj in list(vnet.subnets.items()):
-                if key not in wanted:
-                    self._check_subnet_unused(sub_obj)
-            new = {}
-            for key, (sname, prefix, nsg_id) in wanted.items():
-                self._validate_subnet(vnet, sname, prefix, nsg_id)
-                existing = vnet.subnets.get(key)
-                if existing is not None:
-                    existing.address_prefix, existing.nsg_id = prefix, nsg_id
-                    new[key] = existing
-                else:
-                    new[key] = Subnet(vnet, sname, prefix, nsg_id)
-            vnet.subnets = new
+        # a PUT is a full replace: subnets the body leaves out are deleted (the ARM-template gotcha)
+        wanted = {}
+        for s in props.get("subnets") or []:
+            sp = s.get("properties") or {}
+            wanted[s["name"].lower()] = (s["name"], sp.get("addressPrefix") or
+                                         (sp.get("addressPrefixes") or [None])[0],
+                                         (sp.get("networkSecurityGroup") or {}).get("id"))
+        for key, sub_obj in list(vnet.subnets.items()):
+            if key not in wanted:
+                self._check_subnet_unused(sub_obj)
+        new = {}
+        for key, (sname, prefix, nsg_id) in wanted.items():
+            self._validate_subnet(vnet, sname, prefix, nsg_id)
+            existing = vnet.subnets.get(key)
+            if existing is not None:
+                existing.address_prefix, existing.nsg_id = prefix, nsg_id
+                new[key] = existing
+            else:
+                new[key] = Subnet(vnet, sname, prefix, nsg_id)
+        vnet.subnets = new
         vnet.touch()
         self.vnets[ids.key(rid)] = vnet
         return vnet, created, self._start(vnet)
