@@ -1,0 +1,140 @@
+"""Virtual machine sizes (resource SKUs) and vCPU quotas, kept as data in ``skus.json``.
+
+The wire shape of ``GET /providers/Microsoft.Compute/skus`` is built here from the data; quotas are
+per (subscription, location): ``cores`` (Total Regional vCPUs) and one entry per size family. A VM
+counts against its quota whatever its power state (Azure counts deallocated VMs too).
+"""
+import json
+import os
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_DATA = None
+
+# Display names of the usage entries (shared/fidelity/compute-capacity.yaml).
+_FAMILY_LABELS = {
+    "standardBSFamily": "Standard BS Family vCPUs", "standardAv2Family": "Standard Av2 Family vCPUs",
+    "standardDv2Family": "Standard Dv2 Family vCPUs", "standardDSv2Family": "Standard DSv2 Family vCPUs",
+    "standardDv3Family": "Standard Dv3 Family vCPUs", "standardDSv3Family": "Standard DSv3 Family vCPUs",
+    "standardDSv4Family": "Standard DSv4 Family vCPUs", "standardDSv5Family": "Standard DSv5 Family vCPUs",
+    "standardDASv5Family": "Standard DASv5 Family vCPUs", "standardDPSv5Family": "Standard DPSv5 Family vCPUs",
+    "standardESv3Family": "Standard ESv3 Family vCPUs", "standardESv5Family": "Standard ESv5 Family vCPUs",
+    "standardFSv2Family": "Standard FSv2 Family vCPUs", "standardNCSv3Family": "Standard NCSv3 Family vCPUs",
+}
+
+
+def data():
+    global _DATA
+    if _DATA is None:
+        with open(os.path.join(_HERE, "skus.json"), encoding="utf-8") as fh:
+            raw = json.load(fh)
+        raw["by_name"] = {s["name"].lower(): s for s in raw["virtualMachines"]}
+        for s in raw["virtualMachines"]:
+            s["caps"] = {c["name"]: c["value"] for c in s["capabilities"]}
+        _DATA = raw
+    return _DATA
+
+
+class Size:
+    """One VM size as the backend needs it."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.name = raw["name"]
+        self.family = raw["family"]
+        caps = raw["caps"]
+        self.vcpus = int(caps["vCPUs"])
+        self.memory_gb = float(caps["MemoryGB"])
+        self.generations = caps["HyperVGenerations"].split(",")
+        self.premium_io = caps["PremiumIO"] == "True"
+        self.architecture = caps["CpuArchitectureType"]
+        self.trusted_launch_disabled = caps.get("TrustedLaunchDisabled") == "True"
+        self.max_data_disks = int(caps["MaxDataDiskCount"])
+
+    def restricted_in(self, location):
+        for r in self.raw.get("restrictions", []):
+            if r["type"] == "Location" and location in r["values"]:
+                return True
+        return False
+
+
+def size(name):
+    raw = data()["by_name"].get((name or "").lower())
+    return Size(raw) if raw else None
+
+
+def locations():
+    return list(data()["locations"])
+
+
+def resource_skus(location=None):
+    """The resource SKU list (virtualMachines only), optionally for one location."""
+    out = []
+    for s in data()["virtualMachines"]:
+        locs = [location] if location else locations()
+        for loc in locs:
+            restrictions = []
+            for r in s.get("restrictions", []):
+                if loc in r["values"]:
+                    restrictions.append({"type": r["type"], "values": [loc],
+                                         "restrictionInfo": {"locations": [loc]},
+                                         "reasonCode": r["reasonCode"]})
+            out.append({"resourceType": "virtualMachines", "name": s["name"], "tier": "Standard",
+                        "size": s["name"].split("_", 1)[1], "family": s["family"], "locations": [loc],
+                        "locationInfo": [{"location": loc, "zones": list(s.get("zones", [])),
+                                          "zoneDetails": []}],
+                        "capabilities": [dict(c) for c in s["capabilities"]], "restrictions": restrictions})
+    return out
+
+
+def vm_sizes(location):
+    out = []
+    for s in data()["virtualMachines"]:
+        sz = Size(s)
+        if sz.restricted_in(location):
+            continue
+        out.append({"name": sz.name, "numberOfCores": sz.vcpus, "osDiskSizeInMB": 1047552,
+                    "resourceDiskSizeInMB": 16384 * sz.vcpus, "memoryInMB": int(sz.memory_gb * 1024),
+                    "maxDataDiskCount": sz.max_data_disks})
+    return out
+
+
+class Quotas:
+    """vCPU limits of one cloud: defaults from the data, overridden per (subscription, location, name)."""
+
+    def __init__(self):
+        self.overrides = {}
+
+    def set(self, subscription, location, name, limit):
+        self.overrides[(subscription.lower(), location.lower(), name)] = int(limit)
+
+    def limit(self, subscription, location, name):
+        got = self.overrides.get((subscription.lower(), location.lower(), name))
+        if got is not None:
+            return got
+        q = data()["quota"]
+        return int(q.get(name, q["family_default"]))
+
+    def usages(self, subscription, location, vms):
+        """Usage entries (limit, unit, currentValue, name) for the VMs of one subscription+location."""
+        cores = 0
+        count = 0
+        per_family = {}
+        for vm in vms:
+            sz = size(vm.size)
+            if sz is None:
+                continue
+            count += 1
+            cores += sz.vcpus
+            per_family[sz.family] = per_family.get(sz.family, 0) + sz.vcpus
+
+        def entry(name, label, current):
+            return {"limit": self.limit(subscription, location, name), "unit": "Count",
+                    "currentValue": current, "name": {"value": name, "localizedValue": label}}
+
+        out = [entry("availabilitySets", "Availability Sets", 0),
+               entry("cores", "Total Regional vCPUs", cores),
+               entry("virtualMachines", "Virtual Machines", count),
+               entry("virtualMachineScaleSets", "Virtual Machine Scale Sets", 0)]
+        for family in sorted(_FAMILY_LABELS):
+            out.append(entry(family, _FAMILY_LABELS[family], per_family.get(family, 0)))
+        return out, cores, per_family
