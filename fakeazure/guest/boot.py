@@ -228,7 +228,7 @@ def _oobe(guest: WindowsGuest, azure: AnswerFile | None, events) -> tuple[str, b
 
 def _finish_oobe(guest: WindowsGuest, answer: AnswerFile, events) -> None:
     admin = guest.builtin_admin
-    if answer.from_azure and admin is not None:
+    if answer.from_azure and admin is not None and answer.azure_admin:
         admin.name = answer.azure_admin
     if admin is not None and answer.admin_password:
         admin.enabled = True
@@ -259,9 +259,7 @@ def _boot_linux(guest: LinuxGuest, provisioning) -> BootResult:
     provisioned = False
     if provisioning is not None and guest.deprovisioned:
         guest.hostname = provisioning.computer_name or guest.hostname or "localhost"
-        if guest.users and guest.users[0].name == provisioning.admin_username:
-            pass
-        else:
+        if provisioning.admin_username and not any(u.name == provisioning.admin_username for u in guest.users):
             guest.users.append(LinuxUser(provisioning.admin_username, True, provisioning.admin_password_set,
                                          len(provisioning.ssh_public_keys)))
         guest.deprovisioned = False

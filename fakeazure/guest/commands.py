@@ -182,9 +182,9 @@ def run_command(ctx, segment: str, line: str) -> None:
             ctx.shell = shell
     elif base in ("echo", "write-output", "write-host", "write", "write-verbose", "write-information"):
         text = " ".join(a for a in args if not a.lower().startswith("-foregroundcolor"))
-        if ctx.shell == "cmd":
-            text = segment.split(None, 1)[1] if " " in segment else "ECHO is on."
-            text = expand_words(f"'{text}'", ctx)[0] if "'" not in text else text
+        if ctx.shell == "cmd":      # cmd's echo prints the rest of the line as written
+            from .interpreter import expand
+            text = expand(segment.split(None, 1)[1], ctx) if " " in segment.strip() else "ECHO is on."
         ctx.print(text)
         ctx.ok()
     elif base == "get-disk":
@@ -235,8 +235,12 @@ def run_command(ctx, segment: str, line: str) -> None:
         ctx.ok()
     elif base == "exit":
         raise ScriptExit(int(args[0]) if args and args[0].lstrip("-").isdigit() else ctx.exit_code)
-    elif base in ("restart-computer", "shutdown"):
-        ctx.effects.append("restart requested by script (not performed by the guest model)")
+    elif base in ("restart-computer", "shutdown", "stop-computer"):
+        # The guest model does not reboot itself: the effect is exactly "restart" or
+        # "shutdown" so the caller (the VM model) can act on it.
+        low = [a.lower() for a in args]
+        restart = base == "restart-computer" or (base == "shutdown" and "/r" in low)
+        ctx.effects.append("restart" if restart else "shutdown")
         ctx.ok()
     elif base == "hostname":
         ctx.print(ctx.guest.computer_name or "")

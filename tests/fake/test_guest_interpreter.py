@@ -232,3 +232,11 @@ def test_linux_run_script_reports_unknown():
     linux = guest_from_spec({"os": "linux", "hostname": "lx"})
     result = run_script(linux, "echo hi\nsudo fsck -y /dev/sda1", shell="bash")
     assert result.stdout == "hi\n" and result.unknown_commands == ["sudo fsck -y /dev/sda1"]
+
+
+def test_restart_is_reported_as_an_effect_for_the_caller():
+    vm = rescue()
+    result = run_script(vm, "echo %COMPUTERNAME% & shutdown /r /t 0", shell="cmd")
+    assert result.stdout == "RESCUE01\n"
+    assert result.effects == ["restart"]
+    assert run_script(vm, "Restart-Computer -Force").effects == ["restart"]
