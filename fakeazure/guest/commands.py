@@ -11,7 +11,7 @@ import re
 
 from . import cmd_bcdedit, cmd_reg, cmd_storage
 from .disks import split_path
-from .interpreter import ScriptExit, expand_words, split_outside_quotes
+from .interpreter import CONTROL_WORDS, ScriptExit, expand_words, split_outside_quotes
 
 PASS_THROUGH = ("out-null", "out-string", "format-table", "format-list", "ft", "fl", "write-output",
                 "select-object", "out-host")
@@ -21,9 +21,7 @@ _ASSIGN = re.compile(r"^\$([A-Za-z_][\w:]*)\s*=(?!=)\s*(.*)$", re.S)
 
 def execute_line(ctx, line: str) -> None:
     first = line.split(None, 1)[0].lower().rstrip("(")
-    if first in ("if", "elseif", "else", "foreach", "for", "while", "do", "try", "catch", "finally",
-                 "function", "switch", "param", "trap", "return", "}", "{", "begin", "process", "end") \
-            or first.startswith("}") or first.startswith("{") or first.startswith("foreach("):
+    if first in CONTROL_WORDS or first.startswith("}") or first.startswith("{") or first.startswith("foreach("):
         ctx.unknown.append(line)
         return
     if ctx.shell == "powershell":
