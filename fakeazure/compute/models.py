@@ -816,18 +816,21 @@ class ComputeBackend:
             old = existing.get(lun)
             if md.get("id"):
                 disk = self._ref(md["id"], "disks", "disks")
-                if option.lower() == "empty":
+                same = old is not None and ids.same(old.get("id"), disk.id)
+                if option.lower() == "empty" and not same:  # a disk already there keeps its createOption
                     # seen: InvalidParameterConflictingProperties
                     raise errors.ArmError("The property 'dataDisk.createOption' cannot have the value 'Empty' "
                                           "when property 'dataDisk.managedDisk.id' is set.",
                                           code="InvalidParameterConflictingProperties", status=400)
-                if old is None or not ids.same(old.get("id"), disk.id):
+                if not same:
                     self._attachable(disk, vm_id, vm_name)
                 if disk.location != location:
                     raise errors.InvalidParameter("Disk '{}' is in location '{}' but the VM is in '{}'."
                                                   .format(disk.name, disk.location, location),
                                                   target="dataDisk.managedDisk.id")  # wording not verified
                 entry.update(id=disk.id, name=disk.name)
+                if same:
+                    entry["createOption"] = old.get("createOption", option)
             elif old is not None and old.get("id") and option.lower() != "empty":
                 entry.update(id=old["id"], name=old.get("name"))
             elif option.lower() == "empty":

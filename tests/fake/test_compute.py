@@ -1,0 +1,547 @@
+"""Microsoft.Compute in the fake, in-process (profile "fast"): behaviours and Azure's refusals."""
+import json
+
+import pytest
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azure.mgmt.compute import ComputeManagementClient
+
+from fakeazure.cloud import Cloud
+from fakeazure.inprocess import BASE_URL, sdk_client, session
+from fakeazure.network.scenario import ensure_vm_network
+
+RG = "rg"
+WIN2022 = {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
+           "sku": "2022-datacenter-azure-edition", "version": "latest"}
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+@pytest.fixture
+def cloud():
+    c = Cloud("fast")
+    c.resources.create_or_update_group(c.default_subscription, RG, "eastus")
+    return c
+
+
+@pytest.fixture
+def cc(cloud):
+    return sdk_client(cloud, ComputeManagementClient)
+
+
+def nic(cloud, vm_name, rg=RG):
+    nic_id = "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/networkInterfaces/{}VMNic".format(
+        cloud.default_subscription, rg, vm_name)
+    ensure_vm_network(cloud, cloud.default_subscription, rg, "eastus", vm_name, nic_id)
+    return nic_id
+
+
+def empty_os_disk(cc, name, os_type="Windows", gen="V2", security=None):
+    props = {"creationData": {"createOption": "Empty"}, "diskSizeGB": 127, "osType": os_type,
+             "hyperVGeneration": gen}
+    if security:
+        props["securityProfile"] = {"securityType": security}
+    return cc.disks.begin_create_or_update(RG, name, {"location": "eastus", "properties": props}).result()
+
+
+def attach_vm(cloud, cc, name, disk, size="Standard_D2s_v3", security=None, **props):
+    body = {"location": "eastus", "hardware_profile": {"vm_size": size},
+            "storage_profile": {"os_disk": {"create_option": "Attach", "managed_disk": {"id": disk.id}}},
+            "network_profile": {"network_interfaces": [{"id": nic(cloud, name)}]}}
+    if security:
+        body["security_profile"] = {"security_type": security,
+                                    "uefi_settings": {"secure_boot_enabled": True, "v_tpm_enabled": True}}
+    body.update(props)
+    return cc.virtual_machines.begin_create_or_update(RG, name, body).result()
+
+
+def image_vm(cloud, cc, name, ref, os_profile=True, size="Standard_D2s_v3", **extra):
+    body = {"location": "eastus", "hardware_profile": {"vm_size": size},
+            "storage_profile": {"image_reference": ref, "os_disk": {"create_option": "FromImage"}},
+            "network_profile": {"network_interfaces": [{"id": nic(cloud, name)}]}}
+    if os_profile:
+        body["os_profile"] = {"computer_name": name, "admin_username": "azureadmin",
+                              "admin_password": "Secr3t!Passw0rd"}
+    body.update(extra)
+    return cc.virtual_machines.begin_create_or_update(RG, name, body)
+
+
+def raw(cloud, method, path, body=None, api="2024-11-01", headers=None):
+    """One HTTP request through the fake (to see status codes and headers)."""
+    token, _ = cloud.identity.mint()
+    h = {"Authorization": "Bearer " + token}
+    h.update(headers or {})
+    url = BASE_URL + path + ("&" if "?" in path else "?") + "api-version=" + api
+    return session(cloud).request(method, url, data=json.dumps(body) if body is not None else None,
+                                  headers=dict(h, **({"Content-Type": "application/json"} if body else {})))
+
+
+def vm_path(cloud, name, rg=RG):
+    return "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Compute/virtualMachines/{}".format(
+        cloud.default_subscription, rg, name)
+
+
+def power(cc, name):
+    iv = cc.virtual_machines.instance_view(RG, name)
+    return [s.code for s in iv.statuses if s.code.startswith("PowerState/")][0]
+
+
+# -- virtual machines: create ------------------------------------------------------------------
+def test_marketplace_windows_vm_boots_and_provisions(cloud, cc):
+    vm = image_vm(cloud, cc, "web01", WIN2022).result()
+    assert vm.provisioning_state == "Succeeded"
+    os_disk = vm.storage_profile.os_disk
+    assert os_disk.name.startswith("web01_OsDisk_1_") and len(os_disk.name.split("_")[-1]) == 32
+    assert os_disk.os_type == "Windows" and os_disk.delete_option == "Detach"
+    assert vm.storage_profile.image_reference.exact_version
+    iv = cc.virtual_machines.instance_view(RG, "web01")
+    assert iv.computer_name.lower() == "web01" and iv.vm_agent.statuses[0].display_status == "Ready"
+    assert iv.hyper_v_generation == "V2"
+    disk = cc.disks.get(RG, os_disk.name)
+    assert disk.managed_by == vm.id and disk.disk_state == "Attached"
+
+
+def test_linux_marketplace_vm(cloud, cc):
+    ref = {"publisher": "Canonical", "offer": "0001-com-ubuntu-server-jammy", "sku": "22_04-lts-gen2",
+           "version": "latest"}
+    vm = image_vm(cloud, cc, "lin1", ref).result()
+    assert vm.storage_profile.os_disk.os_type == "Linux" and vm.provisioning_state == "Succeeded"
+
+
+def test_unknown_platform_image(cloud, cc):
+    with pytest.raises(HttpResponseError) as e:
+        image_vm(cloud, cc, "x", {"publisher": "Nope", "offer": "o", "sku": "s", "version": "latest"})
+    assert e.value.error.code == "PlatformImageNotFound"
+
+
+def test_generalized_source_needs_os_profile_and_password(cloud, cc):
+    with pytest.raises(HttpResponseError) as e:
+        image_vm(cloud, cc, "x", WIN2022, os_profile=False)
+    assert e.value.status_code == 400 and e.value.error.target == "osProfile"
+    body = {"location": "eastus", "hardware_profile": {"vm_size": "Standard_D2s_v3"},
+            "storage_profile": {"image_reference": WIN2022},
+            "os_profile": {"computer_name": "x", "admin_username": "a"},
+            "network_profile": {"network_interfaces": [{"id": nic(cloud, "x")}]}}
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_create_or_update(RG, "x", body)
+    assert e.value.error.target == "adminPassword"
+
+
+def test_attach_rejects_os_profile_and_image(cloud, cc):
+    d = empty_os_disk(cc, "d1")
+    body = {"location": "eastus", "hardware_profile": {"vm_size": "Standard_D2s_v3"},
+            "storage_profile": {"os_disk": {"create_option": "Attach", "managed_disk": {"id": d.id}}},
+            "os_profile": {"computer_name": "x", "admin_username": "a", "admin_password": "P@ssw0rd1234"},
+            "network_profile": {"network_interfaces": [{"id": nic(cloud, "x")}]}}
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_create_or_update(RG, "x", body)
+    assert e.value.error.message == "Parameter 'osProfile' is not allowed."
+    del body["os_profile"]
+    body["storage_profile"]["image_reference"] = WIN2022
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_create_or_update(RG, "x", body)
+    assert e.value.error.target == "osDisk"
+
+
+def test_size_generation_mismatch(cloud, cc):
+    d = empty_os_disk(cc, "d1", gen="V2")
+    with pytest.raises(HttpResponseError) as e:
+        attach_vm(cloud, cc, "x", d, size="Standard_A1_v2")
+    assert "cannot boot Hypervisor Generation '2'" in e.value.error.message
+
+
+def test_quota_refusal_and_usages(cloud, cc):
+    cloud.compute.quotas.set(cloud.default_subscription, "eastus", "standardDSv3Family", 4)
+    attach_vm(cloud, cc, "a", empty_os_disk(cc, "da"))
+    attach_vm(cloud, cc, "b", empty_os_disk(cc, "db"))
+    with pytest.raises(HttpResponseError) as e:
+        attach_vm(cloud, cc, "c", empty_os_disk(cc, "dc"))
+    assert e.value.status_code == 409 and e.value.error.code == "OperationNotAllowed"
+    assert "exceeding approved standardDSv3Family Cores quota" in e.value.error.message
+    assert "Current Limit: 4, Current Usage: 4, Additional Required: 2" in e.value.error.message
+    usages = {u.name.value: u for u in cc.usage.list("eastus")}
+    assert usages["cores"].current_value == 4 and usages["standardDSv3Family"].limit == 4
+    cc.virtual_machines.begin_deallocate(RG, "a").result()  # deallocated VMs still count
+    assert {u.name.value: u for u in cc.usage.list("eastus")}["cores"].current_value == 4
+
+
+def test_data_disk_limit_and_empty_data_disks(cloud, cc):
+    d = empty_os_disk(cc, "d1")
+    vm = attach_vm(cloud, cc, "v", d, size="Standard_B1s", storage_profile={
+        "os_disk": {"create_option": "Attach", "managed_disk": {"id": d.id}},
+        "data_disks": [{"lun": 0, "create_option": "Empty", "disk_size_gb": 8}]})
+    dd = vm.storage_profile.data_disks[0]
+    assert dd.name.startswith("v_disk2_") and dd.managed_disk.id and dd.caching == "None"
+    assert dd.to_be_detached is False and dd.delete_option == "Detach"
+    vm.storage_profile.data_disks.append({"lun": 1, "create_option": "Empty", "disk_size_gb": 8})
+    vm.storage_profile.data_disks.append({"lun": 2, "create_option": "Empty", "disk_size_gb": 8})
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_create_or_update(RG, "v", vm)
+    assert e.value.error.message == "The maximum number of data disks allowed to be attached to a VM of this size is 2."
+    assert e.value.error.target == "dataDisks"
+
+
+# -- power, generalize ------------------------------------------------------------------------------
+def test_power_cycle_and_instance_view(cloud, cc):
+    attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    assert power(cc, "v") == "PowerState/running"
+    cc.virtual_machines.begin_power_off(RG, "v").result()
+    assert power(cc, "v") == "PowerState/stopped"
+    assert cc.disks.get(RG, "d1").disk_state == "Attached"
+    cc.virtual_machines.begin_deallocate(RG, "v").result()
+    assert power(cc, "v") == "PowerState/deallocated"
+    assert cc.disks.get(RG, "d1").disk_state == "Reserved"
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_restart(RG, "v").result()
+    assert e.value.error.code == "OperationNotAllowed"
+    cc.virtual_machines.begin_start(RG, "v").result()
+    cc.virtual_machines.begin_restart(RG, "v").result()
+    assert power(cc, "v") == "PowerState/running"
+
+
+def test_generalize_rules(cloud, cc):
+    attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.generalize(RG, "v")
+    assert e.value.error.message == "Operation 'generalize' is not allowed on VM 'v' since the VM is running."
+    cc.virtual_machines.begin_power_off(RG, "v").result()
+    cc.virtual_machines.generalize(RG, "v")  # a stopped VM is enough (fidelity vm-generalize.yaml)
+    iv = cc.virtual_machines.instance_view(RG, "v")
+    assert "OSState/generalized" in [s.code for s in iv.statuses]
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_start(RG, "v").result()
+    assert e.value.error.message == "Operation 'Start VM' is not allowed on VM 'v' since the VM is generalized."
+
+
+def test_transitional_states_then_final(cloud, cc):
+    slow = Cloud("fast", lro_seconds=30)
+    slow.resources.create_or_update_group(slow.default_subscription, RG, "eastus")
+    c2 = sdk_client(slow, ComputeManagementClient)
+    attach_vm(slow, c2, "v", empty_os_disk(c2, "d1")) if False else None
+    d = c2.disks.begin_create_or_update(RG, "d1", {"location": "eastus", "properties": {
+        "creationData": {"createOption": "Empty"}, "diskSizeGB": 30, "osType": "Linux"}})
+    assert slow.compute.disks["/subscriptions/{}/resourcegroups/rg/providers/microsoft.compute/disks/d1".format(
+        slow.default_subscription)].provisioning_state == "Updating"
+    slow.clock.advance(31)
+    d = d.result()
+    assert d.provisioning_state == "Succeeded"
+    c2.virtual_machines.begin_create_or_update(RG, "v", {
+        "location": "eastus", "hardware_profile": {"vm_size": "Standard_D2s_v3"},
+        "storage_profile": {"os_disk": {"create_option": "Attach", "managed_disk": {"id": d.id}}},
+        "network_profile": {"network_interfaces": [{"id": nic(slow, "v")}]}})
+    assert c2.virtual_machines.get(RG, "v").provisioning_state == "Creating"
+    slow.clock.advance(31)
+    poller = c2.virtual_machines.begin_power_off(RG, "v")
+    assert power(c2, "v") == "PowerState/stopping"
+    assert c2.virtual_machines.get(RG, "v").provisioning_state == "Updating"
+    with pytest.raises(HttpResponseError) as e:  # a second write while one runs
+        c2.virtual_machines.begin_start(RG, "v")
+    assert e.value.status_code == 409 and e.value.error.code == "Conflict"
+    slow.clock.advance(31)
+    poller.result()
+    assert power(c2, "v") == "PowerState/stopped"
+
+
+def test_lro_fail_fault_reverts(cloud, cc):
+    attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    cloud.faults.add({"kind": "lro-fail", "method": "POST", "path": "/virtualMachines/v/powerOff"})
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_power_off(RG, "v").result()
+    assert "InternalExecutionError" in str(e.value)
+    assert power(cc, "v") == "PowerState/running"
+    assert cc.virtual_machines.get(RG, "v").provisioning_state == "Succeeded"
+    cloud.faults.add({"kind": "lro-fail", "method": "PUT", "path": "/snapshots/s1"})
+    with pytest.raises(HttpResponseError):
+        cc.snapshots.begin_create_or_update(RG, "s1", {"location": "eastus", "creation_data": {
+            "create_option": "Copy", "source_resource_id": cc.disks.get(RG, "d1").id}}).result()
+    with pytest.raises(ResourceNotFoundError):
+        cc.snapshots.get(RG, "s1")
+    cloud.faults.add({"kind": "lro-fail", "method": "DELETE", "path": "/virtualMachines/v"})
+    with pytest.raises(HttpResponseError):
+        cc.virtual_machines.begin_delete(RG, "v").result()
+    assert cc.virtual_machines.get(RG, "v").provisioning_state == "Succeeded"
+
+
+# -- update: tags, OS disk swap, data disks, etag ---------------------------------------------------
+def test_update_tags_etag_and_if_match(cloud, cc):
+    vm = attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    before = int(vm.etag.strip('"'))
+    vm.tags = {"x": "y"}
+    vm = cc.virtual_machines.begin_create_or_update(RG, "v", vm).result()
+    assert vm.tags == {"x": "y"} and int(vm.etag.strip('"')) > before
+    r = raw(cloud, "PATCH", vm_path(cloud, "v"), {"tags": {"x": "y"}})
+    assert r.status_code == 200 and "Azure-AsyncOperation" not in r.headers  # nothing changed: synchronous
+    r = raw(cloud, "PATCH", vm_path(cloud, "v"), {"tags": {"x": "z"}}, headers={"If-Match": '"1"'})
+    assert r.status_code == 412
+
+
+def test_os_disk_swap(cloud, cc):
+    attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    new = empty_os_disk(cc, "d2")
+    gen1 = empty_os_disk(cc, "d3", gen="V1")
+    vm = cc.virtual_machines.get(RG, "v")
+    vm.storage_profile.os_disk.managed_disk.id = new.id
+    vm.storage_profile.os_disk.name = "d2"
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_create_or_update(RG, "v", vm)
+    assert e.value.error.code == "OperationNotAllowed"  # running
+    cc.virtual_machines.begin_power_off(RG, "v").result()
+    vm.storage_profile.os_disk.managed_disk.id = gen1.id
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_create_or_update(RG, "v", vm)
+    assert e.value.error.code == "PropertyChangeNotAllowed" and "HyperVisor Generation 'V2'" in e.value.error.message
+    vm.storage_profile.os_disk.managed_disk.id = new.id
+    vm = cc.virtual_machines.begin_create_or_update(RG, "v", vm).result()
+    assert vm.storage_profile.os_disk.name == "d2"
+    assert cc.disks.get(RG, "d1").disk_state == "Unattached"
+    assert cc.disks.get(RG, "d2").managed_by == vm.id
+
+
+def test_swap_security_type_mismatch(cloud, cc):
+    attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1", security="TrustedLaunch"), security="TrustedLaunch")
+    std = empty_os_disk(cc, "d2")
+    cc.virtual_machines.begin_deallocate(RG, "v").result()
+    vm = cc.virtual_machines.get(RG, "v")
+    vm.storage_profile.os_disk.managed_disk.id = std.id
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_create_or_update(RG, "v", vm)
+    assert e.value.error.code == "PropertyChangeNotAllowed"
+
+
+def test_data_disk_attach_detach_and_conflicts(cloud, cc):
+    attach_vm(cloud, cc, "v1", empty_os_disk(cc, "o1"))
+    attach_vm(cloud, cc, "v2", empty_os_disk(cc, "o2"))
+    data = cc.disks.begin_create_or_update(RG, "data", {"location": "eastus", "properties": {
+        "creationData": {"createOption": "Empty"}, "diskSizeGB": 16}}).result()
+    vm1 = cc.virtual_machines.get(RG, "v1")
+    vm1.storage_profile.data_disks = [{"lun": 0, "create_option": "Attach", "managed_disk": {"id": data.id}}]
+    cc.virtual_machines.begin_create_or_update(RG, "v1", vm1).result()
+    assert cc.disks.get(RG, "data").managed_by.lower() == vm1.id.lower()
+    vm2 = cc.virtual_machines.get(RG, "v2")
+    vm2.storage_profile.data_disks = [{"lun": 0, "create_option": "Attach", "managed_disk": {"id": data.id}}]
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_create_or_update(RG, "v2", vm2)
+    assert e.value.status_code == 409
+    with pytest.raises(HttpResponseError) as e:
+        cc.disks.begin_delete(RG, "data").result()
+    assert e.value.error.message.startswith("Disk data is attached to VM /subscriptions/")
+    vm1 = cc.virtual_machines.get(RG, "v1")
+    vm1.storage_profile.data_disks[0].to_be_detached = True
+    vm1 = cc.virtual_machines.begin_create_or_update(RG, "v1", vm1).result()
+    assert vm1.storage_profile.data_disks == [] and cc.disks.get(RG, "data").disk_state == "Unattached"
+    cc.disks.begin_delete(RG, "data").result()
+
+
+# -- delete -----------------------------------------------------------------------------------------
+def test_delete_honours_delete_options(cloud, cc):
+    d = empty_os_disk(cc, "keep")
+    attach_vm(cloud, cc, "v", d)
+    cc.virtual_machines.begin_delete(RG, "v").result()
+    assert cc.disks.get(RG, "keep").disk_state == "Unattached"
+    vm = image_vm(cloud, cc, "w", WIN2022, storage_profile={
+        "image_reference": WIN2022, "os_disk": {"create_option": "FromImage", "delete_option": "Delete"},
+        "data_disks": [{"lun": 0, "create_option": "Empty", "disk_size_gb": 4, "delete_option": "Delete"},
+                       {"lun": 1, "create_option": "Empty", "disk_size_gb": 4}]},
+        network_profile={"network_interfaces": [{"id": nic(cloud, "w"), "delete_option": "Delete"}]}).result()
+    names = [vm.storage_profile.os_disk.name] + [x.name for x in vm.storage_profile.data_disks]
+    cc.virtual_machines.begin_delete(RG, "w", force_deletion=True).result()
+    left = {x.name for x in cc.disks.list_by_resource_group(RG)}
+    assert names[0] not in left and names[1] not in left and names[2] in left
+    assert cloud.network.get_by_id(vm.network_profile.network_interfaces[0].id) is None
+    r = raw(cloud, "DELETE", vm_path(cloud, "w"))
+    assert r.status_code == 204
+
+
+def test_nic_reserved_after_delete(cloud, cc):
+    attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    nic_id = cc.virtual_machines.get(RG, "v").network_profile.network_interfaces[0].id
+    cc.virtual_machines.begin_delete(RG, "v").result()
+    body = {"location": "eastus", "hardware_profile": {"vm_size": "Standard_D2s_v3"},
+            "storage_profile": {"os_disk": {"create_option": "Attach", "managed_disk": {"id": cc.disks.get(RG, "d1").id}}},
+            "network_profile": {"network_interfaces": [{"id": nic_id}]}}
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_create_or_update(RG, "v2", body)
+    assert e.value.error.code == "NicReservedForAnotherVm"
+    cloud.clock.advance(181)
+    assert cc.virtual_machines.begin_create_or_update(RG, "v2", body).result().provisioning_state == "Succeeded"
+
+
+def test_ephemeral_os_disk_always_deleted(cloud, cc):
+    vm = image_vm(cloud, cc, "e", WIN2022, storage_profile={
+        "image_reference": WIN2022, "os_disk": {"create_option": "FromImage", "caching": "ReadOnly",
+                                                "diff_disk_settings": {"option": "Local"}}}).result()
+    assert vm.storage_profile.os_disk.delete_option == "Delete"
+    assert all(not x.name.startswith("e_OsDisk") for x in cc.disks.list_by_resource_group(RG))
+
+
+# -- disks, snapshots, images, galleries ------------------------------------------------------------
+def test_disk_snapshot_copies_carry_guest_and_metadata(cloud, cc):
+    vm = image_vm(cloud, cc, "v", WIN2022, security_profile={
+        "security_type": "TrustedLaunch", "uefi_settings": {"secure_boot_enabled": True, "v_tpm_enabled": True}}).result()
+    src = cc.disks.get(RG, vm.storage_profile.os_disk.name)
+    assert src.security_profile.security_type == "TrustedLaunch"
+    snap = cc.snapshots.begin_create_or_update(RG, "s", {"location": "eastus", "incremental": True,
+                                                         "creation_data": {"create_option": "Copy",
+                                                                           "source_resource_id": src.id}}).result()
+    assert snap.os_type == "Windows" and snap.hyper_v_generation == "V2" and snap.incremental is True
+    assert snap.security_profile.security_type == "TrustedLaunch"
+    assert snap.creation_data.source_unique_id == src.unique_id
+    copy = cc.disks.begin_create_or_update(RG, "c", {"location": "eastus", "creation_data": {
+        "create_option": "Copy", "source_resource_id": snap.id}}).result()
+    g_src = cloud.compute.get_by_id(src.id).guest
+    g_copy = cloud.compute.get_by_id(copy.id).guest
+    assert g_copy is not None and g_copy is not g_src and g_copy.uid != g_src.uid
+    assert g_copy.disk_signature == g_src.disk_signature
+    restored = cc.disks.begin_create_or_update(RG, "r", {"location": "eastus", "creation_data": {
+        "create_option": "Restore", "source_resource_id": snap.id}}).result()
+    assert restored.os_type == "Windows"
+    assert {d.name for d in cc.snapshots.list()} == {"s"}
+    assert {"c", "r"} <= {d.name for d in cc.disks.list()}
+
+
+def test_disk_from_platform_image_and_gallery(cloud, cc):
+    pid = ("/Subscriptions/{}/Providers/Microsoft.Compute/Locations/eastus/Publishers/MicrosoftWindowsServer/"
+           "ArtifactTypes/VMImage/Offers/WindowsServer/Skus/2019-datacenter/Versions/latest").format(
+        cloud.default_subscription)
+    d = cc.disks.begin_create_or_update(RG, "fromimg", {"location": "eastus", "creation_data": {
+        "create_option": "FromImage", "image_reference": {"id": pid}}}).result()
+    assert d.os_type == "Windows" and d.hyper_v_generation == "V1" and d.disk_size_gb == 127
+    assert cloud.compute.get_by_id(d.id).guest is not None
+
+
+def test_image_from_vm_rules(cloud, cc):
+    tl = image_vm(cloud, cc, "tl", WIN2022, security_profile={
+        "security_type": "TrustedLaunch", "uefi_settings": {"secure_boot_enabled": True, "v_tpm_enabled": True}}).result()
+    cc.virtual_machines.begin_deallocate(RG, "tl").result()
+    cc.virtual_machines.generalize(RG, "tl")
+    with pytest.raises(HttpResponseError) as e:
+        cc.images.begin_create_or_update(RG, "i", {"location": "eastus", "source_virtual_machine": {"id": tl.id}})
+    assert e.value.error.message == ("Creation of managed images are not supported for virtual machine with "
+                                     "TrustedLaunch security type.")
+    std = image_vm(cloud, cc, "std", WIN2022).result()
+    with pytest.raises(HttpResponseError) as e:
+        cc.images.begin_create_or_update(RG, "i", {"location": "eastus", "source_virtual_machine": {"id": std.id}})
+    assert e.value.error.message == "The operation 'Create Image' requires the Virtual Machine 'std' to be Generalized."
+    cc.virtual_machines.begin_deallocate(RG, "std").result()
+    cc.virtual_machines.generalize(RG, "std")
+    img = cc.images.begin_create_or_update(RG, "i", {"location": "eastus",
+                                                     "source_virtual_machine": {"id": std.id}}).result()
+    assert img.storage_profile.os_disk.os_state == "Generalized" and img.hyper_v_generation == "V2"
+    assert [i.name for i in cc.images.list_by_resource_group(RG)] == ["i"] and len(list(cc.images.list())) == 1
+
+
+def test_vm_from_image_of_unprepared_guest_times_out(cloud, cc):
+    """API-generalized but never sysprep'd: provisioning times out (OSProvisioningTimedOut)."""
+    std = image_vm(cloud, cc, "src", WIN2022).result()
+    cc.virtual_machines.begin_deallocate(RG, "src").result()
+    cc.virtual_machines.generalize(RG, "src")
+    img = cc.images.begin_create_or_update(RG, "i", {"location": "eastus",
+                                                     "source_virtual_machine": {"id": std.id}}).result()
+    with pytest.raises(HttpResponseError) as e:
+        image_vm(cloud, cc, "new", {"id": img.id}).result()
+    assert "OSProvisioningTimedOut" in str(e.value)
+    vm = cc.virtual_machines.get(RG, "new", expand="instanceView")
+    assert vm.provisioning_state == "Failed"
+    assert vm.instance_view.statuses[0].code == "ProvisioningState/failed/OSProvisioningTimedOut"
+
+
+def test_vm_from_sysprepped_disk_image_provisions(cloud, cc):
+    from fakeazure.compute.models import Disk
+    from fakeazure.guest import guest_from_spec
+    sub = cloud.default_subscription
+    g = guest_from_spec({"os": "windows", "version": "2022", "edition": "Datacenter", "generation": "V2",
+                         "state": "generalized"})
+    cloud.compute.add_disk(Disk(cloud.compute, sub, RG, "sealed", "eastus", os_type="Windows",
+                                hyper_v_generation="V2", guest=g))
+    disk_id = cc.disks.get(RG, "sealed").id
+    img = cc.images.begin_create_or_update(RG, "i", {"location": "eastus", "hyper_v_generation": "V2",
+                                                     "storage_profile": {"os_disk": {
+                                                         "os_type": "Windows", "os_state": "Generalized",
+                                                         "managed_disk": {"id": disk_id}}}}).result()
+    vm = image_vm(cloud, cc, "ok", {"id": img.id}).result()
+    assert vm.provisioning_state == "Succeeded"
+    assert cc.virtual_machines.instance_view(RG, "ok").computer_name.lower() == "ok"
+
+
+def _gallery(cc, os_state="Generalized", security=None, gen="V2"):
+    cc.galleries.begin_create_or_update(RG, "gal", {"location": "eastus"}).result()
+    props = {"location": "eastus", "os_type": "Windows", "os_state": os_state, "hyper_v_generation": gen,
+             "identifier": {"publisher": "p", "offer": "o", "sku": os_state}}
+    if security:
+        props["features"] = [{"name": "SecurityType", "value": security}]
+    return cc.gallery_images.begin_create_or_update(RG, "gal", "def" + os_state, props).result()
+
+
+def test_gallery_version_rules_and_specialized_vm(cloud, cc):
+    vm = image_vm(cloud, cc, "src", WIN2022).result()  # healthy, specialized (not generalized)
+    gen_def = _gallery(cc, "Generalized")
+    with pytest.raises(HttpResponseError) as e:
+        cc.gallery_image_versions.begin_create_or_update(RG, "gal", gen_def.name, "1.0.0", {
+            "location": "eastus", "storage_profile": {"source": {"virtual_machine_id": vm.id}}})
+    assert "has a different OS state ['Specialized'] than the parent gallery image OS state ['Generalized']" in \
+        e.value.error.message
+    spec_def = _gallery(cc, "Specialized")
+    ver = cc.gallery_image_versions.begin_create_or_update(RG, "gal", spec_def.name, "1.0.0", {
+        "location": "eastus", "storage_profile": {"source": {"virtual_machine_id": vm.id}}}).result()
+    assert ver.storage_profile.source.virtual_machine_id == vm.id and ver.provisioning_state == "Succeeded"
+    with pytest.raises(HttpResponseError) as e:  # specialized: no osProfile
+        image_vm(cloud, cc, "g1", {"id": ver.id})
+    assert e.value.error.target == "osProfile"
+    new = image_vm(cloud, cc, "g1", {"id": ver.id}, os_profile=False).result()
+    assert new.provisioning_state == "Succeeded"
+    assert [v.name for v in cc.gallery_image_versions.list_by_gallery_image(RG, "gal", spec_def.name)] == ["1.0.0"]
+
+
+def test_gallery_trusted_launch_source_needs_tl_definition(cloud, cc):
+    d = empty_os_disk(cc, "tl", security="TrustedLaunch")
+    plain = _gallery(cc, "Specialized")
+    with pytest.raises(HttpResponseError) as e:
+        cc.gallery_image_versions.begin_create_or_update(RG, "gal", plain.name, "1.0.0", {
+            "location": "eastus", "storage_profile": {"os_disk_image": {"source": {"id": d.id}}}})
+    assert e.value.status_code == 400
+
+
+def test_specialized_definition_over_sealed_guest_stuck_at_oobe(cloud, cc):
+    from fakeazure.compute.models import Disk
+    from fakeazure.guest import guest_from_spec
+    g = guest_from_spec({"os": "windows", "version": "2022", "generation": "V2", "state": "generalized"})
+    cloud.compute.add_disk(Disk(cloud.compute, cloud.default_subscription, RG, "sealed", "eastus",
+                                os_type="Windows", hyper_v_generation="V2", guest=g))
+    spec_def = _gallery(cc, "Specialized")
+    ver = cc.gallery_image_versions.begin_create_or_update(RG, "gal", spec_def.name, "1.0.0", {
+        "location": "eastus", "storage_profile": {"os_disk_image": {"source": {
+            "id": cc.disks.get(RG, "sealed").id}}}}).result()
+    with pytest.raises(HttpResponseError):
+        image_vm(cloud, cc, "stuck", {"id": ver.id}, os_profile=False).result()
+    vm = cloud.compute.get_vm(cloud.default_subscription, RG, "stuck")
+    assert vm.provisioning_state == "Failed" and vm.boot is not None and not vm.boot.agent_ready
+
+
+# -- SKUs ------------------------------------------------------------------------------------------
+def test_resource_skus_and_sizes(cloud, cc):
+    skus = list(cc.resource_skus.list(filter="location eq 'westus'"))
+    by = {s.name: s for s in skus}
+    caps = {c.name: c.value for c in by["Standard_D2s_v3"].capabilities}
+    assert caps["vCPUs"] == "2" and caps["HyperVGenerations"] == "V1,V2" and caps["PremiumIO"] == "True"
+    assert by["Standard_NC6s_v3"].restrictions[0].reason_code == "NotAvailableForSubscription"
+    assert "TrustedLaunchDisabled" in {c.name for c in by["Standard_A1_v2"].capabilities}
+    sizes = {s.name for s in cc.virtual_machine_sizes.list("eastus")}
+    assert "Standard_B2s" in sizes
+
+
+def test_restricted_size_refused(cloud, cc):
+    cloud.resources.create_or_update_group(cloud.default_subscription, "w", "westus")
+    d = cc.disks.begin_create_or_update("w", "d", {"location": "westus", "properties": {
+        "creationData": {"createOption": "Empty"}, "diskSizeGB": 30, "osType": "Linux"}}).result()
+    with pytest.raises(HttpResponseError) as e:
+        cc.virtual_machines.begin_create_or_update("w", "v", {
+            "location": "westus", "hardware_profile": {"vm_size": "Standard_NC6s_v3"},
+            "storage_profile": {"os_disk": {"create_option": "Attach", "managed_disk": {"id": d.id}}}})
+    assert e.value.error.code == "SkuNotAvailable"
+
+
+def test_missing_vm_is_gateway_404(cloud, cc):
+    r = raw(cloud, "GET", vm_path(cloud, "nope"))
+    assert r.status_code == 404 and r.headers["x-ms-failure-cause"] == "gateway"
+    assert r.json()["error"]["message"].startswith("The Resource 'Microsoft.Compute/virtualMachines/nope' under "
+                                                   "resource group 'rg' was not found.")
+    assert "x-ms-ratelimit-remaining-resource" not in r.headers
+    assert b"\r\n" not in r.content  # compact
