@@ -10,6 +10,7 @@ Answer shapes (shared/fidelity/README.md):
 - every answer (and every Compute error) names its throttling bucket.
 """
 import functools
+import json
 
 from ..core import errors
 from ..core.responses import BaseResponse, Reply, operation_status_reply
@@ -34,6 +35,10 @@ def bucket(name):
                 raise
             reply.headers["x-ms-ratelimit-remaining-resource"] = counter.take(self.subscription, name)
             reply.headers.update(subscription_headers(self.ctx.method))
+            if isinstance(reply.body, dict) and "value" not in reply.body and reply.raw is None:
+                # single Compute resources and status documents are pretty-printed with \r\n; lists are
+                # compact (shared/fidelity README item 15)
+                reply.raw = json.dumps(reply.body, indent=2).replace("\n", "\r\n").encode("utf-8")
             return reply
         return inner
     return wrap
