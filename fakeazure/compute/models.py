@@ -68,9 +68,8 @@ class ComputeResource:
         return "{}/{}".format(NS, self.resource_type)
 
     def envelope(self, properties):
-        body = {"name": self.name, "id": self.id, "type": self.full_type, "location": self.location}
-        if self.tags:
-            body["tags"] = self.tags
+        body = {"name": self.name, "id": self.id, "type": self.full_type, "location": self.location,
+                "tags": self.tags}  # Azure emits "tags": {} when there are none (fidelity vm-get.yaml)
         body["properties"] = properties
         return body
 
@@ -154,9 +153,8 @@ class Disk(ComputeResource):
         props["uniqueId"] = self.unique_id
         if premium:
             props["tier"] = self._tier()[0]
-        body = {"name": self.name, "id": self.id, "type": self.full_type, "location": self.location}
-        if self.tags:
-            body["tags"] = self.tags
+        body = {"name": self.name, "id": self.id, "type": self.full_type, "location": self.location,
+                "tags": self.tags}
         if self.managed_by:
             body["managedBy"] = self.managed_by
         body["sku"] = self.sku_json()
