@@ -627,7 +627,7 @@ class Backend:
         for cfg in configs:
             subnet = cfg.pop("_subnet")
             if cfg["private_ip"] is None:
-                cfg["private_ip"] = self._next_private_ip(subnet, exclude_nic=rid, taken=[
+                cfg["private_ip"] = self.next_private_ip(subnet, exclude_nic=rid, taken=[
                     c["private_ip"] for c in configs if c["private_ip"]])
         nsg_id = (props.get("networkSecurityGroup") or {}).get("id")
         if nsg_id:
@@ -647,7 +647,7 @@ class Backend:
         self.nics[ids.key(rid)] = nic
         return nic, created, self._start(nic)
 
-    def _next_private_ip(self, subnet, exclude_nic=None, taken=()):
+    def next_private_ip(self, subnet, exclude_nic=None, taken=()):
         used = set(taken)
         for nic in self.nics.values():
             if exclude_nic and ids.same(nic.id, exclude_nic):

@@ -3,7 +3,7 @@
 ipConfiguration ``ipconfig<vm>``, attached to the VM (primary). An existing vnet in the group is reused,
 as ``az vm create`` does. Resources are created in their final state (no long-running operation)."""
 from ..core import ids
-from .models import (NS, NetworkInterface, NetworkSecurityGroup, PublicIPAddress, Subnet, VirtualNetwork)
+from .models import NetworkInterface, NetworkSecurityGroup, PublicIPAddress, Subnet, VirtualNetwork
 
 
 def ensure_vm_network(cloud, sub, rg, location, vm_name, nic_id, public_ip=False):
@@ -33,11 +33,11 @@ def ensure_vm_network(cloud, sub, rg, location, vm_name, nic_id, public_ip=False
     p = ids.parse(nic_id)
     nic_rg, nic_name = (p["resource_group"], p["name"]) if p and p["name"] else (rg, vm_name + "VMNic")
     config = {"name": "ipconfig" + vm_name, "subnet_id": subnet.id, "public_ip_id": pip_id,
-              "private_ip": net._next_private_ip(subnet), "allocation": "Dynamic", "primary": True}
+              "private_ip": net.next_private_ip(subnet), "allocation": "Dynamic", "primary": True}
     nic = NetworkInterface(net, sub, nic_rg, nic_name, location, [config], nsg.id)
     net.nics[ids.key(nic.id)] = nic
     net.attach_nic(nic.id, vm_id)
     return nic
 
 
-__all__ = ["ensure_vm_network", "NS"]
+__all__ = ["ensure_vm_network"]
