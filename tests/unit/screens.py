@@ -39,6 +39,8 @@ SCREENS = {
         "Yes"]),
     "oobe_second_keyboard": ("OSStartUp-OOBE", "running-at-oobe", [
         "Want to add a second keyboard layout?", "Add layout", "Skip"]),
+    "oobe_win10_account": ("OSStartUp-OOBE", "running-at-oobe", [
+        "Who's going to use this PC?", "What name do you want to use?", "Next"]),
     "finish": ("OSStartUp-WINDOWS_COULD_NOT_FINISH_CONFIGURING_THE_SYSTEM", "setup-failed", [
         "Windows Setup",
         "Windows could not finish configuring the system. To attempt to resume configuration, restart the computer.",

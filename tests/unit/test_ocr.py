@@ -1,7 +1,7 @@
 """OCR of rendered screenshots, end to end through classify().
 
-The matrix renders every screen in SCREENS in four of LOOKS (88 images,
-each look used 8 times) with tests/unit/screens.py, reads it with
+The matrix renders every screen in SCREENS in four of LOOKS (4 x 23 = 92 images,
+each look used 8-9 times) with tests/unit/screens.py, reads it with
 ocr.read_screenshot and classifies the text.  Error paths run without
 tesseract.
 """
