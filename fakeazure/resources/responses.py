@@ -1,4 +1,4 @@
-from ..core.responses import BaseResponse, Reply
+from ..core.responses import BaseResponse, Reply, operation_result_reply
 
 
 class ResourcesResponse(BaseResponse):
@@ -57,4 +57,4 @@ class ResourcesResponse(BaseResponse):
 
     def operation_result(self):
         """Location polling for resource-group deletes: 202 while running, 200 when done."""
-        return self.cloud.operation_location_reply(self, self.param("operationId"))
+        return operation_result_reply(self, self.param("operationId"))
