@@ -55,6 +55,10 @@ def apply(cloud, data):
         created["images"].append(_image(cloud, sub, spec, ctx).id)
     for spec in data.get("galleries", []):
         created["galleries"].extend(_gallery(cloud, sub, spec, ctx))
+    # quotas: {location: {cores: N, <family>: N}} (vCPU limits, see fakeazure/compute/skus.py)
+    for location, limits in (data.get("quotas") or {}).items():
+        for name, limit in limits.items():
+            cloud.compute.quotas.set(sub, location, name, limit)
     for rule in data.get("faults", []):
         cloud.faults.add(rule)
     return created
@@ -124,6 +128,9 @@ def _vm(cloud, sub, spec, ctx):
         data_disks.append({"lun": int(dd.get("lun", len(data_disks))), "id": ddisk.id, "name": ddisk.name,
                            "createOption": "Attach", "caching": dd.get("caching", "None"),
                            "deleteOption": "Detach"})
+    if getattr(cloud, "network", None) is not None:
+        from ..network.scenario import ensure_vm_network
+        ensure_vm_network(cloud, sub, rg, location, spec["name"], nic_id)
     vm = VirtualMachine(compute, sub, rg, spec["name"], location, size=spec.get("size", "Standard_D2s_v3"),
                         os_disk={"id": disk.id, "name": disk.name, "createOption": "FromImage",
                                  "osType": os_type, "deleteOption": spec.get("os_disk_delete_option", "Detach")},
