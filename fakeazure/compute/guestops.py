@@ -275,23 +275,26 @@ class GuestOps:
                                   code="InternalExecutionError", status=500)
         stdout = result.stdout or ""
         stderr = result.stderr or ""
-        for cmd in getattr(result, "unknown_commands", None) or []:
-            if cmd not in stderr:  # never silently ignored: make sure each one is in stderr
-                stderr += ("" if not stderr or stderr.endswith("\n") else "\n") + \
-                    "{} : The term '{}' is not recognized as the name of a cmdlet, function, script file, or " \
-                    "operable program.\n".format(cmd, cmd)
+        unknown = [c for c in (getattr(result, "unknown_commands", None) or []) if c not in stderr]
+        if unknown:  # never silently ignored: say which lines the simulated guest did not run
+            stderr += ("" if not stderr or stderr.endswith("\n") else "\n") + "".join(
+                "fakeazure: the simulated guest does not model this line; it was not run: {}\n".format(c)
+                for c in unknown)
         self.history.append((vm.id, kind, script, result))
         self._after_effects(vm, result)
         return stdout, stderr, result.exit_code
 
     def _after_effects(self, vm, result):
-        """A script that restarts the computer reboots the VM's guest (the boot result changes)."""
-        effects = getattr(result, "effects", None) or []
-        names = [(e.get("kind") or e.get("type") or "") if isinstance(e, dict) else str(e) for e in effects]
-        if any(n.lower() in ("reboot", "restart", "restart-computer", "shutdown /r") for n in names):
+        """``restart`` (Restart-Computer, shutdown /r) reboots the VM's guest, so the screen, the agent and
+        boot diagnostics change; ``shutdown`` from inside the guest leaves the VM stopped (still allocated),
+        as an in-guest shutdown does on Azure."""
+        effects = [str(e).lower() for e in (getattr(result, "effects", None) or [])]
+        if "restart" in effects:
             from .models import boot_vm
             boot_vm(self.cloud.compute, vm)
             self._remember(vm)
+        elif "shutdown" in effects:
+            vm.power_state = "stopped"
 
     # -- action run command -----------------------------------------------------------------------
     def start_run_command(self, sub, rg, name, body):
