@@ -17,6 +17,7 @@ def diagnose(cmd, resource_group_name=None, vm_name=None, screenshot_file=None, 
         log = read_local_file(serial_log_file, "--serial-log-file") if serial_log_file else None
         return diag.verdict_for_files(shot, log, vm_name or "[vmname]")
     from azext_vmbootfix._client_factory import cf_compute
-    from azext_vmbootfix.evidence import collect
-    collected = collect(cf_compute(cmd.cli_ctx), resource_group_name, vm_name, read_screenshot=not no_ocr)
+    from azext_vmbootfix.evidence import GALLERY_VERSIONS_API, collect
+    collected = collect(cf_compute(cmd.cli_ctx), resource_group_name, vm_name, read_screenshot=not no_ocr,
+                        versions_client=cf_compute(cmd.cli_ctx, api_version=GALLERY_VERSIONS_API))
     return diag.verdict_for_vm(collected)

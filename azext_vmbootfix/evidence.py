@@ -6,7 +6,9 @@ then, concurrently,
 2. ``POST retrieveBootDiagnosticsData`` (then two plain SAS GETs for the screenshot and serial log,
    which are not ARM calls),
 3. ``GET images`` (subscription), and for images made from a snapshot, ``GET`` that snapshot,
-4. ``GET galleries`` (subscription); per gallery in the VM's region (at most ``MAX_GALLERIES``) the image
+4. ``GET galleries`` (subscription);
+   (gallery image versions are read with ``GALLERY_VERSIONS_API``: azure-cli's profile pins no version for
+   them and its default compute version has no such operation group); per gallery in the VM's region (at most ``MAX_GALLERIES``) the image
    definitions that fit the VM (OS type, Hyper-V generation), and the versions of at most
    ``MAX_DEFINITIONS`` of them.
 A failure of one signal (403, 404, throttling past retries) is recorded as evidence and the others still
@@ -21,6 +23,7 @@ MAX_GALLERIES = 2
 MAX_DEFINITIONS = 2
 MAX_SNAPSHOT_LOOKUPS = 3
 SAS_MINUTES = 10
+GALLERY_VERSIONS_API = "2023-07-03"  # the first with storageProfile.source.virtualMachineId
 BLOB_TIMEOUT = 30
 
 
@@ -129,7 +132,7 @@ def _download(url):
 
 
 # -- images that can restore the VM ---------------------------------------------------------------
-def restore_images(compute, facts):
+def restore_images(compute, facts, versions_client=None):
     """Managed images and gallery image versions made from this VM, its OS disk or a snapshot of it.
 
     Returns (images, problems): newest first; ``problems`` lists what could not be read."""
@@ -137,7 +140,7 @@ def restore_images(compute, facts):
     found = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         managed = pool.submit(_managed_images, compute, facts, problems)
-        gallery = pool.submit(_gallery_versions, compute, facts, problems)
+        gallery = pool.submit(_gallery_versions, compute, facts, problems, versions_client or compute)
         found.extend(managed.result())
         found.extend(gallery.result())
     found.sort(key=lambda i: i.get("created") or "", reverse=True)
@@ -203,7 +206,7 @@ def _managed_images(compute, facts, problems):
     return out
 
 
-def _gallery_versions(compute, facts, problems):
+def _gallery_versions(compute, facts, problems, versions_client):
     out = []
     cache = {}
     try:
@@ -228,7 +231,7 @@ def _gallery_versions(compute, facts, problems):
                 len(definitions), gallery.name, MAX_DEFINITIONS))
         for definition in definitions[:MAX_DEFINITIONS]:
             try:
-                versions = list(compute.gallery_image_versions.list_by_gallery_image(rg, gallery.name,
+                versions = list(versions_client.gallery_image_versions.list_by_gallery_image(rg, gallery.name,
                                                                                     definition.name))
             except Exception as exc:  # pylint: disable=broad-except
                 problems.append("could not list versions of {}/{}: {}".format(gallery.name, definition.name,
@@ -278,7 +281,7 @@ def _iso(value):
 
 
 # -- all of it --------------------------------------------------------------------------------------
-def collect(compute, resource_group, vm_name, read_screenshot=True, with_images=True):
+def collect(compute, resource_group, vm_name, read_screenshot=True, with_images=True, versions_client=None):
     """Everything diagnose looks at, for one VM. Raises only when the VM cannot be read."""
     vm = compute.virtual_machines.get(resource_group, vm_name, expand="instanceView")
     facts = vm_facts(vm)
@@ -287,7 +290,7 @@ def collect(compute, resource_group, vm_name, read_screenshot=True, with_images=
         return result
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         diag = pool.submit(boot_diagnostics, compute, facts, read_screenshot)
-        images = pool.submit(restore_images, compute, facts) if with_images else None
+        images = pool.submit(restore_images, compute, facts, versions_client) if with_images else None
         result["bootDiagnostics"] = diag.result()
         if images is not None:
             result["images"], result["problems"] = images.result()

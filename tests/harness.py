@@ -105,6 +105,28 @@ def control(method, path, body=None):
         return json.loads(resp.read() or b"{}")
 
 
+class SerialExecutor:
+    """A stand-in for ThreadPoolExecutor that runs each submitted call at once, in this thread."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, fn, *args, **kwargs):
+        import concurrent.futures
+        future = concurrent.futures.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # pylint: disable=broad-except
+            future.set_exception(exc)
+        return future
+
+
 class VmBootFixScenarioTest(ScenarioTest):
     """Base class: set ``scenario`` (a fakeazure scenario name) and optionally ``faults`` (rules)."""
 
@@ -138,4 +160,10 @@ class VmBootFixScenarioTest(ScenarioTest):
                 control("POST", "/_fake/scenarios", {"name": self.scenario})
             for rule in self.faults:
                 control("POST", "/_fake/faults", rule)
+            # vcrpy drops interactions recorded from several threads at once; record the extension's
+            # concurrent collection one call at a time (replay still runs it concurrently)
+            from unittest import mock
+            patcher = mock.patch("azext_vmbootfix.evidence.concurrent.futures.ThreadPoolExecutor", SerialExecutor)
+            patcher.start()
+            self.addCleanup(patcher.stop)
         super().setUp()

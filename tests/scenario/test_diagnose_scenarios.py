@@ -20,7 +20,7 @@ def scenario_vm(name, index=0):
 
 
 class DiagnoseTest(VmBootFixScenarioTest):
-    def diagnose(self, extra=""):
+    def run_diagnose(self, extra=""):
         rg, vm = scenario_vm(self.scenario)
         self.kwargs.update(rg=rg, vm=vm)
         return self.cmd("vm boot-fix diagnose -g {rg} -n {vm} " + extra).get_output_in_json()
@@ -30,7 +30,7 @@ class OobeStuck(DiagnoseTest):
     scenario = "oobe-stuck"
 
     def test_diagnose_oobe_stuck_with_image(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["articleId"] == "OSStartUp-OOBE"
         assert out["osState"] == "running-at-oobe"
         assert out["confidence"] >= 0.8
@@ -59,7 +59,7 @@ class OobeStuckNoImage(DiagnoseTest):
     scenario = "oobe-stuck-no-image"
 
     def test_diagnose_oobe_stuck_without_image(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["articleId"] == "OSStartUp-OOBE"
         assert out["osState"] == "running-at-oobe"
         assert out["images"] == []
@@ -70,7 +70,7 @@ class GeneralizedByApi(DiagnoseTest):
     scenario = "generalized-by-api"
 
     def test_diagnose_generalized_by_api(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["articleId"] == "OSStartUp-OOBE"
         assert out["osState"] == "generalized-by-api"
         assert out["confidence"] >= 0.9
@@ -82,7 +82,7 @@ class TrustedLaunch(DiagnoseTest):
     scenario = "oobe-stuck-trusted-launch"
 
     def test_diagnose_trusted_launch_finds_gallery_version(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["articleId"] == "OSStartUp-OOBE"
         assert out["vm"]["securityType"] == "TrustedLaunch"
         assert any(i["kind"] == "galleryImageVersion" for i in out["images"])
@@ -92,7 +92,7 @@ class Healthy(DiagnoseTest):
     scenario = "healthy-windows"
 
     def test_diagnose_healthy_vm(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["articleId"] is None
         assert out["osState"] == "healthy"
         assert out["article"] is None
@@ -102,7 +102,7 @@ class Linux(DiagnoseTest):
     scenario = "linux"
 
     def test_diagnose_linux_is_not_applicable(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["articleId"] is None
         assert out["osState"] == "not-applicable"
 
@@ -111,7 +111,7 @@ class BootDiagnosticsDisabled(DiagnoseTest):
     scenario = "boot-diagnostics-disabled"
 
     def test_diagnose_without_boot_diagnostics(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["screenshot"]["read"] is False
         assert out["confidence"] <= 0.5
         assert any("boot-diagnostics enable" in s for s in out["nextSteps"])
@@ -140,7 +140,7 @@ class CouldNotComplete(DiagnoseTest):
     scenario = "could-not-complete-installation"
 
     def test_diagnose_sibling(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["articleId"] == SIBLINGS[self.scenario]
         assert out["confidence"] >= 0.7
 
@@ -149,7 +149,7 @@ class RestartedUnexpectedly(DiagnoseTest):
     scenario = "restarted-unexpectedly"
 
     def test_diagnose_sibling(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["articleId"] == SIBLINGS[self.scenario]
         assert out["confidence"] >= 0.7
 
@@ -158,7 +158,7 @@ class GettingWindowsReady(DiagnoseTest):
     scenario = "getting-windows-ready"
 
     def test_diagnose_sibling(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["articleId"] == SIBLINGS[self.scenario]
         assert out["confidence"] >= 0.5
 
@@ -170,7 +170,7 @@ class ImagesDenied(DiagnoseTest):
                "action": "Microsoft.Compute/images/read"},)
 
     def test_diagnose_with_images_denied(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["articleId"] == "OSStartUp-OOBE"
         assert any("AuthorizationFailed" in e["observed"] for e in out["evidence"])
 
@@ -182,5 +182,5 @@ class Throttled(DiagnoseTest):
                "retryAfter": 1},)
 
     def test_diagnose_retries_a_429(self):
-        out = self.diagnose()
+        out = self.run_diagnose()
         assert out["articleId"] == "OSStartUp-OOBE"
