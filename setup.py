@@ -17,7 +17,6 @@ CLASSIFIERS = [
     "Programming Language :: Python :: 3.11",
     "Programming Language :: Python :: 3.12",
     "Programming Language :: Python :: 3.13",
-    "License :: OSI Approved :: MIT License",
 ]
 
 # The extension runs inside az: azure-cli brings the SDKs it needs (compute, network, resource).
