@@ -87,8 +87,9 @@ def vm_facts(vm):
 
 
 # -- boot diagnostics -----------------------------------------------------------------------------
-def boot_diagnostics(compute, facts, read_screenshot=True):
-    """Screenshot (OCR'd if possible) and serial log. Never raises."""
+def boot_diagnostics(compute, facts, read_screenshot=True, http=None):
+    """Screenshot (OCR'd if possible) and serial log. Never raises. ``http``: what GETs the SAS URLs
+    (anything with ``requests``' ``get``; default the ``requests`` module)."""
     out = {"enabled": facts["bootDiagnosticsEnabled"], "screenshot": None, "serialLog": None, "error": None,
            "screenText": None, "screenError": None, "ocrSeconds": None}
     if not facts["bootDiagnosticsEnabled"]:
@@ -100,8 +101,8 @@ def boot_diagnostics(compute, facts, read_screenshot=True):
     except Exception as exc:  # pylint: disable=broad-except
         out["error"] = out["screenError"] = "retrieveBootDiagnosticsData failed: " + _error_text(exc)
         return out
-    shot = _download(uris.console_screenshot_blob_uri)
-    log = _download(uris.serial_console_log_blob_uri)
+    shot = _download(uris.console_screenshot_blob_uri, http)
+    log = _download(uris.serial_console_log_blob_uri, http)
     if isinstance(log, bytes):
         out["serialLog"] = log.decode("utf-8", "replace")
     if isinstance(shot, bytes):
@@ -117,13 +118,13 @@ def boot_diagnostics(compute, facts, read_screenshot=True):
     return out
 
 
-def _download(url):
+def _download(url, http=None):
     """GET a SAS URL; return bytes, or a reason string. The URL (it holds a signature) is never logged."""
     if not url:
         return "no URL returned"
     import requests
     try:
-        resp = requests.get(url, timeout=BLOB_TIMEOUT)
+        resp = (http or requests).get(url, timeout=BLOB_TIMEOUT)
     except requests.RequestException as exc:
         return "download failed ({})".format(type(exc).__name__)
     if resp.status_code != 200:
@@ -281,7 +282,8 @@ def _iso(value):
 
 
 # -- all of it --------------------------------------------------------------------------------------
-def collect(compute, resource_group, vm_name, read_screenshot=True, with_images=True, versions_client=None):
+def collect(compute, resource_group, vm_name, read_screenshot=True, with_images=True, versions_client=None,
+            http=None):
     """Everything diagnose looks at, for one VM. Raises only when the VM cannot be read."""
     vm = compute.virtual_machines.get(resource_group, vm_name, expand="instanceView")
     facts = vm_facts(vm)
@@ -289,7 +291,7 @@ def collect(compute, resource_group, vm_name, read_screenshot=True, with_images=
     if (facts["osType"] or "").lower() == "linux" or not facts["managedDisks"]:
         return result
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        diag = pool.submit(boot_diagnostics, compute, facts, read_screenshot)
+        diag = pool.submit(boot_diagnostics, compute, facts, read_screenshot, http)
         images = pool.submit(restore_images, compute, facts, versions_client) if with_images else None
         result["bootDiagnostics"] = diag.result()
         if images is not None:
