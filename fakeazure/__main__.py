@@ -14,6 +14,11 @@ def _epilog():
     doc = control.__doc__.split("\n")
     lines.extend("  " + l for l in doc if l.startswith("|") and "---" not in l)
     lines.append("")
+    lines.append("fault rules (POST /_fake/faults, JSON): {kind, method, path (regex), nth, count (0 = forever), ...}")
+    from .core import faults
+    doc = faults.__doc__.split("\n")
+    lines.extend("  " + l.strip() for l in doc if l.strip().startswith("- ``"))
+    lines.append("")
     lines.append("example:\n  python -m fakeazure serve --env-file /tmp/fake.env --scenario oobe-stuck &\n"
                  "  source /tmp/fake.env; az vm show -g rg-oobe -n web01")
     return "\n".join(lines)
@@ -21,8 +26,9 @@ def _epilog():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m fakeazure", description="A fake Azure Resource Manager "
-                                     "that the stock az and the Azure SDK talk to over HTTPS on 127.0.0.1.",
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+                                     "that the stock az and the Azure SDK talk to over HTTPS on 127.0.0.1. "
+                                     "Options of serve: python -m fakeazure serve --help.",
+                                     epilog=_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="start the fake cloud", epilog=_epilog(),
                            formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -11,6 +11,7 @@
 | GET/POST/DELETE | /_fake/faults | a rule (see :mod:`fakeazure.core.faults`) | list / add / clear fault rules |
 | POST | /_fake/clock/advance | ``{"seconds": 200}`` | move a virtual clock (``--profile fast``) |
 | POST | /_fake/operations/finish | | finish every pending long-running operation now |
+| GET | /_fake/errors | | tracebacks of requests the fake itself failed on (answered 500) |
 
 Everything here is also callable in-process as ``fakeazure.control.call(cloud, method, path, body)``.
 """

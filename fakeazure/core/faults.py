@@ -6,8 +6,7 @@ not anchored) and acts on the Nth match (1-based) for ``count`` matches (``count
 - ``error``: answer with ``status`` and an ARM error body (``code``, ``message``) instead of serving it.
 - ``throttle``: answer 429 ``TooManyRequests`` with an integer ``Retry-After`` (``retryAfter``, default 1).
 - ``deny``: answer 403 ``AuthorizationFailed`` as ARM does when the caller lacks ``action``.
-- ``lro-fail``: serve the request, but the long-running operation it starts ends ``Failed`` with
-  ``code``/``message`` (default ``InternalExecutionError``), and its effect does not happen.
+- ``lro-fail``: serve the request; the operation it starts ends ``Failed`` (``code``, ``message``), no effect.
 - ``delay``: serve the request; the operation it starts takes ``seconds`` longer.
 - ``drop``: close the connection without answering (a network fault); in-process it raises ConnectionError.
 
