@@ -18,6 +18,12 @@ def diagnose(cmd, resource_group_name=None, vm_name=None, screenshot_file=None, 
         return diag.verdict_for_files(shot, log, vm_name or "[vmname]")
     from azext_vmbootfix._client_factory import cf_compute
     from azext_vmbootfix.evidence import GALLERY_VERSIONS_API, collect
-    collected = collect(cf_compute(cmd.cli_ctx), resource_group_name, vm_name, read_screenshot=not no_ocr,
-                        versions_client=cf_compute(cmd.cli_ctx, api_version=GALLERY_VERSIONS_API))
+    from azure.core.exceptions import ResourceNotFoundError as NotFound
+    from azure.cli.core.azclierror import ResourceNotFoundError
+    try:
+        collected = collect(cf_compute(cmd.cli_ctx), resource_group_name, vm_name, read_screenshot=not no_ocr,
+                            versions_client=cf_compute(cmd.cli_ctx, api_version=GALLERY_VERSIONS_API))
+    except NotFound as exc:
+        raise ResourceNotFoundError(exc.message, recommendation="List the VMs you can see with: az vm list -g {} "
+                                    "-o table".format(resource_group_name)) from exc
     return diag.verdict_for_vm(collected)

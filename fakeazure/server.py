@@ -108,7 +108,16 @@ def serve_forever(args):
             pass
     finally:
         server.stop()
-        if args.env_file and os.path.exists(args.env_file) and server._own_state_dir:
-            os.remove(args.env_file)
+        if args.env_file and server._own_state_dir and _is_ours(args.env_file, server):
+            os.remove(args.env_file)  # it points at a config dir that no longer exists
         print("fakeazure: stopped", flush=True)
     return 0
+
+
+def _is_ours(path, server):
+    """True when the env file at ``path`` still names this server (another may have replaced it)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return server.base_url in fh.read()
+    except OSError:
+        return False
