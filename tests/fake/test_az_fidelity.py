@@ -6,20 +6,15 @@ Each ``az`` run takes about 0.6 s; the module runs about a dozen.
 """
 import json
 import os
-import subprocess
-import sys
-import time
 
 import pytest
-import requests
 import yaml
 
 from fakeazure.network.scenario import ensure_vm_network
-from fakeazure.server import FakeAzureServer
+from fakecloud import AZ, control, fake_server, run_az
 
 pytestmark = pytest.mark.az
 
-AZ = os.path.join(os.path.dirname(sys.executable), "az")
 FIDELITY = "/work/shared/fidelity"
 for _cand in (os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "fidelity"),):
     if os.path.isdir(_cand):
@@ -30,7 +25,7 @@ for _cand in (os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared"
 def server():
     if not os.path.exists(AZ):
         pytest.skip("the stock az is not installed next to this interpreter")
-    with FakeAzureServer(profile="real", lro_seconds=0, retry_after=1) as srv:
+    with fake_server() as srv:
         cloud = srv.cloud
         sub = cloud.default_subscription
         with cloud.lock:
@@ -39,31 +34,6 @@ def server():
             ensure_vm_network(cloud, sub, "rg", "westus", "vm1", "/subscriptions/{}/resourceGroups/rg/providers/"
                               "Microsoft.Network/networkInterfaces/vm1VMNic".format(sub), public_ip=True)
         yield srv
-
-
-class Result:
-    def __init__(self, proc, seconds):
-        self.rc = proc.returncode
-        self.stdout = proc.stdout
-        self.stderr = proc.stderr
-        self.seconds = seconds
-
-    def json(self):
-        return json.loads(self.stdout) if self.stdout.strip() else None
-
-
-def az(server, *args):
-    env = {k: v for k, v in os.environ.items() if k != "AZURE_EXTENSION_DEV_SOURCES"}
-    env.update(server.env_vars())
-    started = time.monotonic()
-    proc = subprocess.run([AZ, *args, "-o", "json"], env=env, capture_output=True, text=True, timeout=120)
-    return Result(proc, time.monotonic() - started)
-
-
-def control(server, method, path, body=None):
-    r = requests.request(method, server.base_url + path, json=body, verify=server.cert_path, timeout=10)
-    assert r.status_code < 300, r.text
-    return r.json()
 
 
 def rg_id(server, rg="rg"):
@@ -83,7 +53,7 @@ def flattened_keys(body):
 
 
 def test_nic_show_prints_what_azure_would(server):
-    res = az(server, "network", "nic", "show", "-g", "rg", "-n", "vm1VMNic")
+    res = run_az(server, "network", "nic", "show", "-g", "rg", "-n", "vm1VMNic")
     assert res.rc == 0, res.stderr
     nic = res.json()
     rec = recorded("network-interface.yaml", "GET network interface (2026")
@@ -98,20 +68,20 @@ def test_nic_show_prints_what_azure_would(server):
 
 
 def test_nic_show_missing_is_exit_3_with_arms_message(server):
-    res = az(server, "network", "nic", "show", "-g", "rg", "-n", "nope")
+    res = run_az(server, "network", "nic", "show", "-g", "rg", "-n", "nope")
     assert res.rc == 3
     assert "(ResourceNotFound) The Resource 'Microsoft.Network/networkInterfaces/nope' under resource group 'rg' " \
            "was not found." in res.stderr
 
 
 def test_vnet_create_then_show(server):
-    res = az(server, "network", "vnet", "create", "-g", "rg", "-n", "vnet2", "--address-prefix", "10.1.0.0/16",
+    res = run_az(server, "network", "vnet", "create", "-g", "rg", "-n", "vnet2", "--address-prefix", "10.1.0.0/16",
              "--subnet-name", "s1", "--subnet-prefix", "10.1.0.0/24")
     assert res.rc == 0, res.stderr
     created = res.json()["newVNet"]
     assert created["provisioningState"] == "Succeeded"
     assert created["addressSpace"]["addressPrefixes"] == ["10.1.0.0/16"]
-    shown = az(server, "network", "vnet", "show", "-g", "rg", "-n", "vnet2")
+    shown = run_az(server, "network", "vnet", "show", "-g", "rg", "-n", "vnet2")
     assert shown.rc == 0, shown.stderr
     vnet = shown.json()
     assert [s["name"] for s in vnet["subnets"]] == ["s1"]
@@ -120,14 +90,14 @@ def test_vnet_create_then_show(server):
 
 
 def test_lock_create_list_refuses_group_delete_then_delete(server):
-    created = az(server, "lock", "create", "--name", "keep", "--lock-type", "CanNotDelete", "-g", "rg-locked",
+    created = run_az(server, "lock", "create", "--name", "keep", "--lock-type", "CanNotDelete", "-g", "rg-locked",
                  "--notes", "do not delete")
     assert created.rc == 0, created.stderr
     assert created.json()["level"] == "CanNotDelete" and created.json()["notes"] == "do not delete"
-    listed = az(server, "lock", "list", "-g", "rg-locked")
+    listed = run_az(server, "lock", "list", "-g", "rg-locked")
     assert [lk["name"] for lk in listed.json()] == ["keep"]
 
-    refused = az(server, "group", "delete", "-n", "rg-locked", "--yes")
+    refused = run_az(server, "group", "delete", "-n", "rg-locked", "--yes")
     scope = rg_id(server, "rg-locked")
     assert refused.rc == 1
     assert ("ERROR: (ScopeLocked) The scope '{0}' cannot perform delete operation because following scope(s) are "
@@ -135,21 +105,22 @@ def test_lock_create_list_refuses_group_delete_then_delete(server):
     assert "Code: ScopeLocked" in refused.stderr
     assert server.cloud.resources.group_exists(server.cloud.default_subscription, "rg-locked")
 
-    deleted = az(server, "lock", "delete", "--name", "keep", "-g", "rg-locked")
+    deleted = run_az(server, "lock", "delete", "--name", "keep", "-g", "rg-locked")
     assert deleted.rc == 0, deleted.stderr
-    assert az(server, "lock", "list", "-g", "rg-locked").json() == []
+    assert run_az(server, "lock", "list", "-g", "rg-locked").json() == []
 
 
 def test_tag_create_and_update(server):
     scope = rg_id(server)
-    created = az(server, "tag", "create", "--resource-id", scope, "--tags", "owner=ops")
+    created = run_az(server, "tag", "create", "--resource-id", scope, "--tags", "owner=ops")
     assert created.rc == 0, created.stderr
     assert created.json()["properties"]["tags"] == {"owner": "ops"}
     assert created.json()["id"] == scope + "/providers/Microsoft.Resources/tags/default"
-    merged = az(server, "tag", "update", "--resource-id", scope, "--operation", "merge", "--tags", "team=a")
+    merged = run_az(server, "tag", "update", "--resource-id", scope, "--operation", "merge", "--tags", "team=a")
     assert merged.rc == 0, merged.stderr
     assert merged.json()["properties"]["tags"] == {"owner": "ops", "team": "a"}
-    too_long = az(server, "tag", "update", "--resource-id", scope, "--operation", "merge", "--tags", "x=" + "v" * 257)
+    too_long = run_az(server, "tag", "update", "--resource-id", scope, "--operation", "merge",
+                      "--tags", "x=" + "v" * 257)
     assert too_long.rc == 1 and "(InvalidTagValueLength)" in too_long.stderr
 
 
@@ -158,7 +129,7 @@ def test_throttled_read_is_retried_through(server):
     control(server, "POST", "/_fake/faults", {"kind": "throttle", "method": "GET", "path": "resourceGroups/rg$",
                                               "count": 1, "retryAfter": 1})
     try:
-        res = az(server, "group", "show", "-n", "rg")
+        res = run_az(server, "group", "show", "-n", "rg")
     finally:
         control(server, "DELETE", "/_fake/faults")
     assert res.rc == 0, res.stderr
@@ -174,7 +145,7 @@ def test_denied_read_is_exit_1_with_authorization_failed(server):
     control(server, "POST", "/_fake/faults", {"kind": "deny", "method": "GET", "path": "resourceGroups/rg$",
                                               "count": 1, "action": action, "scope": rg_id(server)})
     try:
-        res = az(server, "group", "show", "-n", "rg")
+        res = run_az(server, "group", "show", "-n", "rg")
     finally:
         control(server, "DELETE", "/_fake/faults")
     assert res.rc == 1

@@ -1,9 +1,6 @@
 """Boot diagnostics through the stock az and plain requests; SAS checks; OCR of the screenshot."""
 import io
 import json
-import os
-import subprocess
-import sys
 from urllib.parse import parse_qs, urlsplit, urlencode, urlunsplit
 
 import pytest
@@ -12,28 +9,14 @@ import requests
 from fakeazure.cloud import Cloud
 from fakeazure.compute.guestops import guestops
 from fakeazure.inprocess import session
-from fakeazure.server import FakeAzureServer
-
-AZ = os.path.join(os.path.dirname(sys.executable), "az")
+from fakecloud import az, fake_server
 
 
 @pytest.fixture(scope="module")
 def server():
-    with FakeAzureServer(profile="real", lro_seconds=0, retry_after=1,
-                         scenarios=["oobe-stuck", "healthy-windows", "boot-diagnostics-disabled",
-                                    "generalized-by-api", "linux", "could-not-complete-installation"]) as srv:
+    with fake_server("oobe-stuck", "healthy-windows", "boot-diagnostics-disabled", "generalized-by-api", "linux",
+                     "could-not-complete-installation") as srv:
         yield srv
-
-
-def az(server, *args, check=True):
-    env = dict(os.environ)
-    env.pop("AZURE_EXTENSION_DEV_SOURCES", None)
-    env.update(server.env_vars())
-    proc = subprocess.run([AZ, *args, "-o", "json"], env=env, capture_output=True, text=True, timeout=180)
-    if check:
-        assert proc.returncode == 0, proc.stderr
-        return json.loads(proc.stdout) if proc.stdout.strip() else None
-    return proc
 
 
 def _with(url, **changes):
@@ -63,9 +46,9 @@ def test_get_boot_log_oobe_without_ems_is_empty(server):
 @pytest.mark.az
 def test_boot_diagnostics_disabled(server):
     proc = az(server, "vm", "boot-diagnostics", "get-boot-log", "-g", "rg-nodiag", "-n", "web03", check=False)
-    assert proc.returncode != 0 and "Please enable boot diagnostics." in proc.stderr
+    assert proc.rc != 0 and "Please enable boot diagnostics." in proc.stderr
     proc = az(server, "vm", "boot-diagnostics", "get-boot-log-uris", "-g", "rg-nodiag", "-n", "web03", check=False)
-    assert proc.returncode != 0 and "OperationNotAllowed" in proc.stderr
+    assert proc.rc != 0 and "OperationNotAllowed" in proc.stderr
 
 
 @pytest.mark.az
@@ -81,7 +64,7 @@ def test_uris_expiry_and_names(server):
     assert 29 * 60 <= parse_iso_z(q["se"]) - server.cloud.clock.now() <= 30 * 60 + 1
     proc = az(server, "vm", "boot-diagnostics", "get-boot-log-uris", "-g", "rg-oobe", "-n", "web01",
               "--expire", "1441", check=False)
-    assert proc.returncode != 0 and "sasUriExpirationTimeInMinutes" in proc.stderr
+    assert proc.rc != 0 and "sasUriExpirationTimeInMinutes" in proc.stderr
 
 
 @pytest.mark.az

@@ -1,29 +1,15 @@
 """The stock az against the fake (HTTPS server, profile "real", operations done at once, Retry-After 1)."""
-import json
-import os
-import subprocess
-
 import pytest
 
-from fakeazure.server import FakeAzureServer
+from fakecloud import az, fake_server
 
-AZ = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), ".venv", "bin", "az")
 pytestmark = pytest.mark.az
 
 
 @pytest.fixture(scope="module")
 def server():
-    with FakeAzureServer(profile="real", lro_seconds=0, retry_after=1, scenarios=["healthy-windows"]) as srv:
+    with fake_server("healthy-windows") as srv:
         yield srv
-
-
-def az(server, *args, ok=True):
-    env = dict(os.environ, **server.env_vars())
-    p = subprocess.run([AZ, *args, "-o", "json"], env=env, capture_output=True, text=True, timeout=120)
-    if ok:
-        assert p.returncode == 0, p.stderr
-        return json.loads(p.stdout) if p.stdout.strip() else None
-    return p
 
 
 def test_vm_lifecycle(server):
@@ -36,8 +22,8 @@ def test_vm_lifecycle(server):
     az(server, "vm", "restart", "-g", "rg-healthy", "-n", "app01")
     vm = az(server, "vm", "update", "-g", "rg-healthy", "-n", "app01", "--set", "tags.x=y")
     assert vm["tags"]["x"] == "y"
-    p = az(server, "image", "create", "-g", "rg-healthy", "-n", "img0", "--source", "app01", ok=False)
-    assert p.returncode != 0 and "Generalized" in p.stderr
+    p = az(server, "image", "create", "-g", "rg-healthy", "-n", "img0", "--source", "app01", check=False)
+    assert p.rc != 0 and "Generalized" in p.stderr
     az(server, "vm", "deallocate", "-g", "rg-healthy", "-n", "app01")
     iv = az(server, "vm", "get-instance-view", "-g", "rg-healthy", "-n", "app01")
     assert iv["instanceView"]["statuses"][-1]["code"] == "PowerState/deallocated"
@@ -58,7 +44,7 @@ def test_vm_lifecycle(server):
 
 
 def test_missing_vm_exit_code_3(server):
-    p = az(server, "vm", "show", "-g", "rg-healthy", "-n", "nope", ok=False)
-    assert p.returncode == 3
+    p = az(server, "vm", "show", "-g", "rg-healthy", "-n", "nope", check=False)
+    assert p.rc == 3
     assert "(ResourceNotFound) The Resource 'Microsoft.Compute/virtualMachines/nope' under resource group " \
            "'rg-healthy' was not found." in p.stderr

@@ -1,33 +1,17 @@
 """Run Command through the stock az (action form and managed runCommands), one fake server per module."""
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from fakeazure.server import FakeAzureServer
+from fakecloud import az, fake_server
 
 pytestmark = pytest.mark.az
-AZ = os.path.join(os.path.dirname(sys.executable), "az")
 
 
 @pytest.fixture(scope="module")
 def server():
-    with FakeAzureServer(profile="real", lro_seconds=0, retry_after=1,
-                         scenarios=["oobe-rescue", "healthy-windows", "linux"]) as srv:
+    with fake_server("oobe-rescue", "healthy-windows", "linux") as srv:
         yield srv
-
-
-def az(server, *args, check=True):
-    env = dict(os.environ)
-    env.pop("AZURE_EXTENSION_DEV_SOURCES", None)
-    env.update(server.env_vars())
-    proc = subprocess.run([AZ, *args, "-o", "json"], env=env, capture_output=True, text=True, timeout=180)
-    if check:
-        assert proc.returncode == 0, proc.stderr
-        return json.loads(proc.stdout) if proc.stdout.strip() else None
-    return proc
 
 
 def test_invoke_powershell_on_a_ready_vm(server):
@@ -42,7 +26,7 @@ def test_invoke_powershell_on_a_ready_vm(server):
 def test_invoke_refused_when_the_agent_is_not_ready(server):
     proc = az(server, "vm", "run-command", "invoke", "-g", "rg-oobe", "-n", "web01", "--command-id",
               "RunPowerShellScript", "--scripts", "Write-Output hi", check=False)
-    assert proc.returncode != 0 and "VMAgentStatusCommunicationError" in proc.stderr
+    assert proc.rc != 0 and "VMAgentStatusCommunicationError" in proc.stderr
 
 
 def test_rescue_vm_edits_the_attached_disk_bcd(server):
