@@ -367,6 +367,20 @@ class Backend:
         return self.cloud.operations.start(obj.subscription_id, NS, obj.location, kind="operations",
                                            on_success=effect, on_failure=failed)
 
+    def _begin_put(self, rtype, sub, rg, name, body):
+        """A top-level PUT's first checks, in ARM's order: the group, the location, then locks. -> (id, location)"""
+        self.cloud.resources.get_group(sub, rg)
+        location = self._location(body)
+        rid = ids.resource_id(sub, rg, NS, rtype, name)
+        self.cloud.check_locks_for_write(rid)
+        return rid, location
+
+    def _end_put(self, rid, obj, created):
+        """Store what a PUT made or changed and start its operation. -> (obj, created, operation)"""
+        obj.touch()
+        self._table_for(obj.resource_type)[ids.key(rid)] = obj
+        return obj, created, self._start(obj)
+
     @staticmethod
     def _location(body):
         loc = body.get("location")
@@ -392,10 +406,7 @@ class Backend:
         return self._list(self.vnets, sub, rg)
 
     def put_vnet(self, sub, rg, name, body):
-        self.cloud.resources.get_group(sub, rg)
-        location = self._location(body)
-        rid = ids.resource_id(sub, rg, NS, "virtualNetworks", name)
-        self.cloud.check_locks_for_write(rid)
+        rid, location = self._begin_put("virtualNetworks", sub, rg, name, body)
         props = body.get("properties") or {}
         prefixes = (props.get("addressSpace") or {}).get("addressPrefixes") or []
         if not prefixes:
@@ -430,9 +441,7 @@ class Backend:
             else:
                 new[key] = Subnet(vnet, sname, prefix, nsg_id)
         vnet.subnets = new
-        vnet.touch()
-        self.vnets[ids.key(rid)] = vnet
-        return vnet, created, self._start(vnet)
+        return self._end_put(rid, vnet, created)
 
     def _validate_subnet(self, vnet, name, prefix, nsg_id):
         if not prefix:
@@ -508,10 +517,7 @@ class Backend:
         return self._list(self.public_ips, sub, rg)
 
     def put_public_ip(self, sub, rg, name, body):
-        self.cloud.resources.get_group(sub, rg)
-        location = self._location(body)
-        rid = ids.resource_id(sub, rg, NS, "publicIPAddresses", name)
-        self.cloud.check_locks_for_write(rid)
+        rid, location = self._begin_put("publicIPAddresses", sub, rg, name, body)
         props = body.get("properties") or {}
         sku = (body.get("sku") or {}).get("name") or "Standard"
         if sku not in ("Basic", "Standard"):
@@ -529,9 +535,7 @@ class Backend:
         else:
             pip.tags = dict(body.get("tags") or {})
             pip.idle_timeout = props.get("idleTimeoutInMinutes", pip.idle_timeout)
-        pip.touch()
-        self.public_ips[ids.key(rid)] = pip
-        return pip, created, self._start(pip)
+        return self._end_put(rid, pip, created)
 
     def begin_delete_public_ip(self, sub, rg, name):
         pip = self.get_public_ip(sub, rg, name)
@@ -552,10 +556,7 @@ class Backend:
         return self._list(self.nsgs, sub, rg)
 
     def put_nsg(self, sub, rg, name, body):
-        self.cloud.resources.get_group(sub, rg)
-        location = self._location(body)
-        rid = ids.resource_id(sub, rg, NS, "networkSecurityGroups", name)
-        self.cloud.check_locks_for_write(rid)
+        rid, location = self._begin_put("networkSecurityGroups", sub, rg, name, body)
         rules = [{"name": r["name"], "properties": dict(r.get("properties") or {})}
                  for r in (body.get("properties") or {}).get("securityRules") or []]
         nsg = self.nsgs.get(ids.key(rid))
@@ -565,9 +566,7 @@ class Backend:
         else:
             nsg.rules = rules
             nsg.tags = dict(body.get("tags") or {})
-        nsg.touch()
-        self.nsgs[ids.key(rid)] = nsg
-        return nsg, created, self._start(nsg)
+        return self._end_put(rid, nsg, created)
 
     def begin_delete_nsg(self, sub, rg, name):
         nsg = self.get_nsg(sub, rg, name)
@@ -589,10 +588,7 @@ class Backend:
         return self._list(self.nics, sub, rg)
 
     def put_nic(self, sub, rg, name, body):
-        self.cloud.resources.get_group(sub, rg)
-        location = self._location(body)
-        rid = ids.resource_id(sub, rg, NS, "networkInterfaces", name)
-        self.cloud.check_locks_for_write(rid)
+        rid, location = self._begin_put("networkInterfaces", sub, rg, name, body)
         props = body.get("properties") or {}
         raw_configs = props.get("ipConfigurations") or []
         if not raw_configs:
@@ -643,9 +639,7 @@ class Backend:
             if "enableAcceleratedNetworking" in props:
                 nic.accelerated = props["enableAcceleratedNetworking"]
             nic.ip_forwarding = props.get("enableIPForwarding", nic.ip_forwarding)
-        nic.touch()
-        self.nics[ids.key(rid)] = nic
-        return nic, created, self._start(nic)
+        return self._end_put(rid, nic, created)
 
     def next_private_ip(self, subnet, exclude_nic=None, taken=()):
         used = set(taken)
