@@ -219,24 +219,7 @@ def split_outside_quotes(line: str, separator: str) -> list[str]:
 
 def tokenize(line: str) -> list[str]:
     """Split a command line into words; quotes group and are removed; backslashes stay literal."""
-    words, current, quote, has_word = [], [], None, False
-    for char in line:
-        if quote:
-            if char == quote:
-                quote = None
-            else:
-                current.append(char)
-        elif char in "'\"":
-            quote, has_word = char, True
-        elif char.isspace():
-            if current or has_word:
-                words.append("".join(current))
-            current, has_word = [], False
-        else:
-            current.append(char)
-    if current or has_word:
-        words.append("".join(current))
-    return words
+    return [word for word, _single in _tokenize_marked(line)]
 
 
 _VAR = re.compile(r"\$\{([^}]+)\}|\$\(\s*\$([A-Za-z_][\w:]*)\s*\)|\$([A-Za-z_][\w]*(?::[\w]+)?)")
@@ -277,6 +260,7 @@ def expand_words(line: str, ctx: Context) -> list[str]:
 
 
 def _tokenize_marked(line: str) -> list[tuple[str, bool]]:
+    """``tokenize``, each word paired with whether any part of it was single-quoted."""
     words, current, quote, has_word, single = [], [], None, False, False
     for char in line:
         if quote:
