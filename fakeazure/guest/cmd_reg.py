@@ -144,16 +144,25 @@ def _options(rest):
     return key, opts
 
 
-def _add(ctx, rest, line):
+def _parse_key(ctx, rest, line, op):
+    """REG ADD/QUERY's options and where its key lives (see ``_resolve``); None once a problem is reported."""
     key, opts = _options(rest)
     if key is None:
-        ctx.error(_syntax("add"))
-        return
+        ctx.error(_syntax(op))
+        return None
     resolved = _resolve(ctx, key)
     if resolved is None:
         ctx.unknown.append(line)
         ctx.exit_code = 1
+        return None
+    return opts, resolved
+
+
+def _add(ctx, rest, line):
+    parsed = _parse_key(ctx, rest, line, "add")
+    if parsed is None:
         return
+    opts, resolved = parsed
     if isinstance(resolved, str):
         ctx.error(MSG_DENIED)      # creating a new key directly under HKLM is refused
         return
@@ -189,15 +198,10 @@ def _added(ctx, effect):
 
 
 def _query(ctx, rest, line):
-    key, opts = _options(rest)
-    if key is None:
-        ctx.error(_syntax("query"))
+    parsed = _parse_key(ctx, rest, line, "query")
+    if parsed is None:
         return
-    resolved = _resolve(ctx, key)
-    if resolved is None:
-        ctx.unknown.append(line)
-        ctx.exit_code = 1
-        return
+    opts, resolved = parsed
     if isinstance(resolved, str) or not resolved[0].key_exists(resolved[1]):
         ctx.error(MSG_NOT_FOUND)
         return
