@@ -22,6 +22,8 @@ import time
 import uuid
 from urllib.parse import quote
 
+from ..core.backend import BaseBackend
+
 SAS_VERSION = "2018-03-28"
 ACCOUNT = "md-fakeazure"  # the canonical resource names an account, as Storage's does
 
@@ -58,7 +60,7 @@ def http_date(ts):
     return datetime.datetime.fromtimestamp(int(ts), tz=datetime.timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
-class BlobBackend:
+class BlobBackend(BaseBackend):
     def __init__(self, cloud):
         self.cloud = cloud
         self._key = secrets.token_bytes(32)

@@ -45,7 +45,6 @@ def bucket(name):
 
 
 class ComputeResponse(BaseResponse):
-    pretty = True
 
     @property
     def backend(self):

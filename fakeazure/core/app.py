@@ -144,7 +144,8 @@ class FakeAzureApp:
         for k, v in headers.items():
             resp.headers[k] = v
         if not data:
-            resp.headers.pop("Content-Type", None)
+            if "Content-Type" not in headers:  # an empty ARM answer has none; an empty blob keeps its own
+                resp.headers.pop("Content-Type", None)
             resp.headers["Content-Length"] = "0"
         return resp
 

@@ -70,6 +70,8 @@ class Operation:
         return doc
 
     def path(self):
+        if self.namespace is None:  # ARM's own operations: /subscriptions/{s}/operationresults/{id}
+            return "/subscriptions/{}/{}/{}".format(self.subscription, self.kind, self.id)
         return "/subscriptions/{}/providers/{}/locations/{}/{}/{}".format(
             self.subscription, self.namespace, self.location, self.kind, self.id)
 
@@ -121,9 +123,16 @@ class OperationStore:
             op.finish(now)
 
     def headers(self, op, base_url, api_version):
-        url = "{}{}?p={}&api-version={}".format(base_url, op.path(), uuid.uuid5(uuid.NAMESPACE_URL, op.id),
-                                                api_version)
-        return {"Azure-AsyncOperation": url, "Location": url + "&monitor=true",
+        """Azure-AsyncOperation, Location and Retry-After for ``op``, shaped as the recordings show them:
+        ``...?p=<partition>&api-version=...`` and the Location with ``&monitor=true`` before the api-version
+        (shared/fidelity/vm-power-lro.yaml). ARM's own operations (namespace None) answer on Location only."""
+        if op.namespace is None:
+            return {"Location": "{}{}?api-version={}".format(base_url, op.path(), api_version),
+                    "Retry-After": str(int(self.retry_after))}
+        partition = uuid.uuid5(uuid.NAMESPACE_URL, "{}/{}".format(op.namespace, op.location))
+        head = "{}{}?p={}".format(base_url, op.path(), partition)
+        return {"Azure-AsyncOperation": "{}&api-version={}".format(head, api_version),
+                "Location": "{}&monitor=true&api-version={}".format(head, api_version),
                 "Retry-After": str(int(self.retry_after))}
 
     def clear(self):

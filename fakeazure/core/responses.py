@@ -38,7 +38,6 @@ class RequestContext:
 
 
 class BaseResponse:
-    pretty = False  # Compute pretty-prints its resources (shared/fidelity README, item 15)
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -83,7 +82,7 @@ class BaseResponse:
     def lro(self, op, status=202, body=None, location=True):
         """The first answer of a long-running operation: Azure-AsyncOperation (+ Location) + Retry-After."""
         headers = self.cloud.operations.headers(op, self.ctx.base_url, self.ctx.api_version)
-        if not location:
+        if not location and "Azure-AsyncOperation" in headers:
             headers.pop("Location")
         return Reply(status, body, headers)
 
@@ -113,7 +112,7 @@ def operation_result_reply(response, op_id):
                               code="OperationNotFound")
     if not op.done:
         headers = response.cloud.operations.headers(op, response.ctx.base_url, response.ctx.api_version)
-        headers.pop("Azure-AsyncOperation")
+        headers.pop("Azure-AsyncOperation", None)
         return Reply(202, None, headers)
     if op.status == "Failed":
         raise op.error

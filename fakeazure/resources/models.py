@@ -112,8 +112,8 @@ class ResourcesBackend:
         def failed(_err):
             group.provisioning_state = "Succeeded"
 
-        return self.cloud.operations.start(subscription_id, "Microsoft.Resources", group.location,
-                                           kind="operationresults", on_success=done, on_failure=failed)
+        return self.cloud.operations.start(subscription_id, None, group.location, kind="operationresults",
+                                           on_success=done, on_failure=failed)
 
     def resources_in_group(self, subscription_id, name):
         self.get_group(subscription_id, name)

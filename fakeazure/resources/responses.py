@@ -47,9 +47,7 @@ class ResourcesResponse(BaseResponse):
 
     def delete_group(self):
         op = self.cloud.resources.begin_delete_group(self.subscription, self.resource_group)
-        reply = self.lro(op)
-        reply.headers.pop("Azure-AsyncOperation")
-        return reply
+        return self.lro(op)  # 202 with Location only, polled at /subscriptions/{s}/operationresults/{id}
 
     def list_group_resources(self):
         items = self.cloud.resources.resources_in_group(self.subscription, self.resource_group)

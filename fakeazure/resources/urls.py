@@ -16,8 +16,8 @@ url_table = [
     ("PATCH", RG, "Microsoft.Resources/resourceGroups", R, "patch_group"),
     ("DELETE", RG, "Microsoft.Resources/resourceGroups", R, "delete_group"),
     ("GET", RG + "/resources", "Microsoft.Resources/resources", R, "list_group_resources"),
-    ("GET", SUB + "/providers/Microsoft.Resources/locations/{location}/operationresults/{operationId}",
-     "Microsoft.Resources/resourceGroups", R, "operation_result"),
+    ("GET", SUB + "/operationresults/{operationId}", "Microsoft.Resources/subscriptions/operationresults", R,
+     "operation_result"),
 ]
 
 # Microsoft.Resources/tags/default at every scope (fakeazure/resources/tags.py): subscription, group, resource

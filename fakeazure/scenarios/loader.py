@@ -128,9 +128,6 @@ def _vm(cloud, sub, spec, ctx):
         data_disks.append({"lun": int(dd.get("lun", len(data_disks))), "id": ddisk.id, "name": ddisk.name,
                            "createOption": "Attach", "caching": dd.get("caching", "None"),
                            "deleteOption": "Detach"})
-    if getattr(cloud, "network", None) is not None:
-        from ..network.scenario import ensure_vm_network
-        ensure_vm_network(cloud, sub, rg, location, spec["name"], nic_id)
     vm = VirtualMachine(compute, sub, rg, spec["name"], location, size=spec.get("size", "Standard_D2s_v3"),
                         os_disk={"id": disk.id, "name": disk.name, "createOption": "FromImage",
                                  "osType": os_type, "deleteOption": spec.get("os_disk_delete_option", "Detach")},
@@ -157,13 +154,8 @@ def _vm(cloud, sub, spec, ctx):
 
 
 def _network(cloud, sub, rg, location, spec, nic_id):
-    """The VM's NIC, VNet, NSG as ``az vm create`` makes them (Network's helper, when it is there)."""
-    try:
-        from ..network.scenario import ensure_vm_network
-    except ImportError:
-        return
-    if "network" not in getattr(cloud, "_backends", {}):
-        return
+    """The VM's NIC, VNet, NSG as ``az vm create`` makes them."""
+    from ..network.scenario import ensure_vm_network
     ensure_vm_network(cloud, sub, rg, location, spec["name"], nic_id, public_ip=bool(spec.get("public_ip")))
 
 

@@ -12,19 +12,9 @@ from fakeazure.core import errors
 from fakeazure.inprocess import BASE_URL, sdk_client, session
 
 
-def _blob_hooks_workaround(c):
-    """BlobBackend (fakeazure/blob) lacks the per-backend hooks every provider implements, so deleting a
-    group crashes with AttributeError; give it empty ones until it has its own (reported to the lead)."""
-    blob = c._backends.get("blob")
-    if blob is not None and not hasattr(blob, "delete_group_contents"):
-        blob.delete_group_contents = lambda _sub, _rg: None
-        blob.generic_resources = lambda _sub, _rg: []
-
-
 @pytest.fixture
 def cloud():
     c = Cloud(profile="fast")
-    _blob_hooks_workaround(c)
     c.resources.create_or_update_group(c.default_subscription, "rg", "westus")
     c.resources.create_or_update_group(c.default_subscription, "other", "westus")
     return c
