@@ -10,7 +10,14 @@ def transform_article(result):
 
 
 def transform_diagnose(result):
-    """Rows a person reads top to bottom: the verdict, the evidence, the images, the next commands."""
+    """Rows a person reads top to bottom: the verdict, the evidence, the images, the next commands.
+    Several VMs (--ids) give one verdict row each."""
+    if isinstance(result, list):
+        return [OrderedDict([("VM", (r.get("vm") or {}).get("name")),
+                             ("ResourceGroup", (r.get("vm") or {}).get("resourceGroup")),
+                             ("ArticleId", r.get("articleId") or "-"), ("OsState", r.get("osState")),
+                             ("Confidence", "{:.2f}".format(r.get("confidence") or 0)),
+                             ("Images", len(r.get("images") or []))]) for r in result]
     rows = []
 
     def row(what, detail, weight=""):
@@ -22,7 +29,7 @@ def transform_diagnose(result):
                                                             result.get("confidence") or 0, result.get("osState")))
     if vm:
         row("vm", "{} in {}: {}, agent {}".format(vm.get("name"), vm.get("resourceGroup"), vm.get("powerState"),
-                                                   vm.get("agentStatus")))
+                                                   vm.get("agentStatus") or "n/a (not running)"))
     for e in result.get("evidence", []):
         weight = e.get("weight")
         row(e.get("signal"), e.get("observed"), "{:+.2f}".format(weight) if weight else "")

@@ -22,9 +22,9 @@ examples:
   - name: Print the article as plain text.
     text: az vm boot-fix article -n myVM --format text --query content -o tsv
   - name: Render a sibling boot-error article.
-    text: az vm boot-fix article -n myVM --article-id OSStartUp-OOBE --format text
+    text: az vm boot-fix article -n myVM --article-id OSStartUp-WINDOWS_COULD_NOT_COMPLETE_INSTALLATION --format text
   - name: List the articles this extension knows.
-    text: az vm boot-fix article -n myVM --list -o table
+    text: az vm boot-fix article --list -o table
 """
 
 helps["vm boot-fix diagnose"] = """
@@ -51,4 +51,6 @@ examples:
     text: az vm boot-fix diagnose --screenshot-file MyVm.screenshot.bmp --serial-log-file MyVm.serialconsole.log
   - name: Decide without OCR (no Tesseract on this machine).
     text: az vm boot-fix diagnose -g MyResourceGroup -n MyVm --no-ocr
+  - name: Keep the screenshot and serial log that the diagnosis downloaded.
+    text: az vm boot-fix diagnose -g MyResourceGroup -n MyVm --save-dir ./evidence
 """

@@ -10,9 +10,9 @@ def load_arguments(self, _):
                                    help="The name of the virtual machine.")
 
     with self.argument_context("vm boot-fix article") as c:
-        c.argument("vm_name", vm_name_type, id_part=None,
+        c.argument("vm_name", vm_name_type, id_part=None, required=False,
                    help="The name of the virtual machine the article is rendered for; it fills the "
-                        "article's [vmname] placeholders. No Azure call is made.")
+                        "article's [vmname] placeholders. Not needed with --list.")
         c.argument("article_format", options_list=["--format"], arg_type=get_enum_type(FORMATS),
                    help="markdown keeps the article's markup; text strips HTML comments and markup.")
         c.argument("article_id", options_list=["--article-id"],
@@ -34,3 +34,6 @@ def load_arguments(self, _):
                    help="With --screenshot-file: the serial console log you downloaded.")
         c.argument("no_ocr", options_list=["--no-ocr"], action="store_true", id_part=None,
                    help="Do not read the screenshot (OCR); decide from the other signals only.")
+        c.argument("save_dir", options_list=["--save-dir"], id_part=None,
+                   help="Keep the evidence: write the downloaded screenshot (<vm>.screenshot.bmp) and serial log "
+                        "(<vm>.serialconsole.log) into this folder.")

@@ -1,6 +1,8 @@
 """Argument validators: refuse bad input before any Azure call, with a recommendation."""
 import os
 
+IMAGE_MAGIC = ((b"BM", "BMP"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"))
+
 
 def validate_diagnose(namespace):
     from azure.cli.core.azclierror import MutuallyExclusiveArgumentError, RequiredArgumentMissingError
@@ -10,10 +12,13 @@ def validate_diagnose(namespace):
             "--serial-log-file goes with --screenshot-file (the offline diagnosis).",
             recommendation="az vm boot-fix diagnose --screenshot-file shot.bmp --serial-log-file serial.log")
     if offline:
-        if getattr(namespace, "resource_group_name", None):
-            raise MutuallyExclusiveArgumentError(
-                "--screenshot-file diagnoses a downloaded screenshot offline; it takes no resource group.",
-                recommendation="Drop -g/--ids, or drop --screenshot-file to read the VM from Azure.")
+        # A resource group may come from `az configure --defaults group=...`: it is simply not used here.
+        for option, value in (("--no-ocr", getattr(namespace, "no_ocr", False)),
+                              ("--save-dir", getattr(namespace, "save_dir", None))):
+            if value:
+                raise MutuallyExclusiveArgumentError(
+                    "{} does not go with --screenshot-file: the offline diagnosis is the screenshot's OCR."
+                    .format(option), recommendation="Drop {}.".format(option))
         return
     if not getattr(namespace, "resource_group_name", None) or not getattr(namespace, "vm_name", None):
         raise RequiredArgumentMissingError(
@@ -24,9 +29,24 @@ def validate_diagnose(namespace):
 def read_local_file(path, option, binary=False):
     from azure.cli.core.azclierror import FileOperationError
     path = os.path.expanduser(path)
+    if os.path.isdir(path):
+        raise FileOperationError("{} {}: is a folder, not a file.".format(option, path),
+                                 recommendation="Give the path of the downloaded file.")
     if not os.path.isfile(path):
         raise FileOperationError("{} {}: no such file.".format(option, path),
                                  recommendation="Download it from the portal's Boot diagnostics blade or with "
                                                 "az vm boot-diagnostics get-boot-log-uris.")
     with open(path, "rb" if binary else "r", **({} if binary else {"encoding": "utf-8", "errors": "replace"})) as fh:
         return fh.read()
+
+
+def read_screenshot_file(path):
+    """The bytes of a BMP, PNG or JPEG file; anything else is refused before OCR."""
+    from azure.cli.core.azclierror import InvalidArgumentValueError
+    data = read_local_file(path, "--screenshot-file", binary=True)
+    if not any(data.startswith(magic) for magic, _ in IMAGE_MAGIC) or len(data) < 64:
+        raise InvalidArgumentValueError(
+            "--screenshot-file {}: not a BMP, PNG or JPEG image ({} bytes).".format(path, len(data)),
+            recommendation="Download the screenshot with az vm boot-diagnostics get-boot-log-uris -g RG -n VM "
+                           "(consoleScreenshotBlobUri) or from the portal's Boot diagnostics blade.")
+    return data

@@ -27,8 +27,12 @@ class ArticleError(ValueError):
 
 
 def _path(article_id):
-    if not re.fullmatch(r"[A-Za-z0-9_.\-]+", article_id or ""):
-        raise ArticleError("'{}' is not an article id.".format(article_id))
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", article_id or ""):
+        raise ArticleError("'{}' is not an article id. Known articles: {}.".format(article_id,
+                                                                               ", ".join(known_ids())))
+    for known in known_ids():  # ids are matched case-insensitively, as the portal's are
+        if known.lower() == article_id.lower():
+            return os.path.join(ARTICLES_DIR, known + ".md")
     return os.path.join(ARTICLES_DIR, article_id + ".md")
 
 
@@ -65,7 +69,10 @@ def fill(body, values):
 def to_text(markdown):
     """Plain text: HTML comments and inline markup stripped, links as 'text (url)'."""
     text = _COMMENT.sub("", markdown)
+    text = re.sub(r"<br\s*/?>\s*$", "", text, flags=re.IGNORECASE | re.MULTILINE)  # a line break at a line end
     text = _BR.sub("\n", text)
+    text = re.sub(r"^\s*```\w*\s*$\n?", "", text, flags=re.MULTILINE)  # code fences
+    text = re.sub(r"`([^`\n]+)`", r"\1", text)
     text = _LINK.sub(lambda m: "{} ({})".format(m.group(1), m.group(2)), text)
     text = _BOLD.sub(lambda m: m.group(2), text)
     lines = []
@@ -82,6 +89,7 @@ def to_text(markdown):
 
 def render(article_id, vm_name, article_format="markdown"):
     """The article for ``vm_name`` as a dict: articleId, title, description, vmName, format, content."""
+    article_format = str(article_format)  # azure-cli may hand over its default-value wrapper
     if article_format not in FORMATS:
         raise ArticleError("format must be one of: {}".format(", ".join(FORMATS)))
     if not vm_name:

@@ -84,6 +84,12 @@ class PhraseHit:
     score: float
     weight: float
     matched: str
+    is_regex: bool = False
+
+    @property
+    def shown(self):
+        """What a person should read: the phrase, or for a pattern the text it matched."""
+        return self.matched if self.is_regex else self.phrase
 
     @property
     def contribution(self):
@@ -112,7 +118,7 @@ def match_phrase(entry, normalized_text, folded_text):
         found = re.search(entry["regex"], folded_text, re.MULTILINE)
         if not found:
             return None
-        return PhraseHit(entry["regex"], 1.0, weight, found.group(0).strip())
+        return PhraseHit(entry["regex"], 1.0, weight, found.group(0).strip(), is_regex=True)
     phrase = entry["text"]
     result = textmatch.phrase_score(_normalized_phrase(phrase), normalized_text, normalized=True)
     threshold = entry.get("min", textmatch.default_threshold(phrase))
@@ -191,7 +197,7 @@ def context_signals(signals, catalog):
     if signals.get("agent_message"):
         agent_seen += ": %s" % signals["agent_message"]
     if signals.get("agent_last_heartbeat"):
-        agent_seen += " (last heartbeat %s)" % signals["agent_last_heartbeat"]
+        agent_seen += " (status time %s)" % signals["agent_last_heartbeat"]
     if agent == "ready":
         found["agentReady"] = _evidence("guestAgent", agent_seen, "instanceView.vmAgent")
     elif agent and _is_running(signals):
@@ -285,9 +291,9 @@ def _signature_by_id(catalog, article_id):
 def _screen_evidence(ranked, limit=4):
     """Evidence entries for the winning signature's phrase hits."""
     top = ranked[0]
-    out = [_evidence("screenshot", "screen shows %r" % hit.phrase, SCREEN_SOURCE,
+    out = [_evidence("screenshot", "screen shows %r" % hit.shown, SCREEN_SOURCE,
                      hit.contribution, hit.matched) for hit in top.hits[:limit]]
-    out += [_evidence("screenshot", "screen also shows %r, which points elsewhere" % veto.phrase,
+    out += [_evidence("screenshot", "screen also shows %r, which points elsewhere" % veto.shown,
                       SCREEN_SOURCE, -veto.contribution, veto.matched) for veto in top.vetoes]
     return out
 
@@ -339,6 +345,7 @@ def classify(signals, catalog=None):
     if "agentReady" in context and not ranked:
         rule = rules["agentReadyNoScreen"]
         evidence = notes + [dict(context["agentReady"], weight=rule["confidence"])]
+        evidence += [dict(e, weight=0.0) for name, e in context.items() if name != "agentReady"]
         return _verdict(rule["articleId"], "Guest agent is Ready: Windows booted", rule["confidence"],
                         rule["osState"], evidence)
     evidence = notes + weigh(None, context, catalog)

@@ -53,13 +53,22 @@ def verdict_for_vm(collected):
     }
     out["article"] = _article(verdict["articleId"], vm["name"])
     out["nextSteps"] = nextsteps.for_verdict(out, vm)
+    if "saved" in collected:
+        out["savedFiles"] = collected["saved"]
     return out
 
 
-def verdict_for_files(screenshot_bytes, serial_log, label):
+class UnreadableScreenshot(ValueError):
+    """The offline screenshot is not an image that can be decoded."""
+
+
+def verdict_for_files(screenshot_bytes, serial_log, vm_name=None):
     """The offline diagnose of a screenshot (and serial log) a user downloaded. No Azure call."""
     from azext_vmbootfix.ocr import read_screenshot
     ocr = read_screenshot(screenshot_bytes)
+    if ocr.bad_image:
+        raise UnreadableScreenshot(ocr.error)
+    label = vm_name or "[vmname]"
     signals = {"screen_text": ocr.text, "screen_error": ocr.error, "serial_log": serial_log}
     verdict = classify.classify(signals)
     diag = {"screenText": ocr.text, "screenError": ocr.error, "ocrSeconds": ocr.seconds, "screenshot": True}
@@ -68,8 +77,8 @@ def verdict_for_files(screenshot_bytes, serial_log, label):
            "alternatives": verdict.get("alternatives", []), "screenshot": _screen_summary(diag), "images": [],
            "article": _article(verdict["articleId"], label), "nextSteps": []}
     if verdict["articleId"]:
-        out["nextSteps"] = ["az vm boot-fix diagnose -g <resource group> -n {} (with Azure's signals: instance "
-                            "view, guest agent, images)".format(label)]
+        out["nextSteps"] = ["az vm boot-fix diagnose -g <resource-group> -n {}  # adds Azure's signals: instance "
+                            "view, guest agent, images".format(vm_name or "<vm-name>")]
     return out
 
 

@@ -15,7 +15,10 @@ A failure of one signal (403, 404, throttling past retries) is recorded as evide
 decide; only a missing VM (or group) ends the command with an error.
 """
 import concurrent.futures
+import contextlib
 import logging
+import os
+import re
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +86,9 @@ def vm_facts(vm):
         "agentStatus": agent_status, "agentMessage": agent_message, "agentTime": agent_time,
         "adminUsername": vm.os_profile.admin_username if vm.os_profile else None,
         "nicIds": [n.id for n in (vm.network_profile.network_interfaces or [])] if vm.network_profile else [],
+        "dataDiskCount": len(vm.storage_profile.data_disks or []),
+        "zones": list(vm.zones or []),
+        "tags": dict(vm.tags or {}),
     }
 
 
@@ -127,9 +133,63 @@ def _download(url, http=None):
         resp = (http or requests).get(url, timeout=BLOB_TIMEOUT)
     except requests.RequestException as exc:
         return "download failed ({})".format(type(exc).__name__)
+    if resp.status_code == 404:
+        return "nothing stored yet (HTTP 404): the VM has not booted since boot diagnostics was enabled"
     if resp.status_code != 200:
         return "download answered HTTP {}".format(resp.status_code)
     return resp.content
+
+
+# -- no SAS signature in any log, --debug included ----------------------------------------------------
+_SIG = re.compile(r"(?i)(\bsig=)[^&\s\"'<>]+")
+# azure-cli logs response bodies (they hold the SAS URLs) and urllib3 logs request lines under --debug
+SAS_LOGGERS = ("urllib3.connectionpool", "cli.azure.cli.core.sdk.policies",
+               "azure.core.pipeline.policies.http_logging_policy")
+
+
+class SasRedactingFilter(logging.Filter):
+    """Rewrites a record's message with every ``sig=`` value replaced by ``REDACTED``."""
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # pylint: disable=broad-except
+            return True
+        if "sig=" in message.lower():
+            record.msg, record.args = _SIG.sub(r"\1REDACTED", message), None
+        return True
+
+
+@contextlib.contextmanager
+def sas_redacted_logs():
+    flt = SasRedactingFilter()
+    loggers = [logging.getLogger(name) for name in SAS_LOGGERS]
+    for lg in loggers:
+        lg.addFilter(flt)
+    try:
+        yield
+    finally:
+        for lg in loggers:
+            lg.removeFilter(flt)
+
+
+def save_boot_diagnostics(collected, folder):
+    """Write the downloaded screenshot and serial log into ``folder``; return the paths written."""
+    diag = collected.get("bootDiagnostics") or {}
+    name = collected["vm"]["name"]
+    os.makedirs(folder, exist_ok=True)
+    written = []
+    if diag.get("screenshot"):
+        path = os.path.join(folder, "{}.screenshot.bmp".format(name))
+        with open(path, "wb") as fh:
+            fh.write(diag["screenshot"])
+        written.append(path)
+    if diag.get("serialLog") is not None:
+        path = os.path.join(folder, "{}.serialconsole.log".format(name))
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(diag["serialLog"])
+        written.append(path)
+    return written
 
 
 # -- images that can restore the VM ---------------------------------------------------------------
@@ -285,6 +345,11 @@ def _iso(value):
 def collect(compute, resource_group, vm_name, read_screenshot=True, with_images=True, versions_client=None,
             http=None):
     """Everything diagnose looks at, for one VM. Raises only when the VM cannot be read."""
+    with sas_redacted_logs():
+        return _collect(compute, resource_group, vm_name, read_screenshot, with_images, versions_client, http)
+
+
+def _collect(compute, resource_group, vm_name, read_screenshot, with_images, versions_client, http):
     vm = compute.virtual_machines.get(resource_group, vm_name, expand="instanceView")
     facts = vm_facts(vm)
     result = {"vm": facts, "bootDiagnostics": None, "images": [], "problems": []}

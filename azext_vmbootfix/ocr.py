@@ -46,6 +46,7 @@ class OcrResult:
     engine: str = None
     error: str = None
     seconds: float = 0.0
+    bad_image: bool = False  # the bytes are not an image Pillow can decode
 
 
 def _elapsed(start):
@@ -101,8 +102,8 @@ def read_screenshot(image_bytes):
     try:
         image = _open(image_bytes)
     except Exception as exc:  # Pillow raises several types for bad input
-        return OcrResult(error="screenshot is not a readable BMP, PNG or JPEG image: %s" % exc,
-                         seconds=_elapsed(start))
+        return OcrResult(error="screenshot is not a readable BMP, PNG or JPEG image (%s)" % type(exc).__name__,
+                         seconds=_elapsed(start), bad_image=True)
     try:
         text = _tesseract(pytesseract, prepare(image))
         if _useful_chars(text) < MIN_USEFUL_CHARS:

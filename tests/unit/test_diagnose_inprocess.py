@@ -122,13 +122,35 @@ def test_unmanaged_disk_vm_is_not_applicable():
 
 
 def test_next_steps_recreate_from_a_generalized_image_with_the_vms_nics():
-    vm = _facts(managedDisks=True, nicIds=["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/"
-                                          "networkInterfaces/vm1VMNic"])
+    vm = _facts(managedDisks=True, vmSize="Standard_D4s_v3", dataDiskCount=1, tags={"env": "prod"},
+                nicIds=["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/vm1VMNic"])
     out = {"osState": "running-at-oobe", "articleId": "OSStartUp-OOBE",
-           "images": [{"id": "/img/1", "generalized": True}]}
+           "images": [{"id": "/subscriptions/s/resourceGroups/other/providers/Microsoft.Compute/images/img1",
+                       "name": "img1", "generalized": True}]}
     steps = nextsteps.for_verdict(out, vm)
-    assert steps[0].startswith("az vm update -g rg -n vm1 --set storageProfile.osDisk.deleteOption=Detach")
-    assert any("--image /img/1" in s and "--nics /subscriptions/s/" in s for s in steps)
+    assert steps[0].startswith("az vm update -g rg -n vm1 --set storageProfile.osDisk.deleteOption=Detach "
+                               "storageProfile.dataDisks[0].deleteOption=Detach "
+                               "networkProfile.networkInterfaces[0].deleteOption=Detach")
+    assert steps[1] == "az vm delete -g rg -n vm1 --yes"
+    assert steps[2].startswith("sleep 180")
+    create = steps[3]
+    assert "--image /subscriptions/s/resourceGroups/other/providers/Microsoft.Compute/images/img1" in create
+    assert "--size Standard_D4s_v3" in create and "--nics vm1VMNic" in create and "--tags env=prod" in create
+    assert "--admin-username <admin>" in create
+    assert steps[4].startswith("az vm boot-fix diagnose -g rg -n vm1")
+
+
+def test_next_steps_for_a_specialized_gallery_version_attach_no_admin():
+    vm = _facts(managedDisks=True, securityType="TrustedLaunch")
+    out = {"osState": "running-at-oobe", "articleId": "OSStartUp-OOBE",
+           "images": [{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/d/"
+                             "versions/1.0.0", "name": "g/d/1.0.0", "kind": "galleryImageVersion",
+                       "generalized": False, "securityType": "TrustedLaunch"}]}
+    create = [s for s in nextsteps.for_verdict(out, vm) if s.startswith("az vm create")][0]
+    assert "--specialized" in create and "--security-type TrustedLaunch" in create
+    assert "--image /subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/d/versions/" \
+           "1.0.0" in create  # a child resource is named by its id
+    assert "--admin-username" not in create
 
 
 def _first_vm(cloud):
