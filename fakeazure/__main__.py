@@ -7,7 +7,7 @@ def _epilog():
     from .scenarios import catalog
     lines = ["scenarios (--scenario NAME, repeatable):"]
     for s in catalog():
-        lines.append("  {:<28} {}".format(s["name"], s["description"]))
+        lines.append("  {:<33} {}".format(s["name"], s["description"]))
     from . import control
     lines.append("")
     lines.append("control API (HTTPS, no auth, on the same port):")
