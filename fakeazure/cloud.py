@@ -125,6 +125,7 @@ def _providers():
     from .identity.urls import url_table as identity_urls
     from .resources.models import ResourcesBackend
     from .resources.urls import url_table as resources_urls
+    from .resources.deployments import DeploymentsBackend
     from .compute.models import ComputeBackend
     from .compute.urls import url_table as compute_urls
     from .blob.models import BlobBackend
@@ -135,6 +136,7 @@ def _providers():
     from .authorization.urls import url_table as authorization_urls
     return [("identity_routes", None, identity_urls),
             ("resources", ResourcesBackend, resources_urls),
+            ("deployments", DeploymentsBackend, []),
             ("compute", ComputeBackend, compute_urls),
             ("network", NetworkBackend, network_urls),
             ("authorization", AuthorizationBackend, authorization_urls),

@@ -104,6 +104,11 @@ class OperationStore:
             op.finish(now)
         return op
 
+    def add(self, op):
+        """Keep an operation made elsewhere (a deployment's run, which advances on every tick)."""
+        self._ops[op.id.lower()] = op
+        return op
+
     def get(self, op_id):
         return self._ops.get(op_id.lower())
 
@@ -119,8 +124,12 @@ class OperationStore:
     def finish_all(self):
         """Finish every pending operation now (used by the control API and in-process tests)."""
         now = self.clock.now()
-        for op in self.pending():
-            op.finish(now)
+        for _ in range(100):  # a finished operation may start others (a deployment's next resources)
+            pending = self.pending()
+            if not pending:
+                break
+            for op in pending:
+                op.finish(now)
 
     def headers(self, op, base_url, api_version):
         """Azure-AsyncOperation, Location and Retry-After for ``op``, shaped as the recordings show them:

@@ -1,3 +1,4 @@
+from ..core import errors
 from ..core.responses import BaseResponse, Reply, operation_result_reply
 
 
@@ -56,3 +57,72 @@ class ResourcesResponse(BaseResponse):
     def operation_result(self):
         """Location polling for resource-group deletes: 202 while running, 200 when done."""
         return operation_result_reply(self, self.param("operationId"))
+
+    # -- template deployments (fakeazure/resources/deployments.py) ---------------------------------
+    @property
+    def _deployments(self):
+        return self.cloud.deployments
+
+    def _deployment_args(self):
+        return self.subscription, self.resource_group, self.param("deploymentName")
+
+    def put_deployment(self):
+        body = self.json_body()
+        dep, created = self._deployments.create(*self._deployment_args(), body, self.ctx.base_url)
+        headers = {"Azure-AsyncOperation": "{}{}?api-version={}".format(self.ctx.base_url, dep.run.path(),
+                                                                       self.ctx.api_version),
+                   "Retry-After": str(int(self.cloud.operations.retry_after))}
+        reply_body = dep.to_json(self.cloud.clock.now())
+        reply_body["properties"]["provisioningState"] = "Accepted"  # the first answer, however fast the run
+        for k in ("outputs", "outputResources", "error"):
+            reply_body["properties"].pop(k, None)
+        return Reply(201 if created else 200, reply_body, headers)
+
+    def validate_deployment(self):
+        try:
+            dep = self._deployments.validate(*self._deployment_args(), self.json_body())
+        except errors.ArmError as exc:
+            if exc.status != 400:
+                raise
+            return Reply(400, exc.body())  # DeploymentValidateResult: {"error": {...}}
+        return self.ok(dep.to_json(self.cloud.clock.now(), validated=True))
+
+    def get_deployment(self):
+        return self.ok(self._deployments.get(*self._deployment_args()).to_json(self.cloud.clock.now()))
+
+    def head_deployment(self):
+        self.cloud.resources.get_group(self.subscription, self.resource_group)
+        return Reply(204 if self._deployments.exists(*self._deployment_args()) else 404)
+
+    def list_deployments(self):
+        now = self.cloud.clock.now()
+        return self.list_of([d.to_json(now) for d in self._deployments.list(self.subscription,
+                                                                            self.resource_group)])
+
+    def delete_deployment(self):
+        op = self._deployments.begin_delete(*self._deployment_args())
+        if op is None:
+            return Reply(204)
+        return self.lro(op)  # 202 with Location only (ARM's /subscriptions/{s}/operationresults/{id})
+
+    def cancel_deployment(self):
+        self._deployments.cancel(*self._deployment_args())
+        return Reply(204)
+
+    def deployment_operation_status(self):
+        dep = self._deployments.get(*self._deployment_args())
+        run = dep.run
+        if run is None or run.id.lower() != self.param("operationId").lower():
+            raise errors.NotFound("The operation '{}' could not be found.".format(self.param("operationId")),
+                                  code="OperationNotFound")
+        headers = {} if run.done else {"Retry-After": str(int(self.cloud.operations.retry_after))}
+        return Reply(200, run.status_document(), headers)
+
+    def export_deployment_template(self):
+        return self.ok({"template": self._deployments.get(*self._deployment_args()).template})
+
+    def list_deployment_operations(self):
+        return self.list_of(self._deployments.get(*self._deployment_args()).operations_json())
+
+    def get_deployment_operation(self):
+        return self.ok(self._deployments.get_operation(*self._deployment_args(), self.param("operationId")))
