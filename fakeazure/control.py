@@ -16,7 +16,9 @@
 Everything here is also callable in-process as ``fakeazure.control.call(cloud, method, path, body)``.
 """
 import json
+import traceback
 
+from .core import errors
 from .core.responses import Reply
 
 
@@ -63,6 +65,9 @@ def call(cloud, method, path, body=None, query=None):
             return 200, {"finished": True}
         if head == "errors":
             return 200, {"value": list(cloud.errors_log)}
+    except errors.ArmError as exc:  # e.g. a scenario whose VM needs a NIC still reserved (NicReservedForAnotherVm)
+        status = exc.status if 400 <= exc.status < 500 else 409
+        return status, {"error": {"code": exc.code, "message": exc.message}}
     except (KeyError, ValueError, TypeError) as exc:
         return 400, {"error": {"code": "BadControlRequest", "message": str(exc)}}
     return 404, {"error": {"code": "NotFound", "message": "no control endpoint {} {}".format(method, path)}}
@@ -74,5 +79,10 @@ def handle_control(cloud, request):
         body = json.loads(data) if data.strip() else {}
     except ValueError:
         return Reply(400, {"error": {"code": "BadControlRequest", "message": "body is not JSON"}})
-    status, out = call(cloud, request.method, request.path, body, dict(request.args.items()))
+    try:
+        status, out = call(cloud, request.method, request.path, body, dict(request.args.items()))
+    except Exception:  # a bug in the fake: a JSON answer (never werkzeug's HTML page), the trace in its log
+        cloud.log_error(traceback.format_exc())
+        return Reply(500, {"error": {"code": "InternalServerError",
+                                     "message": "An internal error occurred in the fake: see GET /_fake/errors."}})
     return Reply(status, out)
