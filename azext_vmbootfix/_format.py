@@ -39,3 +39,13 @@ def transform_diagnose(result):
     for step in result.get("nextSteps", []):
         row("next", step)
     return rows
+
+
+def transform_repair(result):
+    """One row per step: the plan (dry run) or the journal's state."""
+    if result.get("dryRun"):
+        return [OrderedDict([("Step", s["step"]), ("Name", s["name"]), ("Creates", ", ".join(s["creates"])),
+                             ("Changes", ", ".join(s["changes"])), ("Description", s["description"])])
+                for s in result["plan"]["steps"]]
+    return [OrderedDict([("Step", i), ("Name", s["name"]), ("State", s["state"]), ("Error", s.get("error") or "")])
+            for i, s in enumerate(result.get("steps", []), 1)]

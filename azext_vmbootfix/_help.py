@@ -54,3 +54,51 @@ examples:
   - name: Keep the screenshot and serial log that the diagnosis downloaded.
     text: az vm boot-fix diagnose -g MyResourceGroup -n MyVm --save-dir ./evidence
 """
+
+helps["vm boot-fix repair"] = """
+type: command
+short-summary: Recreate a VM stuck at OOBE from the image captured from it, as a journaled, resumable plan.
+long-summary: >
+  The article's steps 1-4 as software: diagnose the VM; keep its OS disk, data disks and NICs
+  (deleteOption Detach); snapshot the OS disk; delete the VM; create it again with the same name, size,
+  NICs, data disks, zone and tags from the image; wait until Windows reports a Ready guest agent. Every
+  step is written to a local journal before it runs, so a crash loses nothing: `resume` continues,
+  `rollback` brings the original VM back from its own disks. Run it with --dry-run first.
+  The rescue path (article steps 5-12) is not automated yet.
+examples:
+  - name: See the plan without changing anything.
+    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run
+  - name: Repair, answering the confirmation and password prompts.
+    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks
+  - name: Repair unattended from a given image.
+    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --image MyVmImage --admin-username azureadmin --admin-password "$ADMIN_PASSWORD" --yes
+"""
+
+helps["vm boot-fix resume"] = """
+type: command
+short-summary: Continue a repair from its journal after a failure or an interruption.
+long-summary: Each remaining step first checks whether its effect is already there, then does only what is missing.
+examples:
+  - name: Continue the repair of MyVm.
+    text: az vm boot-fix resume -g MyResourceGroup -n MyVm
+"""
+
+helps["vm boot-fix rollback"] = """
+type: command
+short-summary: Undo a repair and bring the original VM back from its own disks and NICs.
+long-summary: >
+  Undoes the started steps newest first: deletes the VM the repair created (and its new OS disk),
+  re-creates the original VM from its OS disk, data disks and NICs, and puts it back in its power and
+  generalize state. The OS disk backup snapshot is kept.
+examples:
+  - name: Roll back the repair of MyVm.
+    text: az vm boot-fix rollback -g MyResourceGroup -n MyVm --yes
+"""
+
+helps["vm boot-fix journal"] = """
+type: command
+short-summary: Show the journal of a VM's repair (plan, step states, events).
+examples:
+  - name: Show the state of each step.
+    text: az vm boot-fix journal -g MyResourceGroup -n MyVm -o table
+"""

@@ -21,6 +21,33 @@ def load_arguments(self, _):
         c.argument("list_articles", options_list=["--list"], action="store_true",
                    help="List the known article ids and titles instead of rendering one.")
 
+    for scope in ("vm boot-fix repair", "vm boot-fix resume", "vm boot-fix rollback", "vm boot-fix journal"):
+        with self.argument_context(scope) as c:
+            c.argument("resource_group_name", resource_group_name_type)
+            c.argument("vm_name", vm_name_type, help="The name of the virtual machine to repair.")
+    with self.argument_context("vm boot-fix repair") as c:
+        c.argument("keep_disks", options_list=["--keep-disks"], action="store_true",
+                   help="Required: confirms that the VM is deleted and created again while its OS disk, data "
+                        "disks and NICs are kept (the article's 'Keep the disks' step).")
+        c.argument("image", options_list=["--image"],
+                   help="The image to recreate the VM from (name or id). Default: the newest generalized image "
+                        "captured from this VM that diagnose finds.")
+        c.argument("admin_username", options_list=["--admin-username"],
+                   help="Admin account of the recreated VM when the image is generalized. Default: the VM's own.")
+        c.argument("admin_password", options_list=["--admin-password"],
+                   help="Admin password of the recreated VM when the image is generalized; prompted for when "
+                        "omitted. Never written to the journal or logs.")
+        c.argument("dry_run", options_list=["--dry-run"], action="store_true",
+                   help="Print the plan (each step and what it reads, creates, changes and keeps); change nothing.")
+        c.argument("yes", options_list=["--yes", "-y"], action="store_true",
+                   help="Do not ask for confirmation.")
+    with self.argument_context("vm boot-fix resume") as c:
+        c.argument("admin_password", options_list=["--admin-password"],
+                   help="Needed again when the VM is still to be recreated from a generalized image (the journal "
+                        "never holds it); prompted for when omitted.")
+    with self.argument_context("vm boot-fix rollback") as c:
+        c.argument("yes", options_list=["--yes", "-y"], action="store_true", help="Do not ask for confirmation.")
+
     with self.argument_context("vm boot-fix diagnose") as c:
         c.argument("resource_group_name", resource_group_name_type, required=False,
                    help="Name of the VM's resource group. Not used with --screenshot-file.")

@@ -1,5 +1,5 @@
 """The command table, and nothing else."""
-from azext_vmbootfix._format import transform_article, transform_diagnose
+from azext_vmbootfix._format import transform_article, transform_diagnose, transform_repair
 
 
 def load_command_table(self, _):
@@ -7,6 +7,10 @@ def load_command_table(self, _):
         g.custom_command("article", "show_article", table_transformer=transform_article)
         g.custom_command("diagnose", "diagnose", table_transformer=transform_diagnose,
                          validator=_validate_diagnose())
+        g.custom_command("repair", "repair", table_transformer=transform_repair)
+        g.custom_command("resume", "resume", table_transformer=transform_repair)
+        g.custom_command("rollback", "rollback", table_transformer=transform_repair)
+        g.custom_command("journal", "show_journal", table_transformer=transform_repair)
 
 
 def _validate_diagnose():

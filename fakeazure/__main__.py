@@ -47,6 +47,8 @@ def main(argv=None):
                        help="how long a long-running operation takes (default 2 with --profile real)")
     serve.add_argument("--retry-after", type=int, default=None,
                        help="the integer Retry-After the fake sends on operations")
+    serve.add_argument("--nic-reservation-seconds", type=int, default=180,
+                       help="how long a deleted VM's NIC stays reserved (Azure: 180; shorten it for demos)")
     serve.add_argument("--state-dir", default=None,
                        help="keep the certificate and the az config dir here (default: a temporary folder "
                             "removed at stop)")

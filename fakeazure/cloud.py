@@ -28,7 +28,7 @@ LOCATIONS = [("eastus", "East US"), ("eastus2", "East US 2"), ("westus", "West U
 
 class Cloud:
     def __init__(self, profile="fast", lro_seconds=None, retry_after=None,
-                 subscription_id=DEFAULT_SUBSCRIPTION, tenant_id=DEFAULT_TENANT):
+                 subscription_id=DEFAULT_SUBSCRIPTION, tenant_id=DEFAULT_TENANT, nic_reservation_seconds=180):
         if profile not in PROFILES:
             raise ValueError("unknown profile {!r}; one of {}".format(profile, ", ".join(PROFILES)))
         conf = dict(PROFILES[profile])
@@ -37,6 +37,8 @@ class Cloud:
         if retry_after is not None:
             conf["retry_after"] = int(retry_after)
         self.profile = profile
+        # Azure keeps a deleted VM's NIC reserved for 180 s; demos may shorten it (serve --nic-reservation-seconds)
+        self.nic_reservation_seconds = nic_reservation_seconds
         self.lock = threading.RLock()
         self.clock = VirtualClock() if conf["clock"] == "virtual" else RealClock()
         self.operations = OperationStore(self.clock, conf["duration"], conf["retry_after"])

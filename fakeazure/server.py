@@ -28,8 +28,9 @@ class FakeAzureServer:
     """Start with :meth:`start`, stop with :meth:`stop`; ``base_url``, ``env_file`` and ``cloud`` are set."""
 
     def __init__(self, port=0, profile="real", scenarios=(), env_file=None, state_dir=None, verbose=False,
-                 lro_seconds=None, retry_after=None):
-        self.cloud = Cloud(profile=profile, lro_seconds=lro_seconds, retry_after=retry_after)
+                 lro_seconds=None, retry_after=None, nic_reservation_seconds=180):
+        self.cloud = Cloud(profile=profile, lro_seconds=lro_seconds, retry_after=retry_after,
+                           nic_reservation_seconds=nic_reservation_seconds)
         for name in scenarios:
             self.cloud.load_scenario(name)
         self._own_state_dir = state_dir is None
@@ -92,7 +93,8 @@ class FakeAzureServer:
 def serve_forever(args):
     server = FakeAzureServer(port=args.port, profile=args.profile, scenarios=args.scenario or (),
                              env_file=args.env_file, state_dir=args.state_dir, verbose=args.verbose,
-                             lro_seconds=args.lro_seconds, retry_after=args.retry_after)
+                             lro_seconds=args.lro_seconds, retry_after=args.retry_after,
+                             nic_reservation_seconds=args.nic_reservation_seconds)
     stop = threading.Event()
 
     def _stop(signum, _frame):

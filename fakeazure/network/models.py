@@ -699,7 +699,7 @@ class Backend:
         nic.touch()
         return nic
 
-    def release_nic(self, nic_id, vm_id, reserve_seconds=NIC_RESERVE_SECONDS):
+    def release_nic(self, nic_id, vm_id, reserve_seconds=None):
         """The VM ``vm_id`` lets the NIC go (VM deleted, or its create failed); the NIC stays reserved for
         ``reserve_seconds`` (0: a plain detach). A NIC another VM holds, or a missing NIC, is left alone."""
         nic = self.nics.get(ids.key(nic_id or ""))
@@ -707,6 +707,8 @@ class Backend:
             return None
         nic.vm_id = None
         nic.primary = None
+        if reserve_seconds is None:
+            reserve_seconds = getattr(self.cloud, "nic_reservation_seconds", NIC_RESERVE_SECONDS)
         nic.reserved_for = (vm_id, self.cloud.clock.now() + reserve_seconds) if reserve_seconds else None
         nic.touch()
         return nic

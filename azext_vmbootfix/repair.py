@@ -1,0 +1,149 @@
+"""The repair engine: a plan (an ordered list of steps, see :mod:`steps`) applied step by step, with a
+write-ahead journal (:mod:`journal`). Terraform's plan/apply shape: ``plan`` is data that ``--dry-run``
+prints; ``apply`` walks it; ``resume`` walks it again (each step first observes whether its effect is
+already there); ``rollback`` walks the undos in reverse.
+"""
+import time
+import uuid
+
+from azext_vmbootfix import steps as S
+from azext_vmbootfix.journal import ACTIVE, Journal
+
+
+class RepairError(Exception):
+    def __init__(self, message, recommendation=None):
+        super().__init__(message)
+        self.recommendation = recommendation
+
+
+class Context:
+    """What steps need: SDK clients, names, the journal, a clock, progress output, and secrets in memory."""
+
+    def __init__(self, compute, journal, facts, admin_username=None, admin_password=None, image_id=None,
+                 image_generalized=True, sleep=time.sleep, progress=None, boot_timeout=S.BOOT_TIMEOUT_SECONDS):
+        self.compute = compute
+        self.journal = journal
+        self.facts = facts
+        self.admin_username = admin_username
+        self._admin_password = admin_password  # never journaled, never logged
+        self.image_id = image_id
+        self.image_generalized = image_generalized
+        self.sleep = sleep
+        self.progress = progress or (lambda message: None)
+        self.boot_timeout = boot_timeout
+
+    @property
+    def run_id(self):
+        return self.journal.data["runId"]
+
+    @property
+    def resource_group(self):
+        return self.journal.data["resourceGroup"]
+
+    @property
+    def vm_name(self):
+        return self.journal.data["vm"]
+
+    @property
+    def vm_id(self):
+        return self.facts.get("id") or self.vm_name
+
+    def admin_password(self):
+        if not self._admin_password:
+            raise S.StepFailed("this step needs the new VM's admin password",
+                               "pass --admin-password (it is never written to the journal)")
+        return self._admin_password
+
+
+def new_journal(path, subscription, facts, image, admin_username):
+    params = {"imageId": image["id"], "imageName": image.get("name"),
+              "imageGeneralized": bool(image.get("generalized")), "adminUsername": admin_username,
+              "osDiskId": facts.get("osDiskId"), "nicIds": facts.get("nicIds"), "location": facts["location"]}
+    step_rows = [{"name": cls.name, "description": cls.description} for cls in S.RECREATE_PATH]
+    return Journal.new(path, str(uuid.uuid4()), subscription, facts["resourceGroup"], facts["name"], "recreate",
+                       step_rows, params)
+
+
+def context_from_journal(compute, journal, admin_password=None, **kw):
+    params = journal.data["params"]
+    facts = {"id": None, "location": params["location"], "osDiskId": params.get("osDiskId"),
+             "nicIds": params.get("nicIds") or []}
+    original = journal.data.get("original")
+    if original:
+        facts["id"] = original.get("id")
+    return Context(compute, journal, facts, admin_username=params.get("adminUsername"),
+                   admin_password=admin_password, image_id=params["imageId"],
+                   image_generalized=params.get("imageGeneralized", True), **kw)
+
+
+def describe(ctx):
+    """The plan as data, for --dry-run: each step with what it reads, creates, changes and keeps."""
+    return {"runId": ctx.run_id, "vm": ctx.vm_name, "resourceGroup": ctx.resource_group,
+            "path": ctx.journal.data["path"], "image": ctx.journal.data["params"].get("imageName"),
+            "steps": [dict({"step": i + 1, "name": cls.name, "description": cls.description}, **cls().plan(ctx))
+                      for i, cls in enumerate(S.RECREATE_PATH)]}
+
+
+def _steps():
+    return [cls() for cls in S.RECREATE_PATH]
+
+
+def apply(ctx):
+    """Walk the plan from wherever the journal says it is. Raises RepairError when a step fails."""
+    journal = ctx.journal
+    journal.set_status("applying")
+    total = len(journal.steps)
+    for index, step in enumerate(_steps(), 1):
+        row = journal.step(step.name)
+        if row["state"] == "done":
+            continue
+        try:
+            if step.done(ctx):
+                journal.mark(row, "done", {"reconciled": True})
+                ctx.progress("[{}/{}] {}: already done".format(index, total, step.name))
+                continue
+            journal.mark(row, "running")  # write-ahead: the journal says so before Azure is touched
+            ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))
+            outputs = step.apply(ctx)
+            journal.mark(row, "done", outputs)
+        except Exception as exc:  # every failure is journaled before it is reported
+            recommendation = getattr(exc, "recommendation", None) or (
+                "Resume with `az vm boot-fix resume -g {0} -n {1}` once the cause is fixed, or put the VM back "
+                "as it was with `az vm boot-fix rollback -g {0} -n {1}`.".format(ctx.resource_group, ctx.vm_name))
+            journal.mark(row, "failed", error=_message(exc))
+            journal.set_status("failed", _message(exc))
+            raise RepairError("step {} failed: {}".format(step.name, _message(exc)), recommendation) from exc
+    journal.set_status("succeeded")
+    return journal.summary()
+
+
+def rollback(ctx):
+    """Undo every step that started, newest first; the original VM comes back from its own disks."""
+    journal = ctx.journal
+    journal.set_status("rolling-back")
+    for step in reversed(_steps()):
+        row = journal.step(step.name)
+        if row["state"] in ("pending", "undone"):
+            continue
+        try:
+            journal.mark(row, "undoing")
+            ctx.progress("undo {}".format(step.name))
+            step.undo(ctx)
+            journal.mark(row, "undone")
+        except Exception as exc:
+            journal.mark(row, "undo-failed", error=_message(exc))
+            journal.set_status("rollback-failed", _message(exc))
+            raise RepairError("undoing {} failed: {}".format(step.name, _message(exc)),
+                              "Run `az vm boot-fix rollback -g {} -n {}` again once the cause is fixed; nothing "
+                              "the VM owned has been deleted.".format(ctx.resource_group, ctx.vm_name)) from exc
+    journal.set_status("rolled-back")
+    return journal.summary()
+
+
+def is_active(journal):
+    return journal is not None and journal.status in ACTIVE
+
+
+def _message(exc):
+    text = getattr(exc, "message", None) or str(exc)
+    return text.split("\n")[0][:400]

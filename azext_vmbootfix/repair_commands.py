@@ -1,0 +1,189 @@
+"""What the repair, resume, rollback and journal commands do, between the CLI and the engine."""
+from knack.log import get_logger
+
+from azext_vmbootfix import repair
+from azext_vmbootfix.journal import Journal, JournalError, journal_path
+
+logger = get_logger(__name__)
+
+
+def _errors():
+    from azure.cli.core import azclierror
+    return azclierror
+
+
+def _subscription(cmd):
+    from azure.cli.core.commands.client_factory import get_subscription_id
+    return get_subscription_id(cmd.cli_ctx)
+
+
+def _path(cmd, resource_group, vm_name):
+    return journal_path(cmd.cli_ctx.config.config_dir, _subscription(cmd), resource_group, vm_name)
+
+
+def _load(cmd, resource_group, vm_name):
+    path = _path(cmd, resource_group, vm_name)
+    try:
+        return Journal.load(path)
+    except JournalError as exc:
+        raise _errors().FileOperationError(str(exc), recommendation="Move the file away to start over.")
+
+
+def _progress(message):
+    logger.warning(message)
+
+
+def _clients(cmd):
+    from azext_vmbootfix._client_factory import cf_compute
+    from azext_vmbootfix.evidence import GALLERY_VERSIONS_API
+    return cf_compute(cmd.cli_ctx), cf_compute(cmd.cli_ctx, api_version=GALLERY_VERSIONS_API)
+
+
+def _pick_image(images, image):
+    if image:
+        for candidate in images:
+            if image.lower() in (candidate["id"].lower(), (candidate.get("name") or "").lower()):
+                return candidate
+        if image.startswith("/subscriptions/"):
+            return {"id": image, "name": image.rsplit("/", 1)[-1], "generalized": True, "link": "given"}
+        raise _errors().InvalidArgumentValueError(
+            "--image {} is not an image captured from this VM.".format(image),
+            recommendation="Give a full image id, or run `az vm boot-fix diagnose` to see the images it found.")
+    usable = [i for i in images if i.get("generalized")] or \
+        [i for i in images if i.get("kind") == "galleryImageVersion"]
+    return usable[0] if usable else None
+
+
+def _password(admin_password, needed):
+    if admin_password or not needed:
+        return admin_password
+    from knack.prompting import NoTTYException, prompt_pass
+    try:
+        return prompt_pass("Admin password for the recreated VM: ", confirm=True)
+    except NoTTYException:
+        raise _errors().RequiredArgumentMissingError(
+            "The image is generalized: the new VM needs an admin password.",
+            recommendation="Pass --admin-password (it is never written to the journal or logged).")
+
+
+def _confirm(plan, yes):
+    if yes:
+        return
+    from knack.prompting import NoTTYException, prompt_y_n
+    lines = ["{step}. {name}: {description}".format(**s) for s in plan["steps"]]
+    try:
+        ok = prompt_y_n("Repair {} in {} by recreating it from {}:\n  {}\nProceed?".format(
+            plan["vm"], plan["resourceGroup"], plan["image"], "\n  ".join(lines)))
+    except NoTTYException:
+        raise _errors().RequiredArgumentMissingError("Confirmation is needed and there is no terminal to ask.",
+                                                     recommendation="Review with --dry-run, then pass --yes.")
+    if not ok:
+        raise _errors().ManualInterrupt("Nothing was changed.")
+
+
+def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_username=None, admin_password=None,
+          dry_run=False, yes=False):
+    err = _errors()
+    if not keep_disks:
+        raise err.RequiredArgumentMissingError(
+            "repair deletes the VM and creates it again; --keep-disks confirms that its OS disk, data disks "
+            "and NICs are kept (the article's step 1).",
+            recommendation="az vm boot-fix repair -g {} -n {} --keep-disks --dry-run".format(resource_group, vm_name))
+    existing = _load(cmd, resource_group, vm_name)
+    if repair.is_active(existing) and not dry_run:
+        raise err.InvalidArgumentValueError(
+            "A repair of {} is {} (run {}).".format(vm_name, existing.status, existing.data["runId"]),
+            recommendation="Continue it with `az vm boot-fix resume -g {0} -n {1}` or undo it with "
+                           "`az vm boot-fix rollback -g {0} -n {1}`.".format(resource_group, vm_name))
+    from azext_vmbootfix import diagnose
+    from azext_vmbootfix.evidence import collect
+    compute, versions = _clients(cmd)
+    verdict = diagnose.verdict_for_vm(collect(compute, resource_group, vm_name, versions_client=versions))
+    if verdict["articleId"] != "OSStartUp-OOBE" or verdict["osState"] == "unknown":
+        raise err.InvalidArgumentValueError(
+            "diagnose does not find {} stuck at OOBE (verdict {}, {}, confidence {}); repair only fixes that."
+            .format(vm_name, verdict["articleId"], verdict["osState"], verdict["confidence"]),
+            recommendation="az vm boot-fix diagnose -g {} -n {} -o table".format(resource_group, vm_name))
+    chosen = _pick_image(verdict["images"], image)
+    if chosen is None:
+        raise err.ResourceNotFoundError(
+            "No image captured from {} was found, so it cannot be recreated (article steps 1-4). The rescue "
+            "path (article steps 5-12: copy the OS disk, finish setup in a nested-virtualization rescue VM, swap "
+            "the disk back) is not automated yet.".format(vm_name),
+            recommendation="Give an image with --image, or follow the article: az vm boot-fix article -n {} "
+                           "--format text --query content -o tsv".format(vm_name))
+    from azext_vmbootfix.evidence import vm_facts
+    facts = vm_facts(compute.virtual_machines.get(resource_group, vm_name, expand="instanceView"))
+    admin_username = admin_username or facts.get("adminUsername") or "azureadmin"
+    journal = repair.new_journal(_path(cmd, resource_group, vm_name), _subscription(cmd), facts, chosen,
+                                 admin_username)
+    ctx = repair.Context(compute, journal, facts, admin_username=admin_username, image_id=chosen["id"],
+                         image_generalized=bool(chosen.get("generalized")), progress=_progress)
+    plan = repair.describe(ctx)
+    if dry_run:
+        return {"dryRun": True, "verdict": {k: verdict[k] for k in ("articleId", "osState", "confidence")},
+                "plan": plan}
+    _confirm(plan, yes)
+    ctx._admin_password = _password(admin_password, bool(chosen.get("generalized")))  # pylint: disable=protected-access
+    journal.save()
+    return _run(lambda: repair.apply(ctx), ctx)
+
+
+def resume(cmd, resource_group, vm_name, admin_password=None):
+    err = _errors()
+    journal = _load(cmd, resource_group, vm_name)
+    if not repair.is_active(journal) or journal.status in ("rolling-back", "rollback-failed"):
+        raise err.InvalidArgumentValueError(
+            "There is no repair of {} to resume ({}).".format(vm_name, journal.status if journal else "no journal"),
+            recommendation="az vm boot-fix journal -g {} -n {}".format(resource_group, vm_name))
+    compute, _ = _clients(cmd)
+    ctx = repair.context_from_journal(compute, journal, progress=_progress)
+    pending = [s["name"] for s in journal.steps if s["state"] != "done"]
+    if "recreate-from-image" in pending and journal.data["params"].get("imageGeneralized"):
+        ctx._admin_password = _password(admin_password, True)  # pylint: disable=protected-access
+    return _run(lambda: repair.apply(ctx), ctx)
+
+
+def rollback(cmd, resource_group, vm_name, yes=False):
+    err = _errors()
+    journal = _load(cmd, resource_group, vm_name)
+    if journal is None or journal.status == "rolled-back":
+        raise err.InvalidArgumentValueError(
+            "There is no repair of {} to roll back ({}).".format(vm_name, journal.status if journal else "no journal"),
+            recommendation="az vm boot-fix journal -g {} -n {}".format(resource_group, vm_name))
+    if not yes:
+        from knack.prompting import NoTTYException, prompt_y_n
+        try:
+            if not prompt_y_n("Undo the repair of {} and bring the original VM back from its own disks?"
+                              .format(vm_name)):
+                raise err.ManualInterrupt("Nothing was changed.")
+        except NoTTYException:
+            raise err.RequiredArgumentMissingError("Confirmation is needed and there is no terminal to ask.",
+                                                   recommendation="Pass --yes.")
+    compute, _ = _clients(cmd)
+    ctx = repair.context_from_journal(compute, journal, progress=_progress)
+    return _run(lambda: repair.rollback(ctx), ctx)
+
+
+def show(cmd, resource_group, vm_name):
+    journal = _load(cmd, resource_group, vm_name)
+    if journal is None:
+        raise _errors().ResourceNotFoundError(
+            "No repair journal for {} in {}.".format(vm_name, resource_group),
+            recommendation="az vm boot-fix repair -g {} -n {} --keep-disks --dry-run".format(resource_group,
+                                                                                       vm_name))
+    out = journal.summary()
+    out["events"] = journal.data["events"]
+    return out
+
+
+def _run(action, ctx):
+    try:
+        out = action()
+    except repair.RepairError as exc:
+        raise _errors().AzureResponseError(str(exc), recommendation=exc.recommendation) from exc
+    warning = ctx.journal.step("verify-boot")["outputs"].get("warning") if out["status"] == "succeeded" else None
+    if warning:
+        logger.warning(warning)
+        out["warning"] = warning
+    return out
