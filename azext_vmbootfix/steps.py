@@ -263,8 +263,18 @@ class RecreateFromImage(Step):
         return {"reads": [ctx.image_id], "creates": [ctx.vm_id, "disk " + self._os_disk_name(ctx)], "changes": [],
                 "keeps": list(ctx.facts.get("nicIds") or [])}
 
+    @staticmethod
+    def _booted_unprovisioned(ctx):
+        """Windows started but Azure's provisioning timed out (the image was not really generalized)."""
+        view = ctx.compute.virtual_machines.instance_view(ctx.resource_group, ctx.vm_name)
+        return any((s.code or "").lower().startswith("provisioningstate/failed/osprovisioning")
+                   for s in view.statuses or [])
+
     def done(self, ctx):
-        return _is_ours(_vm_or_none(ctx), ctx)
+        vm = _vm_or_none(ctx)
+        if not _is_ours(vm, ctx):
+            return False
+        return (vm.provisioning_state or "").lower() != "failed" or self._booted_unprovisioned(ctx)
 
     def _body(self, ctx):
         original = _original(ctx)
@@ -297,17 +307,17 @@ class RecreateFromImage(Step):
         return body
 
     def apply(self, ctx):
+        if _is_ours(_vm_or_none(ctx), ctx):
+            self.undo(ctx)  # a create of this run that failed half-way: start it again from nothing
         body = self._body(ctx)
         try:
             _wait_nic(ctx, lambda: ctx.compute.virtual_machines.begin_create_or_update(
                 ctx.resource_group, ctx.vm_name, body).result())
         except HttpResponseError as exc:
-            if not _is_ours(_vm_or_none(ctx), ctx):
-                raise
-            # created, but Windows did not finish provisioning: verify-boot decides what that means
-            return {"newOsDiskName": self._os_disk_name(ctx), "provisioning": "{} {}".format(_code(exc), exc.message
-                                                                                          if hasattr(exc, "message")
-                                                                                          else "")[:300]}
+            if _is_ours(_vm_or_none(ctx), ctx) and self._booted_unprovisioned(ctx):
+                # created and booted, but provisioning did not finish: verify-boot decides what that means
+                return {"newOsDiskName": self._os_disk_name(ctx), "provisioning": _code(exc)}
+            raise
         return {"newOsDiskName": self._os_disk_name(ctx)}
 
     def undo(self, ctx):

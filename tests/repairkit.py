@@ -1,0 +1,104 @@
+"""Shared set-up for repair tests: an in-process fake cloud, the engine wired to it, and the invariants."""
+import tempfile
+
+from azure.mgmt.compute import ComputeManagementClient
+
+from azext_vmbootfix import evidence, repair
+from azext_vmbootfix.journal import Journal, journal_path
+from fakeazure.cloud import Cloud
+from fakeazure.inprocess import WSGIAdapter, sdk_client
+
+SCENARIOS = {"generalized-by-api": ("rg-gen", "app01"), "oobe-stuck": ("rg-oobe", "web01")}
+PASSWORD = "Fake-Passw0rd-For-Tests!"
+
+
+class SimulatedCrash(BaseException):
+    """The process dies here: nothing after this line of the engine runs (not an Exception on purpose)."""
+
+
+class Harness:
+    def __init__(self, scenario):
+        self.scenario = scenario
+        self.rg, self.name = SCENARIOS[scenario]
+        self.cloud = Cloud(profile="fast")
+        self.cloud.load_scenario(scenario)
+        self.compute = sdk_client(self.cloud, ComputeManagementClient)
+        self.crash_at = None
+        self.requests = 0
+        self._install_crash_hook()
+        self.before = self.inventory()
+        self.original = self.compute.virtual_machines.get(self.rg, self.name, expand="instanceView")
+        self.path = journal_path(tempfile.mkdtemp(prefix="bootfix-test-"), self.cloud.default_subscription,
+                                 self.rg, self.name)
+
+    def _install_crash_hook(self):
+        harness = self
+        original_send = WSGIAdapter.send
+
+        def send(adapter, request, **kw):
+            if adapter.cloud is harness.cloud:
+                harness.requests += 1
+                if harness.crash_at is not None and harness.requests == harness.crash_at:
+                    harness.crash_at = None
+                    raise SimulatedCrash("crash before request {}".format(harness.requests))
+            return original_send(adapter, request, **kw)
+
+        # bind to this harness's session adapters only
+        for adapter in self.compute._client._pipeline._transport.session.adapters.values():  # pylint: disable=protected-access
+            adapter.send = send.__get__(adapter)
+
+    def inventory(self):
+        """Every disk, NIC, snapshot and image that exists, by lower-cased id."""
+        c = self.cloud
+        out = {"disks": {k for k in c.compute.disks}, "nics": set(), "images": set(), "snapshots": set()}
+        out["images"] = set(c.compute.images) | set(c.compute.gallery_versions)
+        out["snapshots"] = set(c.compute.snapshots)
+        out["nics"] = set(c.network.nics)
+        return out
+
+    def new_context(self):
+        facts = evidence.vm_facts(self.original)
+        images, _ = evidence.restore_images(self.compute, facts)
+        image = [i for i in images if i["generalized"]][0]
+        journal = repair.new_journal(self.path, self.cloud.default_subscription, facts, image, "azureadmin")
+        journal.save()
+        return repair.Context(self.compute, journal, facts, admin_username="azureadmin", admin_password=PASSWORD,
+                              image_id=image["id"], image_generalized=True, sleep=self.cloud.clock.advance)
+
+    def reloaded_context(self):
+        """What `resume`/`rollback` in a new process would build: only the journal file survives."""
+        journal = Journal.load(self.path)
+        assert journal is not None, "the journal must survive any failure"
+        return repair.context_from_journal(self.compute, journal, admin_password=PASSWORD,
+                                           sleep=self.cloud.clock.advance)
+
+    # -- invariants -------------------------------------------------------------------------------
+    def assert_nothing_lost(self):
+        now = self.inventory()
+        for kind in ("nics", "images", "snapshots"):
+            lost = self.before[kind] - now[kind]
+            assert not lost, "{} lost: {}".format(kind, sorted(lost))
+        original_disks = {self.original.storage_profile.os_disk.managed_disk.id.lower()}
+        original_disks |= {d.managed_disk.id.lower() for d in self.original.storage_profile.data_disks or []}
+        assert original_disks <= now["disks"], "an original disk was lost"
+        assert self.before["disks"] <= now["disks"], "a disk was lost"
+
+    def assert_original_restored(self):
+        vm = self.compute.virtual_machines.get(self.rg, self.name, expand="instanceView")
+        o = self.original
+        assert vm.storage_profile.os_disk.managed_disk.id.lower() == o.storage_profile.os_disk.managed_disk.id.lower()
+        assert [d.managed_disk.id.lower() for d in vm.storage_profile.data_disks or []] == \
+               [d.managed_disk.id.lower() for d in o.storage_profile.data_disks or []]
+        assert [n.id.lower() for n in vm.network_profile.network_interfaces] == \
+               [n.id.lower() for n in o.network_profile.network_interfaces]
+        assert vm.hardware_profile.vm_size == o.hardware_profile.vm_size
+        assert (vm.tags or {}) == (o.tags or {})
+        codes = lambda v: sorted(s.code for s in v.instance_view.statuses if not s.code.startswith("Provisioning"))
+        assert codes(vm) == codes(o)
+
+    def assert_repaired(self, run_id):
+        vm = self.compute.virtual_machines.get(self.rg, self.name, expand="instanceView")
+        assert (vm.tags or {}).get("vmbootfix-run") == run_id
+        assert [n.id.lower() for n in vm.network_profile.network_interfaces] == \
+               [n.id.lower() for n in self.original.network_profile.network_interfaces]
+        assert vm.instance_view.vm_agent.statuses[0].display_status == "Ready"
