@@ -20,7 +20,7 @@ class Context:
     """What steps need: SDK clients, names, the journal, a clock, progress output, and secrets in memory."""
 
     def __init__(self, compute, journal, facts, admin_username=None, admin_password=None, image_id=None,
-                 image_generalized=True, sleep=time.sleep, progress=None, boot_timeout=S.BOOT_TIMEOUT_SECONDS):
+                 image_generalized=True, sleep=None, progress=None, boot_timeout=S.BOOT_TIMEOUT_SECONDS):
         self.compute = compute
         self.journal = journal
         self.facts = facts
@@ -28,7 +28,7 @@ class Context:
         self._admin_password = admin_password  # never journaled, never logged
         self.image_id = image_id
         self.image_generalized = image_generalized
-        self.sleep = sleep
+        self.sleep = sleep or (lambda seconds: time.sleep(seconds))  # looked up at call time (tests patch it)
         self.progress = progress or (lambda message: None)
         self.boot_timeout = boot_timeout
 
@@ -55,12 +55,17 @@ class Context:
         return self._admin_password
 
 
+def new_run_id():
+    """A repair run's id: it names the run's resources and tags the VM it creates."""
+    return str(uuid.uuid4())
+
+
 def new_journal(path, subscription, facts, image, admin_username):
     params = {"imageId": image["id"], "imageName": image.get("name"),
               "imageGeneralized": bool(image.get("generalized")), "adminUsername": admin_username,
               "osDiskId": facts.get("osDiskId"), "nicIds": facts.get("nicIds"), "location": facts["location"]}
     step_rows = [{"name": cls.name, "description": cls.description} for cls in S.RECREATE_PATH]
-    return Journal.new(path, str(uuid.uuid4()), subscription, facts["resourceGroup"], facts["name"], "recreate",
+    return Journal.new(path, new_run_id(), subscription, facts["resourceGroup"], facts["name"], "recreate",
                        step_rows, params)
 
 

@@ -13,8 +13,8 @@ logger = logging.getLogger(__name__)
 
 RUN_TAG = "vmbootfix-run"
 ROLE_TAG = "vmbootfix-role"
-NIC_RETRY_SECONDS = 30
-NIC_RETRY_LIMIT = 8            # 8 x 30 s covers Azure's 180 s NIC reservation with room to spare
+NIC_RETRY_SECONDS = 10
+NIC_RETRY_LIMIT = 24           # 24 x 10 s covers Azure's 180 s NIC reservation with room to spare
 BOOT_POLL_SECONDS = 15
 BOOT_TIMEOUT_SECONDS = 900     # Azure gives Windows provisioning up to 40 minutes; 15 is our default wait
 

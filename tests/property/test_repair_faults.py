@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.property,
               # the poller thread's own copy of it is expected noise
               pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")]
 
-CLEAN_RUN_REQUESTS = {"generalized-by-api": 22, "oobe-stuck": 23}  # ARM requests of a clean run (asserted)
+CLEAN_RUN_REQUESTS = {"generalized-by-api": 34, "oobe-stuck": 35}  # ARM requests of a clean run (asserted)
 SWEEP = "generalized-by-api"
 KINDS = ("refuse", "lro-fail", "crash")
 
@@ -89,8 +89,8 @@ def test_every_request_of_the_plan_can_fail_and_be_resumed_or_rolled_back(kind, 
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=st.sampled_from(["generalized-by-api", "oobe-stuck"]),
-       faults=st.lists(st.tuples(st.sampled_from(KINDS[:2]), st.integers(1, 23)), max_size=3),
-       crash=st.one_of(st.none(), st.integers(1, 23)),
+       faults=st.lists(st.tuples(st.sampled_from(KINDS[:2]), st.integers(1, 35)), max_size=3),
+       crash=st.one_of(st.none(), st.integers(1, 35)),
        how=st.sampled_from(["resume", "rollback"]),
        second_fault=st.one_of(st.none(), st.integers(1, 12)))
 def test_any_mix_of_faults_then_a_faulty_recovery_still_converges(scenario, faults, crash, how, second_fault):

@@ -13,7 +13,8 @@ SECRETS = [
     (re.compile(r"(?i)bearer\s+(?!REDACTED\b)[A-Za-z0-9._-]{20,}"), "bearer token"),
     (re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}"), "JWT"),
     (re.compile(r'(?i)"(access_token|refresh_token|client_secret)"\s*:\s*"(?!REDACTED)[^"]{8,}"'), "token field"),
-    (re.compile(r'(?i)"adminPassword"\s*:\s*"[^"]+"'), "admin password"),
+    (re.compile(r'(?i)"adminPassword"\s*:\s*"(?!REDACTED")[^"]+"'), "admin password"),
+    (re.compile(r"Passw0rd"), "a test password"),
     (re.compile(r"(?i)x-identity-header"), "identity header"),
 ]
 

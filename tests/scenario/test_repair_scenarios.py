@@ -1,0 +1,60 @@
+"""``az vm boot-fix repair / journal / rollback`` through the CLI, from recorded cassettes.
+
+Recorded against a fake whose NIC reservation is shortened (see scripts/dev.sh record), so the
+NicReservedForAnotherVm retry is in the cassette without minutes of waiting.
+"""
+import os
+
+import pytest
+
+from harness import VmBootFixScenarioTest
+
+pytestmark = pytest.mark.scenario
+
+
+class RepairGeneralizedByApi(VmBootFixScenarioTest):
+    scenario = "generalized-by-api"
+
+    def setUp(self):
+        from unittest import mock
+        # the run id names the run's snapshot and disk: the same one when recording and replaying
+        patcher = mock.patch("azext_vmbootfix.repair.new_run_id", return_value="5eed0000-0000-4000-8000-0000000000a1")
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        super().setUp()
+        self.kwargs.update(rg="rg-gen", vm="app01", pw="Fake-Passw0rd-" + "Recorded1!")
+        # the journal goes to the test's own config dir, fresh for each test
+        self.journal_dir = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
+
+    def test_repair_dry_run_changes_nothing(self):
+        out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --dry-run").get_output_in_json()
+        assert out["dryRun"] is True
+        assert [s["name"] for s in out["plan"]["steps"]] == [
+            "record-original", "keep-disks-and-nics", "backup-os-disk", "delete-vm", "recreate-from-image",
+            "verify-boot"]
+        assert out["verdict"]["osState"] == "generalized-by-api"
+        assert out["plan"]["image"] == "app01-image"
+
+    def test_repair_then_rollback(self):
+        import shutil
+        shutil.rmtree(self.journal_dir, ignore_errors=True)
+        out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-password {pw}"
+                       ).get_output_in_json()
+        assert out["status"] == "succeeded", out
+        assert [s["state"] for s in out["steps"]] == ["done"] * 6
+        journal = self.cmd("vm boot-fix journal -g {rg} -n {vm}").get_output_in_json()
+        assert journal["status"] == "succeeded"
+        with open(journal["journal"], encoding="utf-8") as fh:
+            assert self.kwargs["pw"] not in fh.read()
+        self.cmd("vm show -g {rg} -n {vm}", checks=[self.check("tags.\"vmbootfix-run\"", out["runId"])])
+        back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes").get_output_in_json()
+        assert back["status"] == "rolled-back"
+        self.cmd("vm get-instance-view -g {rg} -n {vm}", checks=[
+            self.check("contains(instanceView.statuses[].code, 'OSState/generalized')", True),
+            self.check("contains(instanceView.statuses[].code, 'PowerState/deallocated')", True),
+            self.check("starts_with(storageProfile.osDisk.name, 'app01_OsDisk_1_')", True)])
+        shutil.rmtree(self.journal_dir, ignore_errors=True)
+
+    def test_repair_needs_keep_disks(self):
+        with pytest.raises(Exception, match="--keep-disks"):
+            self.cmd("vm boot-fix repair -g {rg} -n {vm} --yes")
