@@ -78,7 +78,8 @@ demo() {
   local wheel; wheel="$(ls "$WORK"/dist/vmbootfix-*.whl)"
   echo "$wheel"
   say "starting the fake cloud with the scenario oobe-stuck"
-  start_fake "$WORK/demo.env" --scenario oobe-stuck --lro-seconds 1
+  # Azure keeps a deleted VM's NIC reserved for 180 s; the demo's fake shortens that to 5 s
+  start_fake "$WORK/demo.env" --scenario oobe-stuck --lro-seconds 1 --nic-reservation-seconds 5
   # shellcheck disable=SC1091
   source "$WORK/demo.env"
   export PATH="$VENV/bin:$PATH"
@@ -99,6 +100,16 @@ demo() {
     az vm boot-fix diagnose -g rg-oobe -n web01 -o table
     say "az vm boot-fix diagnose -g rg-oobe -n web01 --query '{articleId: articleId, confidence: confidence, osState: osState, nextSteps: nextSteps}'"
     az vm boot-fix diagnose -g rg-oobe -n web01 --query "{articleId: articleId, confidence: confidence, osState: osState, nextSteps: nextSteps}"
+  fi
+  if az vm boot-fix repair -h >/dev/null 2>&1; then
+    say "az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --dry-run -o table"
+    az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --dry-run -o table
+    say "az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --yes --admin-password ****** -o table"
+    az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --yes --admin-password "Demo-$(date +%s)-Pw!" -o table
+    say "az vm boot-fix diagnose -g rg-oobe -n web01 -o table   (after the repair)"
+    az vm boot-fix diagnose -g rg-oobe -n web01 -o table
+    say "az vm boot-fix rollback -g rg-oobe -n web01 --yes -o table   (the original VM back)"
+    az vm boot-fix rollback -g rg-oobe -n web01 --yes -o table
   fi
   say "stopping the fake cloud"
   stop_fake
