@@ -225,30 +225,37 @@ class DeleteVm(Step):
         return None
 
 
-def _attach_body(original):
-    """The original VM, re-created from its own disks: same size, NICs, data disks, zone, tags, security."""
+def _vm_body(original, os_disk, tags, image_reference=None, os_profile=None, data_delete_option=None):
+    """A VM PUT body with the original VM's size, NICs, data disks, zone, security and diagnostics settings,
+    and the given OS disk. ``data_delete_option`` None keeps each data disk's original deleteOption."""
     props = original["properties"]
-    sp = props["storageProfile"]
-    os_disk = sp["osDisk"]
-    body = {"location": original["location"], "tags": original.get("tags") or {},
-            "properties": {
-                "hardwareProfile": props["hardwareProfile"],
-                "storageProfile": {
-                    "osDisk": {"osType": os_disk.get("osType"), "createOption": "Attach",
-                               "name": os_disk.get("name"), "caching": os_disk.get("caching"),
-                               "managedDisk": {"id": os_disk["managedDisk"]["id"]},
-                               "deleteOption": os_disk.get("deleteOption", "Detach")},
-                    "dataDisks": [{"lun": d["lun"], "createOption": "Attach", "caching": d.get("caching"),
-                                   "managedDisk": {"id": d["managedDisk"]["id"]},
-                                   "deleteOption": d.get("deleteOption", "Detach")}
-                                  for d in sp.get("dataDisks", [])]},
-                "networkProfile": {"networkInterfaces": props["networkProfile"]["networkInterfaces"]}}}
+    storage = {"osDisk": os_disk,
+               "dataDisks": [{"lun": d["lun"], "createOption": "Attach", "caching": d.get("caching"),
+                              "managedDisk": {"id": d["managedDisk"]["id"]},
+                              "deleteOption": data_delete_option or d.get("deleteOption", "Detach")}
+                             for d in props["storageProfile"].get("dataDisks", [])]}
+    if image_reference:
+        storage["imageReference"] = image_reference
+    body = {"location": original["location"], "tags": tags, "properties": {
+        "hardwareProfile": props["hardwareProfile"], "storageProfile": storage,
+        "networkProfile": {"networkInterfaces": props["networkProfile"]["networkInterfaces"]}}}
+    if os_profile:
+        body["properties"]["osProfile"] = os_profile
     for key in ("securityProfile", "diagnosticsProfile", "additionalCapabilities"):
         if props.get(key):
             body["properties"][key] = props[key]
     if original.get("zones"):
         body["zones"] = original["zones"]
     return body
+
+
+def _attach_body(original):
+    """The original VM, re-created from its own disks (createOption Attach)."""
+    os_disk = original["properties"]["storageProfile"]["osDisk"]
+    return _vm_body(original, {"osType": os_disk.get("osType"), "createOption": "Attach", "name": os_disk.get("name"),
+                               "caching": os_disk.get("caching"), "managedDisk": {"id": os_disk["managedDisk"]["id"]},
+                               "deleteOption": os_disk.get("deleteOption", "Detach")},
+                    original.get("tags") or {})
 
 
 class RecreateFromImage(Step):
@@ -280,31 +287,18 @@ class RecreateFromImage(Step):
         original = _original(ctx)
         props = original["properties"]
         os_disk = props["storageProfile"]["osDisk"]
-        tags = dict(original.get("tags") or {})
-        tags[RUN_TAG] = ctx.run_id
-        body = {"location": original["location"], "tags": tags, "properties": {
-            "hardwareProfile": props["hardwareProfile"],
-            "storageProfile": {
-                "imageReference": {"id": ctx.image_id},
-                "osDisk": {"createOption": "FromImage", "name": self._os_disk_name(ctx),
-                           "caching": os_disk.get("caching", "ReadWrite"),
-                           "managedDisk": {"storageAccountType":
-                                           (os_disk.get("managedDisk") or {}).get("storageAccountType")},
-                           "deleteOption": "Detach"},
-                "dataDisks": [{"lun": d["lun"], "createOption": "Attach", "managedDisk": {"id": d["managedDisk"]["id"]},
-                               "caching": d.get("caching"), "deleteOption": "Detach"}
-                              for d in props["storageProfile"].get("dataDisks", [])]},
-            "networkProfile": {"networkInterfaces": props["networkProfile"]["networkInterfaces"]}}}
+        tags = dict(original.get("tags") or {}, **{RUN_TAG: ctx.run_id})
+        os_profile = None
         if ctx.image_generalized:
-            body["properties"]["osProfile"] = {
-                "computerName": (props.get("osProfile") or {}).get("computerName") or ctx.vm_name[:15],
-                "adminUsername": ctx.admin_username, "adminPassword": ctx.admin_password()}
-        for key in ("securityProfile", "diagnosticsProfile", "additionalCapabilities"):
-            if props.get(key):
-                body["properties"][key] = props[key]
-        if original.get("zones"):
-            body["zones"] = original["zones"]
-        return body
+            os_profile = {"computerName": (props.get("osProfile") or {}).get("computerName") or ctx.vm_name[:15],
+                          "adminUsername": ctx.admin_username, "adminPassword": ctx.admin_password()}
+        return _vm_body(original, {"createOption": "FromImage", "name": self._os_disk_name(ctx),
+                                   "caching": os_disk.get("caching", "ReadWrite"),
+                                   "managedDisk": {"storageAccountType":
+                                                   (os_disk.get("managedDisk") or {}).get("storageAccountType")},
+                                   "deleteOption": "Detach"},
+                        tags, image_reference={"id": ctx.image_id}, os_profile=os_profile,
+                        data_delete_option="Detach")
 
     def apply(self, ctx):
         if _is_ours(_vm_or_none(ctx), ctx):
