@@ -2,7 +2,6 @@
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 

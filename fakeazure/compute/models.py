@@ -14,7 +14,6 @@ progress refuses other writes with 409 Conflict.
 Error texts are Azure's where a public record of them was found (named in the comments with
 "seen:"); the others follow the same pattern and say "wording not verified".
 """
-import hashlib
 import uuid
 
 from ..core import errors, ids

@@ -5,7 +5,6 @@ Order of work for a request: log it, finish due operations, then
 2. routes with no resource type (metadata, tokens, SAS blobs): served as they are;
 3. ARM routes: bearer token, faults, api-version, the handler; ARM's headers on every answer.
 """
-import json
 import re
 import time
 import traceback
@@ -14,7 +13,7 @@ import uuid
 from werkzeug.wrappers import Request, Response
 
 from . import apiversions, errors
-from .responses import Reply, RequestContext
+from .responses import RequestContext
 
 
 class FakeAzureApp:

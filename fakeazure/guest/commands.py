@@ -416,7 +416,7 @@ def _copy(ctx, args) -> None:
         tdisk.guest.bcd = BcdStore.from_dict(json.loads(text[5:]))
         ctx.effects.append(f"restored BCD {dst} from {src}")
     elif _special(ctx, tdisk, tpart, trel):
-        ctx.error(f"The process cannot access the file because it is being used by another process.")
+        ctx.error("The process cannot access the file because it is being used by another process.")
         return
     else:
         tpart.write(trel, text)

@@ -1,6 +1,5 @@
 """Metadata and token endpoints. These need no bearer token and no api-version check."""
 from ..core.responses import BaseResponse, Reply
-from ..core import errors
 
 
 class IdentityResponse(BaseResponse):

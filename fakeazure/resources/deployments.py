@@ -39,7 +39,6 @@ Knowingly not supported (refused with 400 so a test cannot pass by accident): ``
 ``Microsoft.Resources/deployments`` resources, subscription/management-group/tenant scope deployments.
 ``uniqueString`` and ``guid`` are deterministic but not bit-identical to ARM's hashes.
 """
-import copy
 import hashlib
 import json
 import re

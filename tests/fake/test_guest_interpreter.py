@@ -42,6 +42,7 @@ def test_article_steps_9_and_10_turn_on_ems(version, sac):
     assert "Windows Boot Manager" in step9.stdout and "Windows Boot Loader" in step9.stdout
     assert "partition=F:" in step9.stdout
     ident = loader_id(step9.stdout)                     # {default} without /v, as bcdedit shows it
+    assert ident == "default"  # loader_id strips the braces
     verbose = run_script(vm, r"bcdedit /store E:\boot\bcd /enum /v", shell="cmd", data_disks=[disk])
     guid = loader_id(verbose.stdout)
     assert len(guid) == 36 and guid == disk.bcd.default_loader()

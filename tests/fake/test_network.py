@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from fakeazure.cloud import Cloud
+from fakeazure.core import errors
 from fakeazure.inprocess import BASE_URL, sdk_client, session
 from fakeazure.network.scenario import ensure_vm_network
 
@@ -230,8 +231,9 @@ def test_attach_release_and_the_180_second_reservation(arm, cloud):
     assert r.json()["error"]["code"] == "NicReservedForAnotherVm"
     assert "virtualMachine" not in arm.call("GET", nic_id).json()["properties"]
     cloud.clock.advance(179)
-    with pytest.raises(Exception):
+    with pytest.raises(errors.ArmError) as still_reserved:
         net.attach_nic(nic_id, vm2)
+    assert still_reserved.value.code == "NicReservedForAnotherVm"
     cloud.clock.advance(2)
     assert net.attach_nic(nic_id, vm2).vm_id == vm2
     # a plain detach (reserve_seconds=0) leaves no reservation; releasing for the wrong VM does nothing
