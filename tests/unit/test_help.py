@@ -113,3 +113,18 @@ def test_exclusions_name_real_commands_and_parameters(loaded):
         assert name in table, "linter_exclusions.yml names unknown command {}".format(name)
         for param in (entry.get("parameters") or {}):
             assert param in table[name].arguments, "{}: unknown parameter {}".format(name, param)
+
+
+def test_an_exclusion_silences_only_its_rule_and_parameter():
+    excl = yaml.safe_load("""
+vm boot-fix diagnose:
+  rule_exclusions: [missing_command_example]
+  parameters:
+    no_ocr:
+      rule_exclusions: [missing_parameter_help]
+""")
+    assert _excluded(excl, "vm boot-fix diagnose", "missing_command_example")
+    assert not _excluded(excl, "vm boot-fix diagnose", "missing_command_help")
+    assert _excluded(excl, "vm boot-fix diagnose", "missing_parameter_help", "no_ocr")
+    assert not _excluded(excl, "vm boot-fix diagnose", "missing_parameter_help", "save_dir")
+    assert not _excluded(excl, "vm boot-fix repair", "missing_command_example")
