@@ -6,8 +6,17 @@ already there); ``rollback`` walks the undos in reverse.
 import time
 import uuid
 
+from azext_vmbootfix import rescue as R
 from azext_vmbootfix import steps as S
 from azext_vmbootfix.journal import ACTIVE, Journal
+
+
+PATHS = {"recreate": S.RECREATE_PATH, "rescue": R.RESCUE_PATH}
+
+
+def path_steps(path_name):
+    """The step classes of a plan: ``recreate`` (article steps 1-4) or ``rescue`` (article steps 5-12)."""
+    return PATHS[path_name or "recreate"]
 
 
 class RepairError(Exception):
@@ -20,8 +29,10 @@ class Context:
     """What steps need: SDK clients, names, the journal, a clock, progress output, and secrets in memory."""
 
     def __init__(self, compute, journal, facts, admin_username=None, admin_password=None, image_id=None,
-                 image_generalized=True, sleep=None, progress=None, boot_timeout=S.BOOT_TIMEOUT_SECONDS):
+                 image_generalized=True, sleep=None, progress=None, boot_timeout=S.BOOT_TIMEOUT_SECONDS,
+                 resources=None):
         self.compute = compute
+        self.resources = resources  # generic ARM client: the rescue VM's NIC (no network SDK in azure-cli)
         self.journal = journal
         self.facts = facts
         self.admin_username = admin_username
@@ -50,7 +61,8 @@ class Context:
 
     def admin_password(self):
         if not self._admin_password:
-            raise S.StepFailed("this step needs the new VM's admin password",
+            raise S.StepFailed("this step needs the admin password (of the recreated VM, or of the answer file "
+                               "that finishes OOBE on the rescue path)",
                                "pass --admin-password (it is never written to the journal)")
         return self._admin_password
 
@@ -60,12 +72,17 @@ def new_run_id():
     return str(uuid.uuid4())
 
 
-def new_journal(path, subscription, facts, image, admin_username):
-    params = {"imageId": image["id"], "imageName": image.get("name"),
+def new_journal(path, subscription, facts, image, admin_username, path_name="recreate", rescue=None):
+    """A journal for a new run. ``path_name`` is ``recreate`` (``image`` is the image to recreate from) or
+    ``rescue`` (``rescue`` holds :func:`rescue.rescue_params`)."""
+    image = image or {}
+    params = {"imageId": image.get("id"), "imageName": image.get("name"),
               "imageGeneralized": bool(image.get("generalized")), "adminUsername": admin_username,
               "osDiskId": facts.get("osDiskId"), "nicIds": facts.get("nicIds"), "location": facts["location"]}
-    step_rows = [{"name": cls.name, "description": cls.description} for cls in S.RECREATE_PATH]
-    return Journal.new(path, new_run_id(), subscription, facts["resourceGroup"], facts["name"], "recreate",
+    if path_name == "rescue":
+        params.update(rescue or {}, generation=facts.get("hyperVGeneration"))
+    step_rows = [{"name": cls.name, "description": cls.description} for cls in path_steps(path_name)]
+    return Journal.new(path, new_run_id(), subscription, facts["resourceGroup"], facts["name"], path_name,
                        step_rows, params)
 
 
@@ -77,20 +94,26 @@ def context_from_journal(compute, journal, admin_password=None, **kw):
     if original:
         facts["id"] = original.get("id")
     return Context(compute, journal, facts, admin_username=params.get("adminUsername"),
-                   admin_password=admin_password, image_id=params["imageId"],
+                   admin_password=admin_password, image_id=params.get("imageId"),
                    image_generalized=params.get("imageGeneralized", True), **kw)
 
 
 def describe(ctx):
     """The plan as data, for --dry-run: each step with what it reads, creates, changes and keeps."""
-    return {"runId": ctx.run_id, "vm": ctx.vm_name, "resourceGroup": ctx.resource_group,
-            "path": ctx.journal.data["path"], "image": ctx.journal.data["params"].get("imageName"),
-            "steps": [dict({"step": i + 1, "name": cls.name, "description": cls.description}, **cls().plan(ctx))
-                      for i, cls in enumerate(S.RECREATE_PATH)]}
+    params = ctx.journal.data["params"]
+    out = {"runId": ctx.run_id, "vm": ctx.vm_name, "resourceGroup": ctx.resource_group,
+           "path": ctx.journal.data["path"], "image": params.get("imageName"),
+           "steps": [dict({"step": i + 1, "name": cls.name, "description": cls.description}, **cls().plan(ctx))
+                     for i, cls in enumerate(path_steps(ctx.journal.data["path"]))]}
+    if ctx.journal.data["path"] == "rescue":
+        image = params.get("rescueImage") or {}
+        out["rescue"] = {"size": params.get("rescueSize"), "brokenVersion": params.get("brokenVersion"),
+                         "image": ":".join(image.get(k, "") for k in ("publisher", "offer", "sku", "version"))}
+    return out
 
 
-def _steps():
-    return [cls() for cls in S.RECREATE_PATH]
+def _steps(journal):
+    return [cls() for cls in path_steps(journal.data["path"])]
 
 
 def apply(ctx):
@@ -98,7 +121,7 @@ def apply(ctx):
     journal = ctx.journal
     journal.set_status("applying")
     total = len(journal.steps)
-    for index, step in enumerate(_steps(), 1):
+    for index, step in enumerate(_steps(journal), 1):
         row = journal.step(step.name)
         if row["state"] == "done":
             continue
@@ -126,7 +149,7 @@ def rollback(ctx):
     """Undo every step that started, newest first; the original VM comes back from its own disks."""
     journal = ctx.journal
     journal.set_status("rolling-back")
-    for step in reversed(_steps()):
+    for step in reversed(_steps(journal)):
         row = journal.step(step.name)
         if row["state"] in ("pending", "undone"):
             continue

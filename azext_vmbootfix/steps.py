@@ -330,6 +330,8 @@ class RecreateFromImage(Step):
 class VerifyBoot(Step):
     name = "verify-boot"
     description = "Wait until Windows reports a Ready guest agent (article step 4)."
+    failure_advice = ("The image does not boot either (article step 5 on): roll back with `az vm boot-fix rollback "
+                      "-g {0} -n {1}` to get the original VM back, then use the rescue path.")
 
     def plan(self, ctx):
         return {"reads": [ctx.vm_id + "/instanceView"], "creates": [], "changes": [], "keeps": []}
@@ -364,9 +366,7 @@ class VerifyBoot(Step):
                 raise StepFailed(
                     "the VM did not boot to a Ready guest agent ({}; agent {})".format(
                         ", ".join(c for c in codes if not c.startswith("PowerState")) or "no status", agent),
-                    "The image does not boot either (article step 5 on): roll back with `az vm boot-fix rollback "
-                    "-g {0} -n {1}` to get the original VM back, then use the rescue path.".format(
-                        ctx.resource_group, ctx.vm_name))
+                    self.failure_advice.format(ctx.resource_group, ctx.vm_name))
             ctx.sleep(BOOT_POLL_SECONDS)
             waited += BOOT_POLL_SECONDS
 

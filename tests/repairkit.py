@@ -2,13 +2,15 @@
 import tempfile
 
 from azure.mgmt.compute import ComputeManagementClient
+from azure.mgmt.resource import ResourceManagementClient
 
-from azext_vmbootfix import evidence, repair
+from azext_vmbootfix import evidence, repair, rescue
 from azext_vmbootfix.journal import Journal, journal_path
 from fakeazure.cloud import Cloud
 from fakeazure.inprocess import WSGIAdapter, sdk_client
 
-SCENARIOS = {"generalized-by-api": ("rg-gen", "app01"), "oobe-stuck": ("rg-oobe", "web01")}
+SCENARIOS = {"generalized-by-api": ("rg-gen", "app01"), "oobe-stuck": ("rg-oobe", "web01"),
+             "oobe-stuck-no-image": ("rg-oobe", "web01"), "oobe-rescue": ("rg-oobe", "web01")}
 PASSWORD = "Fake-Passw0rd-For-Tests!"
 
 
@@ -23,6 +25,7 @@ class Harness:
         self.cloud = Cloud(profile="fast")
         self.cloud.load_scenario(scenario)
         self.compute = sdk_client(self.cloud, ComputeManagementClient)
+        self.resources = sdk_client(self.cloud, ResourceManagementClient)
         self.crash_at = None
         self.requests = 0
         self._install_crash_hook()
@@ -44,8 +47,9 @@ class Harness:
             return original_send(adapter, request, **kw)
 
         # bind to this harness's session adapters only
-        for adapter in self.compute._client._pipeline._transport.session.adapters.values():  # pylint: disable=protected-access
-            adapter.send = send.__get__(adapter)
+        for client in (self.compute, self.resources):
+            for adapter in client._client._pipeline._transport.session.adapters.values():  # pylint: disable=protected-access
+                adapter.send = send.__get__(adapter)
 
     def inventory(self):
         """Every disk, NIC, snapshot and image that exists, by lower-cased id."""
@@ -56,21 +60,34 @@ class Harness:
         out["nics"] = set(c.network.nics)
         return out
 
-    def new_context(self):
+    def new_context(self, path="recreate", admin_username="azureadmin"):
         facts = evidence.vm_facts(self.original)
-        images, _ = evidence.restore_images(self.compute, facts)
-        image = [i for i in images if i["generalized"]][0]
-        journal = repair.new_journal(self.path, self.cloud.default_subscription, facts, image, "azureadmin")
+        if path == "rescue":
+            params = rescue.rescue_params(self.compute, self.original)
+            journal = repair.new_journal(self.path, self.cloud.default_subscription, facts, None, admin_username,
+                                         path_name="rescue", rescue=params)
+            image_id = None
+        else:
+            images, _ = evidence.restore_images(self.compute, facts)
+            image = [i for i in images if i["generalized"]][0]
+            journal = repair.new_journal(self.path, self.cloud.default_subscription, facts, image, admin_username)
+            image_id = image["id"]
         journal.save()
-        return repair.Context(self.compute, journal, facts, admin_username="azureadmin", admin_password=PASSWORD,
-                              image_id=image["id"], image_generalized=True, sleep=self.cloud.clock.advance)
+        return repair.Context(self.compute, journal, facts, admin_username=admin_username, admin_password=PASSWORD,
+                              image_id=image_id, image_generalized=True, sleep=self.cloud.clock.advance,
+                              resources=self.resources)
 
-    def reloaded_context(self):
+    def reloaded_context(self, admin_password=PASSWORD):
         """What `resume`/`rollback` in a new process would build: only the journal file survives."""
         journal = Journal.load(self.path)
         assert journal is not None, "the journal must survive any failure"
-        return repair.context_from_journal(self.compute, journal, admin_password=PASSWORD,
-                                           sleep=self.cloud.clock.advance)
+        return repair.context_from_journal(self.compute, journal, admin_password=admin_password,
+                                           sleep=self.cloud.clock.advance, resources=self.resources)
+
+    def guest_boot(self):
+        """What the simulated guest of the VM showed at its last boot (screen, admins, serial log)."""
+        vm = self.cloud.compute.get_vm(self.cloud.default_subscription, self.rg, self.name)
+        return vm.boot
 
     # -- invariants -------------------------------------------------------------------------------
     def assert_nothing_lost(self):

@@ -1,0 +1,727 @@
+"""The rescue path: the article's steps 5-12 as steps of the same engine (see :mod:`steps`, :mod:`repair`).
+
+For a VM stuck at OOBE when no usable image exists, or when the recreate path did not boot (roll that back
+first). The original VM is never deleted: its OS disk is copied, the copy is finished offline on a rescue VM,
+and the copy becomes the VM's OS disk.
+
+1. record-original, 2. backup-os-disk  (the classes of :mod:`steps`; the snapshot is kept on rollback)
+3. copy-os-disk        a managed disk ``<vm>-bootfix-<run8>-fixed`` from the snapshot (same SKU, zone, Hyper-V
+                       generation and security type), tagged with the run
+4. create-rescue-vm    ``<vm>-rescue-<run8>``: Windows Server of ANOTHER version than the broken disk (two disks
+                       cloned from one image version share a disk signature; Windows would re-sign the copy and
+                       its BCD would no longer find its partitions, 0xc000000e), a nested-virtualization-capable
+                       size, security type Standard, its own NIC in the VM's subnet, no public IP, a random admin
+                       password that exists only in memory, the copy attached at LUN 0
+5. finish-setup        Run Command writes an ``oobeSystem`` answer file to the copy's ``Windows\\Panther\\Unattend.xml``
+                       so that OOBE completes unattended at the next boot. This is the automated equivalent of the
+                       article's step 6 (finish the Sysprep wizard in a nested Hyper-V VM): Windows Setup reads
+                       the answer instead of waiting for someone to click through the pages.
+6. enable-serial-console  Run Command with the article's bcdedit commands (steps 9-10) on the copy's BCD store
+7. detach-copy, 8. deallocate-vm, 9. swap-os-disk, 10. start-vm, 11. verify-boot, 12. delete-rescue-vm
+
+Run Command scripts are straight-line (no branches): every decision (which disk, which partition, which
+drive letter, which boot loader) is made here from the parsed output of an earlier read-only script, so the
+scripts stay short, readable in the Azure portal, and re-runnable. The admin password of the answer file is
+passed only as a managed Run Command ``protectedParameters`` entry (Azure never returns it); the journal never
+holds it.
+"""
+import logging
+import re
+import secrets
+import string
+from xml.sax.saxutils import escape
+
+from azure.core.exceptions import ResourceNotFoundError
+
+from azext_vmbootfix import steps as S
+from azext_vmbootfix.steps import RUN_TAG, ROLE_TAG, StepFailed, _is_ours, _original, _run8, _vm_or_none
+
+logger = logging.getLogger(__name__)
+
+NETWORK_API = "2024-05-01"  # Microsoft.Network api-version for the rescue NIC (generic resources client)
+
+# No resource SKU capability says "nested virtualization" (oobe-domain.md section 0): the capable families, as data.
+NESTED_FAMILIES = ("standardDv3Family", "standardDSv3Family", "standardDv4Family", "standardDSv4Family",
+                   "standardDv5Family", "standardDSv5Family", "standardEv3Family", "standardESv3Family",
+                   "standardEv4Family", "standardEv5Family")
+RESCUE_SIZES = ("Standard_D4s_v5", "Standard_D4s_v3", "Standard_D4s_v4", "Standard_D4_v5", "Standard_D4_v3",
+                "Standard_E4s_v3", "Standard_E4s_v5", "Standard_E4_v5", "Standard_E4_v4")
+# Rescue images, in order of preference: the first whose Windows Server version differs from the broken disk's.
+RESCUE_IMAGES = (("2019", {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
+                           "sku": "2019-datacenter-gensecond", "version": "latest"}),
+                 ("2022", {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
+                           "sku": "2022-datacenter-g2", "version": "latest"}),
+                 ("2016", {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
+                           "sku": "2016-datacenter-gensecond", "version": "latest"}))
+RESCUE_ADMIN = "bootfixrescue"
+RC_DISKS, RC_ANSWER, RC_PARTS, RC_ENUM, RC_EMS = ("bootfix-disks", "bootfix-answer-file", "bootfix-bcd-find",
+                                                 "bootfix-bcd-enum", "bootfix-bcd-ems")
+ANSWER_MARKER = "BOOTFIX-ANSWER-FILE"
+EMS_MARKER = "BOOTFIX-EMS"
+SPARE_LETTERS = "STUVWXYZ"
+
+
+# -- planning ---------------------------------------------------------------------------------------
+def windows_version(vm):
+    """The broken disk's Windows Server version ("2022", ...) from the VM's image reference or instance view."""
+    ref = vm.storage_profile.image_reference if vm.storage_profile else None
+    texts = [getattr(ref, "sku", None), getattr(ref, "offer", None)]
+    view = getattr(vm, "instance_view", None)
+    texts += [getattr(view, "os_name", None), getattr(view, "os_version", None)]
+    for text in texts:
+        match = re.search(r"(20[0-9]{2})", text or "")
+        if match:
+            return match.group(1)
+    return None
+
+
+def rescue_image(broken_version):
+    for version, ref in RESCUE_IMAGES:
+        if version != broken_version:
+            return version, dict(ref)
+    raise StepFailed("no rescue image of another Windows version than {}".format(broken_version))
+
+
+def rescue_size(compute, location):
+    """The first preferred nested-virtualization size offered without restriction in ``location``."""
+    offered = {}
+    for sku in compute.resource_skus.list(filter="location eq '{}'".format(location)):
+        if sku.resource_type == "virtualMachines" and not sku.restrictions and sku.family in NESTED_FAMILIES:
+            offered[sku.name.lower()] = sku.name
+    for name in RESCUE_SIZES:
+        if name.lower() in offered:
+            return name
+    if offered:
+        return sorted(offered.values())[0]
+    raise StepFailed("no nested-virtualization-capable VM size (Dv3/Dsv3, Dv4/Dsv4, Dv5/Dsv5, Ev3/Esv3, Ev4, Ev5) "
+                     "is offered in {} to this subscription".format(location),
+                     "Ask for quota for one of these families, or run the rescue by hand (article steps 5-12).")
+
+
+def rescue_params(compute, vm):
+    """What the rescue plan decides before it runs (kept in the journal's params)."""
+    broken = windows_version(vm)
+    version, image = rescue_image(broken)
+    return {"rescueSize": rescue_size(compute, vm.location), "rescueImage": image, "rescueVersion": version,
+            "brokenVersion": broken}
+
+
+# -- names and small helpers ------------------------------------------------------------------------
+def _copy_name(ctx):
+    return "{}-bootfix-{}-fixed".format(ctx.vm_name, _run8(ctx))[:80]
+
+
+def _rescue_name(ctx):
+    return "{}-rescue-{}".format(ctx.vm_name, _run8(ctx))[:64]
+
+
+def _rescue_os_disk_name(ctx):
+    return _rescue_name(ctx) + "-osdisk"
+
+
+def _rescue_nic_id(ctx):
+    sub = ctx.journal.data["subscription"]
+    return "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/networkInterfaces/{}-nic".format(
+        sub, ctx.resource_group, _rescue_name(ctx))
+
+
+def _params(ctx):
+    return ctx.journal.data["params"]
+
+
+def _split_id(rid):
+    parts = rid.split("/")
+    low = [p.lower() for p in parts]
+    return parts[low.index("resourcegroups") + 1], parts[-1]
+
+
+def _get_or_none(getter, *args, **kw):
+    try:
+        return getter(*args, **kw)
+    except ResourceNotFoundError:
+        return None
+
+
+def _rescue_vm(ctx):
+    vm = _get_or_none(ctx.compute.virtual_machines.get, ctx.resource_group, _rescue_name(ctx))
+    return vm if _is_ours(vm, ctx) else None
+
+
+def _copy_disk(ctx):
+    disk = _get_or_none(ctx.compute.disks.get, ctx.resource_group, _copy_name(ctx))
+    return disk if disk is not None and (disk.tags or {}).get(RUN_TAG) == ctx.run_id else None
+
+
+def _copy_id(ctx):
+    disk = _copy_disk(ctx)
+    if disk is None:
+        raise StepFailed("the fixed copy {} does not exist".format(_copy_name(ctx)),
+                         "az vm boot-fix rollback -g {} -n {}".format(ctx.resource_group, ctx.vm_name))
+    return disk.id
+
+
+def _power(ctx, name):
+    view = ctx.compute.virtual_machines.instance_view(ctx.resource_group, name)
+    return next(((s.code or "").split("/", 1)[1] for s in view.statuses or []
+                 if (s.code or "").startswith("PowerState/")), None)
+
+
+def _same(a, b):
+    return (a or "").lower() == (b or "").lower()
+
+
+def _os_disk_id(vm):
+    return vm.storage_profile.os_disk.managed_disk.id
+
+
+def random_password():
+    """A throw-away admin password for the rescue VM: generated here, sent once in the create, never stored."""
+    pools = (string.ascii_uppercase, string.ascii_lowercase, string.digits, "!@#%^*-_=+")
+    chars = [secrets.choice(pool) for pool in pools] + [secrets.choice("".join(pools)) for _ in range(20)]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+# -- Run Command ------------------------------------------------------------------------------------
+def run_script(ctx, command_name, script, parameters=None, protected=None):
+    """Run ``script`` on the rescue VM as a managed Run Command; return its instance view (output, exit code).
+    ``protected`` values go only in ``protectedParameters``: Azure never returns them and nothing here logs them."""
+    props = {"source": {"script": script}, "asyncExecution": False, "timeoutInSeconds": 900,
+             "treatFailureAsDeploymentFailure": False,
+             "parameters": [{"name": k, "value": v} for k, v in (parameters or {}).items()]}
+    if protected:
+        props["protectedParameters"] = [{"name": k, "value": v} for k, v in protected.items()]
+    body = {"location": _params(ctx)["location"], "tags": {RUN_TAG: ctx.run_id}, "properties": props}
+    commands = ctx.compute.virtual_machine_run_commands
+    commands.begin_create_or_update(ctx.resource_group, _rescue_name(ctx), command_name, body).result()
+    return _script_result(ctx, command_name, required=True)
+
+
+def _script_result(ctx, command_name, required=False):
+    try:
+        rc = ctx.compute.virtual_machine_run_commands.get_by_virtual_machine(
+            ctx.resource_group, _rescue_name(ctx), command_name, expand="instanceView")
+    except ResourceNotFoundError:
+        if required:
+            raise
+        return None
+    view = rc.instance_view
+    if view is None:
+        return None
+    state = getattr(view.execution_state, "value", view.execution_state)
+    return {"state": str(state or ""), "exitCode": view.exit_code, "output": view.output or "",
+            "error": view.error or ""}
+
+
+def _check(result, what):
+    if result is None or result["exitCode"] not in (0, None) or result["state"].lower() != "succeeded":
+        detail = (result or {}).get("error") or (result or {}).get("output") or "no output"
+        raise StepFailed("{} failed on the rescue VM (exit {}): {}".format(
+            what, (result or {}).get("exitCode"), detail.strip().splitlines()[-1][:300] if detail.strip() else ""))
+    return result["output"]
+
+
+# -- parsing what the scripts print ------------------------------------------------------------------
+def parse_get_disk(text):
+    """Rows of ``Get-Disk``: [{"number", "status", "style"}]."""
+    rows = []
+    for line in text.splitlines():
+        match = re.match(r"^(\d+)\s+.*?\b(Online|Offline)\b.*?\b(GPT|MBR|RAW)\s*$", line.strip())
+        if match:
+            rows.append({"number": int(match.group(1)), "status": match.group(2), "style": match.group(3)})
+    return rows
+
+
+def parse_get_partition(text):
+    """``Get-Partition`` output: {disk number: [{"number", "letter", "sizeMb", "type"}]}."""
+    disks, current = {}, None
+    for line in text.splitlines():
+        head = re.search(r"DiskPath:.*#(\d+)\s*$", line)
+        if head:
+            current = disks.setdefault(int(head.group(1)), [])
+            continue
+        row = re.match(r"^(\d+)\s+([A-Z]?)\s+\d+\s+([\d.]+)\s*(MB|GB|TB|KB)\s+(\w+)\s*$", line.strip()) \
+            if current is not None else None
+        if row:
+            size = float(row.group(3)) * {"KB": 1 / 1024, "MB": 1, "GB": 1024, "TB": 1024 * 1024}[row.group(4)]
+            current.append({"number": int(row.group(1)), "letter": row.group(2) or None, "sizeMb": size,
+                            "type": row.group(5)})
+    return disks
+
+
+def parse_bcd_enum(text):
+    """``bcdedit /enum`` output: [{"title", fields...}] (field names lower-case, values as printed)."""
+    blocks, current, last = [], None, None
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and re.match(r"^-{4,}\s*$", lines[i + 1]) and line.strip():
+            current = {"title": line.strip()}
+            blocks.append(current)
+            continue
+        if current is None or re.match(r"^-{4,}\s*$", line) or not line.strip():
+            continue
+        match = re.match(r"^(\S+)\s{2,}(.*)$", line)
+        if match:
+            last = match.group(1).lower()
+            current[last] = match.group(2).strip()
+        elif line.startswith(" ") and last:
+            current[last] += " " + line.strip()
+    return blocks
+
+
+def copy_disk_of(disks_text, parts_text):
+    """(disk number, partitions) of the fixed copy: the highest-numbered disk. The rescue VM has one data disk
+    (the copy at LUN 0); disk 0 is its own OS disk and the temporary disk, when the size has one, comes before
+    the data disks."""
+    disks = parse_get_disk(disks_text)
+    if not disks or max(d["number"] for d in disks) == 0:
+        raise StepFailed("the rescue VM does not see the attached copy (Get-Disk lists no data disk)")
+    disk = max(disks, key=lambda d: d["number"])
+    if disk["status"] == "Offline":
+        raise StepFailed(
+            "the copy is Offline on the rescue VM: Azure images bring new disks online (SAN policy OnlineAll), so "
+            "its disk signature probably collides with the rescue VM's own disk. Bringing it online would make "
+            "Windows write a new signature and the copy's BCD would no longer find its partitions (0xc000000e).",
+            "Roll back (`az vm boot-fix rollback`) and report the rescue image used; the plan picks another "
+            "Windows Server version than the broken disk to avoid exactly this.")
+    return disk, parse_get_partition(parts_text).get(disk["number"], [])
+
+
+def windows_partition(parts):
+    ntfs = [p for p in parts if p["type"] in ("Basic", "IFS") and p["letter"]]
+    if not ntfs:
+        raise StepFailed("no lettered NTFS partition on the copy: Windows did not mount its Windows partition")
+    return max(ntfs, key=lambda p: p["sizeMb"])
+
+
+def system_partition(parts, generation):
+    """The partition holding the BCD store: EFI ("System") on Gen2, System Reserved (first, small NTFS) on Gen1."""
+    if generation == "V2":
+        found = [p for p in parts if p["type"] == "System"]
+    else:
+        found = [p for p in parts if p["type"] in ("IFS", "Basic") and p["sizeMb"] < 2048]
+    if not found:
+        raise StepFailed("no {} partition on the copy".format("EFI" if generation == "V2" else "System Reserved"))
+    return found[0]
+
+
+def ems_verified(text, loader):
+    """True when the verification ``/enum`` output shows every setting of the article's steps 9-10."""
+    by_id = {}
+    for block in parse_bcd_enum(text):
+        by_id[(block.get("identifier") or "").lower()] = block
+    bootmgr, entry, ems = by_id.get("{bootmgr}", {}), by_id.get(loader.lower(), {}), by_id.get("{emssettings}", {})
+    return (bootmgr.get("displaybootmenu", "").lower() == "yes" and bootmgr.get("timeout") == "5"
+            and bootmgr.get("bootems", "").lower() == "yes" and entry.get("ems", "").lower() == "yes"
+            and ems.get("emsport") == "1" and ems.get("emsbaudrate") == "115200")
+
+
+# -- the scripts --------------------------------------------------------------------------------------
+DISKS_SCRIPT = "Get-Disk\nGet-Partition\n"
+
+ANSWER_SCRIPT = r"""param([string]$AnswerUser, [string]$AnswerPassword)
+$ErrorActionPreference = 'Stop'
+Test-Path '{w}:\Windows\System32\config\SYSTEM'
+New-Item -ItemType Directory -Force -Path '{w}:\Windows\Panther' | Out-Null
+$answer = @"
+<?xml version="1.0" encoding="utf-8"?>
+<unattend xmlns="urn:schemas-microsoft-com:unattend" xmlns:wcm="http://schemas.microsoft.com/WMIConfig/2002/State">
+  <settings pass="specialize">
+    <component name="Microsoft-Windows-Shell-Setup" processorArchitecture="amd64" publicKeyToken="31bf3856ad364e35" language="neutral" versionScope="nonSxS">
+      <ComputerName>{computer}</ComputerName>
+    </component>
+  </settings>
+  <settings pass="oobeSystem">
+    <component name="Microsoft-Windows-International-Core" processorArchitecture="amd64" publicKeyToken="31bf3856ad364e35" language="neutral" versionScope="nonSxS">
+      <InputLocale>{locale}</InputLocale>
+      <SystemLocale>{locale}</SystemLocale>
+      <UILanguage>{locale}</UILanguage>
+      <UserLocale>{locale}</UserLocale>
+    </component>
+    <component name="Microsoft-Windows-Shell-Setup" processorArchitecture="amd64" publicKeyToken="31bf3856ad364e35" language="neutral" versionScope="nonSxS">
+      <OOBE>
+        <HideEULAPage>true</HideEULAPage>
+        <HideLocalAccountScreen>true</HideLocalAccountScreen>
+        <HideOEMRegistrationScreen>true</HideOEMRegistrationScreen>
+        <HideOnlineAccountScreens>true</HideOnlineAccountScreens>
+        <HideWirelessSetupInOOBE>true</HideWirelessSetupInOOBE>
+        <ProtectYourPC>3</ProtectYourPC>
+      </OOBE>
+      <UserAccounts>
+        <AdministratorPassword>
+          <Value>$AnswerPassword</Value>
+          <PlainText>true</PlainText>
+        </AdministratorPassword>{local_account}
+      </UserAccounts>
+    </component>
+  </settings>
+</unattend>
+"@
+Set-Content -Path '{w}:\Windows\Panther\Unattend.xml' -Value $answer -Encoding UTF8
+New-Item -ItemType Directory -Force -Path '{w}:\Windows\Setup\Scripts' | Out-Null
+Add-Content -Path '{w}:\Windows\Setup\Scripts\SetupComplete.cmd' -Value 'del "%WINDIR%\Panther\Unattend.xml"'
+Test-Path '{w}:\Windows\Panther\Unattend.xml'
+Write-Output '{marker} {w}:\Windows\Panther\Unattend.xml'
+"""
+
+LOCAL_ACCOUNT = r"""
+        <LocalAccounts>
+          <LocalAccount wcm:action="add">
+            <Name>$AnswerUser</Name>
+            <Group>Administrators</Group>
+            <Password>
+              <Value>$AnswerPassword</Value>
+              <PlainText>true</PlainText>
+            </Password>
+          </LocalAccount>
+        </LocalAccounts>"""
+
+
+def bcd_store(letter, generation):
+    return "{}:\\EFI\\Microsoft\\Boot\\BCD".format(letter) if generation == "V2" else "{}:\\Boot\\BCD".format(letter)
+
+
+def ems_script(store, loader):
+    """The article's step 10, word for word, then the reads that prove it."""
+    cmds = ["/set {bootmgr} displaybootmenu yes", "/set {bootmgr} timeout 5", "/set {bootmgr} bootems yes",
+            "/ems " + loader + " ON", "/emssettings EMSPORT:1 EMSBAUDRATE:115200",
+            "/enum {bootmgr}", "/enum " + loader, "/enum {emssettings}"]
+    lines = ["$ErrorActionPreference = 'Stop'"] + ["bcdedit /store {} {}".format(store, c) for c in cmds]
+    return "\n".join(lines + ["Write-Output '{} {}'".format(EMS_MARKER, store)]) + "\n"
+
+
+# -- the steps ----------------------------------------------------------------------------------------
+class CopyOsDisk(S.Step):
+    name = "copy-os-disk"
+    description = "Make a managed disk copy of the OS disk from the backup (article step 5); the original disk " \
+                  "is never changed."
+
+    def plan(self, ctx):
+        return {"reads": [ctx.facts.get("osDiskId")], "creates": ["disk " + _copy_name(ctx)], "changes": [],
+                "keeps": [ctx.facts.get("osDiskId")]}
+
+    def done(self, ctx):
+        disk = _copy_disk(ctx)
+        return disk is not None and (disk.provisioning_state or "").lower() == "succeeded"
+
+    def apply(self, ctx):
+        rg, name = _split_id(_original(ctx)["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"])
+        source = ctx.compute.disks.get(rg, name)
+        snapshot_id = ctx.journal.step(S.BackupOsDisk.name)["outputs"]["backupSnapshotId"]
+        body = {"location": source.location, "tags": {RUN_TAG: ctx.run_id, ROLE_TAG: "fixed-copy"},
+                "sku": {"name": source.sku.name if source.sku else "Premium_LRS"},
+                "osType": source.os_type, "hyperVGeneration": source.hyper_v_generation,
+                "creationData": {"createOption": "Copy", "sourceResourceId": snapshot_id}}
+        if source.zones:
+            body["zones"] = list(source.zones)
+        security = getattr(source.security_profile, "security_type", None) if source.security_profile else None
+        if security:
+            body["securityProfile"] = {"securityType": str(getattr(security, "value", security))}
+        disk = ctx.compute.disks.begin_create_or_update(ctx.resource_group, _copy_name(ctx), body).result()
+        return {"fixedDiskId": disk.id, "generation": str(getattr(source.hyper_v_generation, "value",
+                                                                  source.hyper_v_generation) or "V1")}
+
+    def undo(self, ctx):
+        disk = _copy_disk(ctx)
+        if disk is None:
+            return None
+        if disk.managed_by:
+            raise StepFailed("the copy {} is still attached to {}; refusing to delete it".format(
+                disk.name, disk.managed_by))
+        ctx.compute.disks.begin_delete(ctx.resource_group, disk.name).result()
+        return None
+
+
+def _delete_rescue(ctx):
+    """Delete the rescue VM, its OS disk and its NIC: resources of this run only, by name and tag."""
+    vm = _rescue_vm(ctx)
+    if vm is not None:
+        ctx.compute.virtual_machines.begin_delete(ctx.resource_group, vm.name).result()
+    disk = _get_or_none(ctx.compute.disks.get, ctx.resource_group, _rescue_os_disk_name(ctx))
+    if disk is not None and not disk.managed_by:  # the name carries the run id: it is this run's own
+        ctx.compute.disks.begin_delete(ctx.resource_group, disk.name).result()
+    nic = _get_or_none(ctx.resources.resources.get_by_id, _rescue_nic_id(ctx), NETWORK_API)
+    if nic is not None and (nic.tags or {}).get(RUN_TAG) == ctx.run_id:
+        ctx.resources.resources.begin_delete_by_id(_rescue_nic_id(ctx), NETWORK_API).result()
+
+
+class CreateRescueVm(S.Step):
+    name = "create-rescue-vm"
+    description = "Create a rescue VM (another Windows Server version, nested-virtualization size, own NIC, no " \
+                  "public IP, throw-away password) with the copy attached at LUN 0 (article step 6)."
+
+    def plan(self, ctx):
+        p = _params(ctx)
+        return {"reads": list(ctx.facts.get("nicIds") or [])[:1],
+                "creates": ["vm {} ({}, Windows Server {})".format(_rescue_name(ctx), p.get("rescueSize"),
+                                                                   p.get("rescueVersion")),
+                            "nic " + _rescue_nic_id(ctx).rsplit("/", 1)[-1], "disk " + _rescue_os_disk_name(ctx)],
+                "changes": ["attach disk {} at LUN 0".format(_copy_name(ctx))], "keeps": []}
+
+    def done(self, ctx):
+        vm = _rescue_vm(ctx)
+        if vm is None or (vm.provisioning_state or "").lower() != "succeeded":
+            return False
+        return any(d.lun == 0 and _same(d.managed_disk.id, _copy_id(ctx)) for d in vm.storage_profile.data_disks)
+
+    def _subnet(self, ctx):
+        nic_id = _original(ctx)["properties"]["networkProfile"]["networkInterfaces"][0]["id"]
+        nic = ctx.resources.resources.get_by_id(nic_id, NETWORK_API)
+        configs = (nic.properties or {}).get("ipConfigurations") or []
+        primary = next((c for c in configs if (c.get("properties") or {}).get("primary")), configs[0])
+        return primary["properties"]["subnet"]["id"]
+
+    def apply(self, ctx):
+        if _rescue_vm(ctx) is not None:
+            _delete_rescue(ctx)  # a create of this run that failed half-way: start again from nothing
+        p = _params(ctx)
+        tags = {RUN_TAG: ctx.run_id, ROLE_TAG: "rescue"}
+        nic_body = {"location": p["location"], "tags": tags, "properties": {"ipConfigurations": [
+            {"name": "ipconfig1", "properties": {"subnet": {"id": self._subnet(ctx)},
+                                                 "privateIPAllocationMethod": "Dynamic"}}]}}
+        nic = ctx.resources.resources.begin_create_or_update_by_id(_rescue_nic_id(ctx), NETWORK_API,
+                                                                   nic_body).result()
+        zones = _original(ctx).get("zones")
+        body = {"location": p["location"], "tags": tags, "properties": {
+            "hardwareProfile": {"vmSize": p["rescueSize"]},
+            "storageProfile": {
+                "imageReference": p["rescueImage"],
+                "osDisk": {"createOption": "FromImage", "name": _rescue_os_disk_name(ctx), "caching": "ReadWrite",
+                           "managedDisk": {"storageAccountType": "Premium_LRS"}, "deleteOption": "Delete"},
+                "dataDisks": [{"lun": 0, "createOption": "Attach", "caching": "None", "deleteOption": "Detach",
+                               "managedDisk": {"id": _copy_id(ctx)}}]},
+            # security type Standard: no securityProfile (Trusted Launch is a client-side default, not ARM's)
+            "osProfile": {"computerName": "rescue" + _run8(ctx)[:9], "adminUsername": RESCUE_ADMIN,
+                          "adminPassword": random_password()},
+            "networkProfile": {"networkInterfaces": [{"id": nic.id, "properties": {"primary": True,
+                                                                                 "deleteOption": "Delete"}}]},
+            "diagnosticsProfile": {"bootDiagnostics": {"enabled": True}}}}
+        if zones:
+            body["zones"] = zones
+        vm = ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, _rescue_name(ctx),
+                                                                 body).result()
+        return {"rescueVmId": vm.id, "rescueNicId": nic.id}
+
+    def undo(self, ctx):
+        _delete_rescue(ctx)
+
+
+def _local_account(user):
+    """The answer file always sets the built-in administrator's password (whatever it was renamed to) and adds
+    ``--admin-username`` as a local administrator, unless that is the built-in account's default name."""
+    return bool(user) and user.lower() != "administrator"
+
+
+class FinishSetup(S.Step):
+    name = "finish-setup"
+    description = "Write an oobeSystem answer file to the copy's Windows\\Panther\\Unattend.xml by Run Command, so " \
+                  "OOBE finishes unattended at the next boot (the automated equivalent of finishing the " \
+                  "wizard in a nested Hyper-V console, article step 6)."
+
+    def plan(self, ctx):
+        return {"reads": ["runCommand {} on {}".format(RC_DISKS, _rescue_name(ctx))],
+                "creates": [], "changes": ["disk {}: Windows\\Panther\\Unattend.xml, SetupComplete.cmd".format(
+                    _copy_name(ctx))], "keeps": []}
+
+    def done(self, ctx):
+        if _rescue_vm(ctx) is None:
+            return False
+        result = _script_result(ctx, RC_ANSWER)
+        return bool(result) and result["state"].lower() == "succeeded" and result["exitCode"] == 0 and \
+            ANSWER_MARKER in result["output"] and "False" not in result["output"]
+
+    def apply(self, ctx):
+        disks = _check(run_script(ctx, RC_DISKS, DISKS_SCRIPT), "Get-Disk")
+        disk, parts = copy_disk_of(disks, disks)
+        letter = windows_partition(parts)["letter"]
+        original = _original(ctx)
+        p = _params(ctx)
+        user = p.get("adminUsername")
+        computer = ((original.get("properties") or {}).get("osProfile") or {}).get("computerName") or ctx.vm_name[:15]
+        script = ANSWER_SCRIPT.replace("{w}", letter).replace("{computer}", escape(computer)) \
+            .replace("{locale}", "en-US").replace("{marker}", ANSWER_MARKER) \
+            .replace("{local_account}", LOCAL_ACCOUNT if _local_account(user) else "")
+        output = _check(run_script(ctx, RC_ANSWER, script, parameters={"AnswerUser": escape(user or "")},
+                                   protected={"AnswerPassword": escape(ctx.admin_password())}),
+                        "writing the answer file")
+        checks = re.findall(r"^(True|False)\s*$", output, re.M)
+        if checks[:1] != ["True"]:
+            raise StepFailed("{}: has no Windows\\System32\\config\\SYSTEM; it is not the copy's Windows "
+                             "partition".format(letter))
+        if ANSWER_MARKER not in output or checks[-1:] != ["True"]:
+            raise StepFailed("the answer file was not written to {}:\\Windows\\Panther\\Unattend.xml".format(letter))
+        return {"copyDiskNumber": disk["number"], "windowsLetter": letter,
+                "answerFile": "{}:\\Windows\\Panther\\Unattend.xml".format(letter),
+                "answerAccounts": ([user] if _local_account(user) else []) + ["built-in administrator"]}
+
+
+class EnableSerialConsole(S.Step):
+    name = "enable-serial-console"
+    description = "Turn on EMS/SAC in the copy's BCD store with the article's bcdedit commands (steps 9-10), so " \
+                  "the serial console works from now on."
+
+    def plan(self, ctx):
+        return {"reads": ["bcdedit /enum on " + _rescue_name(ctx)], "creates": [],
+                "changes": ["disk {}: BCD {{bootmgr}} displaybootmenu/timeout/bootems, loader ems, emssettings"
+                            .format(_copy_name(ctx))], "keeps": []}
+
+    def _generation(self, ctx):
+        return ctx.journal.step(CopyOsDisk.name)["outputs"].get("generation") or \
+            _params(ctx).get("generation") or "V1"
+
+    def done(self, ctx):
+        if _rescue_vm(ctx) is None:
+            return False
+        result = _script_result(ctx, RC_EMS)
+        if not result or result["state"].lower() != "succeeded" or EMS_MARKER not in result["output"]:
+            return False
+        loader = ctx.journal.step(self.name)["outputs"].get("loader")
+        return bool(loader) and ems_verified(result["output"], loader)
+
+    def apply(self, ctx):
+        generation = self._generation(ctx)
+        number = ctx.journal.step(FinishSetup.name)["outputs"]["copyDiskNumber"]
+        all_parts = parse_get_partition(_check(run_script(ctx, RC_PARTS, "Get-Partition\n"), "Get-Partition"))
+        part = system_partition(all_parts.get(number, []), generation)
+        letter = part["letter"]
+        script = ""
+        if not letter:  # the EFI partition has no letter: give it one (as Microsoft's repair scripts do)
+            used = {p["letter"] for ps in all_parts.values() for p in ps if p["letter"]}
+            letter = next(x for x in SPARE_LETTERS if x not in used)
+            script += '"select disk {}","select partition {}","assign letter={}" | diskpart\n'.format(
+                number, part["number"], letter)
+        store = bcd_store(letter, generation)
+        script += "bcdedit /store {} /enum\n".format(store)
+        blocks = parse_bcd_enum(_check(run_script(ctx, RC_ENUM, script), "bcdedit /enum"))
+        bootmgr = next((b for b in blocks if b.get("identifier") == "{bootmgr}"), {})
+        loaders = [b for b in blocks if b["title"] == "Windows Boot Loader"]
+        loader = next((b["identifier"] for b in loaders if b.get("identifier") == bootmgr.get("default")), None) \
+            or next((b["identifier"] for b in loaders if b.get("identifier") == "{default}"), None) \
+            or (loaders[0]["identifier"] if loaders else None)
+        if not loader:
+            raise StepFailed("bcdedit /store {} /enum shows no Windows Boot Loader".format(store))
+        ctx.journal.step(self.name)["outputs"]["loader"] = loader  # saved with the step's "done" mark
+        output = _check(run_script(ctx, RC_EMS, ems_script(store, loader)), "bcdedit (EMS)")
+        if not ems_verified(output, loader):
+            raise StepFailed("bcdedit ran but /enum does not show EMS on for {} in {}".format(loader, store))
+        return {"bcdStore": store, "loader": loader, "ems": "EMSPORT:1 EMSBAUDRATE:115200"}
+
+
+class DetachCopy(S.Step):
+    name = "detach-copy"
+    description = "Detach the fixed copy from the rescue VM (article step 11)."
+
+    def plan(self, ctx):
+        return {"reads": [], "creates": [], "changes": ["detach {} from {}".format(_copy_name(ctx),
+                                                                                    _rescue_name(ctx))],
+                "keeps": []}
+
+    def done(self, ctx):
+        vm = _rescue_vm(ctx)
+        copy_id = _copy_id(ctx)
+        return vm is None or not any(_same(d.managed_disk.id, copy_id) for d in vm.storage_profile.data_disks)
+
+    def apply(self, ctx):
+        vm = ctx.compute.virtual_machines.get(ctx.resource_group, _rescue_name(ctx))
+        copy_id = _copy_id(ctx)
+        vm.storage_profile.data_disks = [d for d in vm.storage_profile.data_disks
+                                         if not _same(d.managed_disk.id, copy_id)]
+        ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, vm.name, vm).result()
+        return {}
+
+
+class DeallocateVm(S.Step):
+    name = "deallocate-vm"
+    description = "Deallocate the original VM: an OS disk swap needs it stopped."
+
+    def plan(self, ctx):
+        return {"reads": [], "creates": [], "changes": ["deallocate " + ctx.vm_id], "keeps": []}
+
+    def done(self, ctx):
+        return _power(ctx, ctx.vm_name) == "deallocated"
+
+    def apply(self, ctx):
+        ctx.compute.virtual_machines.begin_deallocate(ctx.resource_group, ctx.vm_name).result()
+        return {}
+
+    def undo(self, ctx):
+        """Put the original power state back: start the VM if it was running before the repair."""
+        before = ctx.journal.step(S.RecordOriginal.name)["outputs"].get("originalPowerState")
+        if before in ("running", "starting") and _power(ctx, ctx.vm_name) != "running":
+            ctx.compute.virtual_machines.begin_start(ctx.resource_group, ctx.vm_name).result()
+
+
+class SwapOsDisk(S.Step):
+    name = "swap-os-disk"
+    description = "Make the fixed copy the VM's OS disk (article step 11); the original OS disk is kept."
+
+    def plan(self, ctx):
+        return {"reads": [], "creates": [], "changes": ["{}: OS disk -> {}".format(ctx.vm_id, _copy_name(ctx))],
+                "keeps": [ctx.facts.get("osDiskId")]}
+
+    def done(self, ctx):
+        vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
+        return _same(_os_disk_id(vm), _copy_id(ctx))
+
+    def _swap(self, ctx, disk_id, name):
+        vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
+        if _same(_os_disk_id(vm), disk_id):
+            return
+        if _power(ctx, ctx.vm_name) not in ("deallocated", "stopped"):
+            ctx.compute.virtual_machines.begin_deallocate(ctx.resource_group, ctx.vm_name).result()
+        vm.storage_profile.os_disk.managed_disk.id = disk_id
+        vm.storage_profile.os_disk.name = name
+        ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
+
+    def apply(self, ctx):
+        self._swap(ctx, _copy_id(ctx), _copy_name(ctx))
+        return {"osDiskId": _copy_id(ctx)}
+
+    def undo(self, ctx):
+        os_disk = _original(ctx)["properties"]["storageProfile"]["osDisk"]
+        self._swap(ctx, os_disk["managedDisk"]["id"], os_disk.get("name") or _split_id(os_disk["managedDisk"]["id"])[1])
+
+
+class StartVm(S.Step):
+    name = "start-vm"
+    description = "Start the VM on the fixed copy; Windows finishes OOBE from the answer file."
+
+    def plan(self, ctx):
+        return {"reads": [], "creates": [], "changes": ["start " + ctx.vm_id], "keeps": []}
+
+    def done(self, ctx):
+        return _power(ctx, ctx.vm_name) == "running" and \
+            _same(_os_disk_id(ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)), _copy_id(ctx))
+
+    def apply(self, ctx):
+        ctx.compute.virtual_machines.begin_start(ctx.resource_group, ctx.vm_name).result()
+        return {}
+
+
+class VerifyRescuedBoot(S.VerifyBoot):
+    description = "Wait until Windows on the fixed copy reports a Ready guest agent (article step 12)."
+    failure_advice = ("The fixed copy did not boot to a Ready agent: look at `az vm boot-fix diagnose -g {0} -n {1}` "
+                      "(the serial console now shows SAC), then `az vm boot-fix resume -g {0} -n {1}` to wait "
+                      "again, or `az vm boot-fix rollback -g {0} -n {1}` to put the original OS disk back.")
+
+
+class DeleteRescueVm(S.Step):
+    name = "delete-rescue-vm"
+    description = "Delete the rescue VM, its OS disk and its NIC (nothing else)."
+
+    def plan(self, ctx):
+        return {"reads": [], "creates": [], "changes": ["delete vm {}, its OS disk and NIC".format(
+            _rescue_name(ctx))], "keeps": [_copy_name(ctx)]}
+
+    def done(self, ctx):
+        return _rescue_vm(ctx) is None and \
+            _get_or_none(ctx.compute.disks.get, ctx.resource_group, _rescue_os_disk_name(ctx)) is None and \
+            _get_or_none(ctx.resources.resources.get_by_id, _rescue_nic_id(ctx), NETWORK_API) is None
+
+    def apply(self, ctx):
+        _delete_rescue(ctx)
+        return {}
+
+
+RESCUE_PATH = (S.RecordOriginal, S.BackupOsDisk, CopyOsDisk, CreateRescueVm, FinishSetup, EnableSerialConsole,
+               DetachCopy, DeallocateVm, SwapOsDisk, StartVm, VerifyRescuedBoot, DeleteRescueVm)

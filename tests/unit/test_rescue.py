@@ -1,0 +1,118 @@
+"""The rescue path (article steps 5-12) against the in-process fake cloud, fast profile."""
+import pytest
+
+from azext_vmbootfix import repair, rescue
+from azext_vmbootfix.journal import Journal
+from fakeazure.compute.guestops import guestops
+from repairkit import PASSWORD, Harness
+
+RESCUE_STEPS = ["record-original", "backup-os-disk", "copy-os-disk", "create-rescue-vm", "finish-setup",
+                "enable-serial-console", "detach-copy", "deallocate-vm", "swap-os-disk", "start-vm", "verify-boot",
+                "delete-rescue-vm"]
+
+
+def _rescued(admin="bootfixuser"):
+    h = Harness("oobe-stuck-no-image")
+    ctx = h.new_context("rescue", admin_username=admin)
+    out = repair.apply(ctx)
+    return h, ctx, out
+
+
+def test_the_plan_is_the_rescue_path_with_a_rescue_vm_of_another_windows_version():
+    h = Harness("oobe-stuck-no-image")
+    plan = repair.describe(h.new_context("rescue"))
+    assert plan["path"] == "rescue" and [s["name"] for s in plan["steps"]] == RESCUE_STEPS
+    assert plan["rescue"]["brokenVersion"] == "2022"
+    assert "2019-datacenter" in plan["rescue"]["image"]  # not the broken disk's version: no signature collision
+    assert plan["rescue"]["size"] == "Standard_D4s_v5"
+
+
+def test_rescue_ends_with_the_original_vm_running_the_fixed_copy():
+    h, ctx, out = _rescued()
+    assert out["status"] == "succeeded" and [s["state"] for s in out["steps"]] == ["done"] * 12
+    vm = h.compute.virtual_machines.get(h.rg, h.name, expand="instanceView")
+    assert vm.id.lower() == h.original.id.lower()  # the same VM, never deleted
+    assert vm.storage_profile.os_disk.managed_disk.id.lower().endswith("-fixed")
+    assert vm.instance_view.vm_agent.statuses[0].display_status == "Ready"
+    boot = h.guest_boot()
+    assert boot.category == "logon"
+    assert "bootfixuser" in boot.usable_admins  # the account of the answer file
+    assert "SAC>" in boot.serial_log  # EMS on: the serial console works
+    # the answer file (it holds a password) is deleted by SetupComplete.cmd after OOBE
+    guest = h.cloud.compute.get_vm(h.cloud.default_subscription, h.rg, h.name).os_disk_model().guest
+    assert guest.windows_partition.read("Windows\\Panther\\Unattend.xml") is None
+
+
+def test_rescue_leaves_no_rescue_resources_and_keeps_the_original_disk_and_backup():
+    h, ctx, _ = _rescued()
+    now = h.inventory()
+    assert not [v for v in h.cloud.compute.vms if "-rescue-" in v]
+    assert not [n for n in now["nics"] if "-rescue-" in n]
+    assert not [d for d in now["disks"] if "-rescue-" in d]
+    h.assert_nothing_lost()  # the original OS disk is still there
+    backup = ctx.journal.step("backup-os-disk")["outputs"]["backupSnapshotId"]
+    assert backup.lower() in now["snapshots"]
+
+
+def test_the_password_is_only_a_protected_parameter_and_never_in_the_journal():
+    h, ctx, _ = _rescued()
+    with open(h.path, encoding="utf-8") as fh:
+        assert PASSWORD not in fh.read()
+    scripts = [script for _vm, kind, script, _res in guestops(h.cloud).history]
+    assert scripts and not any(PASSWORD in s for s in scripts)
+    assert any("$AnswerPassword" in s for s in scripts)
+
+
+def test_the_bcd_commands_are_the_articles():
+    h, ctx, _ = _rescued()
+    ems = [s for _vm, kind, s, _res in guestops(h.cloud).history if kind.endswith(rescue.RC_EMS)][-1]
+    store = "S:\\EFI\\Microsoft\\Boot\\BCD"  # Gen2: the EFI partition got a letter from diskpart
+    for cmd in ("/set {bootmgr} displaybootmenu yes", "/set {bootmgr} timeout 5", "/set {bootmgr} bootems yes",
+                "/ems {default} ON", "/emssettings EMSPORT:1 EMSBAUDRATE:115200"):
+        assert "bcdedit /store {} {}".format(store, cmd) in ems
+    assert ctx.journal.step("enable-serial-console")["outputs"]["loader"] == "{default}"
+
+
+def test_rollback_after_success_restores_the_original_os_disk_and_deletes_the_copy():
+    h, ctx, _ = _rescued()
+    out = repair.rollback(h.reloaded_context(admin_password=None))
+    assert out["status"] == "rolled-back"
+    h.assert_original_restored()  # original OS disk, running (at OOBE again) as before
+    h.assert_nothing_lost()
+    now = h.inventory()
+    assert not [d for d in now["disks"] if d.endswith("-fixed")]
+    assert ctx.journal.step("backup-os-disk")["outputs"]["backupSnapshotId"].lower() in now["snapshots"]
+
+
+def test_resume_needs_the_password_again_for_the_answer_file():
+    h = Harness("oobe-stuck-no-image")
+    ctx = h.new_context("rescue")
+    h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/bootfix-answer-file", "status": 409,
+                        "code": "Conflict", "count": 1})
+    with pytest.raises(repair.RepairError):
+        repair.apply(ctx)
+    journal = Journal.load(h.path)
+    assert journal.step("finish-setup")["state"] == "failed"
+    with pytest.raises(repair.RepairError, match="admin password"):
+        repair.apply(h.reloaded_context(admin_password=None))
+    assert repair.apply(h.reloaded_context())["status"] == "succeeded"
+
+
+def test_a_copy_that_comes_up_offline_is_refused_not_re_signed():
+    """A rescue VM from the broken disk's own image version sees a colliding signature: refuse to online it."""
+    disks = ("0 Msft Virtual Disk Healthy Online 126 GB GPT\n1 Msft Virtual Disk Healthy Online 16 GB MBR\n"
+             "2 Msft Virtual Disk Healthy Offline 126 GB GPT\n")
+    with pytest.raises(rescue.S.StepFailed, match="collides"):
+        rescue.copy_disk_of(disks, "")
+
+
+def test_rescue_image_is_never_the_broken_version():
+    for broken in ("2016", "2019", "2022", None):
+        version, _ = rescue.rescue_image(broken)
+        assert version != broken
+
+
+def test_random_passwords_are_complex_and_differ():
+    a, b = rescue.random_password(), rescue.random_password()
+    assert a != b and len(a) == 24
+    assert any(c.isupper() for c in a) and any(c.islower() for c in a) and any(c.isdigit() for c in a)
