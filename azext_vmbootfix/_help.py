@@ -64,7 +64,16 @@ long-summary: >
   NICs, data disks, zone and tags from the image; wait until Windows reports a Ready guest agent. Every
   step is written to a local journal before it runs, so a crash loses nothing: `resume` continues,
   `rollback` brings the original VM back from its own disks. Run it with --dry-run first.
-  The rescue path (article steps 5-12) is not automated yet.
+  When no image captured from the VM exists, or with --rescue, it takes the rescue path (article
+  steps 5-12) instead, and the VM is not deleted: snapshot and copy the OS disk; create a rescue VM
+  (another Windows Server version than the broken disk, so the disk signatures do not collide; a
+  nested-virtualization-capable size; its own NIC, no public IP, a throw-away password); attach the
+  copy; by Run Command write an oobeSystem answer file (Windows\\Panther\\Unattend.xml) with the admin
+  account you give, so OOBE finishes unattended at the next boot (the automated equivalent of
+  finishing the wizard in a nested Hyper-V console, article step 6), and turn on EMS with the
+  article's bcdedit commands so the serial console works; detach the copy, deallocate the VM, swap
+  the copy in as its OS disk, start it, wait for a Ready agent, delete the rescue VM. The original
+  OS disk and the snapshot are kept; `rollback` swaps the original OS disk back.
 examples:
   - name: See the plan without changing anything.
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run
@@ -72,6 +81,10 @@ examples:
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks
   - name: Repair unattended from a given image.
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --image MyVmImage --admin-username azureadmin --admin-password "$ADMIN_PASSWORD" --yes
+  - name: See the rescue path's plan (rescue VM size and image, every step).
+    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --rescue --dry-run
+  - name: Repair with the rescue path, unattended (after a recreate that did not boot was rolled back).
+    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --rescue --admin-username azureadmin --admin-password "$ADMIN_PASSWORD" --yes
 """
 
 helps["vm boot-fix resume"] = """
@@ -89,7 +102,9 @@ short-summary: Undo a repair and bring the original VM back from its own disks a
 long-summary: >
   Undoes the started steps newest first: deletes the VM the repair created (and its new OS disk),
   re-creates the original VM from its OS disk, data disks and NICs, and puts it back in its power and
-  generalize state. The OS disk backup snapshot is kept.
+  generalize state. After the rescue path it swaps the original OS disk back, restores the power
+  state, and deletes the rescue VM (with its OS disk and NIC) and the fixed copy. The OS disk backup
+  snapshot is kept.
 examples:
   - name: Roll back the repair of MyVm.
     text: az vm boot-fix rollback -g MyResourceGroup -n MyVm --yes

@@ -33,18 +33,27 @@ def load_arguments(self, _):
                    help="The image to recreate the VM from (name or id). Default: the newest generalized image "
                         "captured from this VM that diagnose finds.")
         c.argument("admin_username", options_list=["--admin-username"],
-                   help="Admin account of the recreated VM when the image is generalized. Default: the VM's own.")
+                   help="Admin account of the recreated VM when the image is generalized; on the rescue path, the "
+                        "local administrator the answer file creates. Default: the VM's own.")
         c.argument("admin_password", options_list=["--admin-password"],
-                   help="Admin password of the recreated VM when the image is generalized; prompted for when "
-                        "omitted. Never written to the journal or logs.")
+                   help="Its password (on the rescue path also the built-in administrator's); prompted for when "
+                        "omitted. Never written to the journal or logs; on the rescue path it reaches the VM only "
+                        "as a protected Run Command parameter.")
+        c.argument("rescue", options_list=["--rescue"], action="store_true",
+                   help="Use the rescue path (article steps 5-12) even if an image exists: copy the OS disk, "
+                        "finish OOBE on the copy from a rescue VM (an answer file written by Run Command, instead "
+                        "of clicking through the wizard in a nested Hyper-V console), turn on the serial console, "
+                        "and swap the copy in as the VM's OS disk. The VM itself is not deleted, so --keep-disks is "
+                        "not needed. Used anyway when no image captured from the VM exists.")
         c.argument("dry_run", options_list=["--dry-run"], action="store_true",
                    help="Print the plan (each step and what it reads, creates, changes and keeps); change nothing.")
         c.argument("yes", options_list=["--yes", "-y"], action="store_true",
                    help="Do not ask for confirmation.")
     with self.argument_context("vm boot-fix resume") as c:
         c.argument("admin_password", options_list=["--admin-password"],
-                   help="Needed again when the VM is still to be recreated from a generalized image (the journal "
-                        "never holds it); prompted for when omitted.")
+                   help="Needed again when the VM is still to be recreated from a generalized image, or when the "
+                        "rescue path has not yet written its answer file (the journal never holds it); prompted "
+                        "for when omitted.")
     with self.argument_context("vm boot-fix rollback") as c:
         c.argument("yes", options_list=["--yes", "-y"], action="store_true", help="Do not ask for confirmation.")
 

@@ -39,6 +39,12 @@ def _clients(cmd):
     return cf_compute(cmd.cli_ctx), cf_compute(cmd.cli_ctx, api_version=GALLERY_VERSIONS_API)
 
 
+def _resources(cmd):
+    """The generic ARM client: the rescue VM's NIC is made with it (azure-cli ships no network SDK package)."""
+    from azext_vmbootfix._client_factory import cf_resources
+    return cf_resources(cmd.cli_ctx)
+
+
 def _pick_image(images, image):
     if image:
         for candidate in images:
@@ -54,15 +60,17 @@ def _pick_image(images, image):
     return usable[0] if usable else None
 
 
-def _password(admin_password, needed):
+def _password(admin_password, needed, rescue=False):
     if admin_password or not needed:
         return admin_password
     from knack.prompting import NoTTYException, prompt_pass
     try:
-        return prompt_pass("Admin password for the recreated VM: ", confirm=True)
+        return prompt_pass("Admin password for the {}: ".format(
+            "account the answer file creates" if rescue else "recreated VM"), confirm=True)
     except NoTTYException:
         raise _errors().RequiredArgumentMissingError(
-            "The image is generalized: the new VM needs an admin password.",
+            "The rescue path writes an answer file that finishes OOBE with an admin account: it needs its password."
+            if rescue else "The image is generalized: the new VM needs an admin password.",
             recommendation="Pass --admin-password (it is never written to the journal or logged).")
 
 
@@ -71,9 +79,11 @@ def _confirm(plan, yes):
         return
     from knack.prompting import NoTTYException, prompt_y_n
     lines = ["{step}. {name}: {description}".format(**s) for s in plan["steps"]]
+    how = "by recreating it from {}".format(plan["image"]) if plan["path"] == "recreate" else \
+        "with the rescue path (a copy of its OS disk finished on a rescue VM, then swapped in)"
     try:
-        ok = prompt_y_n("Repair {} in {} by recreating it from {}:\n  {}\nProceed?".format(
-            plan["vm"], plan["resourceGroup"], plan["image"], "\n  ".join(lines)))
+        ok = prompt_y_n("Repair {} in {} {}:\n  {}\nProceed?".format(
+            plan["vm"], plan["resourceGroup"], how, "\n  ".join(lines)))
     except NoTTYException:
         raise _errors().RequiredArgumentMissingError("Confirmation is needed and there is no terminal to ask.",
                                                      recommendation="Review with --dry-run, then pass --yes.")
@@ -82,9 +92,13 @@ def _confirm(plan, yes):
 
 
 def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_username=None, admin_password=None,
-          dry_run=False, yes=False):
+          dry_run=False, yes=False, rescue=False):
     err = _errors()
-    if not keep_disks:
+    if rescue and image:
+        raise err.MutuallyExclusiveArgumentError(
+            "--rescue does not use an image; --image is for the recreate path.",
+            recommendation="Pass one of them.")
+    if not keep_disks and not rescue:
         raise err.RequiredArgumentMissingError(
             "repair deletes the VM and creates it again; --keep-disks confirms that its OS disk, data disks "
             "and NICs are kept (the article's step 1).",
@@ -104,27 +118,36 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
             "diagnose does not find {} stuck at OOBE (verdict {}, {}, confidence {}); repair only fixes that."
             .format(vm_name, verdict["articleId"], verdict["osState"], verdict["confidence"]),
             recommendation="az vm boot-fix diagnose -g {} -n {} -o table".format(resource_group, vm_name))
-    chosen = _pick_image(verdict["images"], image)
-    if chosen is None:
-        raise err.ResourceNotFoundError(
-            "No image captured from {} was found, so it cannot be recreated (article steps 1-4). The rescue "
-            "path (article steps 5-12: copy the OS disk, finish setup in a nested-virtualization rescue VM, swap "
-            "the disk back) is not automated yet.".format(vm_name),
-            recommendation="Give an image with --image, or follow the article: az vm boot-fix article -n {} "
-                           "--format text --query content -o tsv".format(vm_name))
+    chosen = None if rescue else _pick_image(verdict["images"], image)
+    if chosen is None and not rescue:
+        _progress("No image captured from {} was found: using the rescue path (article steps 5-12).".format(vm_name))
+    vm = compute.virtual_machines.get(resource_group, vm_name, expand="instanceView")
     from azext_vmbootfix.evidence import vm_facts
-    facts = vm_facts(compute.virtual_machines.get(resource_group, vm_name, expand="instanceView"))
+    facts = vm_facts(vm)
     admin_username = admin_username or facts.get("adminUsername") or "azureadmin"
-    journal = repair.new_journal(_path(cmd, resource_group, vm_name), _subscription(cmd), facts, chosen,
-                                 admin_username)
-    ctx = repair.Context(compute, journal, facts, admin_username=admin_username, image_id=chosen["id"],
-                         image_generalized=bool(chosen.get("generalized")), progress=_progress)
+    path = _path(cmd, resource_group, vm_name)
+    if chosen is None:
+        from azext_vmbootfix import rescue as rescue_plan
+        from azext_vmbootfix.steps import StepFailed
+        try:
+            params = rescue_plan.rescue_params(compute, vm)
+        except StepFailed as exc:
+            raise err.ValidationError(str(exc), recommendation=exc.recommendation)
+        journal = repair.new_journal(path, _subscription(cmd), facts, None, admin_username, path_name="rescue",
+                                     rescue=params)
+        ctx = repair.Context(compute, journal, facts, admin_username=admin_username, progress=_progress,
+                             resources=_resources(cmd))
+    else:
+        journal = repair.new_journal(path, _subscription(cmd), facts, chosen, admin_username)
+        ctx = repair.Context(compute, journal, facts, admin_username=admin_username, image_id=chosen["id"],
+                             image_generalized=bool(chosen.get("generalized")), progress=_progress)
     plan = repair.describe(ctx)
     if dry_run:
         return {"dryRun": True, "verdict": {k: verdict[k] for k in ("articleId", "osState", "confidence")},
                 "plan": plan}
     _confirm(plan, yes)
-    ctx._admin_password = _password(admin_password, bool(chosen.get("generalized")))  # pylint: disable=protected-access
+    needed = chosen is None or bool(chosen.get("generalized"))
+    ctx._admin_password = _password(admin_password, needed, rescue=chosen is None)  # pylint: disable=protected-access
     journal.save()
     return _run(lambda: repair.apply(ctx), ctx)
 
@@ -137,10 +160,12 @@ def resume(cmd, resource_group, vm_name, admin_password=None):
             "There is no repair of {} to resume ({}).".format(vm_name, journal.status if journal else "no journal"),
             recommendation="az vm boot-fix journal -g {} -n {}".format(resource_group, vm_name))
     compute, _ = _clients(cmd)
-    ctx = repair.context_from_journal(compute, journal, progress=_progress)
+    ctx = repair.context_from_journal(compute, journal, progress=_progress, resources=_resources(cmd))
     pending = [s["name"] for s in journal.steps if s["state"] != "done"]
     if "recreate-from-image" in pending and journal.data["params"].get("imageGeneralized"):
         ctx._admin_password = _password(admin_password, True)  # pylint: disable=protected-access
+    if "finish-setup" in pending:
+        ctx._admin_password = _password(admin_password, True, rescue=True)  # pylint: disable=protected-access
     return _run(lambda: repair.apply(ctx), ctx)
 
 
@@ -154,14 +179,15 @@ def rollback(cmd, resource_group, vm_name, yes=False):
     if not yes:
         from knack.prompting import NoTTYException, prompt_y_n
         try:
-            if not prompt_y_n("Undo the repair of {} and bring the original VM back from its own disks?"
-                              .format(vm_name)):
+            if not prompt_y_n("Undo the repair of {} and bring the original VM back {}?".format(
+                    vm_name, "with its original OS disk" if journal.data.get("path") == "rescue"
+                    else "from its own disks")):
                 raise err.ManualInterrupt("Nothing was changed.")
         except NoTTYException:
             raise err.RequiredArgumentMissingError("Confirmation is needed and there is no terminal to ask.",
                                                    recommendation="Pass --yes.")
     compute, _ = _clients(cmd)
-    ctx = repair.context_from_journal(compute, journal, progress=_progress)
+    ctx = repair.context_from_journal(compute, journal, progress=_progress, resources=_resources(cmd))
     return _run(lambda: repair.rollback(ctx), ctx)
 
 

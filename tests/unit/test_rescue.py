@@ -116,3 +116,65 @@ def test_random_passwords_are_complex_and_differ():
     a, b = rescue.random_password(), rescue.random_password()
     assert a != b and len(a) == 24
     assert any(c.isupper() for c in a) and any(c.islower() for c in a) and any(c.isdigit() for c in a)
+
+
+# -- the CLI layer (repair_commands) in-process, its clients pointed at the fake -------------------------
+class _Cmd:
+    class cli_ctx:  # pylint: disable=invalid-name
+        class config:  # pylint: disable=invalid-name
+            config_dir = None
+
+
+def _cli(monkeypatch, h, tmp_path):
+    from azext_vmbootfix import repair_commands as rc
+    monkeypatch.setattr(rc, "_clients", lambda cmd: (h.compute, h.compute))
+    monkeypatch.setattr(rc, "_resources", lambda cmd: h.resources)
+    monkeypatch.setattr(rc, "_subscription", lambda cmd: h.cloud.default_subscription)
+    monkeypatch.setattr(rc, "_path", lambda cmd, rg, vm: str(tmp_path / "journal.json"))
+    monkeypatch.setattr(repair.Context, "__init__", _fast_context(repair.Context.__init__, h))
+    # the screenshot is read over plain HTTP from the blob URL, which the in-process fake does not serve:
+    # stand in for diagnose's verdict (its own tests cover it)
+    from azext_vmbootfix import diagnose, evidence
+    monkeypatch.setattr(evidence, "collect", lambda *a, **kw: None)
+    monkeypatch.setattr(diagnose, "verdict_for_vm", lambda _e: {
+        "articleId": "OSStartUp-OOBE", "osState": "in-guest-sysprep", "confidence": 0.9, "images": []})
+    return rc
+
+
+def _fast_context(init, h):
+    def wrapped(self, *a, **kw):
+        kw["sleep"] = h.cloud.clock.advance
+        init(self, *a, **kw)
+    return wrapped
+
+
+def test_cli_start_without_an_image_takes_the_rescue_path(monkeypatch, tmp_path):
+    h = Harness("oobe-stuck-no-image")
+    rc = _cli(monkeypatch, h, tmp_path)
+    dry = rc.start(_Cmd, h.rg, h.name, keep_disks=True, dry_run=True)
+    assert dry["plan"]["path"] == "rescue" and len(dry["plan"]["steps"]) == 12
+    out = rc.start(_Cmd, h.rg, h.name, rescue=True, admin_username="bootfixuser", admin_password=PASSWORD,
+                   yes=True)
+    assert out["status"] == "succeeded"
+    back = rc.rollback(_Cmd, h.rg, h.name, yes=True)
+    assert back["status"] == "rolled-back"
+    h.assert_original_restored()
+
+
+def test_cli_resume_continues_a_rescue(monkeypatch, tmp_path):
+    h = Harness("oobe-stuck-no-image")
+    rc = _cli(monkeypatch, h, tmp_path)
+    h.cloud.faults.add({"kind": "error", "method": "POST", "path": "virtualMachines/web01/deallocate$",
+                        "status": 409, "code": "Conflict", "count": 1})
+    from azure.cli.core.azclierror import AzureResponseError
+    with pytest.raises(AzureResponseError, match="deallocate-vm"):
+        rc.start(_Cmd, h.rg, h.name, rescue=True, admin_password=PASSWORD, yes=True)
+    assert rc.resume(_Cmd, h.rg, h.name)["status"] == "succeeded"  # finish-setup is done: no password needed
+
+
+def test_cli_rescue_refuses_an_image_too(monkeypatch, tmp_path):
+    h = Harness("oobe-stuck-no-image")
+    rc = _cli(monkeypatch, h, tmp_path)
+    from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
+    with pytest.raises(MutuallyExclusiveArgumentError):
+        rc.start(_Cmd, h.rg, h.name, rescue=True, image="x", yes=True)
