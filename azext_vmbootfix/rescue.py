@@ -407,7 +407,8 @@ class CopyOsDisk(S.Step):
     def apply(self, ctx):
         rg, name = _split_id(_original(ctx)["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"])
         source = ctx.compute.disks.get(rg, name)
-        snapshot_id = ctx.journal.step(S.BackupOsDisk.name)["outputs"]["backupSnapshotId"]
+        # observed, not read from the journal: a resumed run may have reconciled backup-os-disk without outputs
+        snapshot_id = ctx.compute.snapshots.get(ctx.resource_group, S.BackupOsDisk()._snapshot_name(ctx)).id  # pylint: disable=protected-access
         body = {"location": source.location, "tags": {RUN_TAG: ctx.run_id, ROLE_TAG: "fixed-copy"},
                 "sku": {"name": source.sku.name if source.sku else "Premium_LRS"},
                 "osType": source.os_type, "hyperVGeneration": source.hyper_v_generation,
@@ -566,8 +567,9 @@ class EnableSerialConsole(S.Step):
                             .format(_copy_name(ctx))], "keeps": []}
 
     def _generation(self, ctx):
-        return ctx.journal.step(CopyOsDisk.name)["outputs"].get("generation") or \
-            _params(ctx).get("generation") or "V1"
+        disk = _copy_disk(ctx)
+        generation = getattr(disk, "hyper_v_generation", None) if disk is not None else None
+        return str(getattr(generation, "value", generation) or _params(ctx).get("generation") or "V1")
 
     def done(self, ctx):
         if _rescue_vm(ctx) is None:
@@ -580,9 +582,10 @@ class EnableSerialConsole(S.Step):
 
     def apply(self, ctx):
         generation = self._generation(ctx)
-        number = ctx.journal.step(FinishSetup.name)["outputs"]["copyDiskNumber"]
-        all_parts = parse_get_partition(_check(run_script(ctx, RC_PARTS, "Get-Partition\n"), "Get-Partition"))
-        part = system_partition(all_parts.get(number, []), generation)
+        found = _check(run_script(ctx, RC_PARTS, DISKS_SCRIPT), "Get-Disk")  # observed again: a resume may
+        disk, parts = copy_disk_of(found, found)                            # follow a reconciled finish-setup
+        number, all_parts = disk["number"], parse_get_partition(found)
+        part = system_partition(parts, generation)
         letter = part["letter"]
         script = ""
         if not letter:  # the EFI partition has no letter: give it one (as Microsoft's repair scripts do)

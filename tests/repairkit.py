@@ -119,3 +119,15 @@ class Harness:
         assert [n.id.lower() for n in vm.network_profile.network_interfaces] == \
                [n.id.lower() for n in self.original.network_profile.network_interfaces]
         assert vm.instance_view.vm_agent.statuses[0].display_status == "Ready"
+
+    def assert_rescued(self):
+        """The same VM, running the run's fixed copy, Windows past OOBE; no rescue VM, NIC or disk left."""
+        vm = self.compute.virtual_machines.get(self.rg, self.name, expand="instanceView")
+        assert vm.id.lower() == self.original.id.lower()
+        assert vm.storage_profile.os_disk.managed_disk.id.lower().endswith("-fixed")
+        assert vm.instance_view.vm_agent.statuses[0].display_status == "Ready"
+        assert (vm.tags or {}) == (self.original.tags or {})
+        now = self.inventory()
+        assert not [v for v in self.cloud.compute.vms if "-rescue-" in v]
+        assert not [n for n in now["nics"] if "-rescue-" in n]
+        assert not [d for d in now["disks"] if "-rescue-" in d]

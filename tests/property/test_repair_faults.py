@@ -21,6 +21,8 @@ pytestmark = [pytest.mark.property,
               pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")]
 
 CLEAN_RUN_REQUESTS = {"generalized-by-api": 34, "oobe-stuck": 35}  # ARM requests of a clean run (asserted)
+RESCUE_REQUESTS = 77  # ARM requests of a clean rescue run on oobe-stuck-no-image (asserted)
+RESCUE = "oobe-stuck-no-image"
 SWEEP = "generalized-by-api"
 KINDS = ("refuse", "lro-fail", "crash")
 
@@ -36,9 +38,9 @@ def _inject(h, kind, nth):
         h.cloud.faults.add({"kind": "lro-fail", "method": "*", "path": ".*", "nth": nth, "count": 1})
 
 
-def _run_with_fault(scenario, kind, nth):
+def _run_with_fault(scenario, kind, nth, path="recreate"):
     h = Harness(scenario)
-    ctx = h.new_context()
+    ctx = h.new_context(path)
     _inject(h, kind, nth)
     outcome = "succeeded"
     try:
@@ -63,7 +65,10 @@ def _recover(h, journal, how):
     if how == "resume":
         if journal.status != "succeeded":
             assert repair.apply(h.reloaded_context())["status"] == "succeeded"
-        h.assert_repaired(journal.data["runId"])
+        if journal.data["path"] == "rescue":
+            h.assert_rescued()
+        else:
+            h.assert_repaired(journal.data["runId"])
     else:
         assert repair.rollback(h.reloaded_context())["status"] == "rolled-back"
         h.assert_original_restored()
@@ -84,6 +89,24 @@ def test_a_clean_run_makes_the_requests_the_sweep_covers(scenario):
 def test_every_request_of_the_plan_can_fail_and_be_resumed_or_rolled_back(kind, nth):
     """The exhaustive sweep: each of the plan's requests fails in each way; odd ones resume, even roll back."""
     h, journal, _ = _run_with_fault(SWEEP, kind, nth)
+    _recover(h, journal, "resume" if nth % 2 else "rollback")
+
+
+def test_a_clean_rescue_makes_the_requests_the_rescue_sweep_covers():
+    h = Harness(RESCUE)
+    ctx = h.new_context("rescue")
+    h.requests = 0
+    repair.apply(ctx)
+    assert h.requests == RESCUE_REQUESTS
+    h.assert_rescued()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("nth", range(1, RESCUE_REQUESTS + 1))
+def test_every_request_of_the_rescue_plan_can_fail_and_be_resumed_or_rolled_back(kind, nth):
+    """The rescue sweep: each of the rescue plan's requests (disk copy, rescue NIC and VM, Run Commands, detach,
+    deallocate, swap, start, deletes) fails in each way; odd ones resume, even ones roll back."""
+    h, journal, _ = _run_with_fault(RESCUE, kind, nth, path="rescue")
     _recover(h, journal, "resume" if nth % 2 else "rollback")
 
 
