@@ -32,7 +32,9 @@ _FAKE_ARM = re.compile(r"https://(?:127\.0\.0\.1|localhost):\d+")
 _SIG = re.compile(r"(?i)\b(sig=)[^&\"'\s<>]+")
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]{8,}")
 _ACCESS_TOKEN = re.compile(r'("access_token"\s*:\s*")[^"]+(")')
-_PASSWORD = re.compile(r'(?i)("(?:adminPassword|password|protectedParameters?)"\s*:\s*")[^"]*(")')
+_PASSWORD = re.compile(r'(?i)("(?:adminPassword|password)"\s*:\s*")[^"]*(")')
+_PROTECTED = re.compile(r'(?i)("protectedParameters"\s*:\s*\[)([^\]]*)(\])')
+_VALUE = re.compile(r'("value"\s*:\s*")[^"]*(")')
 BINARY_MARK = "fakeazure-zlib-base64:"
 
 
@@ -43,6 +45,7 @@ def scrub_text(text):
     text = _SIG.sub(r"\1REDACTED", text)
     text = _BEARER.sub(r"\1REDACTED", text)
     text = _PASSWORD.sub(r"\1REDACTED\2", text)
+    text = _PROTECTED.sub(lambda m: m.group(1) + _VALUE.sub(r"\1REDACTED\2", m.group(2)) + m.group(3), text)
     return _ACCESS_TOKEN.sub(r"\1REDACTED\2", text)
 
 

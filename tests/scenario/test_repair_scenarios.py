@@ -58,3 +58,36 @@ class RepairGeneralizedByApi(VmBootFixScenarioTest):
     def test_repair_needs_keep_disks(self):
         with pytest.raises(Exception, match="--keep-disks"):
             self.cmd("vm boot-fix repair -g {rg} -n {vm} --yes")
+
+
+class RescueWithoutImage(VmBootFixScenarioTest):
+    """No image anywhere: repair takes the rescue path (article steps 5-12) through the CLI."""
+    scenario = "oobe-stuck-no-image"
+
+    def setUp(self):
+        from unittest import mock
+        patcher = mock.patch("azext_vmbootfix.repair.new_run_id", return_value="5eed0000-0000-4000-8000-0000000000b2")
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        super().setUp()
+        self.kwargs.update(rg="rg-oobe", vm="web01", pw="Fake-Passw0rd-" + "Rescue1!")
+
+    def test_rescue_then_diagnose_then_rollback(self):
+        import shutil
+        journal_dir = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
+        shutil.rmtree(journal_dir, ignore_errors=True)
+        plan = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --dry-run").get_output_in_json()
+        assert plan["plan"]["path"] == "rescue"
+        out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-username fixadmin "
+                       "--admin-password {pw}").get_output_in_json()
+        assert out["status"] == "succeeded", out
+        assert all(s["state"] == "done" for s in out["steps"])
+        self.cmd("vm show -g {rg} -n {vm}", checks=[
+            self.check("ends_with(storageProfile.osDisk.name, '-fixed')", True)])
+        after = self.cmd("vm boot-fix diagnose -g {rg} -n {vm}").get_output_in_json()
+        assert after["osState"] == "healthy" and after["vm"]["agentStatus"] == "Ready"
+        back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes").get_output_in_json()
+        assert back["status"] == "rolled-back"
+        self.cmd("vm show -g {rg} -n {vm}", checks=[
+            self.check("starts_with(storageProfile.osDisk.name, 'web01_OsDisk_1_')", True)])
+        shutil.rmtree(journal_dir, ignore_errors=True)
