@@ -14,7 +14,7 @@ pytestmark = pytest.mark.az
 
 SCENARIOS = ["oobe-stuck", "healthy-windows", "boot-diagnostics-disabled", "generalized-by-api", "linux",
              "could-not-complete-installation", "restarted-unexpectedly", "could-not-finish-configuring",
-             "getting-windows-ready", "oobe-stuck-windows11", "oobe-stuck-trusted-launch"]
+             "getting-windows-ready", "oobe-stuck-windows11", "oobe-stuck-trusted-launch", "oobe-stuck-gen1-no-image"]
 
 # rg, vm, power state, agent displayStatus (None: no vmAgent), generalized by the API, a phrase on screen
 EXPECTED = [
@@ -29,6 +29,7 @@ EXPECTED = [
     ("rg-updates", "upd01", "running", "Not Ready", False, "Getting Windows ready"),
     ("rg-client", "desk01", "running", "Not Ready", False, "Is this the right country or region?"),
     ("rg-oobe-tl", "web02", "running", "Not Ready", False, "Hi there"),
+    ("rg-gen1", "web16", "running", "Not Ready", False, "Hi there"),
 ]
 
 
