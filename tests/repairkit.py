@@ -10,7 +10,8 @@ from fakeazure.cloud import Cloud
 from fakeazure.inprocess import WSGIAdapter, sdk_client
 
 SCENARIOS = {"generalized-by-api": ("rg-gen", "app01"), "oobe-stuck": ("rg-oobe", "web01"),
-             "oobe-stuck-no-image": ("rg-oobe", "web01"), "oobe-rescue": ("rg-oobe", "web01")}
+             "oobe-stuck-no-image": ("rg-oobe", "web01"), "oobe-rescue": ("rg-oobe", "web01"),
+             "oobe-stuck-gen1-no-image": ("rg-gen1", "web16"), "oobe-stuck-windows11": ("rg-client", "desk01")}
 PASSWORD = "Fake-Passw0rd-For-Tests!"
 
 

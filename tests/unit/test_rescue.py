@@ -4,6 +4,7 @@ import pytest
 from azext_vmbootfix import repair, rescue
 from azext_vmbootfix.journal import Journal
 from fakeazure.compute.guestops import guestops
+from fakeazure.guest import bcd
 from repairkit import PASSWORD, Harness
 
 RESCUE_STEPS = ["record-original", "backup-os-disk", "copy-os-disk", "create-rescue-vm", "finish-setup",
@@ -178,3 +179,89 @@ def test_cli_rescue_refuses_an_image_too(monkeypatch, tmp_path):
     from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
     with pytest.raises(MutuallyExclusiveArgumentError):
         rc.start(_Cmd, h.rg, h.name, rescue=True, image="x", yes=True)
+
+
+# -- beyond Gen2 Windows Server 2022: a Gen1 Server 2016 and a Windows 11 client -------------------------
+GEN1 = "oobe-stuck-gen1-no-image"
+WIN11 = "oobe-stuck-windows11"  # no image, snapshot or gallery in that scenario either
+
+
+def _fixed_guest(h):
+    return h.cloud.compute.get_vm(h.cloud.default_subscription, h.rg, h.name).os_disk_model().guest
+
+
+def _copy_partitions(h):
+    """The copy's partitions as the rescue VM's first Get-Partition printed them."""
+    out = [res.stdout for _vm, kind, _s, res in guestops(h.cloud).history if kind.endswith(rescue.RC_DISKS)][0]
+    _disk, parts = rescue.copy_disk_of(out, out)
+    return parts
+
+
+def test_gen1_plan_uses_a_2019_rescue_vm_for_a_2016_disk():
+    h = Harness(GEN1)
+    plan = repair.describe(h.new_context("rescue"))
+    assert plan["rescue"]["brokenVersion"] == "2016"
+    assert plan["rescue"]["image"].split(":")[2].startswith("2019-")
+
+
+def test_gen1_rescue_vm_really_runs_windows_server_2019():
+    """Stop the run right after create-rescue-vm and look at the rescue VM that Azure made."""
+    h = Harness(GEN1)
+    ctx = h.new_context("rescue", admin_username="bootfixuser")
+    h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/" + rescue.RC_DISKS, "status": 409,
+                        "code": "Conflict", "count": 1})
+    with pytest.raises(repair.RepairError, match="finish-setup"):
+        repair.apply(ctx)
+    name = rescue._rescue_name(ctx)  # pylint: disable=protected-access
+    vm = h.compute.virtual_machines.get(h.rg, name)
+    assert vm.storage_profile.image_reference.sku.startswith("2019-")
+    guest = h.cloud.compute.get_vm(h.cloud.default_subscription, h.rg, name).os_disk_model().guest
+    assert guest.release.key == "2019" and h.original.storage_profile.image_reference.sku.startswith("2016-")
+    assert repair.apply(h.reloaded_context())["status"] == "succeeded"
+    h.assert_rescued()
+
+
+def test_gen1_server_2016_rescue_ends_running_the_fixed_copy_with_sac():
+    h = Harness(GEN1)
+    ctx = h.new_context("rescue", admin_username="bootfixuser")
+    out = repair.apply(ctx)
+    assert out["status"] == "succeeded" and [s["state"] for s in out["steps"]] == ["done"] * 12
+    h.assert_rescued()  # same VM, OS disk = the copy, agent Ready, no rescue resources left
+    h.assert_nothing_lost()
+    # the BCD store is \Boot\BCD on the System Reserved partition (lettered without diskpart on Gen1)
+    parts = _copy_partitions(h)
+    reserved = [p for p in parts if p["sizeMb"] < 2048]
+    assert len(reserved) == 1 and reserved[0]["letter"] and reserved[0]["number"] == 1
+    store = "{}:\\Boot\\BCD".format(reserved[0]["letter"])
+    assert ctx.journal.step("enable-serial-console")["outputs"]["bcdStore"] == store
+    assert ctx.journal.step("copy-os-disk")["outputs"]["generation"] == "V1"
+    scripts = [(kind, s) for _vm, kind, s, _res in guestops(h.cloud).history]
+    assert not any("diskpart" in s for _k, s in scripts)  # nothing to assign: it already has a letter
+    ems = [s for k, s in scripts if k.endswith(rescue.RC_EMS)][-1]
+    assert "bcdedit /store {} /ems {{default}} ON".format(store) in ems and "EFI" not in ems
+    boot = h.guest_boot()
+    assert boot.category == "logon" and boot.generation == "V1" and boot.server
+    assert "bootfixuser" in boot.usable_admins
+    assert "SAC>" in boot.serial_log and "<os-build-number>14393<" in boot.serial_log  # EMS on, Server 2016
+    assert _fixed_guest(h).windows_partition.read("Windows\\Panther\\Unattend.xml") is None
+
+
+def test_windows11_client_rescue_finishes_oobe_with_ems_in_the_bcd_but_no_sac():
+    h = Harness(WIN11)
+    assert not h.cloud.compute.list_images(h.cloud.default_subscription)
+    ctx = h.new_context("rescue", admin_username="bootfixuser")
+    out = repair.apply(ctx)
+    assert out["status"] == "succeeded" and [s["state"] for s in out["steps"]] == ["done"] * 12
+    h.assert_rescued()
+    h.assert_nothing_lost()
+    boot = h.guest_boot()
+    assert boot.category == "logon" and not boot.server  # past OOBE ("Is this the right country...")
+    assert "bootfixuser" in boot.usable_admins  # the answer file's account
+    guest = _fixed_guest(h)
+    assert guest.image_state == "IMAGE_STATE_COMPLETE"
+    ems = bcd.ems_state(guest.bcd)  # the article's steps 9-10 are in the copy's BCD ...
+    assert ems["loader_ems"] and ems["bootmgr_ems"] and ems["displaybootmenu"] and ems["timeout"] == 5
+    assert ems["port"] == 1 and ems["baud"] == 115200
+    assert "SAC" not in boot.serial_log  # ... but a client SKU never runs SAC (oobe-domain.md 2c, 3)
+    assert ctx.journal.step("enable-serial-console")["outputs"]["bcdStore"].endswith(":\\EFI\\Microsoft\\Boot\\BCD")
+    assert ctx.journal.step("verify-boot")["outputs"]["bootVerified"] is True
