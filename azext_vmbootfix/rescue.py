@@ -703,9 +703,11 @@ class StartVm(S.Step):
 
 class VerifyRescuedBoot(S.VerifyBoot):
     description = "Wait until Windows on the fixed copy reports a Ready guest agent (article step 12)."
+    # SAC is server-only (oobe-domain.md 2c): a Windows 10/11 copy has EMS in its BCD but never shows SAC>
     failure_advice = ("The fixed copy did not boot to a Ready agent: look at `az vm boot-fix diagnose -g {0} -n {1}` "
-                      "(the serial console now shows SAC), then `az vm boot-fix resume -g {0} -n {1}` to wait "
-                      "again, or `az vm boot-fix rollback -g {0} -n {1}` to put the original OS disk back.")
+                      "(on Windows Server the serial console now shows SAC; client editions have none), then "
+                      "`az vm boot-fix resume -g {0} -n {1}` to wait again, or `az vm boot-fix rollback -g {0} -n {1}` "
+                      "to put the original OS disk back.")
 
 
 class DeleteRescueVm(S.Step):
