@@ -8,7 +8,7 @@ A fault is one of: a refusal (HTTP 400 on the Nth ARM request), a long-running o
 Failed, or a crash of the process just before the Nth request (nothing after it runs).
 """
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from azext_vmbootfix import repair
@@ -92,8 +92,10 @@ def test_every_request_of_the_plan_can_fail_and_be_resumed_or_rolled_back(kind, 
     _recover(h, journal, "resume" if nth % 2 else "rollback")
 
 
-def test_a_clean_rescue_makes_the_requests_the_rescue_sweep_covers():
-    h = Harness(RESCUE)
+@pytest.mark.parametrize("scenario", [RESCUE, "oobe-stuck-gen1-no-image", "oobe-stuck-windows11"])
+def test_a_clean_rescue_makes_the_requests_the_rescue_sweep_covers(scenario):
+    """Gen2 Server 2022, Gen1 Server 2016 and a Windows 11 client make the same requests (the mixed test's range)."""
+    h = Harness(scenario)
     ctx = h.new_context("rescue")
     h.requests = 0
     repair.apply(ctx)
@@ -110,29 +112,50 @@ def test_every_request_of_the_rescue_plan_can_fail_and_be_resumed_or_rolled_back
     _recover(h, journal, "resume" if nth % 2 else "rollback")
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(scenario=st.sampled_from(["generalized-by-api", "oobe-stuck"]),
-       faults=st.lists(st.tuples(st.sampled_from(KINDS[:2]), st.integers(1, 35)), max_size=3),
-       crash=st.one_of(st.none(), st.integers(1, 35)),
-       how=st.sampled_from(["resume", "rollback"]),
-       second_fault=st.one_of(st.none(), st.integers(1, 12)))
-def test_any_mix_of_faults_then_a_faulty_recovery_still_converges(scenario, faults, crash, how, second_fault):
+# the mixed-fault test's runs: (scenario, path, requests of a clean run, requests a recovery may see faulted)
+MIXED = [("generalized-by-api", "recreate", 35, 12), ("oobe-stuck", "recreate", 35, 12),
+         (RESCUE, "rescue", RESCUE_REQUESTS, 40), ("oobe-stuck-gen1-no-image", "rescue", RESCUE_REQUESTS, 40),
+         ("oobe-stuck-windows11", "rescue", RESCUE_REQUESTS, 40)]
+
+
+@st.composite
+def mixed_runs(draw):
+    """A plan (recreate or rescue, on the scenarios it applies to), several refusals/LRO failures at requests of
+    that plan, an optional crash, how to recover, and an optional refusal during the recovery."""
+    scenario, path, requests, recovery = draw(st.sampled_from(MIXED))
+    faults = draw(st.lists(st.tuples(st.sampled_from(KINDS[:2]), st.integers(1, requests)), max_size=3))
+    crash = draw(st.one_of(st.none(), st.integers(1, requests)))
+    how = draw(st.sampled_from(["resume", "rollback"]))
+    second_fault = draw(st.one_of(st.none(), st.integers(1, recovery)))
+    return scenario, path, faults, crash, how, second_fault
+
+
+@settings(max_examples=160, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(run=mixed_runs())
+def test_any_mix_of_faults_then_a_faulty_recovery_still_converges(run):
     """Several faults in one run, a crash on top, and a fault during the recovery itself: running the
-    recovery again always converges, and nothing is lost at any point."""
+    recovery again always converges, and nothing is lost at any point. Both plans: recreate, and rescue on
+    Gen2 Server 2022, Gen1 Server 2016 and a Windows 11 client."""
+    scenario, path, faults, crash, how, second_fault = run
     h = Harness(scenario)
-    ctx = h.new_context()
+    ctx = h.new_context(path)
     for kind, nth in faults:
         _inject(h, kind, nth)
     if crash:
         _inject(h, "crash", crash)
     try:
         repair.apply(ctx)
-    except (repair.RepairError, SimulatedCrash):
-        pass
+        outcome = "succeeded"
+    except repair.RepairError:
+        outcome = "failed"
+    except SimulatedCrash:
+        outcome = "crashed"
+    event("{} {}: {} then {}".format(path, scenario, outcome, how))
     h.cloud.faults.clear()
     h.crash_at = None
     h.assert_nothing_lost()
     journal = Journal.load(h.path)
+    assert journal is not None and journal.data["path"] == path
     if second_fault:  # the recovery is interrupted too
         _inject(h, "refuse", second_fault)
         try:
