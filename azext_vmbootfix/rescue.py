@@ -360,6 +360,11 @@ $answer = @"
 Set-Content -Path '{w}:\Windows\Panther\Unattend.xml' -Value $answer -Encoding UTF8
 New-Item -ItemType Directory -Force -Path '{w}:\Windows\Setup\Scripts' | Out-Null
 Add-Content -Path '{w}:\Windows\Setup\Scripts\SetupComplete.cmd' -Value 'del "%WINDIR%\Panther\Unattend.xml"'
+reg load HKLM\BOOTFIXSYS '{w}:\Windows\System32\config\SYSTEM'
+reg add 'HKLM\BOOTFIXSYS\ControlSet001\Control\ComputerName\ComputerName' /v ComputerName /t REG_SZ /d '{computer}' /f
+reg add 'HKLM\BOOTFIXSYS\ControlSet001\Services\Tcpip\Parameters' /v Hostname /t REG_SZ /d '{computer}' /f
+reg add 'HKLM\BOOTFIXSYS\ControlSet001\Services\Tcpip\Parameters' /v 'NV Hostname' /t REG_SZ /d '{computer}' /f
+reg unload HKLM\BOOTFIXSYS
 Test-Path '{w}:\Windows\Panther\Unattend.xml'
 Write-Output '{marker} {w}:\Windows\Panther\Unattend.xml'
 """
@@ -514,6 +519,9 @@ def _local_account(user):
 
 
 class FinishSetup(S.Step):
+    """The answer file finishes OOBE. A disk stuck at OOBE has already run the specialize pass (it named the
+    machine WIN-...), so the answer file's specialize ComputerName comes too late: the script also writes the
+    original computer name offline into the copy's SYSTEM hive (ComputerName and Tcpip Hostname values)."""
     name = "finish-setup"
     description = "Write an oobeSystem answer file to the copy's Windows\\Panther\\Unattend.xml by Run Command, so " \
                   "OOBE finishes unattended at the next boot (the automated equivalent of finishing the " \

@@ -39,6 +39,8 @@ def test_rescue_ends_with_the_original_vm_running_the_fixed_copy():
     assert boot.category == "logon"
     assert "bootfixuser" in boot.usable_admins  # the account of the answer file
     assert "SAC>" in boot.serial_log  # EMS on: the serial console works
+    # the stuck disk had already run specialize (a WIN-... name); the original name comes back
+    assert boot.computer_name.upper() == h.original.os_profile.computer_name.upper()
     # the answer file (it holds a password) is deleted by SetupComplete.cmd after OOBE
     guest = h.cloud.compute.get_vm(h.cloud.default_subscription, h.rg, h.name).os_disk_model().guest
     assert guest.windows_partition.read("Windows\\Panther\\Unattend.xml") is None
@@ -242,6 +244,7 @@ def test_gen1_server_2016_rescue_ends_running_the_fixed_copy_with_sac():
     boot = h.guest_boot()
     assert boot.category == "logon" and boot.generation == "V1" and boot.server
     assert "bootfixuser" in boot.usable_admins
+    assert boot.computer_name.upper() == "WEB16"  # not the WIN-... name the stuck specialize pass gave it
     assert "SAC>" in boot.serial_log and "<os-build-number>14393<" in boot.serial_log  # EMS on, Server 2016
     assert _fixed_guest(h).windows_partition.read("Windows\\Panther\\Unattend.xml") is None
 
