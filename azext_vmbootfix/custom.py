@@ -57,7 +57,7 @@ def diagnose(cmd, resource_group_name=None, vm_name=None, screenshot_file=None, 
     from azext_vmbootfix.evidence import GALLERY_VERSIONS_API, collect
     try:
         collected = collect(cf_compute(cmd.cli_ctx), resource_group_name, vm_name, read_screenshot=not no_ocr,
-                            versions_client=cf_compute(cmd.cli_ctx, api_version=GALLERY_VERSIONS_API))
+                            versions_client=lambda: cf_compute(cmd.cli_ctx, api_version=GALLERY_VERSIONS_API))
     except NotFound as exc:
         missing_group = getattr(exc.error, "code", None) == "ResourceGroupNotFound"
         hint = "az group list -o table" if missing_group else \

@@ -268,6 +268,7 @@ def _managed_images(compute, facts, problems):
 
 
 def _gallery_versions(compute, facts, problems, versions_client):
+    """``versions_client`` is a client, or a function making one: it is only made when a gallery is there."""
     out = []
     cache = {}
     try:
@@ -292,6 +293,8 @@ def _gallery_versions(compute, facts, problems, versions_client):
                 len(definitions), gallery.name, MAX_DEFINITIONS))
         for definition in definitions[:MAX_DEFINITIONS]:
             try:
+                if callable(versions_client):
+                    versions_client = versions_client()
                 versions = list(versions_client.gallery_image_versions.list_by_gallery_image(rg, gallery.name,
                                                                                     definition.name))
             except Exception as exc:  # pylint: disable=broad-except

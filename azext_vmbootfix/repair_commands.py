@@ -36,7 +36,8 @@ def _progress(message):
 def _clients(cmd):
     from azext_vmbootfix._client_factory import cf_compute
     from azext_vmbootfix.evidence import GALLERY_VERSIONS_API
-    return cf_compute(cmd.cli_ctx), cf_compute(cmd.cli_ctx, api_version=GALLERY_VERSIONS_API)
+    # the gallery-versions client is only made if a gallery is found (evidence calls the function)
+    return cf_compute(cmd.cli_ctx), lambda: cf_compute(cmd.cli_ctx, api_version=GALLERY_VERSIONS_API)
 
 
 def _resources(cmd):
