@@ -7,25 +7,7 @@ def cf_compute(cli_ctx, *_, **kwargs):
     return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_COMPUTE, **kwargs)
 
 
-def cf_network(cli_ctx, *_, **kwargs):
-    from azure.cli.core.commands.client_factory import get_mgmt_service_client
-    from azure.cli.core.profiles import ResourceType
-    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_NETWORK, **kwargs)
-
-
 def cf_resources(cli_ctx, *_, **kwargs):
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
     from azure.cli.core.profiles import ResourceType
     return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_RESOURCE_RESOURCES, **kwargs)
-
-
-def cf_locks(cli_ctx, *_, **kwargs):
-    from azure.cli.core.commands.client_factory import get_mgmt_service_client
-    from azure.cli.core.profiles import ResourceType
-    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_RESOURCE_LOCKS, **kwargs)
-
-
-def cf_authorization(cli_ctx, *_, **kwargs):
-    from azure.cli.core.commands.client_factory import get_mgmt_service_client
-    from azure.cli.core.profiles import ResourceType
-    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_AUTHORIZATION, **kwargs)

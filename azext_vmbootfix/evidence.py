@@ -20,7 +20,6 @@ import logging
 import os
 import re
 
-logger = logging.getLogger(__name__)
 
 MAX_GALLERIES = 2
 MAX_DEFINITIONS = 2

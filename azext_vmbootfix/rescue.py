@@ -25,7 +25,6 @@ scripts stay short, readable in the Azure portal, and re-runnable. The admin pas
 passed only as a managed Run Command ``protectedParameters`` entry (Azure never returns it); the journal never
 holds it.
 """
-import logging
 import re
 import secrets
 import string
@@ -34,9 +33,8 @@ from xml.sax.saxutils import escape
 from azure.core.exceptions import ResourceNotFoundError
 
 from azext_vmbootfix import steps as S
-from azext_vmbootfix.steps import RUN_TAG, ROLE_TAG, StepFailed, _is_ours, _original, _run8, _vm_or_none
+from azext_vmbootfix.steps import RUN_TAG, ROLE_TAG, StepFailed, _is_ours, _original, _run8
 
-logger = logging.getLogger(__name__)
 
 NETWORK_API = "2024-05-01"  # Microsoft.Network api-version for the rescue NIC (generic resources client)
 

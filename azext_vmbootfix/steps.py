@@ -5,11 +5,9 @@ rollback is running the undos in reverse. Steps talk to Azure only through the S
 The recreate path is the article's steps 1-4: keep the disks and NICs, back up the OS disk, delete the VM,
 recreate it with the same name from the captured image, and verify that it boots.
 """
-import logging
 
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
-logger = logging.getLogger(__name__)
 
 RUN_TAG = "vmbootfix-run"
 ROLE_TAG = "vmbootfix-role"
