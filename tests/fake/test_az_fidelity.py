@@ -1,6 +1,6 @@
 """The stock ``az`` (azure-cli 2.91, in a subprocess) against one fake server for the module: what it prints
 and its exit code for network reads and writes, locks, tags, throttling and a denied call, compared with
-shared/fidelity where a recording exists.
+tests/fixtures/fidelity (real recordings) where one exists.
 
 Each ``az`` run takes about 0.6 s; the module runs about a dozen.
 """
@@ -15,10 +15,7 @@ from fakecloud import AZ, control, fake_server, run_az
 
 pytestmark = pytest.mark.az
 
-FIDELITY = "/work/shared/fidelity"
-for _cand in (os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "fidelity"),):
-    if os.path.isdir(_cand):
-        FIDELITY = _cand
+FIDELITY = os.path.join(os.path.dirname(__file__), "..", "fixtures", "fidelity")
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Microsoft.Network in the fake, in-process: wire shapes against shared/fidelity/network-interface.yaml,
+"""Microsoft.Network in the fake, in-process: wire shapes against tests/fixtures/fidelity/network-interface.yaml,
 long-running operation shapes, the rules Compute relies on (NicInUse, the 180 s NicReservedForAnotherVm),
 and the scenario helper.
 
@@ -16,9 +16,7 @@ from fakeazure.core import errors
 from fakeazure.inprocess import BASE_URL, sdk_client, session
 from fakeazure.network.scenario import ensure_vm_network
 
-FIDELITY = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "fidelity")
-if not os.path.isdir(FIDELITY):
-    FIDELITY = "/work/shared/fidelity"
+FIDELITY = os.path.join(os.path.dirname(__file__), "..", "fixtures", "fidelity")
 API = "2024-07-01"
 
 
