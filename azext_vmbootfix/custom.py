@@ -17,24 +17,24 @@ def show_article(vm_name=None, article_format="markdown", article_id=None, list_
 
 def repair(cmd, resource_group_name, vm_name, keep_disks=False, image=None, admin_username=None,
            admin_password=None, dry_run=False, yes=False, rescue=False):
-    from azext_vmbootfix import repair_commands
-    return repair_commands.start(cmd, resource_group_name, vm_name, keep_disks, image, admin_username,
+    from azext_vmbootfix.repair import cli as repair_cli
+    return repair_cli.start(cmd, resource_group_name, vm_name, keep_disks, image, admin_username,
                                  admin_password, dry_run, yes, rescue)
 
 
 def resume(cmd, resource_group_name, vm_name, admin_password=None):
-    from azext_vmbootfix import repair_commands
-    return repair_commands.resume(cmd, resource_group_name, vm_name, admin_password)
+    from azext_vmbootfix.repair import cli as repair_cli
+    return repair_cli.resume(cmd, resource_group_name, vm_name, admin_password)
 
 
 def rollback(cmd, resource_group_name, vm_name, yes=False):
-    from azext_vmbootfix import repair_commands
-    return repair_commands.rollback(cmd, resource_group_name, vm_name, yes)
+    from azext_vmbootfix.repair import cli as repair_cli
+    return repair_cli.rollback(cmd, resource_group_name, vm_name, yes)
 
 
 def show_journal(cmd, resource_group_name, vm_name):
-    from azext_vmbootfix import repair_commands
-    return repair_commands.show(cmd, resource_group_name, vm_name)
+    from azext_vmbootfix.repair import cli as repair_cli
+    return repair_cli.show(cmd, resource_group_name, vm_name)
 
 
 def diagnose(cmd, resource_group_name=None, vm_name=None, screenshot_file=None, serial_log_file=None,

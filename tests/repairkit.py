@@ -4,8 +4,9 @@ import tempfile
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.resource import ResourceManagementClient
 
-from azext_vmbootfix import evidence, repair, rescue
-from azext_vmbootfix.journal import Journal, journal_path
+from azext_vmbootfix import evidence
+from azext_vmbootfix.repair import engine, rescue
+from azext_vmbootfix.repair.journal import Journal, journal_path
 from fakeazure.cloud import Cloud
 from fakeazure.inprocess import WSGIAdapter, sdk_client
 
@@ -65,16 +66,16 @@ class Harness:
         facts = evidence.vm_facts(self.original)
         if path == "rescue":
             params = rescue.rescue_params(self.compute, self.original)
-            journal = repair.new_journal(self.path, self.cloud.default_subscription, facts, None, admin_username,
+            journal = engine.new_journal(self.path, self.cloud.default_subscription, facts, None, admin_username,
                                          path_name="rescue", rescue=params)
             image_id = None
         else:
             images, _ = evidence.restore_images(self.compute, facts)
             image = [i for i in images if i["generalized"]][0]
-            journal = repair.new_journal(self.path, self.cloud.default_subscription, facts, image, admin_username)
+            journal = engine.new_journal(self.path, self.cloud.default_subscription, facts, image, admin_username)
             image_id = image["id"]
         journal.save()
-        return repair.Context(self.compute, journal, facts, admin_username=admin_username, admin_password=PASSWORD,
+        return engine.Context(self.compute, journal, facts, admin_username=admin_username, admin_password=PASSWORD,
                               image_id=image_id, image_generalized=True, sleep=self.cloud.clock.advance,
                               resources=self.resources)
 
@@ -82,7 +83,7 @@ class Harness:
         """What `resume`/`rollback` in a new process would build: only the journal file survives."""
         journal = Journal.load(self.path)
         assert journal is not None, "the journal must survive any failure"
-        return repair.context_from_journal(self.compute, journal, admin_password=admin_password,
+        return engine.context_from_journal(self.compute, journal, admin_password=admin_password,
                                            sleep=self.cloud.clock.advance, resources=self.resources)
 
     def guest_boot(self):

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from azext_vmbootfix import repair
-from azext_vmbootfix.journal import ACTIVE, Journal
+from azext_vmbootfix.repair import engine
+from azext_vmbootfix.repair.journal import ACTIVE, Journal
 from repairkit import Harness, SimulatedCrash
 
 pytestmark = [pytest.mark.property,
@@ -44,8 +44,8 @@ def _run_with_fault(scenario, kind, nth, path="recreate"):
     _inject(h, kind, nth)
     outcome = "succeeded"
     try:
-        repair.apply(ctx)
-    except repair.RepairError:
+        engine.apply(ctx)
+    except engine.RepairError:
         outcome = "failed"
     except SimulatedCrash:
         outcome = "crashed"
@@ -64,13 +64,13 @@ def _run_with_fault(scenario, kind, nth, path="recreate"):
 def _recover(h, journal, how):
     if how == "resume":
         if journal.status != "succeeded":
-            assert repair.apply(h.reloaded_context())["status"] == "succeeded"
+            assert engine.apply(h.reloaded_context())["status"] == "succeeded"
         if journal.data["path"] == "rescue":
             h.assert_rescued()
         else:
             h.assert_repaired(journal.data["runId"])
     else:
-        assert repair.rollback(h.reloaded_context())["status"] == "rolled-back"
+        assert engine.rollback(h.reloaded_context())["status"] == "rolled-back"
         h.assert_original_restored()
     h.assert_nothing_lost()
 
@@ -80,7 +80,7 @@ def test_a_clean_run_makes_the_requests_the_sweep_covers(scenario):
     h = Harness(scenario)
     ctx = h.new_context()
     h.requests = 0
-    repair.apply(ctx)
+    engine.apply(ctx)
     assert h.requests == CLEAN_RUN_REQUESTS[scenario]
 
 
@@ -98,7 +98,7 @@ def test_a_clean_rescue_makes_the_requests_the_rescue_sweep_covers(scenario):
     h = Harness(scenario)
     ctx = h.new_context("rescue")
     h.requests = 0
-    repair.apply(ctx)
+    engine.apply(ctx)
     assert h.requests == RESCUE_REQUESTS
     h.assert_rescued()
 
@@ -144,9 +144,9 @@ def test_any_mix_of_faults_then_a_faulty_recovery_still_converges(run):
     if crash:
         _inject(h, "crash", crash)
     try:
-        repair.apply(ctx)
+        engine.apply(ctx)
         outcome = "succeeded"
-    except repair.RepairError:
+    except engine.RepairError:
         outcome = "failed"
     except SimulatedCrash:
         outcome = "crashed"
@@ -160,10 +160,10 @@ def test_any_mix_of_faults_then_a_faulty_recovery_still_converges(run):
         _inject(h, "refuse", second_fault)
         try:
             if how == "resume":
-                repair.apply(h.reloaded_context())
+                engine.apply(h.reloaded_context())
             else:
-                repair.rollback(h.reloaded_context())
-        except repair.RepairError:
+                engine.rollback(h.reloaded_context())
+        except engine.RepairError:
             pass
         h.cloud.faults.clear()
         h.assert_nothing_lost()

@@ -18,7 +18,7 @@ class RepairGeneralizedByApi(VmBootFixScenarioTest):
     def setUp(self):
         from unittest import mock
         # the run id names the run's snapshot and disk: the same one when recording and replaying
-        patcher = mock.patch("azext_vmbootfix.repair.new_run_id", return_value="5eed0000-0000-4000-8000-0000000000a1")
+        patcher = mock.patch("azext_vmbootfix.repair.engine.new_run_id", return_value="5eed0000-0000-4000-8000-0000000000a1")
         patcher.start()
         self.addCleanup(patcher.stop)
         super().setUp()
@@ -66,7 +66,7 @@ class RescueWithoutImage(VmBootFixScenarioTest):
 
     def setUp(self):
         from unittest import mock
-        patcher = mock.patch("azext_vmbootfix.repair.new_run_id", return_value="5eed0000-0000-4000-8000-0000000000b2")
+        patcher = mock.patch("azext_vmbootfix.repair.engine.new_run_id", return_value="5eed0000-0000-4000-8000-0000000000b2")
         patcher.start()
         self.addCleanup(patcher.stop)
         super().setUp()

@@ -3,15 +3,15 @@ import json
 
 import pytest
 
-from azext_vmbootfix import repair
-from azext_vmbootfix.journal import Journal, JournalError
+from azext_vmbootfix.repair import engine
+from azext_vmbootfix.repair.journal import Journal, JournalError
 from repairkit import PASSWORD, Harness, SimulatedCrash
 
 
 def test_generalized_by_api_is_recreated_from_its_image_and_boots():
     h = Harness("generalized-by-api")
     ctx = h.new_context()
-    out = repair.apply(ctx)
+    out = engine.apply(ctx)
     assert out["status"] == "succeeded"
     assert [s["state"] for s in out["steps"]] == ["done"] * 6
     h.assert_repaired(ctx.run_id)
@@ -23,8 +23,8 @@ def test_generalized_by_api_is_recreated_from_its_image_and_boots():
 def test_rollback_after_success_brings_the_original_back_as_it_was():
     h = Harness("generalized-by-api")
     ctx = h.new_context()
-    repair.apply(ctx)
-    out = repair.rollback(h.reloaded_context())
+    engine.apply(ctx)
+    out = engine.rollback(h.reloaded_context())
     assert out["status"] == "rolled-back"
     h.assert_original_restored()  # same disks, NICs, size, tags, OSState/generalized, deallocated
     h.assert_nothing_lost()
@@ -36,7 +36,7 @@ def test_oobe_stuck_image_boots_but_warns_that_provisioning_failed():
     """web01-image comes from a snapshot taken before Sysprep yet is flagged Generalized (see the scenario)."""
     h = Harness("oobe-stuck")
     ctx = h.new_context()
-    assert repair.apply(ctx)["status"] == "succeeded"
+    assert engine.apply(ctx)["status"] == "succeeded"
     warning = ctx.journal.step("verify-boot")["outputs"]["warning"]
     assert "OSProvisioningTimedOut" in warning and "admin account given was not applied" in warning
 
@@ -47,12 +47,12 @@ def test_a_crash_mid_step_leaves_a_running_step_that_resume_reconciles():
     h.requests = 0
     h.crash_at = 9  # somewhere inside the plan
     with pytest.raises(SimulatedCrash):
-        repair.apply(ctx)
+        engine.apply(ctx)
     journal = Journal.load(h.path)
     assert journal.status == "applying"
     assert "running" in [s["state"] for s in journal.steps]
     h.assert_nothing_lost()
-    out = repair.apply(h.reloaded_context())
+    out = engine.apply(h.reloaded_context())
     assert out["status"] == "succeeded"
     h.assert_repaired(journal.data["runId"])
     h.assert_nothing_lost()
@@ -63,13 +63,13 @@ def test_a_failed_step_is_journaled_with_a_recommendation():
     h.cloud.faults.add({"kind": "error", "method": "DELETE", "path": "virtualMachines/app01$", "status": 500,
                         "count": 0})
     ctx = h.new_context()
-    with pytest.raises(repair.RepairError) as info:
-        repair.apply(ctx)
+    with pytest.raises(engine.RepairError) as info:
+        engine.apply(ctx)
     assert "delete-vm" in str(info.value) and "az vm boot-fix resume" in info.value.recommendation
     journal = Journal.load(h.path)
     assert journal.status == "failed" and journal.step("delete-vm")["state"] == "failed"
     h.cloud.faults.clear()
-    assert repair.apply(h.reloaded_context())["status"] == "succeeded"
+    assert engine.apply(h.reloaded_context())["status"] == "succeeded"
 
 
 def test_resume_needs_the_password_again_and_the_journal_never_holds_it():
@@ -77,15 +77,15 @@ def test_resume_needs_the_password_again_and_the_journal_never_holds_it():
     ctx = h.new_context()
     h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "virtualMachines/app01$", "status": 400,
                         "code": "InvalidParameter", "count": 1, "nth": 2})  # PUT 1 sets deleteOption; 2 creates
-    with pytest.raises(repair.RepairError):
-        repair.apply(ctx)
+    with pytest.raises(engine.RepairError):
+        engine.apply(ctx)
     with open(h.path, encoding="utf-8") as fh:
         assert PASSWORD not in fh.read()
     journal = Journal.load(h.path)
-    no_password = repair.context_from_journal(h.compute, journal, sleep=h.cloud.clock.advance)
-    with pytest.raises(repair.RepairError, match="admin password"):
-        repair.apply(no_password)
-    assert repair.apply(h.reloaded_context())["status"] == "succeeded"
+    no_password = engine.context_from_journal(h.compute, journal, sleep=h.cloud.clock.advance)
+    with pytest.raises(engine.RepairError, match="admin password"):
+        engine.apply(no_password)
+    assert engine.apply(h.reloaded_context())["status"] == "succeeded"
 
 
 def test_journal_refuses_to_hold_a_secret(tmp_path):

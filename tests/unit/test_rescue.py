@@ -1,8 +1,8 @@
 """The rescue path (article steps 5-12) against the in-process fake cloud, fast profile."""
 import pytest
 
-from azext_vmbootfix import repair, rescue
-from azext_vmbootfix.journal import Journal
+from azext_vmbootfix.repair import engine, rescue
+from azext_vmbootfix.repair.journal import Journal
 from fakeazure.compute.guestops import guestops
 from fakeazure.guest import bcd
 from repairkit import PASSWORD, Harness
@@ -15,13 +15,13 @@ RESCUE_STEPS = ["record-original", "backup-os-disk", "copy-os-disk", "create-res
 def _rescued(admin="bootfixuser"):
     h = Harness("oobe-stuck-no-image")
     ctx = h.new_context("rescue", admin_username=admin)
-    out = repair.apply(ctx)
+    out = engine.apply(ctx)
     return h, ctx, out
 
 
 def test_the_plan_is_the_rescue_path_with_a_rescue_vm_of_another_windows_version():
     h = Harness("oobe-stuck-no-image")
-    plan = repair.describe(h.new_context("rescue"))
+    plan = engine.describe(h.new_context("rescue"))
     assert plan["path"] == "rescue" and [s["name"] for s in plan["steps"]] == RESCUE_STEPS
     assert plan["rescue"]["brokenVersion"] == "2022"
     assert "2019-datacenter" in plan["rescue"]["image"]  # not the broken disk's version: no signature collision
@@ -78,7 +78,7 @@ def test_the_bcd_commands_are_the_articles():
 
 def test_rollback_after_success_restores_the_original_os_disk_and_deletes_the_copy():
     h, ctx, _ = _rescued()
-    out = repair.rollback(h.reloaded_context(admin_password=None))
+    out = engine.rollback(h.reloaded_context(admin_password=None))
     assert out["status"] == "rolled-back"
     h.assert_original_restored()  # original OS disk, running (at OOBE again) as before
     h.assert_nothing_lost()
@@ -92,13 +92,13 @@ def test_resume_needs_the_password_again_for_the_answer_file():
     ctx = h.new_context("rescue")
     h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/bootfix-answer-file", "status": 409,
                         "code": "Conflict", "count": 1})
-    with pytest.raises(repair.RepairError):
-        repair.apply(ctx)
+    with pytest.raises(engine.RepairError):
+        engine.apply(ctx)
     journal = Journal.load(h.path)
     assert journal.step("finish-setup")["state"] == "failed"
-    with pytest.raises(repair.RepairError, match="admin password"):
-        repair.apply(h.reloaded_context(admin_password=None))
-    assert repair.apply(h.reloaded_context())["status"] == "succeeded"
+    with pytest.raises(engine.RepairError, match="admin password"):
+        engine.apply(h.reloaded_context(admin_password=None))
+    assert engine.apply(h.reloaded_context())["status"] == "succeeded"
 
 
 def test_a_copy_that_comes_up_offline_is_refused_not_re_signed():
@@ -121,7 +121,7 @@ def test_random_passwords_are_complex_and_differ():
     assert any(c.isupper() for c in a) and any(c.islower() for c in a) and any(c.isdigit() for c in a)
 
 
-# -- the CLI layer (repair_commands) in-process, its clients pointed at the fake -------------------------
+# -- the CLI layer (repair.cli) in-process, its clients pointed at the fake -------------------------
 class _Cmd:
     class cli_ctx:  # pylint: disable=invalid-name
         class config:  # pylint: disable=invalid-name
@@ -129,12 +129,12 @@ class _Cmd:
 
 
 def _cli(monkeypatch, h, tmp_path):
-    from azext_vmbootfix import repair_commands as rc
+    from azext_vmbootfix.repair import cli as rc
     monkeypatch.setattr(rc, "_clients", lambda cmd: (h.compute, h.compute))
     monkeypatch.setattr(rc, "_resources", lambda cmd: h.resources)
     monkeypatch.setattr(rc, "_subscription", lambda cmd: h.cloud.default_subscription)
     monkeypatch.setattr(rc, "_path", lambda cmd, rg, vm: str(tmp_path / "journal.json"))
-    monkeypatch.setattr(repair.Context, "__init__", _fast_context(repair.Context.__init__, h))
+    monkeypatch.setattr(engine.Context, "__init__", _fast_context(engine.Context.__init__, h))
     # the screenshot is read over plain HTTP from the blob URL, which the in-process fake does not serve:
     # stand in for diagnose's verdict (its own tests cover it)
     from azext_vmbootfix import diagnose, evidence
@@ -201,7 +201,7 @@ def _copy_partitions(h):
 
 def test_gen1_plan_uses_a_2019_rescue_vm_for_a_2016_disk():
     h = Harness(GEN1)
-    plan = repair.describe(h.new_context("rescue"))
+    plan = engine.describe(h.new_context("rescue"))
     assert plan["rescue"]["brokenVersion"] == "2016"
     assert plan["rescue"]["image"].split(":")[2].startswith("2019-")
 
@@ -212,21 +212,21 @@ def test_gen1_rescue_vm_really_runs_windows_server_2019():
     ctx = h.new_context("rescue", admin_username="bootfixuser")
     h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/" + rescue.RC_DISKS, "status": 409,
                         "code": "Conflict", "count": 1})
-    with pytest.raises(repair.RepairError, match="finish-setup"):
-        repair.apply(ctx)
+    with pytest.raises(engine.RepairError, match="finish-setup"):
+        engine.apply(ctx)
     name = rescue._rescue_name(ctx)  # pylint: disable=protected-access
     vm = h.compute.virtual_machines.get(h.rg, name)
     assert vm.storage_profile.image_reference.sku.startswith("2019-")
     guest = h.cloud.compute.get_vm(h.cloud.default_subscription, h.rg, name).os_disk_model().guest
     assert guest.release.key == "2019" and h.original.storage_profile.image_reference.sku.startswith("2016-")
-    assert repair.apply(h.reloaded_context())["status"] == "succeeded"
+    assert engine.apply(h.reloaded_context())["status"] == "succeeded"
     h.assert_rescued()
 
 
 def test_gen1_server_2016_rescue_ends_running_the_fixed_copy_with_sac():
     h = Harness(GEN1)
     ctx = h.new_context("rescue", admin_username="bootfixuser")
-    out = repair.apply(ctx)
+    out = engine.apply(ctx)
     assert out["status"] == "succeeded" and [s["state"] for s in out["steps"]] == ["done"] * 12
     h.assert_rescued()  # same VM, OS disk = the copy, agent Ready, no rescue resources left
     h.assert_nothing_lost()
@@ -253,7 +253,7 @@ def test_windows11_client_rescue_finishes_oobe_with_ems_in_the_bcd_but_no_sac():
     h = Harness(WIN11)
     assert not h.cloud.compute.list_images(h.cloud.default_subscription)
     ctx = h.new_context("rescue", admin_username="bootfixuser")
-    out = repair.apply(ctx)
+    out = engine.apply(ctx)
     assert out["status"] == "succeeded" and [s["state"] for s in out["steps"]] == ["done"] * 12
     h.assert_rescued()
     h.assert_nothing_lost()

@@ -1,8 +1,8 @@
 """What the repair, resume, rollback and journal commands do, between the CLI and the engine."""
 from knack.log import get_logger
 
-from azext_vmbootfix import repair
-from azext_vmbootfix.journal import Journal, JournalError, journal_path
+from azext_vmbootfix.repair import engine
+from azext_vmbootfix.repair.journal import Journal, JournalError, journal_path
 
 logger = get_logger(__name__)
 
@@ -105,7 +105,7 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
             "and NICs are kept (the article's step 1).",
             recommendation="az vm boot-fix repair -g {} -n {} --keep-disks --dry-run".format(resource_group, vm_name))
     existing = _load(cmd, resource_group, vm_name)
-    if repair.is_active(existing) and not dry_run:
+    if engine.is_active(existing) and not dry_run:
         raise err.InvalidArgumentValueError(
             "A repair of {} is {} (run {}).".format(vm_name, existing.status, existing.data["runId"]),
             recommendation="Continue it with `az vm boot-fix resume -g {0} -n {1}` or undo it with "
@@ -128,21 +128,21 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
     admin_username = admin_username or facts.get("adminUsername") or "azureadmin"
     path = _path(cmd, resource_group, vm_name)
     if chosen is None:
-        from azext_vmbootfix import rescue as rescue_plan
-        from azext_vmbootfix.steps import StepFailed
+        from azext_vmbootfix.repair import rescue as rescue_plan
+        from azext_vmbootfix.repair.recreate import StepFailed
         try:
             params = rescue_plan.rescue_params(compute, vm)
         except StepFailed as exc:
             raise err.ValidationError(str(exc), recommendation=exc.recommendation)
-        journal = repair.new_journal(path, _subscription(cmd), facts, None, admin_username, path_name="rescue",
+        journal = engine.new_journal(path, _subscription(cmd), facts, None, admin_username, path_name="rescue",
                                      rescue=params)
-        ctx = repair.Context(compute, journal, facts, admin_username=admin_username, progress=_progress,
+        ctx = engine.Context(compute, journal, facts, admin_username=admin_username, progress=_progress,
                              resources=_resources(cmd))
     else:
-        journal = repair.new_journal(path, _subscription(cmd), facts, chosen, admin_username)
-        ctx = repair.Context(compute, journal, facts, admin_username=admin_username, image_id=chosen["id"],
+        journal = engine.new_journal(path, _subscription(cmd), facts, chosen, admin_username)
+        ctx = engine.Context(compute, journal, facts, admin_username=admin_username, image_id=chosen["id"],
                              image_generalized=bool(chosen.get("generalized")), progress=_progress)
-    plan = repair.describe(ctx)
+    plan = engine.describe(ctx)
     if dry_run:
         return {"dryRun": True, "verdict": {k: verdict[k] for k in ("articleId", "osState", "confidence")},
                 "plan": plan}
@@ -150,24 +150,24 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
     needed = chosen is None or bool(chosen.get("generalized"))
     ctx._admin_password = _password(admin_password, needed, rescue=chosen is None)  # pylint: disable=protected-access
     journal.save()
-    return _run(lambda: repair.apply(ctx), ctx)
+    return _run(lambda: engine.apply(ctx), ctx)
 
 
 def resume(cmd, resource_group, vm_name, admin_password=None):
     err = _errors()
     journal = _load(cmd, resource_group, vm_name)
-    if not repair.is_active(journal) or journal.status in ("rolling-back", "rollback-failed"):
+    if not engine.is_active(journal) or journal.status in ("rolling-back", "rollback-failed"):
         raise err.InvalidArgumentValueError(
             "There is no repair of {} to resume ({}).".format(vm_name, journal.status if journal else "no journal"),
             recommendation="az vm boot-fix journal -g {} -n {}".format(resource_group, vm_name))
     compute, _ = _clients(cmd)
-    ctx = repair.context_from_journal(compute, journal, progress=_progress, resources=_resources(cmd))
+    ctx = engine.context_from_journal(compute, journal, progress=_progress, resources=_resources(cmd))
     pending = [s["name"] for s in journal.steps if s["state"] != "done"]
     if "recreate-from-image" in pending and journal.data["params"].get("imageGeneralized"):
         ctx._admin_password = _password(admin_password, True)  # pylint: disable=protected-access
     if "finish-setup" in pending:
         ctx._admin_password = _password(admin_password, True, rescue=True)  # pylint: disable=protected-access
-    return _run(lambda: repair.apply(ctx), ctx)
+    return _run(lambda: engine.apply(ctx), ctx)
 
 
 def rollback(cmd, resource_group, vm_name, yes=False):
@@ -188,8 +188,8 @@ def rollback(cmd, resource_group, vm_name, yes=False):
             raise err.RequiredArgumentMissingError("Confirmation is needed and there is no terminal to ask.",
                                                    recommendation="Pass --yes.")
     compute, _ = _clients(cmd)
-    ctx = repair.context_from_journal(compute, journal, progress=_progress, resources=_resources(cmd))
-    return _run(lambda: repair.rollback(ctx), ctx)
+    ctx = engine.context_from_journal(compute, journal, progress=_progress, resources=_resources(cmd))
+    return _run(lambda: engine.rollback(ctx), ctx)
 
 
 def show(cmd, resource_group, vm_name):
@@ -207,7 +207,7 @@ def show(cmd, resource_group, vm_name):
 def _run(action, ctx):
     try:
         out = action()
-    except repair.RepairError as exc:
+    except engine.RepairError as exc:
         raise _errors().AzureResponseError(str(exc), recommendation=exc.recommendation) from exc
     warning = ctx.journal.step("verify-boot")["outputs"].get("warning") if out["status"] == "succeeded" else None
     if warning:

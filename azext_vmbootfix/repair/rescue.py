@@ -1,10 +1,10 @@
-"""The rescue path: the article's steps 5-12 as steps of the same engine (see :mod:`steps`, :mod:`repair`).
+"""The rescue path: the article's steps 5-12 as steps of the same engine (see :mod:`.recreate`, :mod:`.engine`).
 
 For a VM stuck at OOBE when no usable image exists, or when the recreate path did not boot (roll that back
 first). The original VM is never deleted: its OS disk is copied, the copy is finished offline on a rescue VM,
 and the copy becomes the VM's OS disk.
 
-1. record-original, 2. backup-os-disk  (the classes of :mod:`steps`; the snapshot is kept on rollback)
+1. record-original, 2. backup-os-disk  (the classes of :mod:`.recreate`; the snapshot is kept on rollback)
 3. copy-os-disk        a managed disk ``<vm>-bootfix-<run8>-fixed`` from the snapshot (same SKU, zone, Hyper-V
                        generation and security type), tagged with the run
 4. create-rescue-vm    ``<vm>-rescue-<run8>``: Windows Server of ANOTHER version than the broken disk (two disks
@@ -32,8 +32,8 @@ from xml.sax.saxutils import escape
 
 from azure.core.exceptions import ResourceNotFoundError
 
-from azext_vmbootfix import steps as S
-from azext_vmbootfix.steps import RUN_TAG, ROLE_TAG, StepFailed, _is_ours, _original, _run8
+from azext_vmbootfix.repair import recreate as S
+from azext_vmbootfix.repair.recreate import RUN_TAG, ROLE_TAG, StepFailed, _is_ours, _original, _run8
 
 
 NETWORK_API = "2024-05-01"  # Microsoft.Network api-version for the rescue NIC (generic resources client)

@@ -1,14 +1,14 @@
-"""The repair engine: a plan (an ordered list of steps, see :mod:`steps`) applied step by step, with a
-write-ahead journal (:mod:`journal`). Terraform's plan/apply shape: ``plan`` is data that ``--dry-run``
+"""The repair engine: a plan (an ordered list of steps, see :mod:`.recreate`) applied step by step, with a
+write-ahead journal (:mod:`.journal`). Terraform's plan/apply shape: ``plan`` is data that ``--dry-run``
 prints; ``apply`` walks it; ``resume`` walks it again (each step first observes whether its effect is
 already there); ``rollback`` walks the undos in reverse.
 """
 import time
 import uuid
 
-from azext_vmbootfix import rescue as R
-from azext_vmbootfix import steps as S
-from azext_vmbootfix.journal import ACTIVE, Journal
+from azext_vmbootfix.repair import rescue as R
+from azext_vmbootfix.repair import recreate as S
+from azext_vmbootfix.repair.journal import ACTIVE, Journal
 
 
 PATHS = {"recreate": S.RECREATE_PATH, "rescue": R.RESCUE_PATH}
