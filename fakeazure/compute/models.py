@@ -471,6 +471,12 @@ class VirtualMachine(ComputeResource):
         if self.boot_diagnostics:
             view["bootDiagnostics"] = {}
         view["hyperVGeneration"] = self.hyper_v_generation()
+        view["statuses"] = self.run_time_statuses()
+        return view
+
+    def run_time_statuses(self):
+        """The instance view's ``statuses`` (provisioning, OSState/generalized, power): all that a
+        ``statusOnly=true`` list carries of a VM."""
         state = self.provisioning_state.lower()
         if state == "failed":
             err = self.provisioning_error
@@ -488,7 +494,20 @@ class VirtualMachine(ComputeResource):
             statuses.append({"code": "OSState/generalized", "level": "Info", "displayStatus": "VM generalized"})
         statuses.append({"code": "PowerState/{}".format(self.power_state), "level": "Info",
                          "displayStatus": "VM {}".format(self.power_state)})
-        view["statuses"] = statuses
+        return statuses
+
+    def graph_instance_view(self):
+        """``properties.extended.instanceView`` as Azure Resource Graph shows it: the power state, and
+        what the guest agent reported (osName, osVersion, computerName) while it reports."""
+        power = self.run_time_statuses()[-1]
+        view = {"powerState": {k: power[k] for k in ("code", "displayStatus", "level")}}
+        boot = self.boot
+        if self.power_state not in ("deallocated", "deallocating") and boot is not None and \
+                getattr(boot, "agent_ready", False):
+            view.update(osName=boot.os_name, osVersion=boot.os_version)
+            if getattr(boot, "computer_name", None):
+                view["computerName"] = boot.computer_name
+        view["hyperVGeneration"] = self.hyper_v_generation()
         return view
 
     def agent_view(self):
@@ -1770,6 +1789,24 @@ class ComputeBackend:
         return self._start(obj, "capsOperations", done, failed)
 
     # -- cross-provider hooks ---------------------------------------------------------------------
+    def graph_rows(self, subscription_ids):
+        """Every resource of the given subscriptions (lower-case ids) as Azure Resource Graph's
+        ``resources`` table holds it: the resource's ARM body with a lower-case ``type`` and
+        ``resourceGroup``, ``subscriptionId``, and for VMs ``properties.extended.instanceView``."""
+        for t in _TABLES:
+            for obj in getattr(self, t).values():
+                if obj.subscription_id.lower() not in subscription_ids:
+                    continue
+                body = obj.to_json()
+                if t == "vms":
+                    body["properties"]["extended"] = {"instanceView": obj.graph_instance_view()}
+                yield {"id": body["id"], "name": body["name"], "type": body["type"].lower(),
+                       "tenantId": self.cloud.identity.tenant_id, "kind": "", "location": body.get("location"),
+                       "resourceGroup": obj.resource_group.lower(), "subscriptionId": obj.subscription_id,
+                       "managedBy": body.get("managedBy") or "", "sku": body.get("sku"), "plan": None,
+                       "properties": body.get("properties") or {}, "tags": body.get("tags") or {},
+                       "identity": body.get("identity"), "zones": body.get("zones"), "extendedLocation": None}
+
     def generic_resources(self, subscription_id, group):
         out = []
         for t in _TABLES:

@@ -86,7 +86,14 @@ class ComputeResponse(BaseResponse):
 
     @bucket("HighCostGet")
     def list_all_vms(self):
-        return self._list(self.backend.list_vms(self.subscription))
+        vms = self.backend.list_vms(self.subscription)
+        if (self.query.get("statusOnly") or "").lower() == "true":
+            # run time status only (VirtualMachines_ListAll): the instance view's statuses, no model
+            return self.list_of([{"name": vm.name, "id": vm.id, "type": vm.full_type, "location": vm.location,
+                                  "properties": {"vmId": vm.vm_id,
+                                                 "instanceView": {"statuses": vm.run_time_statuses()}}}
+                                 for vm in vms])
+        return self._list(vms)
 
     @bucket("PutVM")
     def put_vm(self):

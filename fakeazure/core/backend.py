@@ -14,6 +14,12 @@ class BaseBackend:
         """The group's resources in the generic listing shape (id, name, type, location, tags)."""
         return []
 
+    def graph_rows(self, subscription_ids):  # pylint: disable=unused-argument
+        """This backend's resources in the given subscriptions (lower-case ids) as Azure Resource Graph's
+        ``resources`` table rows (id, name, type in lower case, location, resourceGroup, subscriptionId,
+        tags, properties, ...)."""
+        return []
+
     def delete_group_contents(self, subscription_id, group):  # pylint: disable=unused-argument
         """Drop every resource this backend holds in the group (its group is being deleted)."""
         return None

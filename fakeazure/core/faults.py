@@ -100,6 +100,12 @@ class FaultInjector:
     def list(self):
         return [r.describe() for r in self._rules]
 
+    def denies(self, method, path):
+        """Whether an active ``deny`` rule covers ``method path`` (a look only: nothing is counted)."""
+        with self._lock:
+            return any(r.kind == "deny" and r.matches(method, path) and not r.exhausted() and
+                       r.seen + 1 >= r.nth for r in self._rules)
+
     def before_request(self, method, path):
         """Return the rules that act on this request (at most one of each kind)."""
         acting = []
