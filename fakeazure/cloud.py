@@ -136,13 +136,16 @@ def _providers():
     from .network.urls import url_table as network_urls
     from .authorization.models import Backend as AuthorizationBackend
     from .authorization.urls import url_table as authorization_urls
+    from .resourcegraph.models import Backend as ResourceGraphBackend
+    from .resourcegraph.urls import url_table as resourcegraph_urls
     return [("identity_routes", None, identity_urls),
             ("resources", ResourcesBackend, resources_urls),
             ("deployments", DeploymentsBackend, []),
             ("compute", ComputeBackend, compute_urls),
             ("network", NetworkBackend, network_urls),
             ("authorization", AuthorizationBackend, authorization_urls),
-            ("blob", BlobBackend, blob_urls)]
+            ("blob", BlobBackend, blob_urls),
+            ("resourcegraph", ResourceGraphBackend, resourcegraph_urls)]
 
 
 __all__ = ["Cloud", "errors", "DEFAULT_SUBSCRIPTION", "DEFAULT_TENANT"]
