@@ -19,9 +19,10 @@ CLASSIFIERS = [
     "Programming Language :: Python :: 3.13",
 ]
 
-# The extension runs inside az: azure-cli brings the SDKs it needs (compute, network, resource).
+# The extension runs inside az: azure-cli brings the SDKs it needs (compute, network, resource), except
+# Resource Graph (`scan`), which `az extension add` installs from here.
 # OCR of boot screenshots is optional (pytesseract + Pillow + the tesseract binary), loaded lazily.
-DEPENDENCIES = []
+DEPENDENCIES = ["azure-mgmt-resourcegraph>=8.0.1,<9"]
 
 with open("README.md", "r", encoding="utf-8") as f:
     README = f.read()

@@ -49,3 +49,12 @@ def transform_repair(result):
                 for s in result["plan"]["steps"]]
     return [OrderedDict([("Step", i), ("Name", s["name"]), ("State", s["state"]), ("Error", s.get("error") or "")])
             for i, s in enumerate(result.get("steps", []), 1)]
+
+
+def transform_scan(result):
+    """One row per VM, most severe first (the rows already come in that order)."""
+    return [OrderedDict([("Verdict", r["verdict"]), ("VM", r["name"]), ("ResourceGroup", r["resourceGroup"]),
+                         ("Power", r.get("powerState") or "-"), ("ArticleId", r.get("articleId") or "-"),
+                         ("Confidence", "{:.2f}".format(r["confidence"]) if r.get("confidence") is not None
+                          else "-"),
+                         ("Next", r.get("next") or "-")]) for r in result["vms"]]

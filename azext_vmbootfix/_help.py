@@ -117,3 +117,33 @@ examples:
   - name: Show the state of each step.
     text: az vm boot-fix journal -g MyResourceGroup -n MyVm -o table
 """
+
+helps["vm boot-fix scan"] = """
+type: command
+short-summary: Find every VM stuck at boot across subscriptions, through Azure Resource Graph.
+long-summary: >
+  One Resource Graph query lists every VM in scope (power state, OS disk, security type, what the guest
+  agent reported, tags) with the images and gallery versions captured from each. Per subscription one
+  Compute list with statusOnly=true adds the real-time power state, OSState/generalized and failed
+  provisioning. A VM is then diagnosed (the evidence of `az vm boot-fix diagnose`: instance view, guest
+  agent, one boot screenshot and the serial log) when it was generalized through the API, its provisioning
+  failed, or it runs Windows whose guest agent never reported the OS; --deep diagnoses every running
+  Windows VM. Candidates are diagnosed concurrently, fewer at a time while Azure throttles. The output is
+  one row per VM with its verdict, article id, confidence and the next command (`-o table`: most severe
+  first), and a summary of the counts by verdict and the requests made; the counts are also printed to
+  stderr.
+examples:
+  - name: Scan every subscription the login can read, most severe first.
+    text: az vm boot-fix scan -o table
+  - name: Scan two subscriptions.
+    text: az vm boot-fix scan --subscriptions 00000000-0000-0000-0000-000000000000 11111111-1111-1111-1111-111111111111 -o table
+  - name: Scan one resource group name, without OCR.
+    text: az vm boot-fix scan -g MyResourceGroup --no-ocr -o table
+  - name: Only the VMs stuck at OOBE, with the command to run next.
+    text: >
+      az vm boot-fix scan --query "vms[?verdict=='running-at-oobe'].{vm: name, group: resourceGroup, next: next}"
+  - name: The counts by verdict and the requests the scan made.
+    text: az vm boot-fix scan --query summary
+  - name: Diagnose every running Windows VM, eight at a time.
+    text: az vm boot-fix scan --deep --max-concurrency 8 -o table
+"""

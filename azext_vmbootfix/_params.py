@@ -73,3 +73,20 @@ def load_arguments(self, _):
         c.argument("save_dir", options_list=["--save-dir"], id_part=None,
                    help="Keep the evidence: write the downloaded screenshot (<vm>.screenshot.bmp) and serial log "
                         "(<vm>.serialconsole.log) into this folder.")
+
+    with self.argument_context("vm boot-fix scan") as c:
+        c.argument("subscriptions", options_list=["--subscriptions"], nargs="+",
+                   help="Space-separated subscription ids to scan. Default: every subscription the login can read "
+                        "(Resource Graph's tenant scope).")
+        c.argument("management_groups", options_list=["--management-groups", "-m"], nargs="+",
+                   help="Space-separated management group ids to scan instead of subscriptions.")
+        c.argument("resource_group_name", resource_group_name_type, required=False,
+                   help="Scan only the resource groups of this name (in every scanned subscription).")
+        c.argument("max_concurrency", options_list=["--max-concurrency"], type=int,
+                   help="How many suspected VMs are diagnosed at once (1-64, default 8). Halved automatically "
+                        "while Azure throttles (HTTP 429).")
+        c.argument("deep", options_list=["--deep"], action="store_true",
+                   help="Diagnose every running Windows VM, not only those whose guest agent never reported "
+                        "the OS (slower: two ARM requests and one screenshot per VM).")
+        c.argument("no_ocr", options_list=["--no-ocr"], action="store_true",
+                   help="Do not read the screenshots (OCR); decide from the other signals only.")

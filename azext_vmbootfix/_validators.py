@@ -50,3 +50,23 @@ def read_screenshot_file(path):
             recommendation="Download the screenshot with az vm boot-diagnostics get-boot-log-uris -g RG -n VM "
                            "(consoleScreenshotBlobUri) or from the portal's Boot diagnostics blade.")
     return data
+
+
+def validate_scan(namespace):
+    from azure.cli.core.azclierror import InvalidArgumentValueError, MutuallyExclusiveArgumentError
+    from azext_vmbootfix.scan.query import build
+    if getattr(namespace, "subscriptions", None) and getattr(namespace, "management_groups", None):
+        raise MutuallyExclusiveArgumentError(
+            "Give --subscriptions or --management-groups, not both.",
+            recommendation="az vm boot-fix scan --subscriptions 00000000-0000-0000-0000-000000000000")
+    workers = getattr(namespace, "max_concurrency", 8)
+    if workers is not None and not 1 <= workers <= 64:
+        raise InvalidArgumentValueError("--max-concurrency must be between 1 and 64 (got {}).".format(workers),
+                                        recommendation="az vm boot-fix scan --max-concurrency 8")
+    group = getattr(namespace, "resource_group_name", None)
+    if group:
+        try:
+            build(group)
+        except ValueError as exc:
+            raise InvalidArgumentValueError("-g {}: {}".format(group, exc),
+                                            recommendation="az group list -o table") from exc

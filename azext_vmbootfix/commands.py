@@ -1,5 +1,5 @@
 """The command table, and nothing else."""
-from azext_vmbootfix._format import transform_article, transform_diagnose, transform_repair
+from azext_vmbootfix._format import transform_article, transform_diagnose, transform_repair, transform_scan
 
 
 def load_command_table(self, _):
@@ -11,8 +11,14 @@ def load_command_table(self, _):
         g.custom_command("resume", "resume", table_transformer=transform_repair)
         g.custom_command("rollback", "rollback", table_transformer=transform_repair)
         g.custom_command("journal", "show_journal", table_transformer=transform_repair)
+        g.custom_command("scan", "scan", table_transformer=transform_scan, validator=_validate_scan())
 
 
 def _validate_diagnose():
     from azext_vmbootfix._validators import validate_diagnose
     return validate_diagnose
+
+
+def _validate_scan():
+    from azext_vmbootfix._validators import validate_scan
+    return validate_scan

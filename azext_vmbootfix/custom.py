@@ -67,3 +67,17 @@ def diagnose(cmd, resource_group_name=None, vm_name=None, screenshot_file=None, 
         from azext_vmbootfix.evidence import save_boot_diagnostics
         collected["saved"] = save_boot_diagnostics(collected, save_dir)
     return diag.verdict_for_vm(collected)
+
+
+def scan(cmd, subscriptions=None, management_groups=None, resource_group_name=None, max_concurrency=8, deep=False,
+         no_ocr=False):
+    from azext_vmbootfix._client_factory import cf_compute, cf_resource_graph
+    from azext_vmbootfix.scan import runner
+    summary_and_rows = runner.scan(
+        lambda watch: cf_resource_graph(cmd.cli_ctx, per_retry_policies=[watch]),
+        lambda sub, watch: cf_compute(cmd.cli_ctx, subscription_id=sub, per_retry_policies=[watch]),
+        subscriptions=subscriptions, management_groups=management_groups, resource_group=resource_group_name,
+        max_concurrency=max_concurrency, deep=deep, read_screenshot=not no_ocr,
+        progress=cmd.cli_ctx.get_progress_controller(det=True))
+    runner.log_summary(summary_and_rows["summary"])
+    return summary_and_rows
