@@ -23,6 +23,8 @@ image; from a VM it records ``sourceVirtualMachine`` and the VM's OS disk, from 
 ``galleries``: ``{name, resource_group, images: [{name, os_state, publisher, offer, sku, security_type,
 versions: [{name, source_vm: <vm> | source_image: <image>, guest_state}]}]}``.
 
+``fleet``: thousands of VMs in several subscriptions, made lazily (:mod:`fakeazure.scenarios.fleet`).
+
 ``faults``: rules for :mod:`fakeazure.core.faults`.
 """
 import copy
@@ -59,6 +61,9 @@ def apply(cloud, data):
     for location, limits in (data.get("quotas") or {}).items():
         for name, limit in limits.items():
             cloud.compute.quotas.set(sub, location, name, limit)
+    if data.get("fleet"):  # thousands of VMs, made lazily (fleet.py)
+        from .fleet import apply as apply_fleet
+        apply_fleet(cloud, data["fleet"], created)
     for rule in data.get("faults", []):
         cloud.faults.add(rule)
     return created
