@@ -19,3 +19,19 @@ def cf_resource_graph(cli_ctx, *_, **kwargs):
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
     from azure.mgmt.resourcegraph import ResourceGraphClient
     return get_mgmt_service_client(cli_ctx, ResourceGraphClient, subscription_bound=False, **kwargs)
+
+
+def cf_compute_in(cli_ctx, subscription_id, **kwargs):
+    """A compute client for any subscription the login can reach: the profile's own credential for it when
+    `az account list` knows it, else the current login's credential (same tenant), as Resource Graph
+    returns subscriptions the profile may not have cached."""
+    from azure.cli.core._profile import Profile
+    from azure.cli.core.commands.client_factory import get_mgmt_service_client
+    from azure.cli.core.profiles import ResourceType
+    profile = Profile(cli_ctx=cli_ctx)
+    known = {s["id"].lower() for s in profile.load_cached_subscriptions() or []}
+    if subscription_id.lower() in known:
+        return cf_compute(cli_ctx, subscription_id=subscription_id, **kwargs)
+    credential, _, _ = profile.get_login_credentials()
+    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_COMPUTE, credential=credential,
+                                   subscription_id=subscription_id, **kwargs)

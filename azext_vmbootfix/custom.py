@@ -71,11 +71,11 @@ def diagnose(cmd, resource_group_name=None, vm_name=None, screenshot_file=None, 
 
 def scan(cmd, subscriptions=None, management_groups=None, resource_group_name=None, max_concurrency=8, deep=False,
          no_ocr=False):
-    from azext_vmbootfix._client_factory import cf_compute, cf_resource_graph
+    from azext_vmbootfix._client_factory import cf_compute_in, cf_resource_graph
     from azext_vmbootfix.scan import runner
     summary_and_rows = runner.scan(
         lambda watch: cf_resource_graph(cmd.cli_ctx, per_retry_policies=[watch]),
-        lambda sub, watch: cf_compute(cmd.cli_ctx, subscription_id=sub, per_retry_policies=[watch]),
+        lambda sub, watch: cf_compute_in(cmd.cli_ctx, sub, per_retry_policies=[watch]),
         subscriptions=subscriptions, management_groups=management_groups, resource_group=resource_group_name,
         max_concurrency=max_concurrency, deep=deep, read_screenshot=not no_ocr,
         progress=cmd.cli_ctx.get_progress_controller(det=True))

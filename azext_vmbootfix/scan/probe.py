@@ -3,9 +3,13 @@
 The evidence is :func:`azext_vmbootfix.evidence.collect` without its image listing (``with_images=False``):
 the images that link to the VM came with the Resource Graph row. For a Windows VM with managed boot
 diagnostics that is two ARM requests -- ``GET ...?$expand=instanceView`` and ``retrieveBootDiagnosticsData``
--- plus the two SAS downloads; one screenshot, never a second. The verdict is
+-- plus the two SAS downloads; one screenshot, never a second, read (OCR) here with at most one page per
+core at a time (what ``collect`` would do, bounded). The verdict is
 :func:`azext_vmbootfix.diagnose.verdict_for_vm`, whose output is reduced to a row at once.
 """
+import os
+import threading
+
 from azext_vmbootfix.scan import rows
 
 
@@ -37,11 +41,22 @@ def images_from_graph(graph_images):
     return sorted(best.values(), key=lambda i: i.get("created") or "", reverse=True)
 
 
+# OCR is CPU-bound (Tesseract): at most one page per core at a time, whatever --max-concurrency is, so
+# that many candidates at once do not push each OCR past its timeout.
+OCR_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+
+
 def diagnose_one(compute, vm, why, read_screenshot=True, http=None):
     """The row of one candidate. Raises what ``evidence.collect`` raises when the VM cannot be read."""
     from azext_vmbootfix import diagnose, evidence
-    collected = evidence.collect(compute, vm["resourceGroup"], vm["name"], read_screenshot=read_screenshot,
+    collected = evidence.collect(compute, vm["resourceGroup"], vm["name"], read_screenshot=False,
                                  with_images=False, http=http)
+    diag = collected.get("bootDiagnostics") or {}
+    if read_screenshot and diag.get("screenshot"):
+        from azext_vmbootfix.ocr import read_screenshot as ocr
+        with OCR_SLOTS:
+            result = ocr(diag["screenshot"])
+        diag["screenText"], diag["screenError"], diag["ocrSeconds"] = result.text, result.error, result.seconds
     collected["images"] = images_from_graph(vm.get("images"))
     out = diagnose.verdict_for_vm(collected)
     return rows.diagnosed(vm, out, why)
