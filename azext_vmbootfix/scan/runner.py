@@ -56,13 +56,14 @@ class Progress:
 
 
 def scan(graph_for, compute_for, subscriptions=None, management_groups=None, resource_group=None,
-         max_concurrency=8, deep=False, read_screenshot=True, progress=None, http=None, sleep=time.sleep):
+         max_concurrency=8, deep=False, read_screenshot=True, progress=None, http=None, sleep=time.sleep,
+         clock=time.monotonic):
     """Scan every VM in scope; return ``{"summary": ..., "vms": [rows, most severe first]}``.
 
     ``graph_for(watch)`` makes the ResourceGraphClient and ``compute_for(subscription_id, watch)`` a compute
     client for one subscription, each with ``watch`` in its pipeline (``per_retry_policies``)."""
-    limiter = Limiter(max_concurrency)
-    watch = Watch(limiter)
+    limiter = Limiter(max_concurrency, clock=clock)
+    watch = Watch(limiter, clock=clock)
     return _Scan(graph_for(watch), compute_for, watch, limiter, Progress(progress), CountingHttp(http),
                  sleep).run(subscriptions, management_groups, resource_group, deep, read_screenshot,
                             max_concurrency)

@@ -59,7 +59,7 @@ def wait_of(headers):
 
 
 class Limiter:
-    def __init__(self, limit, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, limit, clock=time.monotonic):
         self.ceiling = max(1, int(limit))
         self.limit = self.ceiling
         self.active = 0
@@ -67,7 +67,6 @@ class Limiter:
         self.throttles = 0
         self._streak = 0
         self._clock = clock
-        self._sleep = sleep
         self._cond = threading.Condition()
 
     def acquire(self):
@@ -132,8 +131,8 @@ class Watch(SansIOHTTPPolicy):
             exhausted = remaining is not None and int(remaining) <= 0
         except ValueError:
             exhausted = False
-        if exhausted and resets is not None:
-            self._graph_ready_at = max(self._graph_ready_at, self._clock() + min(resets, MAX_WAIT))
+        if exhausted and resets is not None:  # hh:mm:ss is rounded: half a second more to be sure
+            self._graph_ready_at = max(self._graph_ready_at, self._clock() + min(resets + 0.5, MAX_WAIT))
 
     def graph_wait(self):
         """Seconds to wait before the next Resource Graph query (0 while the quota lasts)."""
