@@ -23,6 +23,7 @@ import re
 import threading
 import uuid
 
+from ..core.backend import BaseBackend
 from . import exceptions
 from .engine import QueryError, Snapshot
 
@@ -46,9 +47,11 @@ class Result:
         self.pageable = pageable
 
 
-class Backend:
+class Backend(BaseBackend):
+    """Holds no ARM resources of its own: it indexes the other providers' (``graph_rows``)."""
+
     def __init__(self, cloud):
-        self.cloud = cloud
+        super().__init__(cloud)
         self._windows = {}  # caller -> (window start, queries in it)
         self._results = collections.OrderedDict()
         self._lock = threading.Lock()
