@@ -97,12 +97,16 @@ def run_script(os_guest, script_text: str, shell: str = "powershell", data_disks
     ctx = Context(os_guest, data_disks, shell, parameters)
     if os_guest.os_type != "Windows":
         return _run_linux(ctx, script_text)
-    from . import commands       # imported here: commands imports this module's helpers
-    try:
-        for line in logical_lines(script_text, shell, ctx):
-            commands.execute_line(ctx, line)
-    except ScriptExit as done:
-        ctx.exit_code = done.code
+    if shell == "powershell":
+        from .ps_engine import Engine    # imported here: the engine's modules import this one's helpers
+        ctx.exit_code = Engine(ctx).run(script_text, parameters)
+    else:
+        from . import commands       # imported here: commands imports this module's helpers
+        try:
+            for line in logical_lines(script_text, shell, ctx):
+                commands.execute_line(ctx, line)
+        except ScriptExit as done:
+            ctx.exit_code = done.code
     return ScriptResult(
         stdout="\n".join(ctx.out) + ("\n" if ctx.out else ""),
         stderr="\n".join(ctx.err) + ("\n" if ctx.err else ""),
