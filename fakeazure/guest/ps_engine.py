@@ -75,7 +75,9 @@ class Engine(Expressions):
                 name = name[len(scope):]
         if name.startswith("env:"):
             self.env[name[4:]] = to_str(value)
-        elif name in ("true", "false", "null"):
+        elif name == "null":
+            return                          # $null = ...: the value is discarded
+        elif name in ("true", "false"):
             raise PSRuntimeError(ErrorRecord(f"Cannot overwrite variable {name} because it is read-only or "
                                              f"constant.", "VariableNotWritable", "WriteError"))
         else:
