@@ -154,11 +154,15 @@ def _list_disk(ctx, selected) -> str:
 def _list_partition(ctx, disk, selected) -> str:
     rows = ["  Partition ###  Type              Size     Offset",
             "  -------------  ----------------  -------  -------"]
+    offset_mb = 1
     for part in disk.partitions:
         mark = "*" if part is selected else " "
         kind = {"efi": "System", "msr": "Reserved", "linux": "Unknown"}.get(part.kind, "Primary")
         size = f"{part.size_mb} MB" if part.size_mb < 10240 else f"{part.size_mb // 1024} GB"
-        rows.append(f"{mark} Partition {part.number:<4} {kind:<16}  {size:>7}  1024 KB")
+        offset = "1024 KB" if offset_mb == 1 else (f"{offset_mb} MB" if offset_mb < 10240 else
+                                                   f"{offset_mb // 1024} GB")
+        rows.append(f"{mark} Partition {part.number:<4} {kind:<16}  {size:>7}  {offset:>7}")
+        offset_mb += part.size_mb
     return "\n".join(rows)
 
 

@@ -16,7 +16,7 @@ from . import commands as files
 from . import ps_storage as storage
 from .cmd_storage import _assign as diskpart_assign
 from .ps_format import convert_to_csv, convert_to_json, format_default
-from .ps_values import ErrorRecord, NotModelled, PSObject, ScriptBlock, compare, member, to_str, truthy
+from .ps_values import SWITCH, ErrorRecord, NotModelled, PSObject, ScriptBlock, compare, member, to_str, truthy
 
 SWITCHES = {"convertto-json": {"compress"}, "convertto-csv": {"notypeinformation"},
             "new-item": {"force"}, "set-content": {"force", "nonewline"}, "add-content": {"force"},
@@ -120,7 +120,7 @@ def where_object(engine, bound, stream):
     if not ops:
         return [i for i in items if truthy(member(i, prop))]
     op = ops[0]
-    value = bound.named[op] if bound.named[op] is not True else bound.get("value", position=1)
+    value = bound.named[op] if not isinstance(bound.named[op], type(SWITCH)) else bound.get("value", position=1)
     return [i for i in items if truthy(compare(op, member(i, prop), value))]
 
 

@@ -8,7 +8,7 @@ import re
 
 from . import ps_cmdlets, ps_native
 from .ps_format import format_default
-from .ps_values import ErrorRecord, NotModelled, PSRuntimeError, ScriptBlock, to_str
+from .ps_values import SWITCH, ErrorRecord, NotModelled, PSRuntimeError, ScriptBlock, to_str
 
 _BARE_VAR = re.compile(r"\$(\{[^}]+\}|[A-Za-z_][\w]*(?::[\w]+)?)")
 
@@ -52,6 +52,10 @@ def run_command(engine, node, stream):
             continue
         if el.type == "command_parameter":
             args.append(("param", script.text(el)))
+        elif el.type == "generic_token" and re.fullmatch(r"[2*]?>(&1|\$null)", script.text(el), re.I):
+            # the grammar reads a redirection inside an assignment's command as a bare word
+            redirs.append("2>&1" if script.text(el).endswith("&1") else
+                          ("2>$null" if script.text(el)[0] in "2*" else ("$null", False)))
         elif el.type == "generic_token":
             args.append(("bare", _expand_bare(engine, script.text(el))))
         elif el.type == "redirection":
@@ -199,7 +203,7 @@ def _bind(name, args, where, switches):
                 i += 2
                 continue
             if key in switches or i + 1 >= len(args) or args[i + 1][0] == "param":
-                named[key] = True
+                named[key] = SWITCH
                 i += 1
                 continue
             named[key] = _bare_value(args[i + 1])

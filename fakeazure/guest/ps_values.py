@@ -110,6 +110,16 @@ class NotModelled(Exception):
         self.what, self.node_text, self.line = what, node_text, line
 
 
+class _Switch:
+    """A parameter given without a value (``-Force``): true, and told apart from an explicit ``$true``."""
+
+    def __bool__(self):
+        return True
+
+
+SWITCH = _Switch()
+
+
 def to_str(value) -> str:
     if value is None:
         return ""

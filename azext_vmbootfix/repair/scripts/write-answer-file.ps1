@@ -88,17 +88,19 @@ New-Item -ItemType Directory -Force -Path "$($root)Windows\Setup\Scripts" | Out-
 Add-Content -Path "$($root)Windows\Setup\Scripts\SetupComplete.cmd" -Value 'del "%WINDIR%\Panther\Unattend.xml"'
 
 # The original computer name, offline in the copy's SYSTEM hive. reg.exe is a native program:
-# 'Stop' does not see its exit code, so every call is checked.
+# 'Stop' does not see its exit code, so every call is checked; and Windows PowerShell 5.1 passes an
+# argument's inner double quotes unescaped, so they are escaped for the program here (\").
+$regComputer = $computer.Replace('"', '\"')
 reg load 'HKLM\BOOTFIXSYS' $hive
 if ($LASTEXITCODE -ne 0) { throw "reg load $hive failed with exit code $LASTEXITCODE" }
-reg add 'HKLM\BOOTFIXSYS\ControlSet001\Control\ComputerName\ComputerName' /v ComputerName /t REG_SZ /d $computer /f
+reg add 'HKLM\BOOTFIXSYS\ControlSet001\Control\ComputerName\ComputerName' /v ComputerName /t REG_SZ /d $regComputer /f
 $added = $LASTEXITCODE
 if ($added -eq 0) {
-    reg add 'HKLM\BOOTFIXSYS\ControlSet001\Services\Tcpip\Parameters' /v Hostname /t REG_SZ /d $computer /f
+    reg add 'HKLM\BOOTFIXSYS\ControlSet001\Services\Tcpip\Parameters' /v Hostname /t REG_SZ /d $regComputer /f
     $added = $LASTEXITCODE
 }
 if ($added -eq 0) {
-    reg add 'HKLM\BOOTFIXSYS\ControlSet001\Services\Tcpip\Parameters' /v 'NV Hostname' /t REG_SZ /d $computer /f
+    reg add 'HKLM\BOOTFIXSYS\ControlSet001\Services\Tcpip\Parameters' /v 'NV Hostname' /t REG_SZ /d $regComputer /f
     $added = $LASTEXITCODE
 }
 reg unload 'HKLM\BOOTFIXSYS'
