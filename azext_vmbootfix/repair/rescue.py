@@ -25,7 +25,6 @@ printed, and reaches the next script as a parameter. The admin password of the a
 managed Run Command ``protectedParameters`` entry, base64-encoded (Azure never returns it); the journal never
 holds it.
 """
-import re
 import secrets
 import string
 
@@ -33,75 +32,21 @@ from azure.core.exceptions import ResourceNotFoundError
 
 from azext_vmbootfix.repair import recreate as S
 from azext_vmbootfix.repair.recreate import RUN_TAG, ROLE_TAG, StepFailed, _is_ours, _original, _run8
+from azext_vmbootfix.repair.rescue_plan import (NESTED_FAMILIES, RESCUE_IMAGES, RESCUE_SIZES,  # noqa: F401
+                                                rescue_image, rescue_params, rescue_size, windows_version)
+from azext_vmbootfix.repair.rescue_read import (bcd_store, copy_disk_of, ems_verified,  # noqa: F401
+                                                parse_bcd_enum, parse_disks, system_partition, windows_partition)
 from azext_vmbootfix.repair.runcommand import b64, check, json_line, run_script, script_result, succeeded
 
 
 NETWORK_API = "2024-05-01"  # Microsoft.Network api-version for the rescue NIC (generic resources client)
 
-# No resource SKU capability says "nested virtualization" (oobe-domain.md section 0): the capable families, as data.
-NESTED_FAMILIES = ("standardDv3Family", "standardDSv3Family", "standardDv4Family", "standardDSv4Family",
-                   "standardDv5Family", "standardDSv5Family", "standardEv3Family", "standardESv3Family",
-                   "standardEv4Family", "standardEv5Family")
-RESCUE_SIZES = ("Standard_D4s_v5", "Standard_D4s_v3", "Standard_D4s_v4", "Standard_D4_v5", "Standard_D4_v3",
-                "Standard_E4s_v3", "Standard_E4s_v5", "Standard_E4_v5", "Standard_E4_v4")
-# Rescue images, in order of preference: the first whose Windows Server version differs from the broken disk's.
-RESCUE_IMAGES = (("2019", {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
-                           "sku": "2019-datacenter-gensecond", "version": "latest"}),
-                 ("2022", {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
-                           "sku": "2022-datacenter-g2", "version": "latest"}),
-                 ("2016", {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
-                           "sku": "2016-datacenter-gensecond", "version": "latest"}))
 RESCUE_ADMIN = "bootfixrescue"
 RC_DISKS, RC_ANSWER, RC_PARTS, RC_ENUM, RC_EMS = ("bootfix-disks", "bootfix-answer-file", "bootfix-bcd-find",
                                                  "bootfix-bcd-enum", "bootfix-bcd-ems")
 ANSWER_MARKER = "BOOTFIX-ANSWER-FILE"
 EMS_MARKER = "BOOTFIX-EMS"
 SPARE_LETTERS = "STUVWXYZ"
-
-
-# -- planning ---------------------------------------------------------------------------------------
-def windows_version(vm):
-    """The broken disk's Windows Server version ("2022", ...) from the VM's image reference or instance view."""
-    ref = vm.storage_profile.image_reference if vm.storage_profile else None
-    texts = [getattr(ref, "sku", None), getattr(ref, "offer", None)]
-    view = getattr(vm, "instance_view", None)
-    texts += [getattr(view, "os_name", None), getattr(view, "os_version", None)]
-    for text in texts:
-        match = re.search(r"(20[0-9]{2})", text or "")
-        if match:
-            return match.group(1)
-    return None
-
-
-def rescue_image(broken_version):
-    for version, ref in RESCUE_IMAGES:
-        if version != broken_version:
-            return version, dict(ref)
-    raise StepFailed("no rescue image of another Windows version than {}".format(broken_version))
-
-
-def rescue_size(compute, location):
-    """The first preferred nested-virtualization size offered without restriction in ``location``."""
-    offered = {}
-    for sku in compute.resource_skus.list(filter="location eq '{}'".format(location)):
-        if sku.resource_type == "virtualMachines" and not sku.restrictions and sku.family in NESTED_FAMILIES:
-            offered[sku.name.lower()] = sku.name
-    for name in RESCUE_SIZES:
-        if name.lower() in offered:
-            return name
-    if offered:
-        return sorted(offered.values())[0]
-    raise StepFailed("no nested-virtualization-capable VM size (Dv3/Dsv3, Dv4/Dsv4, Dv5/Dsv5, Ev3/Esv3, Ev4, Ev5) "
-                     "is offered in {} to this subscription".format(location),
-                     "Ask for quota for one of these families, or run the rescue by hand (article steps 5-12).")
-
-
-def rescue_params(compute, vm):
-    """What the rescue plan decides before it runs (kept in the journal's params)."""
-    broken = windows_version(vm)
-    version, image = rescue_image(broken)
-    return {"rescueSize": rescue_size(compute, vm.location), "rescueImage": image, "rescueVersion": version,
-            "brokenVersion": broken}
 
 
 # -- names and small helpers ------------------------------------------------------------------------
@@ -178,95 +123,6 @@ def random_password():
     chars = [secrets.choice(pool) for pool in pools] + [secrets.choice("".join(pools)) for _ in range(20)]
     secrets.SystemRandom().shuffle(chars)
     return "".join(chars)
-
-
-# -- parsing what the scripts print ------------------------------------------------------------------
-def parse_disks(doc):
-    """get-disks.ps1's JSON: ([{"number", "status", "style", "offlineReason"}], {disk number: [partitions]}),
-    a partition being {"number", "letter" (None without one), "sizeMb", "type"}."""
-    def as_list(value):
-        return value if isinstance(value, list) else ([] if value is None else [value])
-    disks = [{"number": int(d["Number"]), "status": d.get("OperationalStatus") or
-              ("Offline" if d.get("IsOffline") else "Online"), "style": d.get("PartitionStyle"),
-              "offlineReason": d.get("OfflineReason")} for d in as_list((doc or {}).get("Disks"))]
-    parts = {}
-    for p in as_list((doc or {}).get("Partitions")):
-        letter = (p.get("DriveLetter") or "").strip("\x00 ")
-        parts.setdefault(int(p["DiskNumber"]), []).append(
-            {"number": int(p["PartitionNumber"]), "letter": letter if letter.isalpha() else None,
-             "sizeMb": float(p.get("Size") or 0) / (1024 * 1024), "type": p.get("Type")})
-    return disks, parts
-
-
-def parse_bcd_enum(text):
-    """``bcdedit /enum`` output: [{"title", fields...}] (field names lower-case, values as printed)."""
-    blocks, current, last = [], None, None
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
-        if i + 1 < len(lines) and re.match(r"^-{4,}\s*$", lines[i + 1]) and line.strip():
-            current = {"title": line.strip()}
-            blocks.append(current)
-            continue
-        if current is None or re.match(r"^-{4,}\s*$", line) or not line.strip():
-            continue
-        match = re.match(r"^(\S+)\s{2,}(.*)$", line)
-        if match:
-            last = match.group(1).lower()
-            current[last] = match.group(2).strip()
-        elif line.startswith(" ") and last:
-            current[last] += " " + line.strip()
-    return blocks
-
-
-def copy_disk_of(doc):
-    """(disk number, partitions) of the fixed copy: the highest-numbered disk. The rescue VM has one data disk
-    (the copy at LUN 0); disk 0 is its own OS disk and the temporary disk, when the size has one, comes before
-    the data disks."""
-    disks, parts = parse_disks(doc)
-    if not disks or max(d["number"] for d in disks) == 0:
-        raise StepFailed("the rescue VM does not see the attached copy (Get-Disk lists no data disk)")
-    disk = max(disks, key=lambda d: d["number"])
-    if disk["status"] == "Offline":
-        raise StepFailed(
-            "the copy is Offline on the rescue VM: Azure images bring new disks online (SAN policy OnlineAll), so "
-            "its disk signature probably collides with the rescue VM's own disk. Bringing it online would make "
-            "Windows write a new signature and the copy's BCD would no longer find its partitions (0xc000000e).",
-            "Roll back (`az vm boot-fix rollback`) and report the rescue image used; the plan picks another "
-            "Windows Server version than the broken disk to avoid exactly this.")
-    return disk, parts.get(disk["number"], [])
-
-
-def windows_partition(parts):
-    ntfs = [p for p in parts if p["type"] in ("Basic", "IFS") and p["letter"]]
-    if not ntfs:
-        raise StepFailed("no lettered NTFS partition on the copy: Windows did not mount its Windows partition")
-    return max(ntfs, key=lambda p: p["sizeMb"])
-
-
-def system_partition(parts, generation):
-    """The partition holding the BCD store: EFI ("System") on Gen2, System Reserved (first, small NTFS) on Gen1."""
-    if generation == "V2":
-        found = [p for p in parts if p["type"] == "System"]
-    else:
-        found = [p for p in parts if p["type"] in ("IFS", "Basic") and p["sizeMb"] < 2048]
-    if not found:
-        raise StepFailed("no {} partition on the copy".format("EFI" if generation == "V2" else "System Reserved"))
-    return found[0]
-
-
-def ems_verified(text, loader):
-    """True when the verification ``/enum`` output shows every setting of the article's steps 9-10."""
-    by_id = {}
-    for block in parse_bcd_enum(text):
-        by_id[(block.get("identifier") or "").lower()] = block
-    bootmgr, entry, ems = by_id.get("{bootmgr}", {}), by_id.get(loader.lower(), {}), by_id.get("{emssettings}", {})
-    return (bootmgr.get("displaybootmenu", "").lower() == "yes" and bootmgr.get("timeout") == "5"
-            and bootmgr.get("bootems", "").lower() == "yes" and entry.get("ems", "").lower() == "yes"
-            and ems.get("emsport") == "1" and ems.get("emsbaudrate") == "115200")
-
-
-def bcd_store(letter, generation):
-    return "{}:\\EFI\\Microsoft\\Boot\\BCD".format(letter) if generation == "V2" else "{}:\\Boot\\BCD".format(letter)
 
 
 # -- the steps ----------------------------------------------------------------------------------------

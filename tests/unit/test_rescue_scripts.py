@@ -4,6 +4,7 @@ PowerShell 5.1, fed by parameters only, and the two ways the old scripts failed 
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -62,9 +63,15 @@ def test_scripts_are_readable_from_the_package_and_four():
 
 
 def test_the_built_wheel_ships_the_scripts(tmp_path):
+    source = tmp_path / "src"          # a copy: building in the checkout would leave build/ behind
+    source.mkdir()
+    for name in ("setup.py", "README.md", "HISTORY.rst"):
+        shutil.copy(os.path.join(ROOT, name), source / name)
+    shutil.copytree(os.path.join(ROOT, "azext_vmbootfix"), source / "azext_vmbootfix",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w",
-                    str(tmp_path), ROOT], check=True, capture_output=True)
-    wheel = next(tmp_path.glob("vmbootfix-*.whl"))
+                    str(tmp_path / "dist"), str(source)], check=True, capture_output=True)
+    wheel = next((tmp_path / "dist").glob("vmbootfix-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     for path in SCRIPTS:
         assert "azext_vmbootfix/repair/scripts/" + os.path.basename(path) in names
