@@ -19,89 +19,34 @@ and the copy becomes the VM's OS disk.
 6. enable-serial-console  Run Command with the article's bcdedit commands (steps 9-10) on the copy's BCD store
 7. detach-copy, 8. deallocate-vm, 9. swap-os-disk, 10. start-vm, 11. verify-boot, 12. delete-rescue-vm
 
-Run Command scripts are straight-line (no branches): every decision (which disk, which partition, which
-drive letter, which boot loader) is made here from the parsed output of an earlier read-only script, so the
-scripts stay short, readable in the Azure portal, and re-runnable. The admin password of the answer file is
-passed only as a managed Run Command ``protectedParameters`` entry (Azure never returns it); the journal never
+Run Command scripts are the ``.ps1`` files of ``scripts/`` (see :mod:`.runcommand`): every decision (which disk,
+which partition, which drive letter, which boot loader) is made here from the JSON an earlier read-only script
+printed, and reaches the next script as a parameter. The admin password of the answer file is passed only as a
+managed Run Command ``protectedParameters`` entry, base64-encoded (Azure never returns it); the journal never
 holds it.
 """
-import re
 import secrets
 import string
-from xml.sax.saxutils import escape
 
 from azure.core.exceptions import ResourceNotFoundError
 
 from azext_vmbootfix.repair import recreate as S
 from azext_vmbootfix.repair.recreate import RUN_TAG, ROLE_TAG, StepFailed, _is_ours, _original, _run8
+from azext_vmbootfix.repair.rescue_plan import (NESTED_FAMILIES, RESCUE_IMAGES, RESCUE_SIZES,  # noqa: F401
+                                                rescue_image, rescue_params, rescue_size, windows_version)
+from azext_vmbootfix.repair.rescue_read import (bcd_store, copy_disk_of, ems_verified,  # noqa: F401
+                                                parse_bcd_enum, parse_disks, system_partition, windows_partition)
+from azext_vmbootfix.repair.runcommand import b64, check, json_line, run_script, script_result, succeeded
 
 
 NETWORK_API = "2024-05-01"  # Microsoft.Network api-version for the rescue NIC (generic resources client)
 
-# No resource SKU capability says "nested virtualization" (oobe-domain.md section 0): the capable families, as data.
-NESTED_FAMILIES = ("standardDv3Family", "standardDSv3Family", "standardDv4Family", "standardDSv4Family",
-                   "standardDv5Family", "standardDSv5Family", "standardEv3Family", "standardESv3Family",
-                   "standardEv4Family", "standardEv5Family")
-RESCUE_SIZES = ("Standard_D4s_v5", "Standard_D4s_v3", "Standard_D4s_v4", "Standard_D4_v5", "Standard_D4_v3",
-                "Standard_E4s_v3", "Standard_E4s_v5", "Standard_E4_v5", "Standard_E4_v4")
-# Rescue images, in order of preference: the first whose Windows Server version differs from the broken disk's.
-RESCUE_IMAGES = (("2019", {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
-                           "sku": "2019-datacenter-gensecond", "version": "latest"}),
-                 ("2022", {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
-                           "sku": "2022-datacenter-g2", "version": "latest"}),
-                 ("2016", {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
-                           "sku": "2016-datacenter-gensecond", "version": "latest"}))
 RESCUE_ADMIN = "bootfixrescue"
 RC_DISKS, RC_ANSWER, RC_PARTS, RC_ENUM, RC_EMS = ("bootfix-disks", "bootfix-answer-file", "bootfix-bcd-find",
                                                  "bootfix-bcd-enum", "bootfix-bcd-ems")
 ANSWER_MARKER = "BOOTFIX-ANSWER-FILE"
 EMS_MARKER = "BOOTFIX-EMS"
 SPARE_LETTERS = "STUVWXYZ"
-
-
-# -- planning ---------------------------------------------------------------------------------------
-def windows_version(vm):
-    """The broken disk's Windows Server version ("2022", ...) from the VM's image reference or instance view."""
-    ref = vm.storage_profile.image_reference if vm.storage_profile else None
-    texts = [getattr(ref, "sku", None), getattr(ref, "offer", None)]
-    view = getattr(vm, "instance_view", None)
-    texts += [getattr(view, "os_name", None), getattr(view, "os_version", None)]
-    for text in texts:
-        match = re.search(r"(20[0-9]{2})", text or "")
-        if match:
-            return match.group(1)
-    return None
-
-
-def rescue_image(broken_version):
-    for version, ref in RESCUE_IMAGES:
-        if version != broken_version:
-            return version, dict(ref)
-    raise StepFailed("no rescue image of another Windows version than {}".format(broken_version))
-
-
-def rescue_size(compute, location):
-    """The first preferred nested-virtualization size offered without restriction in ``location``."""
-    offered = {}
-    for sku in compute.resource_skus.list(filter="location eq '{}'".format(location)):
-        if sku.resource_type == "virtualMachines" and not sku.restrictions and sku.family in NESTED_FAMILIES:
-            offered[sku.name.lower()] = sku.name
-    for name in RESCUE_SIZES:
-        if name.lower() in offered:
-            return name
-    if offered:
-        return sorted(offered.values())[0]
-    raise StepFailed("no nested-virtualization-capable VM size (Dv3/Dsv3, Dv4/Dsv4, Dv5/Dsv5, Ev3/Esv3, Ev4, Ev5) "
-                     "is offered in {} to this subscription".format(location),
-                     "Ask for quota for one of these families, or run the rescue by hand (article steps 5-12).")
-
-
-def rescue_params(compute, vm):
-    """What the rescue plan decides before it runs (kept in the journal's params)."""
-    broken = windows_version(vm)
-    version, image = rescue_image(broken)
-    return {"rescueSize": rescue_size(compute, vm.location), "rescueImage": image, "rescueVersion": version,
-            "brokenVersion": broken}
 
 
 # -- names and small helpers ------------------------------------------------------------------------
@@ -178,219 +123,6 @@ def random_password():
     chars = [secrets.choice(pool) for pool in pools] + [secrets.choice("".join(pools)) for _ in range(20)]
     secrets.SystemRandom().shuffle(chars)
     return "".join(chars)
-
-
-# -- Run Command ------------------------------------------------------------------------------------
-def run_script(ctx, command_name, script, parameters=None, protected=None):
-    """Run ``script`` on the rescue VM as a managed Run Command; return its instance view (output, exit code).
-    ``protected`` values go only in ``protectedParameters``: Azure never returns them and nothing here logs them."""
-    props = {"source": {"script": script}, "asyncExecution": False, "timeoutInSeconds": 900,
-             "treatFailureAsDeploymentFailure": False,
-             "parameters": [{"name": k, "value": v} for k, v in (parameters or {}).items()]}
-    if protected:
-        props["protectedParameters"] = [{"name": k, "value": v} for k, v in protected.items()]
-    body = {"location": _params(ctx)["location"], "tags": {RUN_TAG: ctx.run_id}, "properties": props}
-    commands = ctx.compute.virtual_machine_run_commands
-    commands.begin_create_or_update(ctx.resource_group, _rescue_name(ctx), command_name, body).result()
-    return _script_result(ctx, command_name, required=True)
-
-
-def _script_result(ctx, command_name, required=False):
-    try:
-        rc = ctx.compute.virtual_machine_run_commands.get_by_virtual_machine(
-            ctx.resource_group, _rescue_name(ctx), command_name, expand="instanceView")
-    except ResourceNotFoundError:
-        if required:
-            raise
-        return None
-    view = rc.instance_view
-    if view is None:
-        return None
-    state = getattr(view.execution_state, "value", view.execution_state)
-    return {"state": str(state or ""), "exitCode": view.exit_code, "output": view.output or "",
-            "error": view.error or ""}
-
-
-def _check(result, what):
-    if result is None or result["exitCode"] not in (0, None) or result["state"].lower() != "succeeded":
-        detail = (result or {}).get("error") or (result or {}).get("output") or "no output"
-        raise StepFailed("{} failed on the rescue VM (exit {}): {}".format(
-            what, (result or {}).get("exitCode"), detail.strip().splitlines()[-1][:300] if detail.strip() else ""))
-    return result["output"]
-
-
-# -- parsing what the scripts print ------------------------------------------------------------------
-def parse_get_disk(text):
-    """Rows of ``Get-Disk``: [{"number", "status", "style"}]."""
-    rows = []
-    for line in text.splitlines():
-        match = re.match(r"^(\d+)\s+.*?\b(Online|Offline)\b.*?\b(GPT|MBR|RAW)\s*$", line.strip())
-        if match:
-            rows.append({"number": int(match.group(1)), "status": match.group(2), "style": match.group(3)})
-    return rows
-
-
-def parse_get_partition(text):
-    """``Get-Partition`` output: {disk number: [{"number", "letter", "sizeMb", "type"}]}."""
-    disks, current = {}, None
-    for line in text.splitlines():
-        head = re.search(r"DiskPath:.*#(\d+)\s*$", line)
-        if head:
-            current = disks.setdefault(int(head.group(1)), [])
-            continue
-        row = re.match(r"^(\d+)\s+([A-Z]?)\s+\d+\s+([\d.]+)\s*(MB|GB|TB|KB)\s+(\w+)\s*$", line.strip()) \
-            if current is not None else None
-        if row:
-            size = float(row.group(3)) * {"KB": 1 / 1024, "MB": 1, "GB": 1024, "TB": 1024 * 1024}[row.group(4)]
-            current.append({"number": int(row.group(1)), "letter": row.group(2) or None, "sizeMb": size,
-                            "type": row.group(5)})
-    return disks
-
-
-def parse_bcd_enum(text):
-    """``bcdedit /enum`` output: [{"title", fields...}] (field names lower-case, values as printed)."""
-    blocks, current, last = [], None, None
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
-        if i + 1 < len(lines) and re.match(r"^-{4,}\s*$", lines[i + 1]) and line.strip():
-            current = {"title": line.strip()}
-            blocks.append(current)
-            continue
-        if current is None or re.match(r"^-{4,}\s*$", line) or not line.strip():
-            continue
-        match = re.match(r"^(\S+)\s{2,}(.*)$", line)
-        if match:
-            last = match.group(1).lower()
-            current[last] = match.group(2).strip()
-        elif line.startswith(" ") and last:
-            current[last] += " " + line.strip()
-    return blocks
-
-
-def copy_disk_of(disks_text, parts_text):
-    """(disk number, partitions) of the fixed copy: the highest-numbered disk. The rescue VM has one data disk
-    (the copy at LUN 0); disk 0 is its own OS disk and the temporary disk, when the size has one, comes before
-    the data disks."""
-    disks = parse_get_disk(disks_text)
-    if not disks or max(d["number"] for d in disks) == 0:
-        raise StepFailed("the rescue VM does not see the attached copy (Get-Disk lists no data disk)")
-    disk = max(disks, key=lambda d: d["number"])
-    if disk["status"] == "Offline":
-        raise StepFailed(
-            "the copy is Offline on the rescue VM: Azure images bring new disks online (SAN policy OnlineAll), so "
-            "its disk signature probably collides with the rescue VM's own disk. Bringing it online would make "
-            "Windows write a new signature and the copy's BCD would no longer find its partitions (0xc000000e).",
-            "Roll back (`az vm boot-fix rollback`) and report the rescue image used; the plan picks another "
-            "Windows Server version than the broken disk to avoid exactly this.")
-    return disk, parse_get_partition(parts_text).get(disk["number"], [])
-
-
-def windows_partition(parts):
-    ntfs = [p for p in parts if p["type"] in ("Basic", "IFS") and p["letter"]]
-    if not ntfs:
-        raise StepFailed("no lettered NTFS partition on the copy: Windows did not mount its Windows partition")
-    return max(ntfs, key=lambda p: p["sizeMb"])
-
-
-def system_partition(parts, generation):
-    """The partition holding the BCD store: EFI ("System") on Gen2, System Reserved (first, small NTFS) on Gen1."""
-    if generation == "V2":
-        found = [p for p in parts if p["type"] == "System"]
-    else:
-        found = [p for p in parts if p["type"] in ("IFS", "Basic") and p["sizeMb"] < 2048]
-    if not found:
-        raise StepFailed("no {} partition on the copy".format("EFI" if generation == "V2" else "System Reserved"))
-    return found[0]
-
-
-def ems_verified(text, loader):
-    """True when the verification ``/enum`` output shows every setting of the article's steps 9-10."""
-    by_id = {}
-    for block in parse_bcd_enum(text):
-        by_id[(block.get("identifier") or "").lower()] = block
-    bootmgr, entry, ems = by_id.get("{bootmgr}", {}), by_id.get(loader.lower(), {}), by_id.get("{emssettings}", {})
-    return (bootmgr.get("displaybootmenu", "").lower() == "yes" and bootmgr.get("timeout") == "5"
-            and bootmgr.get("bootems", "").lower() == "yes" and entry.get("ems", "").lower() == "yes"
-            and ems.get("emsport") == "1" and ems.get("emsbaudrate") == "115200")
-
-
-# -- the scripts --------------------------------------------------------------------------------------
-DISKS_SCRIPT = "Get-Disk\nGet-Partition\n"
-
-ANSWER_SCRIPT = r"""param([string]$AnswerUser, [string]$AnswerPassword)
-$ErrorActionPreference = 'Stop'
-Test-Path '{w}:\Windows\System32\config\SYSTEM'
-New-Item -ItemType Directory -Force -Path '{w}:\Windows\Panther' | Out-Null
-$answer = @"
-<?xml version="1.0" encoding="utf-8"?>
-<unattend xmlns="urn:schemas-microsoft-com:unattend" xmlns:wcm="http://schemas.microsoft.com/WMIConfig/2002/State">
-  <settings pass="specialize">
-    <component name="Microsoft-Windows-Shell-Setup" processorArchitecture="amd64" publicKeyToken="31bf3856ad364e35" language="neutral" versionScope="nonSxS">
-      <ComputerName>{computer}</ComputerName>
-    </component>
-  </settings>
-  <settings pass="oobeSystem">
-    <component name="Microsoft-Windows-International-Core" processorArchitecture="amd64" publicKeyToken="31bf3856ad364e35" language="neutral" versionScope="nonSxS">
-      <InputLocale>{locale}</InputLocale>
-      <SystemLocale>{locale}</SystemLocale>
-      <UILanguage>{locale}</UILanguage>
-      <UserLocale>{locale}</UserLocale>
-    </component>
-    <component name="Microsoft-Windows-Shell-Setup" processorArchitecture="amd64" publicKeyToken="31bf3856ad364e35" language="neutral" versionScope="nonSxS">
-      <OOBE>
-        <HideEULAPage>true</HideEULAPage>
-        <HideLocalAccountScreen>true</HideLocalAccountScreen>
-        <HideOEMRegistrationScreen>true</HideOEMRegistrationScreen>
-        <HideOnlineAccountScreens>true</HideOnlineAccountScreens>
-        <HideWirelessSetupInOOBE>true</HideWirelessSetupInOOBE>
-        <ProtectYourPC>3</ProtectYourPC>
-      </OOBE>
-      <UserAccounts>
-        <AdministratorPassword>
-          <Value>$AnswerPassword</Value>
-          <PlainText>true</PlainText>
-        </AdministratorPassword>{local_account}
-      </UserAccounts>
-    </component>
-  </settings>
-</unattend>
-"@
-Set-Content -Path '{w}:\Windows\Panther\Unattend.xml' -Value $answer -Encoding UTF8
-New-Item -ItemType Directory -Force -Path '{w}:\Windows\Setup\Scripts' | Out-Null
-Add-Content -Path '{w}:\Windows\Setup\Scripts\SetupComplete.cmd' -Value 'del "%WINDIR%\Panther\Unattend.xml"'
-reg load HKLM\BOOTFIXSYS '{w}:\Windows\System32\config\SYSTEM'
-reg add 'HKLM\BOOTFIXSYS\ControlSet001\Control\ComputerName\ComputerName' /v ComputerName /t REG_SZ /d '{computer}' /f
-reg add 'HKLM\BOOTFIXSYS\ControlSet001\Services\Tcpip\Parameters' /v Hostname /t REG_SZ /d '{computer}' /f
-reg add 'HKLM\BOOTFIXSYS\ControlSet001\Services\Tcpip\Parameters' /v 'NV Hostname' /t REG_SZ /d '{computer}' /f
-reg unload HKLM\BOOTFIXSYS
-Test-Path '{w}:\Windows\Panther\Unattend.xml'
-Write-Output '{marker} {w}:\Windows\Panther\Unattend.xml'
-"""
-
-LOCAL_ACCOUNT = r"""
-        <LocalAccounts>
-          <LocalAccount wcm:action="add">
-            <Name>$AnswerUser</Name>
-            <Group>Administrators</Group>
-            <Password>
-              <Value>$AnswerPassword</Value>
-              <PlainText>true</PlainText>
-            </Password>
-          </LocalAccount>
-        </LocalAccounts>"""
-
-
-def bcd_store(letter, generation):
-    return "{}:\\EFI\\Microsoft\\Boot\\BCD".format(letter) if generation == "V2" else "{}:\\Boot\\BCD".format(letter)
-
-
-def ems_script(store, loader):
-    """The article's step 10, word for word, then the reads that prove it."""
-    cmds = ["/set {bootmgr} displaybootmenu yes", "/set {bootmgr} timeout 5", "/set {bootmgr} bootems yes",
-            "/ems " + loader + " ON", "/emssettings EMSPORT:1 EMSBAUDRATE:115200",
-            "/enum {bootmgr}", "/enum " + loader, "/enum {emssettings}"]
-    lines = ["$ErrorActionPreference = 'Stop'"] + ["bcdedit /store {} {}".format(store, c) for c in cmds]
-    return "\n".join(lines + ["Write-Output '{} {}'".format(EMS_MARKER, store)]) + "\n"
 
 
 # -- the steps ----------------------------------------------------------------------------------------
@@ -533,29 +265,27 @@ class FinishSetup(S.Step):
     def done(self, ctx):
         if _rescue_vm(ctx) is None:
             return False
-        result = _script_result(ctx, RC_ANSWER)
-        return bool(result) and result["state"].lower() == "succeeded" and result["exitCode"] == 0 and \
-            ANSWER_MARKER in result["output"] and "False" not in result["output"]
+        result = script_result(ctx, _rescue_name(ctx), RC_ANSWER)
+        if not succeeded(result) or ANSWER_MARKER not in result["output"]:
+            return False
+        return json_line(result["output"], "write-answer-file.ps1").get("Written") is True
 
     def apply(self, ctx):
-        disks = _check(run_script(ctx, RC_DISKS, DISKS_SCRIPT), "Get-Disk")
-        disk, parts = copy_disk_of(disks, disks)
+        rescue_vm = _rescue_name(ctx)
+        doc = json_line(check(run_script(ctx, rescue_vm, RC_DISKS, "get-disks.ps1"), "get-disks.ps1"),
+                        "get-disks.ps1")
+        disk, parts = copy_disk_of(doc)
         letter = windows_partition(parts)["letter"]
         original = _original(ctx)
-        p = _params(ctx)
-        user = p.get("adminUsername")
+        user = _params(ctx).get("adminUsername")
         computer = ((original.get("properties") or {}).get("osProfile") or {}).get("computerName") or ctx.vm_name[:15]
-        script = ANSWER_SCRIPT.replace("{w}", letter).replace("{computer}", escape(computer)) \
-            .replace("{locale}", "en-US").replace("{marker}", ANSWER_MARKER) \
-            .replace("{local_account}", LOCAL_ACCOUNT if _local_account(user) else "")
-        output = _check(run_script(ctx, RC_ANSWER, script, parameters={"AnswerUser": escape(user or "")},
-                                   protected={"AnswerPassword": escape(ctx.admin_password())}),
-                        "writing the answer file")
-        checks = re.findall(r"^(True|False)\s*$", output, re.M)
-        if checks[:1] != ["True"]:
-            raise StepFailed("{}: has no Windows\\System32\\config\\SYSTEM; it is not the copy's Windows "
-                             "partition".format(letter))
-        if ANSWER_MARKER not in output or checks[-1:] != ["True"]:
+        output = check(run_script(ctx, rescue_vm, RC_ANSWER, "write-answer-file.ps1",
+                                  parameters={"WindowsLetter": letter, "ComputerNameB64": b64(computer),
+                                              "AdminUserB64": b64(user or ""), "Locale": "en-US"},
+                                  protected={"AdminPasswordB64": b64(ctx.admin_password())}),
+                       "writing the answer file")
+        written = json_line(output, "write-answer-file.ps1")
+        if written.get("Marker") != ANSWER_MARKER or written.get("Written") is not True:
             raise StepFailed("the answer file was not written to {}:\\Windows\\Panther\\Unattend.xml".format(letter))
         return {"copyDiskNumber": disk["number"], "windowsLetter": letter,
                 "answerFile": "{}:\\Windows\\Panther\\Unattend.xml".format(letter),
@@ -580,28 +310,27 @@ class EnableSerialConsole(S.Step):
     def done(self, ctx):
         if _rescue_vm(ctx) is None:
             return False
-        result = _script_result(ctx, RC_EMS)
-        if not result or result["state"].lower() != "succeeded" or EMS_MARKER not in result["output"]:
+        result = script_result(ctx, _rescue_name(ctx), RC_EMS)
+        if not succeeded(result) or EMS_MARKER not in result["output"]:
             return False
         loader = ctx.journal.step(self.name)["outputs"].get("loader")
         return bool(loader) and ems_verified(result["output"], loader)
 
     def apply(self, ctx):
         generation = self._generation(ctx)
-        found = _check(run_script(ctx, RC_PARTS, DISKS_SCRIPT), "Get-Disk")  # observed again: a resume may
-        disk, parts = copy_disk_of(found, found)                            # follow a reconciled finish-setup
-        number, all_parts = disk["number"], parse_get_partition(found)
+        rescue_vm = _rescue_name(ctx)
+        doc = json_line(check(run_script(ctx, rescue_vm, RC_PARTS, "get-disks.ps1"), "get-disks.ps1"),
+                        "get-disks.ps1")     # observed again: a resume may follow a reconciled finish-setup
+        disk, parts = copy_disk_of(doc)
         part = system_partition(parts, generation)
-        letter = part["letter"]
-        script = ""
+        letter, assign = part["letter"], ""
         if not letter:  # the EFI partition has no letter: give it one (as Microsoft's repair scripts do)
-            used = {p["letter"] for ps in all_parts.values() for p in ps if p["letter"]}
-            letter = next(x for x in SPARE_LETTERS if x not in used)
-            script += '"select disk {}","select partition {}","assign letter={}" | diskpart\n'.format(
-                number, part["number"], letter)
+            used = {p["letter"] for ps in parse_disks(doc)[1].values() for p in ps if p["letter"]}
+            letter = assign = next(x for x in SPARE_LETTERS if x not in used)
         store = bcd_store(letter, generation)
-        script += "bcdedit /store {} /enum\n".format(store)
-        blocks = parse_bcd_enum(_check(run_script(ctx, RC_ENUM, script), "bcdedit /enum"))
+        blocks = parse_bcd_enum(check(run_script(ctx, rescue_vm, RC_ENUM, "read-bcd.ps1", parameters={
+            "DiskNumber": disk["number"], "PartitionNumber": part["number"], "Letter": assign, "Store": store}),
+            "bcdedit /enum"))
         bootmgr = next((b for b in blocks if b.get("identifier") == "{bootmgr}"), {})
         loaders = [b for b in blocks if b["title"] == "Windows Boot Loader"]
         loader = next((b["identifier"] for b in loaders if b.get("identifier") == bootmgr.get("default")), None) \
@@ -610,7 +339,8 @@ class EnableSerialConsole(S.Step):
         if not loader:
             raise StepFailed("bcdedit /store {} /enum shows no Windows Boot Loader".format(store))
         ctx.journal.step(self.name)["outputs"]["loader"] = loader  # saved with the step's "done" mark
-        output = _check(run_script(ctx, RC_EMS, ems_script(store, loader)), "bcdedit (EMS)")
+        output = check(run_script(ctx, rescue_vm, RC_EMS, "enable-ems.ps1",
+                                  parameters={"Store": store, "Loader": loader}), "bcdedit (EMS)")
         if not ems_verified(output, loader):
             raise StepFailed("bcdedit ran but /enum does not show EMS on for {} in {}".format(loader, store))
         return {"bcdStore": store, "loader": loader, "ems": "EMSPORT:1 EMSBAUDRATE:115200"}

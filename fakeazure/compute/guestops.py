@@ -39,6 +39,10 @@ Run Command, action form (``POST .../runCommand``)
   azure-xplat-cli#2794 show that code in a Failed status document).
 - V: VM not running: 409 ``OperationNotAllowed`` "The operation requires the VM to be running (or set to
   run)." (MicrosoftDocs/azure-docs#32404 quotes it for operations on a deallocated VM).
+- V: parameter values of the action form: a caret is dropped (Azure/azure-powershell#19087); a value with an
+  ``&`` makes the command fail or hang (Learn, Run Command troubleshooting; MicrosoftDocs/azure-docs#80366).
+  C: modelled as a run that fails (exit 1) before the script starts, with a message saying why; no wording
+  of Azure's was found (fakeazure/UNVERIFIED.md). Managed Run Command: nothing documented, values arrive intact.
 - C: a Linux script that exits non-zero gives ``ProvisioningState/failed`` / "Enable failed: ... exit
   status=<n>" in the single entry; the operation itself still Succeeds.
 - C: commandId must suit the OS (RunPowerShellScript on Windows, RunShellScript on Linux), else 400
@@ -327,7 +331,10 @@ class GuestOps:
             self.running.pop(key, None)
             if not self._agent_ready(vm):
                 raise agent_error(vm.name)
-            out, err, code = self._run(vm, "runCommand", text, parameters, "bash" if linux else "powershell")
+            delivered, broken = action_parameters(parameters)
+            if broken:
+                return {"value": _action_statuses("", broken, 1, linux)}
+            out, err, code = self._run(vm, "runCommand", text, delivered, "bash" if linux else "powershell")
             return {"value": _action_statuses(out, err, code, linux)}
 
         def failed(_err):
@@ -427,6 +434,18 @@ class GuestOps:
             return None
 
         return self.cloud.operations.start(sub, "Microsoft.Compute", vm.location, on_success=work)
+
+
+def action_parameters(parameters):
+    """Parameters as the action form delivers them: (parameters with carets dropped, why the run fails or "")."""
+    delivered = []
+    for p in parameters or []:
+        value = str(p.get("value", "")) if isinstance(p, dict) else ""
+        if "&" in value:
+            return [], ("fakeazure: the parameter '{}' contains '&', which breaks the action form of Run Command "
+                        "(Learn: Run Command troubleshooting); the script did not run.\n".format(p.get("name")))
+        delivered.append(dict(p, value=value.replace("^", "")) if isinstance(p, dict) else p)
+    return delivered, ""
 
 
 def _action_statuses(out, err, code, linux):

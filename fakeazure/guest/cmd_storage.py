@@ -154,11 +154,15 @@ def _list_disk(ctx, selected) -> str:
 def _list_partition(ctx, disk, selected) -> str:
     rows = ["  Partition ###  Type              Size     Offset",
             "  -------------  ----------------  -------  -------"]
+    offset_mb = 1
     for part in disk.partitions:
         mark = "*" if part is selected else " "
         kind = {"efi": "System", "msr": "Reserved", "linux": "Unknown"}.get(part.kind, "Primary")
         size = f"{part.size_mb} MB" if part.size_mb < 10240 else f"{part.size_mb // 1024} GB"
-        rows.append(f"{mark} Partition {part.number:<4} {kind:<16}  {size:>7}  1024 KB")
+        offset = "1024 KB" if offset_mb == 1 else (f"{offset_mb} MB" if offset_mb < 10240 else
+                                                   f"{offset_mb // 1024} GB")
+        rows.append(f"{mark} Partition {part.number:<4} {kind:<16}  {size:>7}  {offset:>7}")
+        offset_mb += part.size_mb
     return "\n".join(rows)
 
 
@@ -181,97 +185,3 @@ def _list_volume(ctx) -> str:
                         f"Partition   {size:>7}  Healthy    {info}")
             number += 1
     return "\n".join(rows)
-
-
-# --- Storage cmdlets ---------------------------------------------------------------
-
-def get_disk(ctx, disks) -> None:
-    rows = ["", "Number Friendly Name      Serial Number HealthStatus OperationalStatus Total Size Partition",
-            "                                                                                  Style",
-            "------ -------------      ------------- ------------ ----------------- ---------- ----------"]
-    for disk in disks:
-        status = "Online" if disk.online else ("Offline" if not disk.state.get("collision") else "Offline")
-        rows.append(f"{disk.number:<6} {'Msft Virtual Disk':<18}               Healthy      {status:<17} "
-                    f"{disk.size_gb:>7} GB {disk.style}")
-    ctx.print("\n".join(rows) + "\n")
-    ctx.ok()
-
-
-def disk_filter(ctx, where_clauses: list[str], number: int | None = None):
-    selected = [d for d in ctx.disks.disks if number is None or d.number == number]
-    for clause in where_clauses:
-        match = re.search(r"\$?_?\.?(\w+)\s*(?:-(eq|ne)\s*['\"]?(\$?\w+)['\"]?)?", clause.replace("{", " ").replace("}", " "))
-        if not match:
-            continue
-        prop, op, value = match.group(1).lower(), match.group(2), match.group(3)
-        value = {"$true": True, "$false": False, None: True}.get(value.lower() if value else None, value)
-
-        def prop_of(disk):
-            return {"isoffline": not disk.online, "number": disk.number,
-                    "operationalstatus": "Online" if disk.online else "Offline",
-                    "isreadonly": bool(disk.state.get("readonly")), "partitionstyle": disk.style,
-                    "isboot": disk.role == "os", "issystem": disk.role == "os"}.get(prop)
-        want = value
-        selected = [d for d in selected if (str(prop_of(d)).lower() == str(want).lower()) == (op != "ne")]
-    return selected
-
-
-def set_disk(ctx, disks, params: dict) -> None:
-    for disk in disks:
-        if "isoffline" in params:
-            offline = params["isoffline"]
-            if disk.role != "data" and offline:
-                ctx.error("Set-Disk : The requested operation is not supported on the system disk.")
-                continue
-            if not offline and not disk.online:
-                ctx.effects.extend(ctx.disks.bring_online(disk))
-            elif offline and disk.online:
-                disk.state["online"] = False
-                ctx.effects.append(f"disk {disk.number} offline")
-        if "isreadonly" in params:
-            disk.state["readonly"] = bool(params["isreadonly"])
-            ctx.effects.append(f"disk {disk.number} readonly={'yes' if params['isreadonly'] else 'no'}")
-    if ctx.exit_code == 0 or not ctx.err:
-        ctx.ok()
-
-
-def get_partition(ctx, disk_number=None) -> None:
-    out = []
-    for disk in ctx.disks.disks:
-        if disk_number is not None and disk.number != disk_number:
-            continue
-        if not disk.partitions:
-            continue
-        out += ["", f"   DiskPath: \\\\?\\scsi#disk&ven_msft&prod_virtual_disk#{disk.number}", "",
-                "PartitionNumber  DriveLetter Offset                                        Size Type",
-                "---------------  ----------- ------                                        ---- ----"]
-        for part in disk.partitions:
-            letter = ctx.disks.letter_of(disk, part) or ""
-            kind = {"efi": "System", "msr": "Reserved", "linux": "Unknown"}.get(part.kind, "IFS" if disk.style == "MBR" else "Basic")
-            size = f"{part.size_mb} MB" if part.size_mb < 10240 else f"{part.size_mb / 1024:.2f} GB"
-            out.append(f"{part.number:<16} {letter:<11} {1048576 * part.number:<38} {size:>12} {kind}")
-    if disk_number is not None and not out:
-        ctx.error(f"Get-Partition : No MSFT_Partition objects found with property 'DiskNumber' equal to "
-                  f"'{disk_number}'.")
-        return
-    ctx.print("\n".join(out) + "\n")
-    ctx.ok()
-
-
-def set_partition_letter(ctx, disk_number: int, partition_number: int, letter: str) -> None:
-    disk = ctx.disks.disk(disk_number)
-    part = next((p for p in disk.partitions if p.number == partition_number), None) if disk else None
-    if part is None:
-        ctx.error(f"Set-Partition : No MSFT_Partition objects found with property 'PartitionNumber' equal to "
-                  f"'{partition_number}'.")
-        return
-    ok, message = _assign(ctx, disk, part, ["assign", "letter", "=", letter.upper()] if letter else ["assign"])
-    if not ok:
-        ctx.error("Set-Partition : " + message.strip().splitlines()[-1])
-        return
-    ctx.ok()
-
-
-def get_volume(ctx) -> None:
-    ctx.print(_list_volume(ctx))
-    ctx.ok()

@@ -106,27 +106,6 @@ def _pipeline(ctx, line: str) -> None:
 def _multi(ctx, segments, line) -> None:
     head = segments[0].split(None, 1)[0].lower()
     sink = segments[-1].split(None, 1)[0].lower()
-    if head == "get-disk" and sink in ("set-disk", "initialize-disk", "where-object", "?"):
-        number = _param(expand_words(segments[0], ctx)[1:], "number")
-        wheres = [s for s in segments[1:] if s.split(None, 1)[0].lower() in ("where-object", "?", "where")]
-        disks = cmd_storage.disk_filter(ctx, [s.split(None, 1)[1] if " " in s else "" for s in wheres],
-                                        int(number) if number is not None else None)
-        if sink in ("where-object", "?"):
-            cmd_storage.get_disk(ctx, disks)
-        elif sink == "set-disk":
-            cmd_storage.set_disk(ctx, disks, _bool_params(ctx, segments[-1]))
-        else:
-            ctx.unknown.append(line)
-        return
-    if head == "get-partition" and sink in ("set-partition", "add-partitionaccesspath"):
-        params = _params(expand_words(segments[0], ctx)[1:])
-        sink_params = _params(expand_words(segments[-1], ctx)[1:])
-        letter = sink_params.get("newdriveletter") or (sink_params.get("accesspath") or "")[:1]
-        if "disknumber" not in params or "partitionnumber" not in params:
-            ctx.unknown.append(line)
-            return
-        cmd_storage.set_partition_letter(ctx, int(params["disknumber"]), int(params["partitionnumber"]), letter)
-        return
     source = data_value(ctx, segments[0])
     if source is None and head in ("get-content", "gc", "cat", "type"):
         source = _read_for(ctx, expand_words(segments[0], ctx)[1:])
@@ -185,31 +164,6 @@ def run_command(ctx, segment: str, line: str) -> None:
             text = expand(segment.split(None, 1)[1], ctx) if " " in segment.strip() else "ECHO is on."
         ctx.print(text)
         ctx.ok()
-    elif base == "get-disk":
-        number = _param(args, "number", positional=0)
-        disks = cmd_storage.disk_filter(ctx, [], int(number) if number is not None else None)
-        if number is not None and not disks:
-            ctx.error(f"Get-Disk : No MSFT_Disk objects found with property 'Number' equal to '{number}'.")
-            return
-        cmd_storage.get_disk(ctx, disks)
-    elif base == "set-disk":
-        number = _param(args, "number", positional=0)
-        if number is None or not str(number).isdigit() or ctx.disks.disk(int(number)) is None:
-            ctx.error(f"Set-Disk : No MSFT_Disk objects found with property 'Number' equal to '{number}'.")
-            return
-        cmd_storage.set_disk(ctx, [ctx.disks.disk(int(number))], _bool_params(ctx, segment))
-    elif base == "get-partition":
-        number = _param(args, "disknumber")
-        cmd_storage.get_partition(ctx, int(number) if number is not None else None)
-    elif base in ("set-partition", "add-partitionaccesspath"):
-        params = _params(args)
-        letter = params.get("newdriveletter") or (params.get("accesspath") or "")[:1]
-        if "disknumber" not in params or "partitionnumber" not in params:
-            ctx.unknown.append(line)
-            return
-        cmd_storage.set_partition_letter(ctx, int(params["disknumber"]), int(params["partitionnumber"]), letter)
-    elif base == "get-volume":
-        cmd_storage.get_volume(ctx)
     elif base in ("set-content", "add-content", "out-file", "new-item", "ni"):
         _file_cmdlet(ctx, base, args, line)
     elif base in ("get-content", "gc", "cat", "type"):
@@ -280,15 +234,6 @@ def _param(args, *names, positional=None):
     if positional is not None and len(params["_positional"]) > positional:
         return params["_positional"][positional]
     return None
-
-
-def _bool_params(ctx, segment: str) -> dict:
-    out = {}
-    for match in re.finditer(r"-(IsOffline|IsReadOnly)(?::\s*|\s+)(\$true|\$false|true|false|1|0)?",
-                             segment, re.I):
-        value = (match.group(2) or "$true").lower().lstrip("$")
-        out[match.group(1).lower()] = value in ("true", "1")
-    return out
 
 
 # --- files -----------------------------------------------------------------------

@@ -1,33 +1,16 @@
-"""Run Command inside a simulated guest: a small, honest script interpreter.
+"""Run Command inside a simulated guest: `run_script()` and its Context.
 
-`run_script()` reads a PowerShell or cmd script line by line and applies the
-real commands it recognises to the guest models (the VM's own OS disk and
-the attached data disks, mutated in place).  What it understands:
+PowerShell scripts (Run Command's RunPowerShellScript, managed Run Command on Windows) run as Windows
+PowerShell 5.1 runs them: parsed with tree-sitter-powershell and executed from the syntax tree by
+:mod:`.ps_engine` (what is modelled is listed there and in :mod:`.ps_expr` / :mod:`.ps_cmdlets`); a construct
+it does not model fails the script with its line named, never passes silently.
 
-  bcdedit [/store <path>] /enum [all|active|{id}] [/v] | /set <id> <element> <value>
-          | /deletevalue <id> <element> | /ems <id> on|off | /bootems <id> on|off
-          | /emssettings EMSPORT:n EMSBAUDRATE:n | /emssettings BIOS | /default <id> | /timeout n
-  reg load|unload|add|query|delete (HKLM\\<mount> of offline SYSTEM/SOFTWARE hives, and the
-          running guest's own HKLM\\SYSTEM / HKLM\\SOFTWARE)
-  diskpart (via /s <file> or a piped here-string/array): list disk|partition|volume,
-          select disk|partition, online|offline disk, attributes disk clear|set readonly,
-          assign [letter=X], remove [letter=X]
-  Get-Disk, Set-Disk -Number n -IsOffline|-IsReadOnly $false/$true (also piped from Get-Disk),
-          Get-Partition, Set-Partition -NewDriveLetter, Get-Volume
-  files: Set-Content / Add-Content / Out-File (from literals, variables, here-strings, pipes),
-          Get-Content / type, Copy-Item / copy, Remove-Item / del, Test-Path, New-Item / mkdir
-  net user <name> [password|*] [/add] [/active:yes|no], net localgroup administrators <name> /add
-  echo, Write-Output, Write-Host, variables ($x = ..., Run Command parameters), exit n,
-          $ErrorActionPreference, Start-Sleep, Out-Null/Out-String/Format-* in pipelines,
-          Restart-Computer / shutdown (recorded as an effect; the caller decides to reboot).
-
-Anything else (if/foreach/try blocks, functions, unknown commands or
-switches) is not guessed at: the line is listed in `unknown_commands` and
-skipped.  Wrong commands get the error text and exit code the real tool
-would print, and have no effect.  Quirks knowingly not modelled: PowerShell
-passing unquoted `{id}` to native tools (accepted here as cmd would),
-output encoding, 4,096-byte output truncation (the caller's job), timing.
-Exit code: the value of an `exit n`, else the last command's exit code.
+``shell="cmd"`` (``cmd /c`` inside PowerShell, and tests of cmd.exe batch lines) keeps the line-based
+reader below: here-strings are PowerShell's only, lines split on ``&``, ``%NAME%`` expands, ``rem`` and ``::``
+are comments, and each line goes to :func:`.commands.execute_line` (bcdedit, reg, diskpart /s, net user,
+echo, copy/del/type, shutdown). In cmd, ``{bootmgr}`` is plain text, as it is for cmd.exe. An unknown line is
+listed in ``unknown_commands`` and skipped (the Run Command layer reports it on stderr).
+Exit code: PowerShell as ``powershell -File`` gives it; cmd the value of ``exit n`` or the last errorlevel.
 """
 
 from __future__ import annotations
@@ -97,12 +80,16 @@ def run_script(os_guest, script_text: str, shell: str = "powershell", data_disks
     ctx = Context(os_guest, data_disks, shell, parameters)
     if os_guest.os_type != "Windows":
         return _run_linux(ctx, script_text)
-    from . import commands       # imported here: commands imports this module's helpers
-    try:
-        for line in logical_lines(script_text, shell, ctx):
-            commands.execute_line(ctx, line)
-    except ScriptExit as done:
-        ctx.exit_code = done.code
+    if shell == "powershell":
+        from .ps_engine import Engine    # imported here: the engine's modules import this one's helpers
+        ctx.exit_code = Engine(ctx).run(script_text, parameters)
+    else:
+        from . import commands       # imported here: commands imports this module's helpers
+        try:
+            for line in logical_lines(script_text, shell, ctx):
+                commands.execute_line(ctx, line)
+        except ScriptExit as done:
+            ctx.exit_code = done.code
     return ScriptResult(
         stdout="\n".join(ctx.out) + ("\n" if ctx.out else ""),
         stderr="\n".join(ctx.err) + ("\n" if ctx.err else ""),

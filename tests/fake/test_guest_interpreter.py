@@ -101,13 +101,15 @@ def test_wrong_element_store_path_or_drive_has_no_effect_and_reports_the_error()
     assert disk.to_spec()["bcd"] == before
 
 
-def test_unknown_commands_are_reported_not_ignored():
+def test_a_construct_not_modelled_fails_the_script_naming_its_line():
     vm = rescue()
-    result = run_script(vm, "Write-Output start\nInvoke-Magic -Fix\nif ($x) { bcdedit /enum }\n"
-                            "bcdedit /copy {current} /d test\n", data_disks=[broken()])
-    assert result.stdout.startswith("start")
-    assert result.unknown_commands == ["Invoke-Magic -Fix", "if ($x) { bcdedit /enum }",
-                                       "bcdedit /copy {current} /d test"]
+    result = run_script(vm, "Write-Output start\nInvoke-Magic -Fix\nWrite-Output never\n", data_disks=[broken()])
+    assert result.stdout.startswith("start") and "never" not in result.stdout
+    assert result.exit_code == 1 and "line 2" in result.stderr and "'Invoke-Magic'" in result.stderr
+    assert result.unknown_commands and "Invoke-Magic" in result.unknown_commands[0]
+    result = run_script(vm, "bcdedit /copy '{current}' /d test\nWrite-Output never", data_disks=[broken()])
+    assert result.exit_code == 1 and "bcdedit /copy {current} /d test" in result.stderr
+    assert "never" not in result.stdout
 
 
 def test_reg_add_on_offline_system_hive_changes_the_next_boot():
@@ -224,7 +226,7 @@ def test_bcdedit_without_store_edits_the_running_guest():
 
 def test_parameters_and_exit_code():
     vm = rescue()
-    result = run_script(vm, 'Write-Output "disk is $drive"\nexit 3', parameters={"drive": "F:"})
+    result = run_script(vm, 'param([string]$Drive)\nWrite-Output "disk is $drive"\nexit 3', parameters={"drive": "F:"})
     assert isinstance(result, ScriptResult)
     assert result.stdout == "disk is F:\n" and result.exit_code == 3
 

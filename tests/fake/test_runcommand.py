@@ -12,9 +12,9 @@ from fakeazure.inprocess import sdk_client
 SUB_RESCUE_SCRIPT = [  # the article's steps 9-10 against the copy of the OOBE disk (Gen2: BCD on the EFI partition)
     "@\"", "select disk 2", "select partition 1", "assign letter=S", "\"@ | diskpart",
     r"bcdedit /store S:\EFI\Microsoft\Boot\BCD /enum",
-    r"bcdedit /store S:\EFI\Microsoft\Boot\BCD /set {bootmgr} displaybootmenu yes",
-    r"bcdedit /store S:\EFI\Microsoft\Boot\BCD /set {bootmgr} timeout 5",
-    r"bcdedit /store S:\EFI\Microsoft\Boot\BCD /set {bootmgr} bootems yes",
+    r"bcdedit /store S:\EFI\Microsoft\Boot\BCD /set '{bootmgr}' displaybootmenu yes",
+    r"bcdedit /store S:\EFI\Microsoft\Boot\BCD /set '{bootmgr}' timeout 5",
+    r"bcdedit /store S:\EFI\Microsoft\Boot\BCD /set '{bootmgr}' bootems yes",
     r"bcdedit /store S:\EFI\Microsoft\Boot\BCD /ems '{default}' ON",
     r"bcdedit /store S:\EFI\Microsoft\Boot\BCD /emssettings EMSPORT:1 EMSBAUDRATE:115200",
 ]
@@ -91,7 +91,8 @@ def test_output_keeps_the_last_4096_bytes():
 
 def test_unknown_lines_are_reported_in_stderr_and_parameters_reach_the_script():
     cloud, client = _cloud("healthy-windows")
-    result = _invoke(client, "rg-healthy", "app01", ["Write-Output $greeting", "Invoke-Magic -Now"],
+    result = _invoke(client, "rg-healthy", "app01", ["param([string]$Greeting)", "Write-Output $greeting",
+                                                          "Invoke-Magic -Now"],
                      parameters={"greeting": "hello"})
     assert result.value[0].message.strip() == "hello"
     assert "Invoke-Magic -Now" in result.value[1].message
@@ -150,7 +151,7 @@ def test_managed_run_command_protected_parameters_are_not_echoed():
     cloud, client = _cloud("healthy-windows")
     rc = client.virtual_machine_run_commands.begin_create_or_update(
         "rg-healthy", "app01", "rc1",
-        {"location": "eastus", "source": {"script": "Write-Output $name\nWrite-Output $secret\nexit 3"},
+        {"location": "eastus", "source": {"script": "param($Name, $Secret)\nWrite-Output $name\nWrite-Output $secret\nexit 3"},
          "parameters": [{"name": "name", "value": "web"}],
          "protected_parameters": [{"name": "secret", "value": "s3cr3t"}],
          "run_as_password": "hunter2"}).result()

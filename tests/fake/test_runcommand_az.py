@@ -16,7 +16,7 @@ def server():
 
 def test_invoke_powershell_on_a_ready_vm(server):
     out = az(server, "vm", "run-command", "invoke", "-g", "rg-healthy", "-n", "app01", "--command-id",
-             "RunPowerShellScript", "--scripts", "Write-Output $who", "Frobnicate-Server", "--parameters", "who=az")
+             "RunPowerShellScript", "--scripts", "param($Who)", "Write-Output $who", "Frobnicate-Server", "--parameters", "who=az")
     codes = [v["code"] for v in out["value"]]
     assert codes == ["ComponentStatus/StdOut/succeeded", "ComponentStatus/StdErr/succeeded"]
     assert out["value"][0]["message"].strip() == "az"
@@ -50,7 +50,7 @@ def test_invoke_shell_script_on_linux(server):
 
 def test_managed_run_command_lifecycle(server):
     created = az(server, "vm", "run-command", "create", "-g", "rg-healthy", "--vm-name", "app01", "--name", "rc1",
-                 "--location", "eastus", "--script", "Write-Output $target", "--parameters", "target=web",
+                 "--location", "eastus", "--script", "param($Target, $Secret) Write-Output $target", "--parameters", "target=web",
                  "--protected-parameters", "secret=hunter2")
     assert created["provisioningState"] == "Succeeded"
     assert "protectedParameters" not in json.dumps(created) or created.get("protectedParameters") is None

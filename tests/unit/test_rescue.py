@@ -1,8 +1,11 @@
 """The rescue path (article steps 5-12) against the in-process fake cloud, fast profile."""
+import base64
+
 import pytest
 
 from azext_vmbootfix.repair import engine, rescue
 from azext_vmbootfix.repair.journal import Journal
+from azext_vmbootfix.repair.runcommand import json_line
 from fakeazure.compute.guestops import guestops
 from fakeazure.guest import bcd
 from repairkit import PASSWORD, Harness
@@ -62,17 +65,22 @@ def test_the_password_is_only_a_protected_parameter_and_never_in_the_journal():
     with open(h.path, encoding="utf-8") as fh:
         assert PASSWORD not in fh.read()
     scripts = [script for _vm, kind, script, _res in guestops(h.cloud).history]
-    assert scripts and not any(PASSWORD in s for s in scripts)
-    assert any("$AnswerPassword" in s for s in scripts)
+    encoded = base64.b64encode(PASSWORD.encode("utf-8")).decode("ascii")
+    assert scripts and not any(PASSWORD in s or encoded in s for s in scripts)
+    assert any("$AdminPasswordB64" in s for s in scripts)  # a parameter of the script, never its text
 
 
 def test_the_bcd_commands_are_the_articles():
     h, ctx, _ = _rescued()
-    ems = [s for _vm, kind, s, _res in guestops(h.cloud).history if kind.endswith(rescue.RC_EMS)][-1]
+    ems, result = [(s, r) for _vm, kind, s, r in guestops(h.cloud).history if kind.endswith(rescue.RC_EMS)][-1]
     store = "S:\\EFI\\Microsoft\\Boot\\BCD"  # Gen2: the EFI partition got a letter from diskpart
-    for cmd in ("/set {bootmgr} displaybootmenu yes", "/set {bootmgr} timeout 5", "/set {bootmgr} bootems yes",
-                "/ems {default} ON", "/emssettings EMSPORT:1 EMSBAUDRATE:115200"):
-        assert "bcdedit /store {} {}".format(store, cmd) in ems
+    for cmd in ("/set '{bootmgr}' displaybootmenu yes", "/set '{bootmgr}' timeout 5", "/set '{bootmgr}' bootems yes",
+                "/ems $Loader ON", "/emssettings EMSPORT:1 EMSBAUDRATE:115200"):
+        assert "bcdedit /store $Store {}".format(cmd) in ems  # BCD identifiers quoted (issue 10)
+    effects = [e for e in result.effects if e.startswith("BCD " + store)]
+    for change in ("{bootmgr} displaybootmenu = yes", "{bootmgr} timeout = 5", "{bootmgr} bootems = yes",
+                   "{default} ems ON", "emssettings EMSPORT:1 EMSBAUDRATE:115200"):
+        assert any(e.endswith(change) for e in effects), (change, effects)
     assert ctx.journal.step("enable-serial-console")["outputs"]["loader"] == "{default}"
 
 
@@ -103,10 +111,12 @@ def test_resume_needs_the_password_again_for_the_answer_file():
 
 def test_a_copy_that_comes_up_offline_is_refused_not_re_signed():
     """A rescue VM from the broken disk's own image version sees a colliding signature: refuse to online it."""
-    disks = ("0 Msft Virtual Disk Healthy Online 126 GB GPT\n1 Msft Virtual Disk Healthy Online 16 GB MBR\n"
-             "2 Msft Virtual Disk Healthy Offline 126 GB GPT\n")
+    doc = {"Disks": [{"Number": 0, "PartitionStyle": "GPT", "OperationalStatus": "Online", "IsOffline": False},
+                     {"Number": 1, "PartitionStyle": "MBR", "OperationalStatus": "Online", "IsOffline": False},
+                     {"Number": 2, "PartitionStyle": "GPT", "OperationalStatus": "Offline", "IsOffline": True,
+                      "OfflineReason": "Collision"}], "Partitions": []}
     with pytest.raises(rescue.S.StepFailed, match="collides"):
-        rescue.copy_disk_of(disks, "")
+        rescue.copy_disk_of(doc)
 
 
 def test_rescue_image_is_never_the_broken_version():
@@ -195,7 +205,7 @@ def _fixed_guest(h):
 def _copy_partitions(h):
     """The copy's partitions as the rescue VM's first Get-Partition printed them."""
     out = [res.stdout for _vm, kind, _s, res in guestops(h.cloud).history if kind.endswith(rescue.RC_DISKS)][0]
-    _disk, parts = rescue.copy_disk_of(out, out)
+    _disk, parts = rescue.copy_disk_of(json_line(out, "get-disks.ps1"))
     return parts
 
 
@@ -237,10 +247,11 @@ def test_gen1_server_2016_rescue_ends_running_the_fixed_copy_with_sac():
     store = "{}:\\Boot\\BCD".format(reserved[0]["letter"])
     assert ctx.journal.step("enable-serial-console")["outputs"]["bcdStore"] == store
     assert ctx.journal.step("copy-os-disk")["outputs"]["generation"] == "V1"
-    scripts = [(kind, s) for _vm, kind, s, _res in guestops(h.cloud).history]
-    assert not any("diskpart" in s for _k, s in scripts)  # nothing to assign: it already has a letter
-    ems = [s for k, s in scripts if k.endswith(rescue.RC_EMS)][-1]
-    assert "bcdedit /store {} /ems {{default}} ON".format(store) in ems and "EFI" not in ems
+    runs = [(kind, r) for _vm, kind, _s, r in guestops(h.cloud).history]
+    enum = [r for k, r in runs if k.endswith(rescue.RC_ENUM)][-1]
+    assert not any("assigned" in e for e in enum.effects)  # nothing to assign: it already has a letter
+    ems = [r for k, r in runs if k.endswith(rescue.RC_EMS)][-1]
+    assert any(e.startswith("BCD " + store) and e.endswith("{default} ems ON") for e in ems.effects)
     boot = h.guest_boot()
     assert boot.category == "logon" and boot.generation == "V1" and boot.server
     assert "bootfixuser" in boot.usable_admins

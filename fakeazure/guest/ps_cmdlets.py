@@ -1,0 +1,371 @@
+"""The cmdlets the simulated guest's PowerShell knows, each ``f(engine, bound, input) -> output list``.
+
+Output and objects: Write-Output, Write-Host, Write-Warning, Write-Error, Out-Null, Out-String, Out-File,
+Select-Object (-Property, -First, -Last, -ExpandProperty), Where-Object (script block or ``Prop -op Value``),
+ForEach-Object (script block), Sort-Object -Property, ConvertTo-Json (-Depth, -Compress, -InputObject),
+ConvertTo-Csv (-NoTypeInformation).
+Storage: Get-Disk, Set-Disk (-IsOffline, -IsReadOnly), Get-Partition, Set-Partition -NewDriveLetter,
+Add-PartitionAccessPath (-AccessPath X: or -AssignDriveLetter), Get-Volume (:mod:`.ps_storage`).
+Files: Test-Path, New-Item, Set-Content, Add-Content, Get-Content, Copy-Item, Remove-Item (:mod:`.commands`).
+System: Start-Sleep, Restart-Computer, Stop-Computer (recorded as effects for the VM model).
+"""
+
+from __future__ import annotations
+
+from . import commands as files
+from . import ps_storage as storage
+from .cmd_storage import _assign as diskpart_assign
+from .ps_format import convert_to_csv, convert_to_json, format_default
+from .ps_values import SWITCH, ErrorRecord, NotModelled, PSObject, ScriptBlock, compare, member, to_str, truthy
+
+SWITCHES = {"convertto-json": {"compress"}, "convertto-csv": {"notypeinformation"},
+            "new-item": {"force"}, "set-content": {"force", "nonewline"}, "add-content": {"force"},
+            "out-file": {"append", "force", "noclobber"}, "remove-item": {"force", "recurse"},
+            "copy-item": {"force", "recurse"}, "restart-computer": {"force"}, "stop-computer": {"force"},
+            "add-partitionaccesspath": {"assigndriveletter", "passthru"}, "set-disk": set(),
+            "select-object": {"unique"}, "get-content": {"raw"}, "out-string": {"stream"},
+            "sort-object": {"descending", "unique"}, "write-host": {"nonewline"}}
+
+
+def _items(bound, stream, *names, position=0):
+    value = bound.get(*names, position=position)
+    if value is None:
+        return list(stream or [])
+    return value if isinstance(value, list) else [value]
+
+
+def _run_block(engine, block: ScriptBlock, item):
+    saved = engine.vars.get("_")
+    engine.vars["_"] = item
+    try:
+        body = engine._body(block.node) if block.node is not None else None  # pylint: disable=protected-access
+        return engine.collect_statements(body) if body is not None else []
+    finally:
+        engine.vars["_"] = saved
+
+
+# -- output -----------------------------------------------------------------------------------------
+def write_output(engine, bound, stream):
+    return _items(bound, stream, "inputobject")
+
+
+def write_host(engine, bound, stream):
+    values = [bound.get("object", position=0)] + bound.positional[1:]
+    text = " ".join(to_str(v) for v in values if v is not None)
+    engine._flush()  # pylint: disable=protected-access
+    engine.ctx.out.append(text)      # the host, not the pipeline: not captured by $x = ... or | Out-Null
+    return []
+
+
+def write_warning(engine, bound, stream):
+    engine._flush()  # pylint: disable=protected-access
+    engine.ctx.out.append("WARNING: " + to_str(bound.get("message", position=0)))
+    return []
+
+
+def write_error(engine, bound, stream):
+    message = to_str(bound.get("message", position=0))
+    engine.write_error(ErrorRecord(message, "Microsoft.PowerShell.Commands.WriteErrorException", "NotSpecified",
+                                   activity="", exception="WriteErrorException", invocation=bound.where),
+                       bound.error_action)
+    return []
+
+
+def out_null(engine, bound, stream):
+    return []
+
+
+def out_string(engine, bound, stream):
+    text = format_default(_items(bound, stream, "inputobject", position=None))
+    return [text + "\n"]
+
+
+def out_file(engine, bound, stream):
+    path = bound.get("filepath", "path", position=0)
+    text = format_default(_items(bound, stream, "inputobject", position=None))
+    write_text(engine, to_str(path), text + "\n", bound.has("append"), "Out-File", bound.where)
+    return []
+
+
+def select_object(engine, bound, stream):
+    items = _items(bound, stream, "inputobject", position=None)
+    first, last = bound.get("first"), bound.get("last")
+    if first is not None:
+        items = items[:int(first)]
+    if last is not None:
+        items = items[-int(last):]
+    expand = bound.get("expandproperty")
+    if expand is not None:
+        return [member(i, to_str(expand)) for i in items]
+    props = bound.get("property", position=0)
+    if props is None:
+        return items
+    names = props if isinstance(props, list) else [props]
+    if any(not isinstance(n, str) for n in names):
+        raise NotModelled("Select-Object with calculated properties", "", bound.where[0])
+    out = []
+    for item in items:
+        out.append(PSObject({n: member(item, n) for n in names}, "Selected." + getattr(item, "type_name", "")))
+    return out
+
+
+def where_object(engine, bound, stream):
+    block = bound.get("filterscript", position=0)
+    items = _items(bound, stream, "inputobject", position=None)
+    if isinstance(block, ScriptBlock):
+        return [i for i in items if truthy(_last(_run_block(engine, block, i)))]
+    prop = to_str(bound.get("property", position=0))
+    ops = [k for k in bound.named if k in ("eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match",
+                                           "notmatch", "contains", "in", "ceq", "cne")]
+    if not ops:
+        return [i for i in items if truthy(member(i, prop))]
+    op = ops[0]
+    value = bound.named[op] if not isinstance(bound.named[op], type(SWITCH)) else bound.get("value", position=1)
+    return [i for i in items if truthy(compare(op, member(i, prop), value))]
+
+
+def foreach_object(engine, bound, stream):
+    block = bound.get("process", position=0)
+    if not isinstance(block, ScriptBlock):
+        raise NotModelled("ForEach-Object without a script block", "", bound.where[0])
+    out = []
+    for item in _items(bound, stream, "inputobject", position=None):
+        out.extend(_run_block(engine, block, item))
+    return out
+
+
+def sort_object(engine, bound, stream):
+    prop = bound.get("property", position=0)
+    items = list(stream or [])
+    key = (lambda i: member(i, to_str(prop))) if prop is not None else (lambda i: i)
+    return sorted(items, key=lambda i: (to_str(key(i)).lower() if isinstance(key(i), str) else key(i)),
+                  reverse=bound.has("descending"))
+
+
+def convertto_json(engine, bound, stream):
+    given = bound.get("inputobject", position=0)
+    items = list(stream or []) if given is None else given
+    if given is None:
+        items = items[0] if len(items) == 1 else items
+    depth = int(bound.get("depth", default=2))
+    return [convert_to_json(items, depth, bound.has("compress"))]
+
+
+def convertto_csv(engine, bound, stream):
+    return convert_to_csv(_items(bound, stream, "inputobject", position=None))
+
+
+def _last(items):
+    return items[-1] if items else None
+
+
+# -- storage ------------------------------------------------------------------------------------------
+def get_disk(engine, bound, stream):
+    number = bound.get("number", position=0)
+    disks = [d for d in engine.ctx.disks.disks if number is None or d.number == int(number)]
+    if number is not None and not disks:
+        bound.error(engine, storage.not_found("MSFT_Disk", "Number", number), "CmdletizationQuery_NotFound_Number",
+                    "ObjectNotFound", f"{number}:UInt32")
+        return []
+    return [storage.disk_object(engine.ctx, d) for d in disks]
+
+
+def set_disk(engine, bound, stream):
+    ctx = engine.ctx
+    targets = [o.backing for o in (stream or []) if isinstance(o, PSObject) and o.cim_class == "MSFT_Disk"]
+    number = bound.get("number", position=0)
+    if number is not None:
+        disk = ctx.disks.disk(int(number))
+        if disk is None:
+            bound.error(engine, storage.not_found("MSFT_Disk", "Number", number),
+                        "CmdletizationQuery_NotFound_Number", "ObjectNotFound", f"{number}:UInt32")
+            return []
+        targets = [disk]
+    for disk in targets:
+        if bound.has("isoffline"):
+            offline = truthy(bound.get("isoffline"))
+            if disk.role != "data" and offline:
+                bound.error(engine, "The requested operation is not supported.", "MI RESULT 7", "NotSpecified",
+                            "StorageWMI:ROOT/Microsoft/...")
+                continue
+            if not offline and not disk.online:
+                ctx.effects.extend(ctx.disks.bring_online(disk))
+            elif offline and disk.online:
+                disk.state["online"] = False
+                ctx.effects.append(f"disk {disk.number} offline")
+        if bound.has("isreadonly"):
+            disk.state["readonly"] = truthy(bound.get("isreadonly"))
+            ctx.effects.append(f"disk {disk.number} readonly={'yes' if disk.state['readonly'] else 'no'}")
+    return []
+
+
+def get_partition(engine, bound, stream):
+    ctx = engine.ctx
+    number, part_no = bound.get("disknumber"), bound.get("partitionnumber")
+    letter = bound.get("driveletter")
+    out = []
+    for disk in ctx.disks.disks:
+        if number is not None and disk.number != int(number):
+            continue
+        out += storage.partition_objects(ctx, disk)
+    if part_no is not None:
+        out = [p for p in out if p["PartitionNumber"] == int(part_no)]
+    if letter is not None:
+        out = [p for p in out if p["DriveLetter"].upper() == to_str(letter).upper()[:1]]
+    if not out and (number is not None or letter is not None or part_no is not None):
+        prop, value = ("DriveLetter", letter) if letter is not None else \
+            (("DiskNumber", number) if part_no is None else ("PartitionNumber", part_no))
+        bound.error(engine, storage.not_found("MSFT_Partition", prop, value),
+                    f"CmdletizationQuery_NotFound_{prop}", "ObjectNotFound", f"{value}:UInt32")
+    return out
+
+
+def _assign_letter(engine, bound, letter):
+    ctx = engine.ctx
+    number, part_no = bound.get("disknumber"), bound.get("partitionnumber")
+    disk = ctx.disks.disk(int(number)) if number is not None else None
+    part = next((p for p in disk.partitions if p.number == int(part_no)), None) if disk and part_no is not None \
+        else None
+    if part is None:
+        bound.error(engine, storage.not_found("MSFT_Partition", "PartitionNumber", part_no),
+                    "CmdletizationQuery_NotFound_PartitionNumber", "ObjectNotFound", f"{part_no}:UInt32")
+        return []
+    words = ["assign", "letter", "=", letter.upper()] if letter else ["assign"]
+    ok, message = diskpart_assign(ctx, disk, part, words)
+    if not ok:
+        bound.error(engine, message.strip().splitlines()[-1], "StorageWMI 42002", "InvalidArgument",
+                    "StorageWMI:ROOT/Microsoft/.../MSFT_Partition")
+    return []
+
+
+def set_partition(engine, bound, stream):
+    letter = bound.get("newdriveletter")
+    if letter is None:
+        raise NotModelled("Set-Partition without -NewDriveLetter", "", bound.where[0])
+    return _assign_letter(engine, bound, to_str(letter)[:1])
+
+
+def add_partitionaccesspath(engine, bound, stream):
+    path = bound.get("accesspath")
+    if path is not None and not (len(to_str(path).rstrip("\\")) == 2 and to_str(path)[1] == ":"):
+        raise NotModelled("mount folders (Add-PartitionAccessPath to a folder)", "", bound.where[0])
+    return _assign_letter(engine, bound, to_str(path)[:1] if path is not None else "")
+
+
+def get_volume(engine, bound, stream):
+    letter = bound.get("driveletter", position=0)
+    vols = storage.volume_objects(engine.ctx)
+    if letter is not None:
+        vols = [v for v in vols if v["DriveLetter"].upper() == to_str(letter).upper()[:1]]
+        if not vols:
+            bound.error(engine, storage.not_found("MSFT_Volume", "DriveLetter", letter),
+                        "CmdletizationQuery_NotFound_DriveLetter", "ObjectNotFound", f"{letter}:Char")
+    return vols
+
+
+# -- files --------------------------------------------------------------------------------------------
+def _file_call(engine, bound, run):
+    """Run one of the file helpers of :mod:`.commands`; its error text becomes this cmdlet's error."""
+    ctx = engine.ctx
+    saved_err, saved_out = ctx.err, ctx.out
+    ctx.err, ctx.out = [], []
+    try:
+        run(ctx)
+        errors, printed = ctx.err, ctx.out
+    finally:
+        ctx.err, ctx.out = saved_err, saved_out
+    for text in errors:
+        message = text.split(" : ", 1)[1] if " : " in text.split("\n")[0] else text
+        bound.error(engine, message, "PathNotFound", "ObjectNotFound", exception="ItemNotFoundException")
+    return printed
+
+
+def write_text(engine, path, text, append, cmdlet, where):
+    from .ps_commands import Bound
+    bound = Bound(cmdlet, {}, [], where)
+    _file_call(engine, bound, lambda ctx: files._write_file(ctx, path, text, append=append, cmdlet=cmdlet))
+
+
+def test_path(engine, bound, stream):
+    path = to_str(bound.get("path", "literalpath", position=0))
+    return [files._exists(engine.ctx, path)]
+
+
+def new_item(engine, bound, stream):
+    path = to_str(bound.get("path", position=0))
+    if bound.name == "mkdir" or to_str(bound.get("itemtype", default="File")).lower() == "directory":
+        engine.ctx.effects.append(f"mkdir {path}")
+        return []
+    value = to_str(bound.get("value", default=""))
+    write_text(engine, path, value, False, "New-Item", bound.where)
+    return []
+
+
+def _content(engine, bound, stream, append, name):
+    path = to_str(bound.get("path", "literalpath", position=0))
+    value = bound.get("value", position=1)
+    values = (value if isinstance(value, list) else [value]) if value is not None else list(stream or [])
+    text = "\n".join(to_str(v) for v in values) + ("" if bound.has("nonewline") else "\n")
+    write_text(engine, path, text, append, name, bound.where)
+    return []
+
+
+def set_content(engine, bound, stream):
+    return _content(engine, bound, stream, False, "Set-Content")
+
+
+def add_content(engine, bound, stream):
+    return _content(engine, bound, stream, True, "Add-Content")
+
+
+def get_content(engine, bound, stream):
+    path = to_str(bound.get("path", "literalpath", position=0))
+    holder = []
+    _file_call(engine, bound, lambda ctx: holder.append(files._read_for(ctx, [path])))
+    text = holder[0] if holder else None
+    if text is None:
+        return []
+    return [text] if bound.has("raw") else text.rstrip("\n").split("\n")
+
+
+def copy_item(engine, bound, stream):
+    src, dst = to_str(bound.get("path", position=0)), to_str(bound.get("destination", position=1))
+    _file_call(engine, bound, lambda ctx: files._copy(ctx, [src, dst]))
+    return []
+
+
+def remove_item(engine, bound, stream):
+    path = to_str(bound.get("path", "literalpath", position=0))
+    _file_call(engine, bound, lambda ctx: files._remove(ctx, [path], "Remove-Item " + path))
+    return []
+
+
+# -- system -------------------------------------------------------------------------------------------
+def start_sleep(engine, bound, stream):
+    return []
+
+
+def restart_computer(engine, bound, stream):
+    engine.ctx.effects.append("restart")
+    return []
+
+
+def stop_computer(engine, bound, stream):
+    engine.ctx.effects.append("shutdown")
+    return []
+
+
+CMDLETS = {
+    "write-output": write_output, "echo": write_output, "write": write_output, "write-host": write_host,
+    "write-warning": write_warning, "write-error": write_error, "out-null": out_null, "out-string": out_string,
+    "out-file": out_file, "select-object": select_object, "select": select_object, "where-object": where_object,
+    "where": where_object, "?": where_object, "foreach-object": foreach_object, "%": foreach_object,
+    "sort-object": sort_object, "convertto-json": convertto_json, "convertto-csv": convertto_csv,
+    "get-disk": get_disk, "set-disk": set_disk, "get-partition": get_partition, "set-partition": set_partition,
+    "add-partitionaccesspath": add_partitionaccesspath, "get-volume": get_volume,
+    "test-path": test_path, "new-item": new_item, "ni": new_item, "mkdir": new_item, "set-content": set_content,
+    "add-content": add_content, "get-content": get_content, "gc": get_content, "type": get_content,
+    "cat": get_content, "copy-item": copy_item, "copy": copy_item, "cp": copy_item, "remove-item": remove_item,
+    "del": remove_item, "rm": remove_item, "start-sleep": start_sleep, "sleep": start_sleep,
+    "restart-computer": restart_computer, "stop-computer": stop_computer,
+}
