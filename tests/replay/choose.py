@@ -15,6 +15,7 @@ once, at the commit the README names).
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -80,8 +81,17 @@ def verdict(doc, served):
     return not reasons, sorted(reasons)
 
 
+_SIG = re.compile(r"(?i)(\bsig=)[^&\"'\\\s]+")
+
+
+def scrub(text):
+    """SAS signatures (``sig=``) replaced: the only secret-shaped values azure-cli's recorder leaves."""
+    return _SIG.sub(r"\1REDACTED", text) if isinstance(text, str) else text
+
+
 def trim(doc):
-    """The cassette with transport-only headers dropped; every request and answer is kept whole."""
+    """The cassette with transport-only headers dropped and SAS signatures scrubbed; every request and
+    answer is kept otherwise whole."""
     out = []
     for it in doc.get("interactions") or []:
         req, resp = it["request"], it["response"]
@@ -98,7 +108,7 @@ def trim(doc):
                 "status": resp.get("status"),
                 "headers": {k.lower(): v for k, v in (resp.get("headers") or {}).items()
                             if k.lower() in KEEP_RESPONSE_HEADERS or k.lower().startswith("x-ms-ratelimit")},
-                "body": {"string": _text(body.get("string") if isinstance(body, dict) else body)},
+                "body": {"string": scrub(_text(body.get("string") if isinstance(body, dict) else body))},
             },
         })
     return {"interactions": out}
