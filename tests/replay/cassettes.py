@@ -10,14 +10,25 @@ import json
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_OMITTED = "!!! The request body has been omitted from the recording"  # azure-cli's recorder, bodies > 128 KB
+
+
+class _Unrecorded:
+    """The body of a request the recording did not keep (it cannot be sent again)."""
+
+    def __repr__(self):
+        return "UNRECORDED"
+
+
+UNRECORDED = _Unrecorded()
 
 
 class Exchange:
     """One recorded request and Azure's answer."""
 
-    __slots__ = ("method", "url", "body", "status", "headers", "text", "label")
+    __slots__ = ("method", "url", "body", "status", "headers", "text", "label", "origin")
 
-    def __init__(self, method, url, body, status, headers, text, label=""):
+    def __init__(self, method, url, body, status, headers, text, label="", origin=""):
         self.method = method.upper()
         self.url = url
         self.body = body            # request body text or None
@@ -25,6 +36,7 @@ class Exchange:
         self.headers = headers      # lower-cased names -> value
         self.text = text            # response body text ('' when none)
         self.label = label          # what the recording calls it (the fidelity pack's op), for reports
+        self.origin = origin        # the file it came from
 
     def json(self):
         return parse_json(self.text)
@@ -35,10 +47,10 @@ class Exchange:
 
 def parse_json(text):
     """The JSON value of a body, or None when it is empty or not JSON."""
-    if text is None:
-        return None
     if isinstance(text, (dict, list)):
         return text
+    if not isinstance(text, str):
+        return None
     text = text.strip()
     if not text:
         return None
@@ -77,12 +89,15 @@ def vcr_exchanges(doc):
         text = _text(body.get("string") if isinstance(body, dict) else body) or ""
         headers = {k.lower(): _first(v) for k, v in (resp.get("headers") or {}).items()}
         status = (resp.get("status") or {}).get("code")
-        out.append(Exchange(req["method"], req["uri"], _text(req.get("body")), status, headers, text,
+        body = _text(req.get("body"))
+        if isinstance(body, str) and body.startswith(_OMITTED):
+            body = UNRECORDED
+        out.append(Exchange(req["method"], req["uri"], body, status, headers, text,
                             label=_first((req.get("headers") or {}).get("CommandName")) or ""))
     return out
 
 
-def fidelity_exchanges(doc):
+def fidelity_exchanges(doc, origin=""):
     """The exchanges of a fidelity-pack file: every entry whose request has a method and a full URL."""
     out = []
     for entry in doc.get("entries") or []:
@@ -102,6 +117,8 @@ def fidelity_exchanges(doc):
         body = req.get("body")
         if body is not None and not isinstance(body, str):
             body = json.dumps(body)
+        if body is None and method.upper() in ("PUT", "PATCH"):
+            body = UNRECORDED  # the pack noted what was sent instead of keeping it
         headers = {k.lower(): str(v) for k, v in (resp.get("headers") or {}).items()}
-        out.append(Exchange(method, uri, body, status, headers, text, label=entry.get("op", "")))
+        out.append(Exchange(method, uri, body, status, headers, text, label=entry.get("op", ""), origin=origin))
     return out
