@@ -182,3 +182,15 @@ def test_operations_that_take_time_are_followed_on_the_virtual_clock():
     assert poll.comparison.fake_status == 200 and "endTime" in poll.comparison.fake_keys
     assert replayer.cloud.clock.now() - started >= 30
     assert all(o.comparison.status_ok for o in result.outcomes)
+
+
+def test_polls_match_their_operation_where_the_recorder_renamed_the_url():
+    # azure-cli's recorder wrote "mock-deployment" into request URLs but kept the deployment's own name in
+    # the Azure-AsyncOperation header that handed the poll URL out; the poll is still the operation's
+    exchanges = recording("resource/test_group_deployment_lite.yaml")
+    assert "/deployments/mock-deployment/" in exchanges[2].url
+    assert "/deployments/mock-deployment/" not in exchanges[1].header("azure-asyncoperation")
+    result = assign(Replayer(exchanges, "lite").run())
+    poll = next(o for o in result.outcomes if o.index == 2)
+    assert poll.kind == "poll" and poll.started_by is result.outcomes[1]
+    assert not result.uncompared

@@ -7,11 +7,12 @@ Nothing made here is compared. Two kinds:
   Each group a recording uses before (or without) creating it is PUT with the location and tags Azure
   reported for it (a recorded GET of the group), else in the location of the first resource PUT in it,
   else in ``westus`` (the preparer's default).
-* **VMs and NICs** (the fidelity pack only, ``resources=True``): its entries are snippets of runs whose VMs
+* **VMs, NICs and public IPs** (the fidelity pack only): its entries are snippets of runs whose VMs
   were made earlier. A VM the pack uses before (or without) creating it is made from Azure's own recorded
   body of it: location, size, marketplace image, computer and admin name (a generated password), and its
   NICs, each made in a vnet of its group; a managed OS disk stands in for a recorded VHD one. NICs a VM
-  PUT of the pack refers to are made the same way. What cannot be made is noted, not worked around.
+  PUT of the pack refers to, and NICs and public IPs the pack reads without making, are made the same
+  way (location, SKU, allocation method). What cannot be made is noted, not worked around.
 """
 import json
 import re
@@ -145,6 +146,8 @@ class Arranger:
         op = resp.headers.get("Azure-AsyncOperation")
         if op:
             self.r.follow(op, wait=True)
+        if not what.startswith("group"):
+            self.r.result.arranged_resources.add(path.lower())
         return resp
 
     def groups(self, exchanges):
@@ -157,6 +160,14 @@ class Arranger:
         return made
 
     def vms_and_nics(self, exchanges):
+        for path, uses in _of_type(exchanges, "Microsoft.Network/publicIPAddresses").items():
+            if not creates(uses[0]) and (uses[0].status or 0) < 400:
+                model = _dict(_model(path, uses))
+                self.put(path, NETWORK_API, {"location": model.get("location", "westus"),
+                                             **({"sku": model["sku"]} if isinstance(model.get("sku"), dict) else {}),
+                                             "properties": {"publicIPAllocationMethod": _dict(
+                                                 model.get("properties")).get("publicIPAllocationMethod", "Static")}},
+                         "public IP " + path)
         vms = presupposed_vms(exchanges)
         location = {}
         for path, model in vms:

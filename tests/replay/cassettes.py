@@ -3,6 +3,9 @@
 Every recording becomes a list of :class:`Exchange` (method, url, request body, status, response headers,
 response body text). The fidelity pack (``tests/fixtures/fidelity``) is made of entries with a ``request``
 and a ``response`` and sometimes ``polls``; entries with no request line (notes, evidence) give nothing.
+Where the pack abridged a response body (prose such as ``"...same as above..."``, a head, a tail or a
+summary instead of the body) the exchange is marked ``abridged`` and its body keys are not compared; where
+it kept no request body for a PUT or PATCH, the body is :data:`UNRECORDED`.
 """
 import gzip
 import json
@@ -26,9 +29,9 @@ UNRECORDED = _Unrecorded()
 class Exchange:
     """One recorded request and Azure's answer."""
 
-    __slots__ = ("method", "url", "body", "status", "headers", "text", "label", "origin")
+    __slots__ = ("method", "url", "body", "status", "headers", "text", "label", "origin", "abridged")
 
-    def __init__(self, method, url, body, status, headers, text, label="", origin=""):
+    def __init__(self, method, url, body, status, headers, text, label="", origin="", abridged=False):
         self.method = method.upper()
         self.url = url
         self.body = body            # request body text or None
@@ -37,6 +40,7 @@ class Exchange:
         self.text = text            # response body text ('' when none)
         self.label = label          # what the recording calls it (the fidelity pack's op), for reports
         self.origin = origin        # the file it came from
+        self.abridged = abridged    # the recording kept only part of the response body (not compared)
 
     def json(self):
         return parse_json(self.text)
@@ -108,17 +112,32 @@ def fidelity_exchanges(doc, origin=""):
             continue
         status = resp.get("status")
         status = status if isinstance(status, int) else None
+        abridged = False
         if "body_raw" in resp:
             text = resp["body_raw"]
-        elif resp.get("body") is not None:
+        elif isinstance(resp.get("body"), (dict, list)):
             text = json.dumps(resp["body"])
+            abridged = _abridged(resp["body"])
+        elif resp.get("body") in ("", None) and "body" in resp:
+            text = ""  # the pack's way of writing an empty body
         else:
-            text = ""
+            text, abridged = "", True  # a note, a head, a tail or a summary in place of the body
         body = req.get("body")
         if body is not None and not isinstance(body, str):
             body = json.dumps(body)
         if body is None and method.upper() in ("PUT", "PATCH"):
             body = UNRECORDED  # the pack noted what was sent instead of keeping it
         headers = {k.lower(): str(v) for k, v in (resp.get("headers") or {}).items()}
-        out.append(Exchange(method, uri, body, status, headers, text, label=entry.get("op", ""), origin=origin))
+        out.append(Exchange(method, uri, body, status, headers, text, label=entry.get("op", ""), origin=origin,
+                            abridged=abridged))
     return out
+
+
+def _abridged(value):
+    """True when a pack body has parts written as prose (``"...same as above..."``, ``...cut...``)."""
+    if isinstance(value, dict):
+        return any(_abridged(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_abridged(v) for v in value)
+    return isinstance(value, str) and (value.startswith("...") or "...cut..." in value
+                                       or value.startswith("(identical"))

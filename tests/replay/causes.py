@@ -7,8 +7,8 @@ action of a POST), e.g. ``POST Microsoft.Compute/disks/beginGetAccess``. The cat
   ``NotFound`` "No HTTP resource was found...", 405) where Azure answered otherwise;
 * ``cascade``: the fake lacks a resource (404 ``...NotFound``), or has no operation to poll, because the
   fake refused to make it when the replay arranged it, or an earlier request of the same recording on that
-  resource (or a parent) already disagreed on its status, or an earlier write Azure accepted was refused:
-  the first disagreement is the one to fix;
+  resource (or a parent) already disagreed on its status, or an earlier write in the same resource group
+  that Azure accepted was refused by the fake: the first disagreement is the one to fix;
 * ``no operation to poll``: Azure's answer started an operation the client polled; the fake's gave none;
 * ``resource missing``: the fake lacks a resource Azure had, with no earlier disagreement to explain it
   (state the recording presupposes, or a name Azure generated and the fake did not);
@@ -47,6 +47,12 @@ def _resource_paths(path):
     return out
 
 
+def _group_path(path):
+    """The lower-cased path of the resource group a path lies in ('' for none)."""
+    segs = [s.lower() for s in segments(path)]
+    return "/" + "/".join(segs[:4]) if len(segs) >= 4 and segs[2] == "resourcegroups" else ""
+
+
 def _not_found(code):
     return bool(code) and code.endswith("NotFound")
 
@@ -75,7 +81,7 @@ def _tops(paths):
 def assign(result):
     """Set ``outcome.cause`` for every disagreement of a :class:`RecordingResult`."""
     failed = set()        # resource paths an earlier request disagreed on (its status)
-    refused_write = None  # the first write Azure accepted and the fake did not
+    refused_write = {}    # resource group path -> the first write in it Azure accepted and the fake did not
     for o in result.outcomes:
         c, path = o.comparison, urlsplit(o.exchange.url).path
         op = operation(o.method, path)
@@ -99,14 +105,15 @@ def assign(result):
         no_route = c.fake_code in ROUTE_CODES or (c.fake_code == "NotFound" and c.fake_message.startswith(NO_ROUTE))
         if no_route and c.rec_code != c.fake_code:
             o.cause = ("route missing", op, "{} {}".format(fake, c.fake_code))
+        elif _resource_paths(path) & result.unmade:
+            o.cause = ("cascade", op, "{} {}: the fake refused to make what the recording presupposes (see the "
+                                      "notes)".format(fake, c.fake_code or ""))
         elif _not_found(c.fake_code) and rec < 400:
-            if _resource_paths(path) & result.unmade:
-                o.cause = ("cascade", op, "{}: the fake refused to make what the recording presupposes (see the "
-                                          "notes)".format(c.fake_code))
-            elif _resource_paths(path) & failed:
+            if _resource_paths(path) & failed:
                 o.cause = ("cascade", op, "{}: an earlier request on it disagreed".format(c.fake_code))
-            elif refused_write is not None:
-                o.cause = ("cascade", op, "{}: after a refused write ({})".format(c.fake_code, refused_write))
+            elif _group_path(path) in refused_write:
+                o.cause = ("cascade", op, "{}: after a refused write in its group ({})".format(
+                    c.fake_code, refused_write[_group_path(path)]))
             else:
                 o.cause = ("resource missing", op, c.fake_code)
         elif fake >= 500:
@@ -122,8 +129,8 @@ def assign(result):
             o.cause = ("other refusal", op, "Azure {} {}, fake {} {}: {}".format(rec, c.rec_code, fake, c.fake_code,
                                                                              _short(c.fake_message)))
         failed.add(resource_path(path))
-        if o.method in ("PUT", "PATCH", "POST") and rec < 400 <= fake and refused_write is None:
-            refused_write = op
+        if o.method in ("PUT", "PATCH", "POST") and rec < 400 <= fake:
+            refused_write.setdefault(_group_path(path), op)
     return result
 
 
