@@ -23,7 +23,9 @@ Normalisations (each one also listed in ``tests/fixtures/azure-traffic/README.md
 6. **Other tests' resources in Azure's lists**: the recorder's subscription held the groups of other tests
    running at the same time, and Azure's list answers show them (a subscription's locks, groups filtered by
    tag). Before comparing a list (``value: [...]``), Azure's elements whose ``id`` lies in a resource group
-   the recording never names are dropped; the fake starts empty, so all of its elements are kept. The
+   the recording never names, or is a provider resource outside any group (a subscription-level lock) that
+   no request of the recording addresses, are dropped; the fake starts empty, so all of its elements are
+   kept. The
    number dropped is reported per recording.
 7. **What a recording did not keep** is not compared: a request whose body the recorder left out
    (azure-cli's recorder omits bodies over 128 KB; the fidelity pack kept some PUTs without their body) is
@@ -167,6 +169,7 @@ class Replayer:
         self.http = session(self.cloud)
         self.credential = FakeCredential(self.cloud)
         self.groups = {g.lower() for g in _groups(exchanges)}
+        self.addressed = {resource_path(urlsplit(ex.url).path) for ex in exchanges}
         self.operations = {}          # operation_key of a recorded operation URL -> the fake's URL (or None)
         self.started_by = {}          # operation_key -> the outcome of the request that started it
         self.tainted = set()          # resource paths an unreplayable request would have made or changed
@@ -246,8 +249,10 @@ class Replayer:
             return None
         kept = []
         for item in body["value"]:
-            found = group_of(item.get("id", "")) if isinstance(item, dict) else None
-            if found and found[1].lower() not in self.groups:
+            rid = str(item.get("id", "")) if isinstance(item, dict) else ""
+            found = group_of(rid)
+            if (found and found[1].lower() not in self.groups) or \
+                    (not found and "/providers/" in rid.lower() and rid.lower() not in self.addressed):
                 self.result.foreign += 1
                 continue
             kept.append(item)
