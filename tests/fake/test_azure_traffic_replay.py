@@ -17,7 +17,7 @@ TARGET = {"status": 99.0, "bodies": 90.0}
 # Measured at the commit that added this test (fake of main 409f2b9); percentages rounded down.
 # Raise these when the fake agrees more; never lower them to make a change pass.
 FLOOR = {
-    "azure-cli": {"requests": 716, "status": 83.6, "codes": 21.6, "bodies": 57.7},
+    "azure-cli": {"requests": 716, "status": 83.6, "codes": 21.6, "bodies": 57.8},
     "fidelity": {"requests": 46, "status": 54.3, "codes": 14.2, "bodies": 37.0},
 }
 

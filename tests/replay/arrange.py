@@ -139,8 +139,8 @@ class Arranger:
     def put(self, path, api, body, what):
         resp = self.r.send("PUT", "{}{}?api-version={}".format(self.base, path, api), json.dumps(body))
         if resp.status_code >= 300:
-            self.notes.append("arranging {}: the fake answered {} {}".format(what, resp.status_code,
-                                                                         " ".join(resp.text.split())[:240]))
+            answer = " ".join(resp.text.split())[:240]
+            self.notes.append("arranging {}: the fake answered {} {}".format(what, resp.status_code, answer))
             self.r.result.unmade.add(path.lower())
             return None
         op = resp.headers.get("Azure-AsyncOperation")
@@ -190,8 +190,8 @@ class Arranger:
             "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
             "subnets": [{"name": "default", "properties": {"addressPrefix": "10.0.0.0/24"}}]}},
             "the vnet of " + nic_id)
-        config = {"name": "ipconfig1", "properties": {"subnet": {"id": vnet + "/subnets/default"},
-                                                       "privateIPAllocationMethod": "Dynamic"}}
+        config = {"name": "ipconfig1",
+                  "properties": {"subnet": {"id": vnet + "/subnets/default"}, "privateIPAllocationMethod": "Dynamic"}}
         self.put(urlsplit(nic_id).path, NETWORK_API, {"location": loc, "properties": {"ipConfigurations": [config]}},
                  "NIC " + nic_id)
 

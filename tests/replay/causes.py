@@ -96,8 +96,8 @@ def assign(result):
             continue
         if c.status_ok:
             if not c.code_ok:
-                o.cause = ("error code differs", op, "Azure {}, fake {}: {}".format(c.rec_code, c.fake_code,
-                                                                             _short(c.fake_message)))
+                detail = "Azure {}, fake {}: {}".format(c.rec_code, c.fake_code, _short(c.fake_message))
+                o.cause = ("error code differs", op, detail)
             else:
                 o.cause = ("body keys differ", op, _keys_detail(c))
             continue
@@ -126,11 +126,9 @@ def assign(result):
         elif rec < 400:
             o.cause = ("other success status", op, "Azure {}, fake {}".format(rec, fake))
         else:
-            o.cause = ("other refusal", op, "Azure {} {}, fake {} {}: {}".format(rec, c.rec_code, fake, c.fake_code,
-                                                                             _short(c.fake_message)))
+            detail = "Azure {} {}, fake {} {}: {}".format(rec, c.rec_code, fake, c.fake_code, _short(c.fake_message))
+            o.cause = ("other refusal", op, detail)
         failed.add(resource_path(path))
         if o.method in ("PUT", "PATCH", "POST") and rec < 400 <= fake:
             refused_write.setdefault(_group_path(path), op)
     return result
-
-

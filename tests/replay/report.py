@@ -98,8 +98,9 @@ def figures(results, source=None):
 
 
 def format_recordings(results):
-    rows = ["{:<66} {:>4} {:>11} {:>11} {:>11}  {}".format("recording", "req", "status", "error code",
-                                                           "body keys", "polls collapsed/skipped/groups arranged/foreign dropped")]
+    rows = ["{:<66} {:>4} {:>11} {:>11} {:>11}  {}".format(
+        "recording", "req", "status", "error code", "body keys",
+        "polls collapsed/skipped/groups arranged/foreign dropped")]
     for r in results:
         f = Figures(r.outcomes)
         rows.append("{:<66} {:>4} {:>11} {:>11} {:>11}  {}/{}/{}/{}".format(
