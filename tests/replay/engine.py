@@ -17,7 +17,8 @@ Normalisations (each one also listed in ``tests/fixtures/azure-traffic/README.md
    fake's URL is read once instead. A poll of an operation URL the fake never gave is a disagreement
    ("no operation URL").
 5. **Presupposed state** is made first, not compared (:mod:`replay.arrange`): the resource groups azure-cli's
-   test preparer made outside the recording; for the fidelity pack also the VMs and NICs its snippets use.
+   test preparer made outside the recording; for the fidelity pack also the VMs, NICs and public IPs its
+   snippets use.
    A resource the arrangement made is an approximation of Azure's (a NIC without its public IP, say):
    requests on it are compared on status and error code, not on body keys.
 6. **Other tests' resources in Azure's lists**: the recorder's subscription held the groups of other tests
@@ -25,8 +26,7 @@ Normalisations (each one also listed in ``tests/fixtures/azure-traffic/README.md
    tag). Before comparing a list (``value: [...]``), Azure's elements whose ``id`` lies in a resource group
    the recording never names, or is a provider resource outside any group (a subscription-level lock) that
    no request of the recording addresses, are dropped; the fake starts empty, so all of its elements are
-   kept. The
-   number dropped is reported per recording.
+   kept. The number dropped is reported per recording.
 7. **What a recording did not keep** is not compared: a request whose body the recorder left out
    (azure-cli's recorder omits bodies over 128 KB; the fidelity pack kept some PUTs without their body) is
    not sent, and later requests on the resource it addressed, and the polls of its operation, are not
