@@ -4,6 +4,8 @@
 #   bash scripts/dev.sh test     install, then every test (cassettes replay; no network, no server)
 #   bash scripts/dev.sh record   install, then re-record every cassette against a fake cloud it starts
 #   bash scripts/dev.sh bench    install, then print the benchmarks' figures
+#   bash scripts/dev.sh replay   install, then replay recorded real Azure traffic against the fake and print
+#                                the agreement per recording, the disagreements by cause and the totals
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -149,12 +151,18 @@ bench() {
   [ "$any" -eq 1 ] || echo "no benchmarks yet"
 }
 
+replay() {
+  setup
+  ( cd "$ROOT/tests" && "$PY" -m replay "$@" )
+}
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
   demo) demo "$@" ;;
   test) run_tests "$@" ;;
   record) record "$@" ;;
   bench) bench "$@" ;;
+  replay) replay "$@" ;;
   setup) setup ;;
-  *) echo "usage: bash scripts/dev.sh demo|test|record|bench [args]" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/dev.sh demo|test|record|bench|replay [args]" >&2; exit 2 ;;
 esac

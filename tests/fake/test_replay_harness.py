@@ -1,0 +1,196 @@
+"""The replay harness itself (tests/replay/): that it compares what it says it compares, follows the fake's
+long-running operations, leaves out only what a recording did not keep, and finds a disagreement a fault
+puts into the fake. The agreement figures are in test_azure_traffic_replay.py."""
+import os
+
+import yaml
+
+from replay import report
+from replay.armpath import classify
+from replay.arrange import presupposed_groups
+from replay.cassettes import UNRECORDED, Exchange, load_yaml, vcr_exchanges
+from replay.causes import assign, operation
+from replay.choose import read_served, verdict
+from replay.compare import Comparison, error_code, key_paths
+from replay.engine import BASE_URL, Replayer
+
+RECORDINGS = os.path.join(report.TRAFFIC, "recordings")
+
+
+def recording(name):
+    return vcr_exchanges(load_yaml(os.path.join(RECORDINGS, name)))
+
+
+def test_key_paths_fold_arrays_and_ignore_values():
+    body = {"value": [{"id": 1}, {"id": 2, "tags": {"a": "b"}}], "nextLink": None}
+    assert key_paths(body) == {"value", "value[]", "value[].id", "value[].tags", "value[].tags.a", "nextLink"}
+    assert key_paths({"a": [1, 2]}) == {"a", "a[]"}
+    assert key_paths({"a": 1}) == key_paths({"a": "other"})
+
+
+def test_error_codes_of_arm_and_gateway_shapes():
+    assert error_code(404, '{"error":{"code":"ResourceNotFound","message":"x"}}') == "ResourceNotFound"
+    assert error_code(400, '{"code":"InvalidTemplate","message":"x"}') == "InvalidTemplate"
+    assert error_code(500, "") == "(no code)"
+    assert error_code(200, '{"error":{"code":"X"}}') is None
+
+
+def test_comparison_verdicts():
+    same = Comparison(200, 200, '{"a": {"b": 1}}', '{"a": {"b": 2}}')
+    assert same.agrees and same.keys_ok and not same.code_judged
+    missing = Comparison(200, 200, '{"a": {"b": 1}}', '{"a": {}}')
+    assert missing.keys_ok is False and missing.missing == {"a.b"} and not missing.extra
+    empty = Comparison(202, 202, "", "")
+    assert empty.keys_ok is None and empty.agrees
+    one_sided = Comparison(200, 200, "", '{"a": 1}')
+    assert one_sided.keys_ok is False
+    refused = Comparison(200, 400, '{"a": 1}', '{"error": {"code": "InvalidParameter", "message": "m"}}')
+    assert not refused.status_ok and refused.code_judged and not refused.code_ok
+
+
+def test_armpath_types():
+    sub, rg = "/subscriptions/s", "/subscriptions/s/resourceGroups/g"
+    assert classify("POST", rg + "/providers/Microsoft.Compute/virtualMachines/v/start") == \
+        ("resourceGroup", "Microsoft.Compute/virtualMachines")
+    assert classify("GET", rg + "/providers/Microsoft.Compute/virtualMachines/v/instanceView") == \
+        ("resourceGroup", "Microsoft.Compute/virtualMachines/instanceView")
+    assert classify("GET", sub + "/providers/Microsoft.Compute/locations/westus/DiskOperations/x") == \
+        ("subscription", "Microsoft.Compute/locations/DiskOperations")
+    assert classify("PUT", rg + "/providers/Microsoft.Network/virtualNetworks/n/providers/"
+                    "Microsoft.Authorization/locks/l") == ("resource", "Microsoft.Authorization/locks")
+    assert classify("GET", sub + "/resourcegroups/g/deployments/d/operations") == \
+        ("resourceGroup", "Microsoft.Resources/deployments/operations")
+    assert classify("GET", sub + "/providers/Microsoft.Compute") == ("subscription", "Microsoft.Resources/providers")
+    assert classify("GET", "/providers/Microsoft.Management/managementGroups/m/providers/"
+                    "Microsoft.Resources/deployments/d") == ("managementGroup", "Microsoft.Resources/deployments")
+    assert operation("POST", rg + "/exportTemplate") == "POST Microsoft.Resources/resourceGroups/exportTemplate"
+
+
+def test_every_chosen_recording_obeys_the_rule_and_names_its_source():
+    served = read_served()
+    chosen = report.chosen_recordings()
+    assert len(chosen) >= 40
+    for name, path in chosen:
+        with open(path, encoding="utf-8") as fh:
+            head = fh.readline()
+        assert head.startswith("# source: Azure/azure-cli src/azure-cli/azure/cli/command_modules/"), name
+        assert "at commit d8453938e762b4edbb386a5f9ac3558b4d5ca755" in head, name
+        ok, reasons = verdict(load_yaml(path), served)
+        assert ok, (name, reasons)
+
+
+def test_the_rule_refuses_unserved_types_and_hosts():
+    served = read_served()
+
+    def doc(*uris):
+        return {"interactions": [{"request": {"method": "GET", "uri": u}} for u in uris]}
+    arm = "https://management.azure.com/subscriptions/s/resourceGroups/g/providers/"
+    assert verdict(doc(arm + "Microsoft.Compute/disks/d?api-version=1"), served)[0]
+    assert verdict(doc("https://login.microsoftonline.com/t/oauth2/token", arm + "Microsoft.Compute/disks/d"),
+                   served)[0]
+    assert verdict(doc(arm + "Microsoft.Storage/storageAccounts/a"), served) == \
+        (False, ["type Microsoft.Storage/storageAccounts"])
+    assert verdict(doc("https://a.blob.core.windows.net/c/b"), served) == (False, ["host a.blob.core.windows.net"])
+    assert verdict(doc("https://login.microsoftonline.com/t/oauth2/token"), served) == (False, ["no request"])
+
+
+def test_lro_polls_collapse_and_the_last_is_compared_with_the_fakes_end():
+    # PUT disk (202), one DiskOperations poll, GET disk; the preparer's group is arranged first
+    exchanges = recording("vm/test_disk_hibernation.yaml")
+    result = Replayer(exchanges, "hibernation").run()
+    assert result.arranged == ["cli_test_disk_hibernation_000001"]
+    kinds = [(o.index, o.kind, o.comparison.fake_status) for o in result.outcomes]
+    assert kinds == [(0, "request", 200), (1, "request", 202), (2, "poll", 200), (3, "request", 200)]
+    poll = result.outcomes[2].comparison
+    assert "properties.output.id" in poll.fake_keys and "endTime" in poll.fake_keys  # the finished operation
+    assert result.collapsed == 0
+
+
+def test_intermediate_polls_are_not_sent():
+    exchanges = recording("resource/test_resource_group.yaml")  # DELETE group, four 202 polls, then 200
+    replayer = Replayer(exchanges, "rg")
+    result = replayer.run()
+    assert result.collapsed == 4
+    first_poll = next(o for o in result.outcomes if o.kind == "poll")
+    assert first_poll.index == 5 and first_poll.comparison.rec_status == first_poll.comparison.fake_status == 200
+
+
+def test_a_fault_in_the_fake_is_found_and_blamed_on_its_request():
+    exchanges = recording("vm/test_disk_hibernation.yaml")
+    clean = assign(Replayer(exchanges, "clean").run())
+    replayer = Replayer(exchanges, "faulted")
+    rule = {"kind": "error", "method": "PUT", "path": "/disks/", "status": 409, "code": "Conflict"}
+    assert replayer.http.post(BASE_URL + "/_fake/faults", json=rule).status_code < 300
+    faulted = assign(replayer.run())
+    assert [o.comparison.status_ok for o in clean.outcomes] == [True] * 4
+    assert [o.comparison.status_ok for o in faulted.outcomes] == [True, False, False, False]
+    causes = [o.cause[0] if o.cause else None for o in faulted.outcomes]
+    assert causes == [causes[0], "fake refused what Azure accepted", "cascade", "cascade"]
+    assert "Conflict" in faulted.outcomes[1].cause[2]
+
+
+def test_other_tests_resources_in_azures_lists_are_dropped():
+    exchanges = recording("resource/test_group_lock_commands.yaml")
+    replayer = Replayer(exchanges, "locks")
+    lists = [ex for ex in exchanges if '"value"' in ex.text]
+    trimmed = replayer.own_elements(lists[0])
+    assert trimmed is not None and len(trimmed["value"]) < len(lists[0].json()["value"])
+    assert all("cli_test_group_lock" in item["id"] for item in trimmed["value"])
+
+
+def test_what_a_recording_did_not_keep_is_left_out_with_its_reason():
+    result = Replayer(recording("resource/test_group_deployment_with_large_params.yaml"), "large").run()
+    reasons = {why for _, why in result.uncompared}
+    assert "its request body was not recorded" in reasons
+    assert "it addresses a resource an unreplayable request made" in reasons
+    sent = {o.index for o in result.outcomes}
+    assert not sent & {i for i, _ in result.uncompared}
+
+
+def test_preparer_groups_are_arranged_with_azures_location_and_tags(tmp_path):
+    doc = {"interactions": [
+        {"request": {"method": "GET", "uri": "https://management.azure.com/subscriptions/s/resourcegroups/g1"},
+         "response": {"status": {"code": 200}, "body": {"string": '{"location": "eastus", "tags": {"a": "b"}}'}}},
+        {"request": {"method": "PUT", "uri": "https://management.azure.com/subscriptions/s/resourcegroups/g2"},
+         "response": {"status": {"code": 201}, "body": {"string": "{}"}}},
+        {"request": {"method": "PUT", "uri": "https://management.azure.com/subscriptions/s/resourcegroups/g3",
+                     "body": '{"location": "westus"}'},
+         "response": {"status": {"code": 200}, "body": {"string": "{}"}}},
+    ]}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    groups = presupposed_groups(vcr_exchanges(load_yaml(str(path))))
+    # g2 is created by the recording (201); g3 existed already (Azure answered its PUT 200)
+    assert groups == [("s", "g1", {"location": "eastus", "tags": {"a": "b"}}), ("s", "g3", {"location": "westus"})]
+
+
+def test_unrecorded_bodies_are_marked():
+    doc = {"interactions": [{"request": {"method": "PUT", "uri": "https://management.azure.com/x",
+                                         "body": "!!! The request body has been omitted from the recording "
+                                                 "because its size 169189 is larger than 128KB. !!!"},
+                             "response": {"status": {"code": 200}, "body": {"string": ""}}}]}
+    (ex,) = vcr_exchanges(doc)
+    assert isinstance(ex, Exchange) and ex.body is UNRECORDED
+
+
+def test_operations_that_take_time_are_followed_on_the_virtual_clock():
+    # each operation stays in flight 30 s of virtual time: the replay polls, jumping the clock, until done
+    replayer = Replayer(recording("vm/test_disk_hibernation.yaml"), "slow", cloud_options={"lro_seconds": 30})
+    started = replayer.cloud.clock.now()
+    result = replayer.run()
+    poll = next(o for o in result.outcomes if o.kind == "poll")
+    assert poll.comparison.fake_status == 200 and "endTime" in poll.comparison.fake_keys
+    assert replayer.cloud.clock.now() - started >= 30
+    assert all(o.comparison.status_ok for o in result.outcomes)
+
+
+def test_polls_match_their_operation_where_the_recorder_renamed_the_url():
+    # azure-cli's recorder wrote "mock-deployment" into request URLs but kept the deployment's own name in
+    # the Azure-AsyncOperation header that handed the poll URL out; the poll is still the operation's
+    exchanges = recording("resource/test_group_deployment_lite.yaml")
+    assert "/deployments/mock-deployment/" in exchanges[2].url
+    assert "/deployments/mock-deployment/" not in exchanges[1].header("azure-asyncoperation")
+    result = assign(Replayer(exchanges, "lite").run())
+    poll = next(o for o in result.outcomes if o.index == 2)
+    assert poll.kind == "poll" and poll.started_by is result.outcomes[1]
+    assert not result.uncompared

@@ -1,0 +1,220 @@
+"""State a recording presupposes, made in the fake before the replay through the fake's own REST API.
+
+Nothing made here is compared. Two kinds:
+
+* **Resource groups** (every recording): azure-cli's ``ResourceGroupPreparer`` creates the test's group
+  before the recorder starts and deletes it after it stops, so a cassette uses a group it never created.
+  Each group a recording uses before (or without) creating it is PUT with the location and tags Azure
+  reported for it (a recorded GET of the group), else in the location of the first resource PUT in it,
+  else in ``westus`` (the preparer's default).
+* **VMs, NICs and public IPs** (the fidelity pack only): its entries are snippets of runs whose VMs
+  were made earlier. A VM the pack uses before (or without) creating it is made from Azure's own recorded
+  body of it: location, size, marketplace image, computer and admin name (a generated password), and its
+  NICs, each made in a vnet of its group; a managed OS disk stands in for a recorded VHD one. NICs a VM
+  PUT of the pack refers to, and NICs and public IPs the pack reads without making, are made the same
+  way (location, SKU, allocation method). What cannot be made is noted, not worked around.
+"""
+import json
+import re
+import uuid
+from urllib.parse import urlsplit
+
+from .armpath import classify, segments
+from .cassettes import parse_json
+
+GROUP_API = "2022-09-01"
+NETWORK_API = "2022-01-01"
+COMPUTE_API = "2022-08-01"
+_GROUP = re.compile(r"^/subscriptions/([^/]+)/resourcegroups/([^/]+)(/.*)?$", re.IGNORECASE)
+
+
+def _dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+def group_of(path):
+    """``(subscription, group, rest)`` of a path inside a resource group, or None."""
+    m = _GROUP.match(path)
+    return (m.group(1), m.group(2), (m.group(3) or "").strip("/")) if m else None
+
+
+def presupposed_groups(exchanges):
+    """``[(subscription, group, body)]`` of the groups used before or without being created; ``body`` is
+    the PUT that makes them as Azure reported them."""
+    first_use, seen = {}, {}
+    for ex in exchanges:
+        found = group_of(urlsplit(ex.url).path)
+        if not found:
+            continue
+        sub, group, rest = found
+        key = (sub.lower(), group.lower())
+        first_use.setdefault(key, (ex, rest, sub, group))
+        known = seen.setdefault(key, {})
+        body = ex.json() if not rest and ex.method == "GET" else None
+        if isinstance(body, dict) and body.get("location") and "group" not in known:
+            known["group"] = {"location": body["location"], **({"tags": body["tags"]} if body.get("tags") else {})}
+        if ex.method == "PUT" and rest and "resource" not in known:
+            sent = parse_json(ex.body)
+            if isinstance(sent, dict) and isinstance(sent.get("location"), str):
+                known["resource"] = {"location": sent["location"]}
+    out = []
+    for key, (first, rest, sub, group) in first_use.items():
+        if not rest and creates(first):
+            continue  # the recording creates the group itself
+        known = seen.get(key, {})
+        out.append((sub, group, known.get("group") or known.get("resource") or {"location": "westus"}))
+    return out
+
+
+def creates(ex):
+    """True when the exchange made its resource (a PUT Azure answered 201, or with no status kept);
+    a PUT answered 200 updated one that was there before."""
+    return ex.method == "PUT" and ex.status in (201, 202, None)
+
+
+def _resource_path(path):
+    segs = [s.lower() for s in segments(path)]
+    return "/" + "/".join(segs[: len(segs) - (len(segs) % 2)])
+
+
+def _of_type(exchanges, rtype):
+    """``{resource path: [exchange, ...]}`` of the exchanges addressing resources of ``rtype``."""
+    out = {}
+    for ex in exchanges:
+        path = urlsplit(ex.url).path
+        found = classify(ex.method, path)
+        if found and found[1].lower() == rtype.lower() and len(segments(path)) >= 8:
+            out.setdefault(_resource_path(path), []).append(ex)
+    return out
+
+
+def _model(path, uses):
+    """Azure's recorded body of the resource at ``path`` (a response naming it, else a PUT's request);
+    of several, the first whose ``properties`` members are all written out (the pack abridges some)."""
+    found = [b for b in (ex.json() for ex in uses) if isinstance(b, dict) and str(b.get("id", "")).lower() == path]
+    found += [b for b in (parse_json(ex.body) for ex in uses if ex.method == "PUT") if isinstance(b, dict)]
+    whole = [b for b in found if isinstance(b.get("properties"), dict)
+             and all(isinstance(v, (dict, list, bool, int, float)) or k in ("provisioningState", "vmId", "timeCreated")
+                     for k, v in b["properties"].items())]
+    return (whole or found or [None])[0]
+
+
+def presupposed_vms(exchanges):
+    """``[(path, model)]`` of the VMs used before (or without) being created, with Azure's body of them."""
+    out = []
+    for path, uses in _of_type(exchanges, "Microsoft.Compute/virtualMachines").items():
+        first = uses[0]
+        if creates(first) and _resource_path(urlsplit(first.url).path) == path:
+            continue
+        if first.status is not None and first.status >= 400:
+            continue  # Azure did not have it either
+        out.append((path, _model(path, uses)))
+    return out
+
+
+def referenced_nics(exchanges, vms):
+    """``{nic id (lower): (id, model or None)}`` of NICs the VMs or VM PUTs name, or the pack reads."""
+    nics = {}
+    bodies = [m for _, m in vms if m] + [parse_json(ex.body) for ex in exchanges if ex.method == "PUT"]
+    for body in bodies:
+        props = _dict(_dict(body).get("properties"))
+        for ref in _dict(props.get("networkProfile")).get("networkInterfaces") or []:
+            if isinstance(ref, dict) and ref.get("id"):
+                nics.setdefault(ref["id"].lower(), (ref["id"], None))
+    for path, uses in _of_type(exchanges, "Microsoft.Network/networkInterfaces").items():
+        if not creates(uses[0]) and (uses[0].status or 0) < 400:
+            model = _model(path, uses)
+            nics[path] = ((model or {}).get("id") or path, model)
+    return nics
+
+
+class Arranger:
+    """Makes the presupposed state in a fake through a :class:`~replay.engine.Replayer`'s ``send``."""
+
+    def __init__(self, replayer, base_url):
+        self.r = replayer
+        self.base = base_url
+        self.notes = replayer.result.notes
+
+    def put(self, path, api, body, what):
+        resp = self.r.send("PUT", "{}{}?api-version={}".format(self.base, path, api), json.dumps(body))
+        if resp.status_code >= 300:
+            answer = " ".join(resp.text.split())[:240]
+            self.notes.append("arranging {}: the fake answered {} {}".format(what, resp.status_code, answer))
+            self.r.result.unmade.add(path.lower())
+            return None
+        op = resp.headers.get("Azure-AsyncOperation")
+        if op:
+            self.r.follow(op, wait=True)
+        if not what.startswith("group"):
+            self.r.result.arranged_resources.add(path.lower())
+        return resp
+
+    def groups(self, exchanges):
+        made = []
+        for sub, group, body in presupposed_groups(exchanges):
+            path = "/subscriptions/{}/resourcegroups/{}".format(sub, group)
+            if self.put(path, GROUP_API, body, "group " + group) is None and body["location"] != "westus":
+                self.put(path, GROUP_API, dict(body, location="westus"), "group {} in westus".format(group))
+            made.append(group)
+        return made
+
+    def vms_and_nics(self, exchanges):
+        for path, uses in _of_type(exchanges, "Microsoft.Network/publicIPAddresses").items():
+            if not creates(uses[0]) and (uses[0].status or 0) < 400:
+                model = _dict(_model(path, uses))
+                self.put(path, NETWORK_API, {"location": model.get("location", "westus"),
+                                             **({"sku": model["sku"]} if isinstance(model.get("sku"), dict) else {}),
+                                             "properties": {"publicIPAllocationMethod": _dict(
+                                                 model.get("properties")).get("publicIPAllocationMethod", "Static")}},
+                         "public IP " + path)
+        vms = presupposed_vms(exchanges)
+        location = {}
+        for path, model in vms:
+            if model:
+                location[path.split("/providers/")[0]] = model.get("location")
+        for _, (nic_id, model) in referenced_nics(exchanges, vms).items():
+            self.nic(nic_id, model, location)
+        for path, model in vms:
+            self.vm(path, model)
+
+    def nic(self, nic_id, model, location):
+        found = group_of(nic_id)
+        if not found:
+            return
+        sub, group, _ = found
+        group_path = "/subscriptions/{}/resourceGroups/{}".format(sub, group)
+        loc = (model or {}).get("location") or location.get(group_path.lower()) or "westus"
+        vnet = "{}/providers/Microsoft.Network/virtualNetworks/arranged-vnet".format(group_path)
+        self.put(vnet, NETWORK_API, {"location": loc, "properties": {
+            "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+            "subnets": [{"name": "default", "properties": {"addressPrefix": "10.0.0.0/24"}}]}},
+            "the vnet of " + nic_id)
+        config = {"name": "ipconfig1",
+                  "properties": {"subnet": {"id": vnet + "/subnets/default"}, "privateIPAllocationMethod": "Dynamic"}}
+        self.put(urlsplit(nic_id).path, NETWORK_API, {"location": loc, "properties": {"ipConfigurations": [config]}},
+                 "NIC " + nic_id)
+
+    def vm(self, path, model):
+        props = _dict((model or {}).get("properties"))
+        storage = _dict(props.get("storageProfile"))
+        image = {k: v for k, v in _dict(storage.get("imageReference")).items()
+                 if k in ("publisher", "offer", "sku", "version", "id")}
+        os_profile = _dict(props.get("osProfile"))
+        if not model or not image or not os_profile.get("computerName"):
+            self.notes.append("not arranged: VM {} (the pack has no body of it with an image and a computer "
+                              "name)".format(path))
+            self.r.result.unmade.add(path.lower())
+            return
+        if "vhd" in _dict(storage.get("osDisk")):
+            self.notes.append("arranged VM {} with a managed OS disk (Azure's had a VHD)".format(path))
+        nics = [{"id": n["id"], "properties": {"primary": i == 0}}
+                for i, n in enumerate(_dict(props.get("networkProfile")).get("networkInterfaces") or [])]
+        body = {"location": model.get("location", "westus"), "properties": {
+            "hardwareProfile": {"vmSize": _dict(props.get("hardwareProfile")).get("vmSize", "Standard_D2s_v3")},
+            "storageProfile": {"imageReference": image, "osDisk": {"createOption": "FromImage"}},
+            "osProfile": {"computerName": os_profile["computerName"],
+                          "adminUsername": os_profile.get("adminUsername", "azureuser"),
+                          "adminPassword": "Arr-" + uuid.uuid4().hex[:12] + "!9"},
+            "networkProfile": {"networkInterfaces": nics}}}
+        self.put(path, COMPUTE_API, body, "VM " + path)
