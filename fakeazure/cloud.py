@@ -1,16 +1,38 @@
 """One fake cloud: the state of every provider, its clock, operations, faults and request log.
 
+This module is where the providers meet. :data:`PROVIDERS` is the registration table: a provider is a
+backend class (made anew by ``reset()``, so all its state goes) and a URL table. Providers never import
+each other; what one needs of another (a lock check, a NIC to attach, a blob's SAS URL) it asks of the
+Cloud, which hands it on (the "cross-provider rules" below).
+
 Backends are plain objects keyed by provider (moto keys them by account and region); every resource
-id carries its subscription, so one cloud can hold several subscriptions. ``reset()`` drops all state.
+id carries its subscription, so one cloud can hold several subscriptions.
 """
 import threading
 import uuid
 
+from . import control
+from .authorization.models import AuthorizationBackend
+from .authorization.urls import url_table as authorization_urls
+from .blob.models import BlobBackend
+from .blob.urls import url_table as blob_urls
+from .compute.models import ComputeBackend
+from .compute.urls import url_table as compute_urls
+from .core import errors
 from .core.clock import RealClock, VirtualClock
 from .core.faults import FaultInjector
+from .core.locations import LOCATIONS
 from .core.lro import OperationStore
 from .core.routing import Router
-from .core import errors
+from .identity.models import IdentityBackend
+from .identity.urls import url_table as identity_urls
+from .network.models import NetworkBackend
+from .network.urls import url_table as network_urls
+from .resources.deployments import DeploymentsBackend
+from .resources.models import ResourcesBackend
+from .resources.urls import url_table as resources_urls
+from .resourcegraph.models import ResourceGraphBackend
+from .resourcegraph.urls import url_table as resourcegraph_urls
 
 DEFAULT_SUBSCRIPTION = "6d3c1b52-8f4e-4a7e-9c1d-2b5f0e8a7c31"
 DEFAULT_TENANT = "72f988bf-0000-4a11-b1c5-fa4e0fa4e0fa"
@@ -22,8 +44,15 @@ PROFILES = {
     "real": {"clock": "real", "duration": 2.0, "retry_after": 1},
 }
 
-LOCATIONS = [("eastus", "East US"), ("eastus2", "East US 2"), ("westus", "West US"), ("westus2", "West US 2"),
-             ("westeurope", "West Europe"), ("northeurope", "North Europe"), ("uksouth", "UK South")]
+# (attribute, backend class or None, URL table): the providers of a cloud, in the order requests are routed
+PROVIDERS = [("identity_routes", None, identity_urls),
+             ("resources", ResourcesBackend, resources_urls),
+             ("deployments", DeploymentsBackend, []),
+             ("compute", ComputeBackend, compute_urls),
+             ("network", NetworkBackend, network_urls),
+             ("authorization", AuthorizationBackend, authorization_urls),
+             ("blob", BlobBackend, blob_urls),
+             ("resourcegraph", ResourceGraphBackend, resourcegraph_urls)]
 
 
 class Cloud:
@@ -47,12 +76,11 @@ class Cloud:
         self.errors_log = []
         self.request_log = []
         self.max_log = 10000
-        from .identity.models import IdentityBackend
         self.identity = IdentityBackend(self, tenant_id, str(uuid.uuid4()), str(uuid.uuid4()))
         self.router = Router()
         self._backends = {}
-        for name, backend_cls, table in _providers():
-            self._backends[name] = backend_cls(self) if backend_cls else None
+        for name, backend_cls, table in PROVIDERS:
+            self._backends[name] = None
             self.router.add_table(table)
         self.reset()
 
@@ -75,9 +103,11 @@ class Cloud:
         self.faults.clear()
         self.request_log.clear()
         self.errors_log.clear()
-        for name, backend_cls, _ in _providers():
+        for name, backend_cls, _ in PROVIDERS:
             if backend_cls:
                 self._backends[name] = backend_cls(self)
+        self.blob.register_source("bootdiagnostics-", lambda _cloud, container, blob:
+                                  self.compute.boot_diagnostics_blob(container, blob))
         self.resources.add_subscription(self.default_subscription, "Fake Subscription")
 
     def dump(self):
@@ -108,6 +138,27 @@ class Cloud:
         if checker is not None:
             checker.check_write(rid)
 
+    def attach_nic(self, nic_id, vm_id):
+        """A VM takes a NIC (Network's NicInUse / NicReservedForAnotherVm when it may not)."""
+        return self.network.attach_nic(nic_id, vm_id)
+
+    def release_nic(self, nic_id, vm_id):
+        """A deleted VM lets its NIC go (reserved for a while, as Azure does)."""
+        return self.network.release_nic(nic_id, vm_id)
+
+    def delete_by_id(self, rid):
+        """A resource deleted with its VM (``deleteOption: Delete``), at once."""
+        return self.network.delete_by_id(rid)
+
+    def sas_url(self, base_url, container, blob, minutes):
+        """A read SAS URL of a blob the fake's storage serves (boot diagnostics)."""
+        return self.blob.sas_url(base_url, container, blob, minutes)
+
+    # -- control ----------------------------------------------------------------------------------
+    def handle_control(self, request):
+        """A request under ``/_fake/`` (:mod:`fakeazure.control`)."""
+        return control.handle_control(self, request)
+
     # -- logs -------------------------------------------------------------------------------------
     def record_request(self, entry):
         self.request_log.append(entry)
@@ -120,32 +171,6 @@ class Cloud:
     def load_scenario(self, name_or_path):
         from .scenarios import load
         return load(self, name_or_path)
-
-
-def _providers():
-    """(name, Backend class or None, url table) of every provider; imported lazily to avoid cycles."""
-    from .identity.urls import url_table as identity_urls
-    from .resources.models import ResourcesBackend
-    from .resources.urls import url_table as resources_urls
-    from .resources.deployments import DeploymentsBackend
-    from .compute.models import ComputeBackend
-    from .compute.urls import url_table as compute_urls
-    from .blob.models import BlobBackend
-    from .blob.urls import url_table as blob_urls
-    from .network.models import Backend as NetworkBackend
-    from .network.urls import url_table as network_urls
-    from .authorization.models import Backend as AuthorizationBackend
-    from .authorization.urls import url_table as authorization_urls
-    from .resourcegraph.models import Backend as ResourceGraphBackend
-    from .resourcegraph.urls import url_table as resourcegraph_urls
-    return [("identity_routes", None, identity_urls),
-            ("resources", ResourcesBackend, resources_urls),
-            ("deployments", DeploymentsBackend, []),
-            ("compute", ComputeBackend, compute_urls),
-            ("network", NetworkBackend, network_urls),
-            ("authorization", AuthorizationBackend, authorization_urls),
-            ("blob", BlobBackend, blob_urls),
-            ("resourcegraph", ResourceGraphBackend, resourcegraph_urls)]
 
 
 __all__ = ["Cloud", "errors", "DEFAULT_SUBSCRIPTION", "DEFAULT_TENANT"]

@@ -15,14 +15,15 @@ Azure/azure-cli#20232, Azure/apiops#606, microsoft/AzureTRE#4664; ``write`` for 
 
 Permissions: ``GET {scope}/providers/Microsoft.Authorization/permissions`` lists ``{"actions", "notActions"}``
 (+ ``dataActions``/``notDataActions`` from api 2018-01-01-preview on) of the caller at ``scope``: the entries set
-with :meth:`Backend.set_permissions` at that scope or above, or ``actions: ["*"]`` when none is set in the
+with :meth:`AuthorizationBackend.set_permissions` at that scope or above, or ``actions: ["*"]`` when none is set in the
 subscription. A ``deny`` fault that names an ``action`` shows up in ``notActions`` so that the permissions
-and the 403 the fault produces tell the same story. :meth:`Backend.authorize` checks a request against the
+and the 403 the fault produces tell the same story. :meth:`AuthorizationBackend.authorize` checks a request against the
 permissions (AuthorizationFailed 403) for callers that want enforcement.
 """
 import fnmatch
 
 from ..core import errors, ids
+from ..core.backend import BaseBackend
 
 LOCK_LEVELS = ("CanNotDelete", "ReadOnly")
 _LOCKS_SEGMENT = "/providers/microsoft.authorization/locks"
@@ -59,9 +60,9 @@ def is_lock_id(rid):
     return _LOCKS_SEGMENT in ids.key(rid or "")
 
 
-class Backend:
+class AuthorizationBackend(BaseBackend):
     def __init__(self, cloud):
-        self.cloud = cloud
+        super().__init__(cloud)
         self.locks = {}        # key(lock id) -> ManagementLock
         self.permissions = {}  # key(scope) -> (scope, [entry])
 
@@ -197,9 +198,6 @@ class Backend:
     # -- cross-provider hooks ---------------------------------------------------------------------
     def get_by_id(self, rid):
         return self.locks.get(ids.key(rid or "")) if is_lock_id(rid) else None
-
-    def generic_resources(self, sub, rg):
-        return []
 
     def delete_group_contents(self, sub, rg):
         scope = "/subscriptions/{}/resourceGroups/{}".format(sub, rg)

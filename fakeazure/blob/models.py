@@ -2,8 +2,8 @@
 
 A blob is either stored (:meth:`BlobBackend.put`) or produced when it is read by a *source*: a
 function ``(cloud, container, blob) -> (bytes, content_type, last_modified) | None`` registered for a
-container-name prefix. Boot diagnostics registers one for ``bootdiagnostics-`` containers, so the
-screenshot is rendered from what the guest shows at the moment the blob is read.
+container-name prefix. The Cloud registers Compute's boot diagnostics for ``bootdiagnostics-``
+containers, so the screenshot is rendered from what the guest shows at the moment the blob is read.
 
 SAS format (service SAS, blob resource): ``sv``, ``st``, ``se``, ``sr=b``, ``sp=r``, ``sig``.
 ``sig`` is base64(HMAC-SHA256(key, string-to-sign)); the string to sign is the fields in a fixed order,
@@ -16,7 +16,6 @@ import calendar
 import datetime
 import hashlib
 import hmac
-import importlib
 import secrets
 import time
 import uuid
@@ -26,9 +25,6 @@ from ..core.backend import BaseBackend
 
 SAS_VERSION = "2018-03-28"
 ACCOUNT = "md-fakeazure"  # the canonical resource names an account, as Storage's does
-
-# (container prefix, "module:function") sources known without registration
-DEFAULT_SOURCES = [("bootdiagnostics-", "fakeazure.compute.guestops:boot_diagnostics_blob")]
 
 
 class BlobError(Exception):
@@ -62,10 +58,10 @@ def http_date(ts):
 
 class BlobBackend(BaseBackend):
     def __init__(self, cloud):
-        self.cloud = cloud
+        super().__init__(cloud)
         self._key = secrets.token_bytes(32)
         self._blobs = {}  # (container, blob) -> (bytes, content_type, last_modified)
-        self._sources = [(prefix, target) for prefix, target in DEFAULT_SOURCES]
+        self._sources = []  # (container prefix, function), registered by the Cloud
 
     # -- content ----------------------------------------------------------------------------------
     def put(self, container, blob, data, content_type="application/octet-stream"):
@@ -80,9 +76,6 @@ class BlobBackend(BaseBackend):
             return found
         for prefix, fn in self._sources:
             if container.lower().startswith(prefix):
-                if isinstance(fn, str):
-                    mod, _, name = fn.partition(":")
-                    fn = getattr(importlib.import_module(mod), name)
                 out = fn(self.cloud, container, blob)
                 if out is not None:
                     return out

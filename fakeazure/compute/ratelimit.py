@@ -21,6 +21,11 @@ BUCKETS = {
 WINDOW = 180.0
 
 
+def buckets(read, write, delete):
+    """The handler -> bucket table of a resource type whose reads, writes and deletes count in one bucket each."""
+    return {"get": read, "list": read, "list_all": read, "put": write, "delete": delete}
+
+
 class RateCounter:
     def __init__(self, clock):
         self.clock = clock

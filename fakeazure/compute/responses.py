@@ -7,85 +7,109 @@ Answer shapes (shared/fidelity/README.md):
 - generalize: synchronous 200, empty body.
 - disks/snapshots PUT/PATCH: 202 with the request echoed + DiskOperations headers (no notification).
 - images: 201 + body like VMs; galleries, definitions, versions: 201 + capsOperations.
-- every answer (and every Compute error) names its throttling bucket.
+- every answer (and every Compute error) names its throttling bucket (:mod:`.ratelimit`).
+
+One response class per resource type, all alike: ``kind``/``plural`` name the backend's methods
+(``get_<kind>``, ``list_<plural>``, ``begin_create_or_update_<kind>``, ``begin_delete_<kind>``) and
+``names`` the URL parameters that name a resource; the handlers ``get``, ``list``, ``list_all``, ``put``
+and ``delete`` are shared.
 """
-import functools
 import json
 
 from ..core import errors
 from ..core.responses import BaseResponse, Reply, operation_status_reply
-from . import skus
-from .ratelimit import RateCounter, subscription_headers
-
-
-def bucket(name):
-    """Count the call in a Compute throttling bucket and put the headers on the answer or the error."""
-    def wrap(fn):
-        @functools.wraps(fn)
-        def inner(self):
-            counter = self.cloud.__dict__.get("_compute_rate")
-            if counter is None:
-                counter = self.cloud.__dict__["_compute_rate"] = RateCounter(self.cloud.clock)
-            try:
-                reply = fn(self)
-            except errors.ArmError as exc:
-                if not exc.gateway:
-                    exc.headers["x-ms-ratelimit-remaining-resource"] = counter.take(self.subscription, name)
-                    exc.headers.update(subscription_headers(self.ctx.method))
-                raise
-            reply.headers["x-ms-ratelimit-remaining-resource"] = counter.take(self.subscription, name)
-            reply.headers.update(subscription_headers(self.ctx.method))
-            if isinstance(reply.body, dict) and "value" not in reply.body and reply.raw is None:
-                # single Compute resources and status documents are pretty-printed with \r\n; lists are
-                # compact (shared/fidelity README item 15)
-                reply.raw = json.dumps(reply.body, indent=2).replace("\n", "\r\n").encode("utf-8")
-            return reply
-        return inner
-    return wrap
+from . import exceptions, ratelimit
+from .models import skus
 
 
 class ComputeResponse(BaseResponse):
+    kind = plural = None
+    names = ()
+    notification = False  # Azure-AsyncNotification on writes
+    buckets = {}          # handler -> Compute throttling bucket (:mod:`.ratelimit`); none: no headers
 
     @property
     def backend(self):
         return self.cloud.compute
 
+    def run(self, handler):
+        """Count the call in its Compute throttling bucket and put the headers on the answer or the error."""
+        bucket = self.buckets.get(handler)
+        if bucket is None:
+            return getattr(self, handler)()
+        counter = self.backend.rate
+        try:
+            reply = getattr(self, handler)()
+        except errors.ArmError as exc:
+            if not exc.gateway:
+                exc.headers["x-ms-ratelimit-remaining-resource"] = counter.take(self.subscription, bucket)
+                exc.headers.update(ratelimit.subscription_headers(self.ctx.method))
+            raise
+        reply.headers["x-ms-ratelimit-remaining-resource"] = counter.take(self.subscription, bucket)
+        reply.headers.update(ratelimit.subscription_headers(self.ctx.method))
+        if isinstance(reply.body, dict) and "value" not in reply.body and reply.raw is None:
+            # single Compute resources and status documents are pretty-printed with \r\n; lists are compact
+            # (shared/fidelity README item 15)
+            reply.raw = json.dumps(reply.body, indent=2).replace("\n", "\r\n").encode("utf-8")
+        return reply
+
     # -- helpers ------------------------------------------------------------------------------------
-    def _async(self, op, status, body, location=False, notification=True):
+    def _async(self, op, status, body, location=False):
         reply = self.lro(op, status=status, body=body, location=location)
-        if notification:
+        if self.notification:
             reply.headers["Azure-AsyncNotification"] = "Enabled"
         return reply
 
-    def _accepted(self, op, notification=True):
+    def _accepted(self, op):
         """202, empty body, both headers (power actions, DELETE)."""
-        return self._async(op, 202, None, location=True, notification=notification)
+        return self._async(op, 202, None, location=True)
 
-    def _list(self, objs, **kw):
-        return self.list_of([o.to_json(**kw) for o in objs])
+    def _names(self, parents_only=False):
+        return [self.param(n) for n in (self.names[:-1] if parents_only else self.names)]
 
-    # -- virtual machines -----------------------------------------------------------------------
-    @bucket("LowCostGet")
-    def get_vm(self):
+    def _call(self, prefix, *args, **kwargs):
+        return getattr(self.backend, prefix + self.kind)(self.subscription, self.resource_group, *args, **kwargs)
+
+    # -- the shared handlers ------------------------------------------------------------------------
+    def get(self):
+        return self.ok(self._call("get_", *self._names()).to_json())
+
+    def list(self):
+        return self.list_of([o.to_json() for o in getattr(self.backend, "list_" + self.plural)(
+            self.subscription, self.resource_group, *self._names(parents_only=True))])
+
+    def list_all(self):
+        return self.list_of([o.to_json() for o in getattr(self.backend, "list_" + self.plural)(self.subscription)])
+
+    def put(self):
+        write = self._call("begin_create_or_update_", *self._names(), self.json_body())
+        return self._async(write.operation, 201 if write.created else 200, write.accepted)
+
+    def delete(self):
+        op = self._call("begin_delete_", *self._names())
+        return Reply(204, None) if op is None else self._accepted(op)
+
+
+class VirtualMachineResponse(ComputeResponse):
+    kind, plural, names, notification = "vm", "vms", ("vmName",), True
+    buckets = {"get": "LowCostGet", "get_instance_view": "LowCostGet", "list": "HighCostGet",
+               "list_all": "HighCostGet", "put": "PutVM", "delete": "DeleteVM", "start": "UpdateVM",
+               "power_off": "UpdateVM", "restart": "UpdateVM", "deallocate": "DeleteVM", "generalize": "UpdateVM"}
+
+    def get(self):
         vm = self.backend.get_vm(self.subscription, self.resource_group, self.param("vmName"))
         expand = (self.query.get("$expand") or "").lower()
         if expand and expand not in ("instanceview", "userdata", "resiliencypolicy"):
-            raise errors.InvalidParameter("The value of parameter '$expand' is invalid.", target="$expand")
+            raise exceptions.InvalidParameter("The value of parameter '$expand' is invalid.", target="$expand")
         if expand == "instanceview":
             return self.ok(vm.to_json(instance_view=True))
         return self.ok(vm.to_json(), headers={"ETag": vm.etag_value})
 
-    @bucket("LowCostGet")
     def get_instance_view(self):
-        vm = self.backend.get_vm(self.subscription, self.resource_group, self.param("vmName"))
-        return self.ok(vm.instance_view())
+        return self.ok(self.backend.get_vm(self.subscription, self.resource_group, self.param("vmName"))
+                       .instance_view())
 
-    @bucket("HighCostGet")
-    def list_vms(self):
-        return self._list(self.backend.list_vms(self.subscription, self.resource_group))
-
-    @bucket("HighCostGet")
-    def list_all_vms(self):
+    def list_all(self):
         vms = self.backend.list_vms(self.subscription)
         if (self.query.get("statusOnly") or "").lower() == "true":
             # run time status only (VirtualMachines_ListAll): the instance view's statuses, no model
@@ -93,218 +117,125 @@ class ComputeResponse(BaseResponse):
                                   "properties": {"vmId": vm.vm_id,
                                                  "instanceView": {"statuses": vm.run_time_statuses()}}}
                                  for vm in vms])
-        return self._list(vms)
+        return self.list_of([vm.to_json() for vm in vms])
 
-    @bucket("PutVM")
-    def put_vm(self):
-        return self._write_vm(patch=False)
-
-    @bucket("PutVM")
-    def patch_vm(self):
-        return self._write_vm(patch=True)
-
-    def _write_vm(self, patch):
-        body = self.json_body()
-        vm, op, status, reply_body = self.backend.create_or_update_vm(
-            self.subscription, self.resource_group, self.param("vmName"), body, patch=patch,
-            if_match=self.ctx.headers.get("If-Match"))
-        if op is None:
-            return self.ok(reply_body, headers={"ETag": vm.etag_value})
-        reply = self._async(op, status, reply_body)
-        reply.headers["ETag"] = vm.etag_value
+    def put(self):
+        write = self.backend.begin_create_or_update_vm(
+            self.subscription, self.resource_group, self.param("vmName"), self.json_body(),
+            patch=self.ctx.method == "PATCH", if_match=self.ctx.headers.get("If-Match"))
+        if write.operation is None:
+            return self.ok(write.accepted, headers={"ETag": write.obj.etag_value})
+        reply = self._async(write.operation, 201 if write.created else 200, write.accepted)
+        reply.headers["ETag"] = write.obj.etag_value
         return reply
 
-    def _power(self, action):
-        skip = (self.query.get("skipShutdown") or "").lower() == "true"
-        op = self.backend.power_action(self.subscription, self.resource_group, self.param("vmName"), action,
-                                       skip_shutdown=skip)
-        return self._accepted(op)
+    def delete(self):
+        force = (self.query.get("forceDeletion") or "").lower() == "true"
+        op = self.backend.begin_delete_vm(self.subscription, self.resource_group, self.param("vmName"), force=force)
+        return Reply(204, None) if op is None else self._accepted(op)
 
-    @bucket("UpdateVM")
-    def start_vm(self):
-        return self._power("start")
+    def _action(self, name, **kwargs):
+        return self._accepted(getattr(self.backend, "begin_{}_vm".format(name))(
+            self.subscription, self.resource_group, self.param("vmName"), **kwargs))
 
-    @bucket("UpdateVM")
-    def power_off_vm(self):
-        return self._power("powerOff")
+    def start(self):
+        return self._action("start")
 
-    @bucket("UpdateVM")
-    def restart_vm(self):
-        return self._power("restart")
+    def power_off(self):
+        return self._action("power_off", skip_shutdown=(self.query.get("skipShutdown") or "").lower() == "true")
 
-    @bucket("DeleteVM")
-    def deallocate_vm(self):
-        return self._power("deallocate")
+    def restart(self):
+        return self._action("restart")
 
-    @bucket("UpdateVM")
-    def generalize_vm(self):
+    def deallocate(self):
+        return self._action("deallocate")
+
+    def generalize(self):
         self.backend.generalize_vm(self.subscription, self.resource_group, self.param("vmName"))
         return Reply(200, None)
 
-    @bucket("DeleteVM")
-    def delete_vm(self):
-        force = (self.query.get("forceDeletion") or "").lower() == "true"
-        op = self.backend.delete_vm(self.subscription, self.resource_group, self.param("vmName"), force=force)
-        if op is None:
-            return Reply(204, None)
-        return self._accepted(op)
+    def retrieve_boot_diagnostics_data(self):
+        return self.ok(self.backend.retrieve_boot_diagnostics_data(
+            self.subscription, self.resource_group, self.param("vmName"),
+            self.query.get("sasUriExpirationTimeInMinutes"), self.ctx.base_url))
 
-    # -- disks and snapshots --------------------------------------------------------------------
-    @bucket("GetDisks")
-    def get_disk(self):
-        return self.ok(self.backend.get_disk(self.subscription, self.resource_group,
-                                             self.param("diskName")).to_json())
+    def run_command(self):
+        return self._async(self.backend.begin_run_command(self.subscription, self.resource_group,
+                                                          self.param("vmName"), self.json_body()), 202, None,
+                           location=True)
 
-    @bucket("GetDisks")
-    def list_disks(self):
-        return self._list(self.backend.list_disks(self.subscription, self.resource_group))
 
-    @bucket("GetDisks")
-    def list_all_disks(self):
-        return self._list(self.backend.list_disks(self.subscription))
+class DiskResponse(ComputeResponse):
+    kind, plural, names = "disk", "disks", ("diskName",)
+    buckets = ratelimit.buckets("GetDisks", "CreateUpdateDisks", "DeleteDisks")
 
-    @bucket("CreateUpdateDisks")
-    def put_disk(self):
-        return self._write_disk(False, self.param("diskName"), patch=self.ctx.method == "PATCH")
-
-    @bucket("DeleteDisks")
-    def delete_disk(self):
-        op = self.backend.delete_disk(self.subscription, self.resource_group, self.param("diskName"))
-        return Reply(204, None) if op is None else self._accepted(op, notification=False)
-
-    @bucket("GetDisks")
-    def get_snapshot(self):
-        return self.ok(self.backend.get_snapshot(self.subscription, self.resource_group,
-                                                 self.param("snapshotName")).to_json())
-
-    @bucket("GetDisks")
-    def list_snapshots(self):
-        return self._list(self.backend.list_snapshots(self.subscription, self.resource_group))
-
-    @bucket("GetDisks")
-    def list_all_snapshots(self):
-        return self._list(self.backend.list_snapshots(self.subscription))
-
-    @bucket("HighCostSnapshotCreateHydrate")
-    def put_snapshot(self):
-        return self._write_disk(True, self.param("snapshotName"), patch=self.ctx.method == "PATCH")
-
-    @bucket("DeleteDisks")
-    def delete_snapshot(self):
-        op = self.backend.delete_disk(self.subscription, self.resource_group, self.param("snapshotName"),
-                                      snapshot=True)
-        return Reply(204, None) if op is None else self._accepted(op, notification=False)
-
-    def _write_disk(self, snapshot, name, patch):
+    def put(self):
         body = self.json_body()
-        _obj, op, status, echo = self.backend.create_or_update_disk(
-            self.subscription, self.resource_group, name, body, snapshot=snapshot, patch=patch)
-        return self._async(op, status, echo, location=True, notification=False)
+        write = self._call("begin_create_or_update_", *self._names(), body, patch=self.ctx.method == "PATCH")
+        echo = _echo(body, None if self.kind == "snapshot" else self.param(self.names[0]))
+        if write.created and "sourceUniqueId" in write.obj.creation_data:
+            echo["properties"]["creationData"] = dict(write.obj.creation_data)
+        return self._async(write.operation, 202, echo, location=True)
 
-    # -- images ---------------------------------------------------------------------------------
-    @bucket("GetImages")
-    def get_image(self):
-        return self.ok(self.backend.get_image(self.subscription, self.resource_group,
-                                              self.param("imageName")).to_json())
 
-    @bucket("GetImages")
-    def list_images(self):
-        return self._list(self.backend.list_images(self.subscription, self.resource_group))
+class SnapshotResponse(DiskResponse):
+    kind, plural, names = "snapshot", "snapshots", ("snapshotName",)
+    buckets = ratelimit.buckets("GetDisks", "HighCostSnapshotCreateHydrate", "DeleteDisks")
 
-    @bucket("GetImages")
-    def list_all_images(self):
-        return self._list(self.backend.list_images(self.subscription))
 
-    @bucket("CreateImages")
-    def put_image(self):
-        _img, op, status, body = self.backend.create_image(self.subscription, self.resource_group,
-                                                           self.param("imageName"), self.json_body())
-        return self._async(op, status, body)
+class ImageResponse(ComputeResponse):
+    kind, plural, names, notification = "image", "images", ("imageName",), True
+    buckets = ratelimit.buckets("GetImages", "CreateImages", "DeleteImages")
 
-    @bucket("DeleteImages")
-    def delete_image(self):
-        op = self.backend.delete_image(self.subscription, self.resource_group, self.param("imageName"))
-        return Reply(204, None) if op is None else self._accepted(op)
 
-    # -- galleries --------------------------------------------------------------------------------
-    @bucket("GetGallery")
-    def get_gallery(self):
-        return self.ok(self.backend.get_gallery(self.subscription, self.resource_group,
-                                                self.param("galleryName")).to_json())
+class GalleryResponse(ComputeResponse):
+    kind, plural, names = "gallery", "galleries", ("galleryName",)
+    buckets = ratelimit.buckets("GetGallery", "CreateUpdateGallery", "CreateUpdateGallery")
 
-    @bucket("GetGallery")
-    def list_galleries(self):
-        return self._list(self.backend.list_galleries(self.subscription, self.resource_group))
 
-    @bucket("GetGallery")
-    def list_all_galleries(self):
-        return self._list(self.backend.list_galleries(self.subscription))
+class GalleryImageResponse(ComputeResponse):
+    kind, plural, names = "gallery_image", "gallery_images", ("galleryName", "imageName")
+    buckets = ratelimit.buckets("GetGallery", "CreateUpdateGallery", "CreateUpdateGallery")
 
-    @bucket("CreateUpdateGallery")
-    def put_gallery(self):
-        _g, op, status, body = self.backend.create_gallery(self.subscription, self.resource_group,
-                                                           self.param("galleryName"), self.json_body())
-        return self._async(op, status, body, notification=False)
 
-    @bucket("GetGallery")
-    def get_gallery_image(self):
-        return self.ok(self.backend.get_gallery_image(self.subscription, self.resource_group,
-                                                      self.param("galleryName"), self.param("imageName")).to_json())
+class GalleryVersionResponse(ComputeResponse):
+    kind, plural, names = "gallery_version", "gallery_versions", ("galleryName", "imageName", "versionName")
+    buckets = ratelimit.buckets("GetGalleryImageVersion", "CreateUpdateGallery", "CreateUpdateGallery")
 
-    @bucket("GetGallery")
-    def list_gallery_images(self):
-        return self._list(self.backend.list_gallery_images(self.subscription, self.resource_group,
-                                                           self.param("galleryName")))
 
-    @bucket("CreateUpdateGallery")
-    def put_gallery_image(self):
-        _d, op, status, body = self.backend.create_gallery_image(
-            self.subscription, self.resource_group, self.param("galleryName"), self.param("imageName"),
-            self.json_body())
-        return self._async(op, status, body, notification=False)
+class RunCommandResponse(ComputeResponse):
+    """Managed Run Commands of a VM (``.../virtualMachines/{vmName}/runCommands/{runCommandName}``)."""
+    kind, plural, names, notification = "run_command", "run_commands", ("vmName", "runCommandName"), True
 
-    @bucket("GetGalleryImageVersion")
-    def get_gallery_version(self):
-        return self.ok(self.backend.get_gallery_version(
-            self.subscription, self.resource_group, self.param("galleryName"), self.param("imageName"),
-            self.param("versionName")).to_json())
+    def put(self):
+        write = self._call("begin_create_or_update_", *self._names(), self.json_body())
+        op, body = write.operation, write.obj.to_json()
+        if op.done and op.status == "Succeeded":
+            # the fast profile finished the work already; the PUT itself still shows the transition
+            body["properties"]["provisioningState"] = "Creating" if write.created else "Updating"
+        return self._async(op, 201 if write.created else 200, body)
 
-    @bucket("GetGalleryImageVersion")
-    def list_gallery_versions(self):
-        return self._list(self.backend.list_gallery_versions(self.subscription, self.resource_group,
-                                                             self.param("galleryName"), self.param("imageName")))
+    def get(self):
+        expand = (self.query.get("$expand") or "").lower()
+        if expand and expand != "instanceview":
+            raise exceptions.InvalidParameter("The value of parameter '$expand' is invalid.", target="$expand")
+        return self.ok(self._call("get_", *self._names()).to_json(instance_view=expand == "instanceview"))
 
-    @bucket("CreateUpdateGallery")
-    def put_gallery_version(self):
-        _v, op, status, body = self.backend.create_gallery_version(
-            self.subscription, self.resource_group, self.param("galleryName"), self.param("imageName"),
-            self.param("versionName"), self.json_body())
-        return self._async(op, status, body, notification=False)
+    def list(self):
+        expand = (self.query.get("$expand") or "").lower() == "instanceview"
+        return self.list_of([rc.to_json(instance_view=expand) for rc in self.backend.list_run_commands(
+            self.subscription, self.resource_group, self.param("vmName"))])
 
-    def _delete_gallery(self, table, getter, children, *names):
-        try:
-            obj = getter(self.subscription, self.resource_group, *names)
-        except errors.ResourceNotFound:
-            return Reply(204, None)
-        op = self.backend.delete_gallery_thing(table, obj.id, children)
-        return Reply(204, None) if op is None else self._accepted(op, notification=False)
+    def delete(self):
+        op = self._call("begin_delete_", *self._names())
+        return self.no_content(204) if op is None else self.lro(op, status=202)
 
-    @bucket("CreateUpdateGallery")
-    def delete_gallery(self):
-        return self._delete_gallery("galleries", self.backend.get_gallery, "gallery_images",
-                                    self.param("galleryName"))
 
-    @bucket("CreateUpdateGallery")
-    def delete_gallery_image(self):
-        return self._delete_gallery("gallery_images", self.backend.get_gallery_image, "gallery_versions",
-                                    self.param("galleryName"), self.param("imageName"))
+class LocationResponse(ComputeResponse):
+    """SKUs, sizes, usages and the operation status documents."""
+    buckets = {"list_vm_sizes": "HighCostGet", "list_usages": "HighCostGet", "operation_status": "GetOperation",
+               "caps_operation_status": "GetOperationStatus"}  # the SKU list names no bucket
 
-    @bucket("CreateUpdateGallery")
-    def delete_gallery_version(self):
-        return self._delete_gallery("gallery_versions", self.backend.get_gallery_version, None,
-                                    self.param("galleryName"), self.param("imageName"), self.param("versionName"))
-
-    # -- SKUs, sizes, usages --------------------------------------------------------------------
     def list_skus(self):
         self.cloud.resources.get_subscription(self.subscription)
         flt = self.query.get("$filter") or ""
@@ -313,20 +244,31 @@ class ComputeResponse(BaseResponse):
             location = flt.split("'")[1].replace(" ", "").lower() if "'" in flt else None
         return self.list_of(skus.resource_skus(location))
 
-    @bucket("HighCostGet")
     def list_vm_sizes(self):
         self.cloud.resources.get_subscription(self.subscription)
         return self.list_of(skus.vm_sizes(self.param("location").lower()))
 
-    @bucket("HighCostGet")
     def list_usages(self):
-        return self.list_of(self.backend.usages(self.subscription, self.param("location")))
+        return self.list_of(self.backend.list_usages(self.subscription, self.param("location")))
 
-    # -- operations -------------------------------------------------------------------------------
-    @bucket("GetOperation")
     def operation_status(self):
         return operation_status_reply(self, self.param("operationId"))
 
-    @bucket("GetOperationStatus")
     def caps_operation_status(self):
         return operation_status_reply(self, self.param("operationId"))
+
+
+def _echo(body, name):
+    """The 202 body of a disk/snapshot PUT: the request echoed (fidelity disk-create.yaml)."""
+    out = {}
+    if name:
+        out["name"] = name
+    for k in ("location", "tags", "sku", "zones"):
+        if k in body:
+            out[k] = body[k]
+    props = {k: v for k, v in (body.get("properties") or {}).items()
+             if k not in ("diskIOPSReadWrite", "diskMBpsReadWrite", "tier")}
+    props["provisioningState"] = "Updating"
+    props["isArmResource"] = True
+    out["properties"] = props
+    return out

@@ -1,7 +1,7 @@
 """The WSGI application: one code path for the HTTPS server and for in-process use.
 
 Order of work for a request: log it, finish due operations, then
-1. ``/_fake/...``: the control API (:mod:`fakeazure.control`), no auth;
+1. ``/_fake/...``: the control API (``cloud.handle_control``, :mod:`fakeazure.control`), no auth;
 2. routes with no resource type (metadata, tokens, SAS blobs): served as they are;
 3. ARM routes: bearer token, faults, api-version, the handler; ARM's headers on every answer.
 """
@@ -12,7 +12,7 @@ import uuid
 
 from werkzeug.wrappers import Request, Response
 
-from . import apiversions, errors
+from . import dispatch, errors
 from .responses import RequestContext
 
 
@@ -33,9 +33,8 @@ class FakeAzureApp:
         entry = {"method": method, "path": path, "query": redact_query(request.query_string.decode("latin-1")),
                  "time": cloud.clock.now()}
         if path.startswith("/_fake/") or path == "/_fake":
-            from ..control import handle_control
             with cloud.lock:
-                reply = handle_control(cloud, request)
+                reply = cloud.handle_control(request)
             return self._response(reply, request_id=None)
         drop = False
         with cloud.lock:
@@ -58,19 +57,14 @@ class FakeAzureApp:
 
     def _dispatch(self, request, method, path):
         cloud = self.cloud
-        route, params = cloud.router.match(method, path)
-        if route is None:
-            if params:  # the path exists with other methods
-                raise errors.ArmError("The requested resource does not support http method '{}'."
-                                      .format(method), code="HttpMethodNotAllowed", status=405)
-            raise self._not_found(path, request.args.get("api-version"))
         api_version = request.args.get("api-version")
+        route, params = dispatch.match(cloud.router, method, path, api_version)
         ctx = RequestContext(cloud, method, path, {k: v for k, v in request.args.items()},
                              request.headers, request.get_data(), params, self._base_url(request),
                              api_version)
         ctx.form = request.form
         if route.resource_type is None:
-            return self._call(route, ctx), False
+            return dispatch.call(route, ctx), False
         self._authenticate(request)
         for rule in cloud.faults.before_request(method, path):
             if rule.kind == "drop":
@@ -83,19 +77,11 @@ class FakeAzureApp:
             if rule.kind == "delay":
                 cloud.operations.extra_delay = float(rule.spec.get("seconds", 5))
         try:
-            try:
-                apiversions.check(route.resource_type, api_version)
-            except apiversions.ApiVersionError as exc:
-                raise errors.GatewayError(exc.message, code=exc.code, status=exc.status)
-            return self._call(route, ctx), False
+            dispatch.check_api_version(route, api_version)
+            return dispatch.call(route, ctx), False
         finally:
             cloud.operations.pending_failures.clear()
             cloud.operations.extra_delay = 0.0
-
-    @staticmethod
-    def _call(route, ctx):
-        handler = getattr(route.response_cls(ctx), route.handler)
-        return handler()
 
     def _authenticate(self, request):
         auth = request.headers.get("Authorization", "")
@@ -107,20 +93,6 @@ class FakeAzureApp:
                                               "the access token.")
         if self.cloud.identity.verify(token) is None:
             raise errors.InvalidAuthenticationToken("The access token is invalid or has expired.")
-
-    @staticmethod
-    def _not_found(path, api_version):
-        parts = [p for p in path.split("/") if p]
-        low = [p.lower() for p in parts]
-        if "providers" in low:
-            i = low.index("providers")
-            ns = parts[i + 1] if len(parts) > i + 1 else ""
-            rtype = "/".join(parts[i + 2::2]) if len(parts) > i + 2 else ""
-            return errors.InvalidResourceType(
-                "The resource type '{}' could not be found in the namespace '{}' for api version '{}'."
-                .format(rtype, ns, api_version or ""))
-        return errors.GatewayError("No HTTP resource was found that matches the request URI '{}'."
-                                   .format(path), code="NotFound", status=404)
 
     @staticmethod
     def _base_url(request):

@@ -1,8 +1,54 @@
-"""What every provider backend offers the Cloud, with the defaults for a backend that holds no ARM
-resources of its own (e.g. the blob store behind boot-diagnostics SAS URLs)."""
+"""What every provider backend offers the Cloud, and the one mechanism every resource write goes through.
+
+A backend is made by the Cloud and holds all its state in attributes made in ``__init__``, so that
+``Cloud.reset()``, which makes every backend anew, drops all of it (moto's rule). Backends return model
+objects (or operations); the provider's responses choose the status code and the body.
+
+:class:`ResourceBackend` is the base of a provider whose resources live in tables (dicts keyed by the
+lower-case resource id): lookups and listings in ARM's manner, the cross-provider hooks, and the two
+long-running shapes every resource type shares:
+
+* :meth:`ResourceBackend.begin_put`: the resource is stored in its transitional provisioning state and an
+  operation settles it (``Succeeded``) or, when it fails, puts back what was there before;
+* :meth:`ResourceBackend.begin_delete`: the resource shows ``Deleting`` until its operation applies the
+  delete, or goes back to its earlier state when the operation fails.
+
+The checks before a write (locks, conflicts, Azure's refusals) are the caller's: each provider's order of
+refusals is its own.
+"""
+from . import errors, ids
+from .locations import normalise
+
+
+class ArmResource:
+    """A resource of a provider: where it lives and its id (``namespace``/``resource_type``/``name``)."""
+
+    namespace = None
+    resource_type = None  # e.g. 'virtualMachines'
+
+    def __init__(self, backend, subscription_id, resource_group, name, location, tags=None):
+        self.backend = backend
+        self.subscription_id = subscription_id
+        self.resource_group = resource_group
+        self.name = name
+        self.location = normalise(location)
+        self.tags = dict(tags or {})
+        self.provisioning_state = "Succeeded"
+        self.pending_op = None  # id of the operation in progress on this resource
+
+    @property
+    def id(self):
+        return ids.resource_id(self.subscription_id, self.resource_group, self.namespace, self.resource_type,
+                               self.name)
+
+    @property
+    def full_type(self):
+        return "{}/{}".format(self.namespace, self.resource_type)
 
 
 class BaseBackend:
+    namespace = None  # e.g. "Microsoft.Compute"
+
     def __init__(self, cloud):
         self.cloud = cloud
 
@@ -26,3 +72,144 @@ class BaseBackend:
 
     def dump(self):
         return {}
+
+
+class Write:
+    """What a PUT or PATCH did, for the response to answer with: the resource, whether it was created, the
+    operation that settles it (None: nothing left to do) and the resource as it looked when the request was
+    accepted (``accepted``, the body of the first answer, taken before any operation could finish)."""
+
+    def __init__(self, obj, created, operation=None, accepted=None):
+        self.obj = obj
+        self.created = created
+        self.operation = operation
+        self.accepted = accepted
+
+
+def reader(table, type_name):
+    """A backend's ``get_<kind>(subscription, group, *names)``: the resource a URL names, or the gateway's 404."""
+    def get(self, subscription_id, resource_group, *names):
+        return self.get_resource(getattr(self, table), type_name, subscription_id, resource_group, *names)
+    return get
+
+
+def lister(table):
+    """A backend's ``list_<kinds>(subscription, group=None)``: a subscription's or a group's resources."""
+    def list_all(self, subscription_id, resource_group=None):
+        return self.list_resources(getattr(self, table), subscription_id, resource_group)
+    return list_all
+
+
+def in_group(obj, subscription_id, group):
+    return obj.subscription_id.lower() == subscription_id.lower() and obj.resource_group.lower() == group.lower()
+
+
+class ResourceBackend(BaseBackend):
+    """A backend whose resources are kept in dict tables named by ``tables`` (attribute names), each made
+    empty here."""
+
+    tables = ()
+
+    def __init__(self, cloud):
+        super().__init__(cloud)
+        for table in self.tables:
+            setattr(self, table, {})
+
+    # -- reads ------------------------------------------------------------------------------------
+    def get_resource(self, table, type_name, subscription_id, resource_group, *names):
+        """The resource of a request URL, or the gateway's 404 (the group's 404 first)."""
+        self.cloud.resources.get_group(subscription_id, resource_group)
+        pairs = []
+        for t, n in zip(type_name.split("/"), names):
+            pairs += [t, n]
+        obj = table.get(ids.key(ids.resource_id(subscription_id, resource_group, self.namespace, *pairs)))
+        if obj is None:
+            raise errors.ResourceNotFound("{}/{}".format(self.namespace, type_name), "/".join(names), resource_group)
+        return obj
+
+    def list_resources(self, table, subscription_id, resource_group=None, parent=None):
+        """A subscription's (or a group's, or a parent's) resources of one table, sorted by id."""
+        if resource_group is not None:
+            self.cloud.resources.get_group(subscription_id, resource_group)
+        sub = subscription_id.lower()
+        prefix = ids.key(parent) + "/" if parent else None
+        out = [o for o in table.values() if o.subscription_id.lower() == sub and
+               (resource_group is None or o.resource_group.lower() == resource_group.lower()) and
+               (prefix is None or ids.key(o.id).startswith(prefix))]
+        return sorted(out, key=lambda o: o.id.lower())
+
+    def _tables(self):
+        return [getattr(self, t) for t in self.tables]
+
+    def get_by_id(self, rid):
+        k = ids.key(rid or "")
+        for table in self._tables():
+            if k in table:
+                return table[k]
+        return None
+
+    def generic_resources(self, subscription_id, group):
+        return [o.generic() for table in self._tables() for o in table.values()
+                if in_group(o, subscription_id, group)]
+
+    def delete_group_contents(self, subscription_id, group):
+        for table in self._tables():
+            for k, o in list(table.items()):
+                if in_group(o, subscription_id, group):
+                    del table[k]
+
+    # -- writes -----------------------------------------------------------------------------------
+    def start_operation(self, obj, kind, on_success=None, on_failure=None, result_in_status=False):
+        """An operation on ``obj``, remembered on it (``obj.pending_op``) so that conflicts can be seen."""
+        op = self.cloud.operations.start(obj.subscription_id, self.namespace, obj.location, kind=kind,
+                                         on_success=on_success, on_failure=on_failure,
+                                         result_in_status=result_in_status)
+        obj.pending_op = op.id
+        return op
+
+    def begin_put(self, table, obj, existing, kind="operations", state=None, settle=None, undo=None,
+                  result_in_status=False):
+        """Store ``obj`` (new, or replacing ``existing``, which may be ``obj`` itself) in its transitional
+        state and start the operation that settles it. -> :class:`Write`, whose ``accepted`` is the resource
+        as the first answer shows it. ``settle()`` runs when the operation finishes and its return value is
+        the operation's output; on failure the table gets back what it held before and ``undo()`` (if given)
+        puts back what an update changed in place."""
+        key = ids.key(obj.id)
+        obj.provisioning_state = state or ("Creating" if existing is None else "Updating")
+        table[key] = obj
+        accepted = obj.to_json()
+
+        def succeeded():
+            obj.provisioning_state = "Succeeded"
+            return settle() if settle is not None else None
+
+        def failed(_err):
+            if existing is not None:
+                table[key] = existing
+            else:
+                table.pop(key, None)
+            if undo is not None:
+                undo()
+
+        op = self.start_operation(obj, kind, succeeded, failed, result_in_status=result_in_status)
+        return Write(obj, existing is None, op, accepted)
+
+    def begin_delete(self, obj, kind="operations", effect=None, table=None, restore=None):
+        """``obj`` shows ``Deleting`` until its operation runs ``effect`` (default: drop it from ``table``);
+        when the operation fails ``restore()`` runs (default: the provisioning state it had)."""
+        saved = obj.provisioning_state
+        obj.provisioning_state = "Deleting"
+
+        def done():
+            if effect is not None:
+                return effect()
+            table.pop(ids.key(obj.id), None)
+            return None
+
+        def failed(_err):
+            if restore is not None:
+                restore()
+            else:
+                obj.provisioning_state = saved
+
+        return self.start_operation(obj, kind, done, failed)

@@ -1,5 +1,9 @@
 """ARM errors as exceptions that carry their wire code; rendered in one place (:func:`render`).
 
+Here: the base class and the errors of ARM itself (the gateway: auth, throttling, not found, locks) and the
+generic 400/404 every provider may answer. A provider's own codes are classes in its ``exceptions.py``
+(``fakeazure/compute/exceptions.py``, ``fakeazure/network/exceptions.py``, ``fakeazure/resources/exceptions.py``).
+
 Two shapes exist in Azure (see shared/fidelity/errors.yaml): errors raised by the ARM gateway itself
 (404 for a missing resource or group, auth, throttling, api-version) are compact and carry
 ``x-ms-failure-cause: gateway``; errors raised by a resource provider (Compute's 409 OperationNotAllowed)
@@ -96,21 +100,6 @@ class ScopeLocked(GatewayError):
 class TooManyRequests(GatewayError):
     status = 429
     code = "TooManyRequests"
-
-
-class Conflict(ArmError):
-    status = 409
-    code = "Conflict"
-
-
-class OperationNotAllowed(ArmError):
-    status = 409
-    code = "OperationNotAllowed"
-
-
-class InvalidParameter(ArmError):
-    status = 400
-    code = "InvalidParameter"
 
 
 class BadRequest(ArmError):

@@ -45,6 +45,10 @@ class BaseResponse:
         self.params = ctx.params
         self.query = ctx.query
 
+    def run(self, handler):
+        """Call the handler a route names; a provider overrides this to wrap every answer it gives."""
+        return getattr(self, handler)()
+
     def param(self, name):
         return self.params[name]
 

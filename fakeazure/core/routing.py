@@ -44,3 +44,15 @@ class Router:
                 return route, m.groupdict()
             allowed.append(route.method)
         return None, (allowed or None)
+
+
+def resource_routes(collection, item, resource_type, response_cls, verbs=("GET", "PUT", "DELETE"),
+                    subscription_collection=None):
+    """The routes of one resource type: ``verbs`` on ``item`` (handlers ``get``/``put``/``put``/``delete`` for
+    GET/PUT/PATCH/DELETE), ``list`` on ``collection`` and ``list_all`` on ``subscription_collection``."""
+    handlers = {"GET": "get", "PUT": "put", "PATCH": "put", "DELETE": "delete"}
+    routes = [(verb, item, resource_type, response_cls, handlers[verb]) for verb in verbs]
+    routes.append(("GET", collection, resource_type, response_cls, "list"))
+    if subscription_collection:
+        routes.append(("GET", subscription_collection, resource_type, response_cls, "list_all"))
+    return routes

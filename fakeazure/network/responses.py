@@ -30,127 +30,93 @@ def lro_headers(cloud, op, base_url, api_version, location=True):
 
 
 class NetworkResponse(BaseResponse):
+    """One class per resource type, all alike: ``kind``/``plural`` name the backend's methods (``get_<kind>``,
+    ``list_<plural>``, ``begin_create_or_update_<kind>``, ``begin_delete_<kind>``), ``names`` the URL
+    parameters that name a resource."""
+    kind = plural = None
+    names = ()
+
     @property
     def backend(self):
         return self.cloud.network
 
-    # -- helpers ----------------------------------------------------------------------------------
-    def _show(self, obj):
-        return Reply(200, obj.to_json(), {"ETag": obj.etag})
+    def _names(self):
+        return [self.param(n) for n in self.names]
 
-    def _put_reply(self, obj, created, op):
-        headers = lro_headers(self.cloud, op, self.ctx.base_url, self.ctx.api_version, location=False)
+    def _call(self, prefix, *args):
+        return getattr(self.backend, prefix + self.kind)(self.subscription, self.resource_group, *args)
+
+    def _etag_of(self, obj):
+        return obj.etag
+
+    def get(self):
+        obj = self._call("get_", *self._names())
+        return Reply(200, obj.to_json(), {"ETag": self._etag_of(obj)})
+
+    def put(self):
+        write = self._call("begin_create_or_update_", *self._names(), self.json_body())
+        headers = lro_headers(self.cloud, write.operation, self.ctx.base_url, self.ctx.api_version, location=False)
+        self._put_headers(write.obj, headers)
+        return Reply(201 if write.created else 200, write.obj.to_json(), headers)
+
+    def _put_headers(self, obj, headers):
         headers["ETag"] = obj.etag
-        return Reply(201 if created else 200, obj.to_json(), headers)
 
-    def _delete_reply(self, op):
-        headers = lro_headers(self.cloud, op, self.ctx.base_url, self.ctx.api_version)
-        return Reply(202, None, headers)
-
-    def _delete(self, getter, begin, *names):
+    def delete(self):
+        names = self._names()
         try:
-            getter(self.subscription, self.resource_group, *names)
+            self._call("get_", *names)
         except errors.ResourceNotFound:
             self.cloud.resources.get_group(self.subscription, self.resource_group)
             return Reply(204)
-        return self._delete_reply(begin(self.subscription, self.resource_group, *names))
+        return self._delete_reply(self._call("begin_delete_", *names))
 
-    def _list(self, items):
-        return self.list_of([o.to_json() for o in items])
+    def _delete_reply(self, op):
+        return Reply(202, None, lro_headers(self.cloud, op, self.ctx.base_url, self.ctx.api_version))
 
-    # -- virtual networks -------------------------------------------------------------------------
-    def get_vnet(self):
-        return self._show(self.backend.get_vnet(self.subscription, self.resource_group, self.param("vnetName")))
+    def list(self):
+        return self.list_of([o.to_json() for o in getattr(self.backend, "list_" + self.plural)(
+            self.subscription, self.resource_group)])
 
-    def put_vnet(self):
-        return self._put_reply(*self.backend.put_vnet(self.subscription, self.resource_group,
-                                                      self.param("vnetName"), self.json_body()))
+    def list_all(self):
+        return self.list_of([o.to_json() for o in getattr(self.backend, "list_" + self.plural)(self.subscription)])
 
-    def delete_vnet(self):
-        return self._delete(self.backend.get_vnet, self.backend.begin_delete_vnet, self.param("vnetName"))
 
-    def list_vnets(self):
-        return self._list(self.backend.list_vnets(self.subscription, self.resource_group))
+class VirtualNetworkResponse(NetworkResponse):
+    kind, plural, names = "vnet", "vnets", ("vnetName",)
 
-    def list_all_vnets(self):
-        return self._list(self.backend.list_vnets(self.subscription))
 
-    # -- subnets ----------------------------------------------------------------------------------
-    def get_subnet(self):
-        subnet = self.backend.get_subnet(self.subscription, self.resource_group, self.param("vnetName"),
-                                         self.param("subnetName"))
-        return Reply(200, subnet.to_json(), {"ETag": subnet.vnet.etag})
+class SubnetResponse(NetworkResponse):
+    kind, plural, names = "subnet", "subnets", ("vnetName", "subnetName")
 
-    def put_subnet(self):
-        subnet, created, op = self.backend.put_subnet(self.subscription, self.resource_group,
-                                                      self.param("vnetName"), self.param("subnetName"),
-                                                      self.json_body())
-        headers = lro_headers(self.cloud, op, self.ctx.base_url, self.ctx.api_version, location=False)
-        return Reply(201 if created else 200, subnet.to_json(), headers)
+    def _etag_of(self, obj):
+        return obj.vnet.etag
 
-    def delete_subnet(self):
-        op, _ = self.backend.begin_delete_subnet(self.subscription, self.resource_group, self.param("vnetName"),
-                                                 self.param("subnetName"))
+    def _put_headers(self, obj, headers):
+        pass  # a subnet PUT answers without an ETag
+
+    def delete(self):
+        op = self._call("begin_delete_", *self._names())
         return Reply(204) if op is None else self._delete_reply(op)
 
-    def list_subnets(self):
+    def list(self):
         vnet = self.backend.get_vnet(self.subscription, self.resource_group, self.param("vnetName"))
         return self.list_of([s.to_json() for s in vnet.subnets.values()])
 
-    # -- network interfaces -----------------------------------------------------------------------
-    def get_nic(self):
-        return self._show(self.backend.get_nic(self.subscription, self.resource_group, self.param("nicName")))
 
-    def put_nic(self):
-        return self._put_reply(*self.backend.put_nic(self.subscription, self.resource_group,
-                                                     self.param("nicName"), self.json_body()))
+class NetworkInterfaceResponse(NetworkResponse):
+    kind, plural, names = "nic", "nics", ("nicName",)
 
-    def delete_nic(self):
-        return self._delete(self.backend.get_nic, self.backend.begin_delete_nic, self.param("nicName"))
 
-    def list_nics(self):
-        return self._list(self.backend.list_nics(self.subscription, self.resource_group))
+class PublicIPResponse(NetworkResponse):
+    kind, plural, names = "public_ip", "public_ips", ("publicIpName",)
 
-    def list_all_nics(self):
-        return self._list(self.backend.list_nics(self.subscription))
 
-    # -- public IPs -------------------------------------------------------------------------------
-    def get_public_ip(self):
-        return self._show(self.backend.get_public_ip(self.subscription, self.resource_group,
-                                                     self.param("publicIpName")))
+class SecurityGroupResponse(NetworkResponse):
+    kind, plural, names = "nsg", "nsgs", ("nsgName",)
 
-    def put_public_ip(self):
-        return self._put_reply(*self.backend.put_public_ip(self.subscription, self.resource_group,
-                                                           self.param("publicIpName"), self.json_body()))
 
-    def delete_public_ip(self):
-        return self._delete(self.backend.get_public_ip, self.backend.begin_delete_public_ip,
-                            self.param("publicIpName"))
-
-    def list_public_ips(self):
-        return self._list(self.backend.list_public_ips(self.subscription, self.resource_group))
-
-    def list_all_public_ips(self):
-        return self._list(self.backend.list_public_ips(self.subscription))
-
-    # -- network security groups ------------------------------------------------------------------
-    def get_nsg(self):
-        return self._show(self.backend.get_nsg(self.subscription, self.resource_group, self.param("nsgName")))
-
-    def put_nsg(self):
-        return self._put_reply(*self.backend.put_nsg(self.subscription, self.resource_group,
-                                                     self.param("nsgName"), self.json_body()))
-
-    def delete_nsg(self):
-        return self._delete(self.backend.get_nsg, self.backend.begin_delete_nsg, self.param("nsgName"))
-
-    def list_nsgs(self):
-        return self._list(self.backend.list_nsgs(self.subscription, self.resource_group))
-
-    def list_all_nsgs(self):
-        return self._list(self.backend.list_nsgs(self.subscription))
-
-    # -- operations -------------------------------------------------------------------------------
+class OperationResponse(NetworkResponse):
     def _operation(self):
         op = self.cloud.operations.get(self.param("operationId"))
         if op is None or op.namespace != NS:

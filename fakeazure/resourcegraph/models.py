@@ -47,7 +47,7 @@ class Result:
         self.pageable = pageable
 
 
-class Backend(BaseBackend):
+class ResourceGraphBackend(BaseBackend):
     """Holds no ARM resources of its own: it indexes the other providers' (``graph_rows``)."""
 
     def __init__(self, cloud):

@@ -1,5 +1,7 @@
 """Subscriptions, tenants and resource groups."""
 from ..core import errors, ids
+from ..core.backend import BaseBackend
+from .exceptions import InvalidResourceGroupLocation
 
 
 class Subscription:
@@ -41,9 +43,9 @@ class ResourceGroup:
         return body
 
 
-class ResourcesBackend:
+class ResourcesBackend(BaseBackend):
     def __init__(self, cloud):
-        self.cloud = cloud
+        super().__init__(cloud)
         self.subscriptions = {}
         self.groups = {}
 
@@ -82,10 +84,9 @@ class ResourcesBackend:
         existing = self.groups.get((subscription_id.lower(), name.lower()))
         if existing is not None:
             if existing.location.replace(" ", "").lower() != location.replace(" ", "").lower():
-                raise errors.ArmError(
+                raise InvalidResourceGroupLocation(
                     "Invalid resource group location '{}'. The Resource group already exists in location "
-                    "'{}'.".format(location, existing.location), code="InvalidResourceGroupLocation",
-                    status=409)
+                    "'{}'.".format(location, existing.location))
             existing.tags = dict(tags or {})
             return existing, False
         group = ResourceGroup(subscription_id, name, location.replace(" ", "").lower(), tags, managed_by)
@@ -121,12 +122,6 @@ class ResourcesBackend:
         for backend in self.cloud.provider_backends():
             out.extend(backend.generic_resources(subscription_id, name))
         return out
-
-    def delete_group_contents(self, subscription_id, group):  # pragma: no cover - groups hold no groups
-        return None
-
-    def generic_resources(self, subscription_id, group):
-        return []
 
     def get_by_id(self, rid):
         p = ids.parse(rid)

@@ -68,7 +68,8 @@ class ResourcesResponse(BaseResponse):
 
     def put_deployment(self):
         body = self.json_body()
-        dep, created = self._deployments.create(*self._deployment_args(), body, self.ctx.base_url)
+        dep, created = self._deployments.begin_create_or_update_deployment(*self._deployment_args(), body,
+                                                                           self.ctx.base_url)
         headers = {"Azure-AsyncOperation": "{}{}?api-version={}".format(self.ctx.base_url, dep.run.path(),
                                                                        self.ctx.api_version),
                    "Retry-After": str(int(self.cloud.operations.retry_after))}
@@ -80,7 +81,7 @@ class ResourcesResponse(BaseResponse):
 
     def validate_deployment(self):
         try:
-            dep = self._deployments.validate(*self._deployment_args(), self.json_body())
+            dep = self._deployments.validate_deployment(*self._deployment_args(), self.json_body())
         except errors.ArmError as exc:
             if exc.status != 400:
                 raise
@@ -88,29 +89,29 @@ class ResourcesResponse(BaseResponse):
         return self.ok(dep.to_json(self.cloud.clock.now(), validated=True))
 
     def get_deployment(self):
-        return self.ok(self._deployments.get(*self._deployment_args()).to_json(self.cloud.clock.now()))
+        return self.ok(self._deployments.get_deployment(*self._deployment_args()).to_json(self.cloud.clock.now()))
 
     def head_deployment(self):
         self.cloud.resources.get_group(self.subscription, self.resource_group)
-        return Reply(204 if self._deployments.exists(*self._deployment_args()) else 404)
+        return Reply(204 if self._deployments.deployment_exists(*self._deployment_args()) else 404)
 
     def list_deployments(self):
         now = self.cloud.clock.now()
-        return self.list_of([d.to_json(now) for d in self._deployments.list(self.subscription,
+        return self.list_of([d.to_json(now) for d in self._deployments.list_deployments(self.subscription,
                                                                             self.resource_group)])
 
     def delete_deployment(self):
-        op = self._deployments.begin_delete(*self._deployment_args())
+        op = self._deployments.begin_delete_deployment(*self._deployment_args())
         if op is None:
             return Reply(204)
         return self.lro(op)  # 202 with Location only (ARM's /subscriptions/{s}/operationresults/{id})
 
     def cancel_deployment(self):
-        self._deployments.cancel(*self._deployment_args())
+        self._deployments.cancel_deployment(*self._deployment_args())
         return Reply(204)
 
     def deployment_operation_status(self):
-        dep = self._deployments.get(*self._deployment_args())
+        dep = self._deployments.get_deployment(*self._deployment_args())
         run = dep.run
         if run is None or run.id.lower() != self.param("operationId").lower():
             raise errors.NotFound("The operation '{}' could not be found.".format(self.param("operationId")),
@@ -119,10 +120,10 @@ class ResourcesResponse(BaseResponse):
         return Reply(200, run.status_document(), headers)
 
     def export_deployment_template(self):
-        return self.ok({"template": self._deployments.get(*self._deployment_args()).template})
+        return self.ok({"template": self._deployments.get_deployment(*self._deployment_args()).template})
 
     def list_deployment_operations(self):
-        return self.list_of(self._deployments.get(*self._deployment_args()).operations_json())
+        return self.list_of(self._deployments.get_deployment(*self._deployment_args()).operations_json())
 
     def get_deployment_operation(self):
-        return self.ok(self._deployments.get_operation(*self._deployment_args(), self.param("operationId")))
+        return self.ok(self._deployments.get_deployment_operation(*self._deployment_args(), self.param("operationId")))

@@ -82,7 +82,7 @@ class FleetVirtualMachine(VirtualMachine):
                           self.nics[0]["id"])
         if self.power_state == "running":  # as the loader does: only a running VM has booted
             power = self.power_state
-            boot_vm(compute, self)
+            boot_vm(self)
             self.power_state = power
 
     def os_disk_model(self):
@@ -195,7 +195,7 @@ def _vm(compute, sub, prefix, i, per_group, location, kind, facts):
         image_reference=_image_reference(spec), boot_diagnostics=True)
     vm.power_state = power
     vm.generalized = generalized
-    compute.add_vm(vm)
+    compute.add(vm)
     return vm
 
 

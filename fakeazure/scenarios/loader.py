@@ -1,63 +1,78 @@
-"""Turn a scenario's data into backend calls (model objects + ``add``), never wire JSON.
+"""Turn a scenario's data into the backends' own operations: the code a PUT runs, then the guest's boot.
+
+Everything ARM can see is made by the request path (``begin_create_or_update_*``, power actions,
+generalize), with Azure's refusals: a scenario that asks for a state Azure could never reach fails to
+load. Each operation is settled at once (a scenario describes what happened before it starts). What ARM
+cannot see, the contents of a disk (the guest, :mod:`fakeazure.guest`), comes from the scenario's guest
+spec: a VM is created from its platform image, as ``az vm create`` does, then its disk holds the guest
+the story describes (what happened inside the VM) and the guest boots.
 
 Sections, applied in this order (a later entry may name an earlier one):
 
-``resource_groups``: ``{name, location}``.
+``resource_groups``: ``{name, location, tags}``.
 
-``vms``: ``{name, resource_group, size, guest: <spec, see fakeazure.guest.presets>, security_type
+``vms``: ``{name, resource_group, location, size, guest: <spec, see fakeazure.guest.presets>, security_type
 (Standard|TrustedLaunch), boot_diagnostics (managed|disabled), power_state (running|stopped|deallocated),
-generalized_by_api, image_reference, computer_name, admin_username, os_disk_name, public_ip,
-data_disks: [{lun, name, guest: <spec>} | {lun, name, copy_of_os_disk: <vm>} ]}``. A running VM is booted
-(the guest decides what the console shows and whether the agent is Ready).  ``boot_as``: a VM that is
-stopped/deallocated but booted before (its boot diagnostics keep that last capture).
+generalized_by_api, image_reference, computer_name, admin_username, os_disk_name, os_disk_size_gb,
+os_disk_sku, os_disk_delete_option, public_ip, tags, zones, data_disks: [{lun, name, caching, guest: <spec>}
+| {lun, name, copy_of_os_disk: <vm>}]}``. A running VM's guest boots (the guest decides what the console
+shows and whether the agent is Ready). ``boot_as``: a VM that is stopped/deallocated but booted before (its
+boot diagnostics keep that last capture); other VMs that are not running keep no capture.
 
-``disks``: ``{name, resource_group, copy_of_os_disk: <vm> | guest: <spec>}`` (unattached).
+``disks``: ``{name, resource_group, copy_of_os_disk: <vm> | guest: <spec>, size_gb, sku}`` (unattached).
 
-``snapshots``: ``{name, resource_group, of_os_disk: <vm>, guest_state: <preset>}`` -- a snapshot of the VM's
-OS disk; with ``guest_state`` the snapshot holds that VM's disk as it was earlier (same guest spec, same
-disk signature, another preset: e.g. ``healthy`` for "taken before Sysprep").
+``snapshots``: ``{name, resource_group, of_os_disk: <vm>, guest_state: <preset>, sku, incremental}`` -- a
+snapshot of the VM's OS disk; with ``guest_state`` the snapshot holds that VM's disk as it was earlier
+(same guest spec, same disk signature, another preset: e.g. ``healthy`` for "taken before Sysprep").
 
 ``images``: ``{name, resource_group, os_state, source_vm: <vm> | source_snapshot: <snapshot>}`` -- a managed
-image; from a VM it records ``sourceVirtualMachine`` and the VM's OS disk, from a snapshot the snapshot.
+image; from a VM (which must be generalized, as Azure requires) it records ``sourceVirtualMachine``, from a
+snapshot the snapshot (``os_state`` is the caller's word, as the image API takes it).
 
-``galleries``: ``{name, resource_group, images: [{name, os_state, publisher, offer, sku, security_type,
-versions: [{name, source_vm: <vm> | source_image: <image>, guest_state}]}]}``.
+``galleries``: ``{name, resource_group, description, images: [{name, os_type, os_state, hyper_v_generation,
+publisher, offer, sku, security_type, versions: [{name, source_vm: <vm> | source_image: <image>,
+guest_state}]}]}``.
 
-``fleet``: thousands of VMs in several subscriptions, made lazily (:mod:`fakeazure.scenarios.fleet`).
+``quotas``: ``{location: {cores: N, <family>: N}}`` (vCPU limits, see fakeazure/compute/models/skus.py).
+
+``fleet``: thousands of VMs in several subscriptions, made lazily (:mod:`fakeazure.scenarios.fleet`). The one
+exception to the rule above: for load speed a fleet VM is kept as a model object (``ComputeBackend.add``) and
+its disk, network and boot are made on first use.
 
 ``faults``: rules for :mod:`fakeazure.core.faults`.
 """
-import copy
 import hashlib
+import secrets
 
+from ..compute.models import boot_vm
 from ..core import ids
-from ..compute import models as cm
-from ..compute.models import Disk, VirtualMachine, boot_vm
+from ..network.scenario import ensure_vm_network
+
+_SSH_KEY = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDfakeazurescenariokey fakeazure@scenario"
 
 
 def apply(cloud, data):
     sub = data.get("subscription", cloud.default_subscription)
     created = {"scenario": data["name"], "resourceGroups": [], "vms": [], "disks": [], "snapshots": [],
                "images": [], "galleries": []}
-    ctx = {"specs": {}, "vms": {}, "snapshots": {}, "images": {}}
+    ctx = {"cloud": cloud, "sub": sub, "specs": {}, "vms": {}, "snapshots": {}, "images": {}}
     for rg in data.get("resource_groups", []):
         group, _ = cloud.resources.create_or_update_group(sub, rg["name"], rg.get("location", "eastus"),
                                                           rg.get("tags"))
         created["resourceGroups"].append(group.id)
     for spec in data.get("vms", []):
-        vm = _vm(cloud, sub, spec, ctx)
+        vm = _vm(ctx, spec)
         created["vms"].append(vm.id)
         created["disks"].append(vm.os_disk["id"])
         created["disks"].extend(d["id"] for d in vm.data_disks)
     for spec in data.get("disks", []):
-        created["disks"].append(_standalone_disk(cloud, sub, spec, ctx).id)
+        created["disks"].append(_disk(ctx, spec["resource_group"], spec).id)
     for spec in data.get("snapshots", []):
-        created["snapshots"].append(_snapshot(cloud, sub, spec, ctx).id)
+        created["snapshots"].append(_snapshot(ctx, spec).id)
     for spec in data.get("images", []):
-        created["images"].append(_image(cloud, sub, spec, ctx).id)
+        created["images"].append(_image(ctx, spec).id)
     for spec in data.get("galleries", []):
-        created["galleries"].extend(_gallery(cloud, sub, spec, ctx))
-    # quotas: {location: {cores: N, <family>: N}} (vCPU limits, see fakeazure/compute/skus.py)
+        created["galleries"].extend(_gallery(ctx, spec))
     for location, limits in (data.get("quotas") or {}).items():
         for name, limit in limits.items():
             cloud.compute.quotas.set(sub, location, name, limit)
@@ -69,6 +84,21 @@ def apply(cloud, data):
     return created
 
 
+# -- helpers ------------------------------------------------------------------------------------------
+def _settle(ctx, op):
+    """Finish ``op`` now (raising what it failed with): the scenario's past is over before it starts."""
+    if op is not None and not op.done:
+        op.finish(ctx["cloud"].clock.now())
+    if op is not None and op.status == "Failed":
+        raise op.error
+    return op
+
+
+def _put(ctx, write):
+    _settle(ctx, write.operation)
+    return write.obj
+
+
 def _guest(spec):
     if not spec:
         return None
@@ -76,12 +106,12 @@ def _guest(spec):
     return guest_from_spec(spec)
 
 
-def _location(cloud, sub, spec):
-    return spec.get("location") or cloud.resources.get_group(sub, spec["resource_group"]).location
+def _location(ctx, spec):
+    return spec.get("location") or ctx["cloud"].resources.get_group(ctx["sub"], spec["resource_group"]).location
 
 
-def _hex(cloud, seed):
-    return hashlib.md5((cloud.default_subscription + seed).encode()).hexdigest()
+def _hex(ctx, seed):
+    return hashlib.md5((ctx["cloud"].default_subscription + seed).encode()).hexdigest()
 
 
 def _vm_named(ctx, name):
@@ -91,102 +121,6 @@ def _vm_named(ctx, name):
     return vm
 
 
-def _copy_guest(guest):
-    return guest.copy() if guest is not None and hasattr(guest, "copy") else copy.deepcopy(guest)
-
-
-def _vm(cloud, sub, spec, ctx):
-    compute = cloud.compute
-    rg = spec["resource_group"]
-    location = _location(cloud, sub, spec)
-    guest_spec = dict(spec.get("guest") or {})
-    if guest_spec and "uid" not in guest_spec:
-        guest_spec["uid"] = "{}/{}/{}".format(sub, rg, spec["name"]).lower()  # stable disk signature per VM
-    if guest_spec and "computer_name" not in guest_spec and guest_spec.get("os", "windows") == "windows":
-        guest_spec["computer_name"] = spec.get("computer_name", spec["name"][:15])
-    guest = _guest(guest_spec)
-    os_type = guest.os_type if guest is not None else spec.get("os_type", "Windows")
-    generation = guest.generation if guest is not None else spec.get("generation", "V2")
-    security = spec.get("security_type", "Standard")
-    disk_name = spec.get("os_disk_name") or "{}_OsDisk_1_{}".format(spec["name"], _hex(cloud, spec["name"]))
-    disk = compute.add_disk(Disk(compute, sub, rg, disk_name, location, size_gb=spec.get("os_disk_size_gb", 127),
-                                 sku=spec.get("os_disk_sku", "Premium_LRS"), os_type=os_type,
-                                 hyper_v_generation=generation,
-                                 creation_data={"createOption": "FromImage",
-                                                "imageReference": {"id": _image_ref_id(sub, location, spec)}},
-                                 security_type=security if security != "Standard" else None, guest=guest))
-    security_profile = None
-    if security == "TrustedLaunch":
-        security_profile = {"uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True},
-                            "securityType": "TrustedLaunch"}
-    nic_id = "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/networkInterfaces/{}VMNic".format(
-        sub, rg, spec["name"])
-    os_profile = {"computerName": spec.get("computer_name", spec["name"][:15]),
-                  "adminUsername": spec.get("admin_username", "azureadmin"),
-                  "windowsConfiguration" if os_type == "Windows" else "linuxConfiguration":
-                      {"provisionVMAgent": True, "enableAutomaticUpdates": True} if os_type == "Windows"
-                      else {"disablePasswordAuthentication": True, "provisionVMAgent": True},
-                  "secrets": [], "allowExtensionOperations": True, "requireGuestProvisionSignal": True}
-    data_disks = []
-    for dd in spec.get("data_disks", []):
-        ddisk = _data_disk(cloud, sub, rg, location, dd, ctx)
-        data_disks.append({"lun": int(dd.get("lun", len(data_disks))), "id": ddisk.id, "name": ddisk.name,
-                           "createOption": "Attach", "caching": dd.get("caching", "None"),
-                           "deleteOption": "Detach"})
-    vm = VirtualMachine(compute, sub, rg, spec["name"], location, size=spec.get("size", "Standard_D2s_v3"),
-                        os_disk={"id": disk.id, "name": disk.name, "createOption": "FromImage",
-                                 "osType": os_type, "deleteOption": spec.get("os_disk_delete_option", "Detach")},
-                        data_disks=data_disks, nics=[{"id": nic_id}], os_profile=os_profile,
-                        image_reference=_image_reference(spec, os_type), security_profile=security_profile,
-                        boot_diagnostics=spec.get("boot_diagnostics", "managed") != "disabled",
-                        tags=spec.get("tags"), zones=spec.get("zones"))
-    disk.managed_by = vm.id
-    for dd in data_disks:
-        model = cloud.find(dd["id"])
-        if model is not None:
-            model.managed_by = vm.id
-    compute.add_vm(vm)
-    _network(cloud, sub, rg, location, spec, nic_id)
-    power = spec.get("power_state", "running")
-    if power == "running" or spec.get("boot_as"):
-        # boot_as: booted once (e.g. before a deallocation) so boot diagnostics keep that capture
-        boot_vm(compute, vm)
-    vm.power_state = power
-    vm.generalized = bool(spec.get("generalized_by_api", False))
-    ctx["specs"][spec["name"].lower()] = guest_spec
-    ctx["vms"][spec["name"].lower()] = vm
-    return vm
-
-
-def _network(cloud, sub, rg, location, spec, nic_id):
-    """The VM's NIC, VNet, NSG as ``az vm create`` makes them."""
-    from ..network.scenario import ensure_vm_network
-    ensure_vm_network(cloud, sub, rg, location, spec["name"], nic_id, public_ip=bool(spec.get("public_ip")))
-
-
-def _data_disk(cloud, sub, rg, location, dd, ctx):
-    compute = cloud.compute
-    if dd.get("copy_of_os_disk"):
-        source = _vm_named(ctx, dd["copy_of_os_disk"]).os_disk_model()
-        disk = Disk(compute, sub, rg, dd["name"], location, size_gb=source.size_gb, sku=source.sku,
-                    os_type=source.os_type, hyper_v_generation=source.hyper_v_generation,
-                    creation_data={"createOption": "Copy", "sourceResourceId": source.id,
-                                   "sourceUniqueId": source.unique_id},
-                    security_type=source.security_type, guest=_copy_guest(source.guest))
-    else:
-        guest = _guest(dd.get("guest"))
-        disk = Disk(compute, sub, rg, dd["name"], location, size_gb=dd.get("size_gb", 127),
-                    sku=dd.get("sku", "Premium_LRS"), guest=guest,
-                    os_type=guest.os_type if guest is not None and dd.get("guest", {}).get("os") else None,
-                    hyper_v_generation=guest.generation if guest is not None else None,
-                    creation_data={"createOption": "Empty"})
-    return compute.add_disk(disk)
-
-
-def _standalone_disk(cloud, sub, spec, ctx):
-    return _data_disk(cloud, sub, spec["resource_group"], _location(cloud, sub, spec), spec, ctx)
-
-
 def _earlier_guest(ctx, vm_name, state):
     """The VM's disk as it was earlier: its guest spec with another preset (same uid, same signature)."""
     spec = dict(ctx["specs"][vm_name.lower()])
@@ -194,96 +128,83 @@ def _earlier_guest(ctx, vm_name, state):
     return _guest(spec)
 
 
-def _snapshot(cloud, sub, spec, ctx):
-    compute = cloud.compute
-    vm = _vm_named(ctx, spec["of_os_disk"])
-    source = vm.os_disk_model()
-    guest = _earlier_guest(ctx, vm.name, spec["guest_state"]) if spec.get("guest_state") else \
-        _copy_guest(source.guest)
-    snap = cm.Snapshot(compute, sub, spec["resource_group"], spec["name"], _location(cloud, sub, spec),
-                       size_gb=source.size_gb, sku=spec.get("sku", "Standard_LRS"), os_type=source.os_type,
-                       hyper_v_generation=source.hyper_v_generation,
-                       creation_data={"createOption": "Copy", "sourceResourceId": source.id,
-                                      "sourceUniqueId": source.unique_id},
-                       security_type=source.security_type, guest=guest,
-                       incremental=bool(spec.get("incremental", False)))
-    compute.add(snap)
-    ctx["snapshots"][spec["name"].lower()] = snap
-    return snap
+def _copy_guest(guest):
+    return guest.copy() if guest is not None else None
 
 
-def _image(cloud, sub, spec, ctx):
+# -- virtual machines ---------------------------------------------------------------------------------
+def _vm(ctx, spec):
+    cloud, sub, rg, name = ctx["cloud"], ctx["sub"], spec["resource_group"], spec["name"]
     compute = cloud.compute
-    location = _location(cloud, sub, spec)
-    if spec.get("source_vm"):
-        vm = _vm_named(ctx, spec["source_vm"])
-        disk = vm.os_disk_model()
-        source_vm_id, ref, guest = vm.id, {"managedDisk": {"id": disk.id}}, _copy_guest(disk.guest)
+    location = _location(ctx, spec)
+    guest_spec = dict(spec.get("guest") or {})
+    if guest_spec and "uid" not in guest_spec:
+        guest_spec["uid"] = "{}/{}/{}".format(sub, rg, name).lower()  # stable disk signature per VM
+    linux = guest_spec.get("os", "windows") == "linux" or spec.get("os_type") == "Linux"
+    if guest_spec and "computer_name" not in guest_spec and not linux:
+        guest_spec["computer_name"] = spec.get("computer_name", name[:15])
+    nic_id = ids.resource_id(sub, rg, "Microsoft.Network", "networkInterfaces", name + "VMNic")
+    ensure_vm_network(cloud, sub, rg, location, name, nic_id, public_ip=bool(spec.get("public_ip")), attach=False)
+    data_disks = []
+    for dd in spec.get("data_disks", []):
+        disk = _disk(ctx, rg, dd, location)
+        data_disks.append({"lun": int(dd.get("lun", len(data_disks))), "createOption": "Attach",
+                           "caching": dd.get("caching", "None"), "managedDisk": {"id": disk.id}})
+    body = {"location": location, "tags": spec.get("tags") or {}, "properties": {
+        "hardwareProfile": {"vmSize": spec.get("size", "Standard_D2s_v3")},
+        "storageProfile": {"imageReference": dict(spec.get("image_reference") or _default_ref(spec, linux)),
+                           "osDisk": {"createOption": "FromImage",
+                                      "name": spec.get("os_disk_name") or "{}_OsDisk_1_{}".format(name, _hex(ctx, name)),
+                                      "diskSizeGB": spec.get("os_disk_size_gb", 127),
+                                      "deleteOption": spec.get("os_disk_delete_option", "Detach"),
+                                      "managedDisk": {"storageAccountType": spec.get("os_disk_sku", "Premium_LRS")}},
+                           "dataDisks": data_disks},
+        "osProfile": _os_profile(spec, name, linux),
+        "networkProfile": {"networkInterfaces": [{"id": nic_id}]},
+        "diagnosticsProfile": {"bootDiagnostics": {"enabled": spec.get("boot_diagnostics", "managed") != "disabled"}}}}
+    if spec.get("security_type", "Standard") == "TrustedLaunch":
+        body["properties"]["securityProfile"] = {"uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True},
+                                                 "securityType": "TrustedLaunch"}
+    if spec.get("zones"):
+        body["zones"] = spec["zones"]
+    vm = _put(ctx, compute.begin_create_or_update_vm(sub, rg, name, body))
+    # the story inside the VM: its disk now holds the scenario's guest, which boots (or not) by itself
+    guest = _guest(guest_spec)
+    if guest is not None:
+        vm.os_disk_model().guest = guest
+    power = spec.get("power_state", "running")
+    if power == "running" or spec.get("boot_as"):
+        boot_vm(vm)
     else:
-        snap = ctx["snapshots"][spec["source_snapshot"].lower()]
-        disk, source_vm_id, ref, guest = snap, None, {"snapshot": {"id": snap.id}}, _copy_guest(snap.guest)
-    image = cm.Image(compute, sub, spec["resource_group"], spec["name"], location, os_type=disk.os_type,
-                     os_state=spec.get("os_state", "Generalized"), hyper_v_generation=disk.hyper_v_generation,
-                     source_vm_id=source_vm_id, os_disk_ref=ref, size_gb=disk.size_gb, guest=guest,
-                     security_type=disk.security_type)
-    compute.add(image)
-    ctx["images"][spec["name"].lower()] = image
-    return image
+        vm.boot = None
+    if power == "stopped":
+        _settle(ctx, compute.begin_power_off_vm(sub, rg, name))
+    elif power == "deallocated":
+        _settle(ctx, compute.begin_deallocate_vm(sub, rg, name))
+    if spec.get("generalized_by_api"):
+        compute.generalize_vm(sub, rg, name)
+    ctx["specs"][name.lower()] = guest_spec
+    ctx["vms"][name.lower()] = vm
+    return vm
 
 
-def _gallery(cloud, sub, spec, ctx):
-    compute = cloud.compute
-    rg = spec["resource_group"]
-    location = _location(cloud, sub, spec)
-    out = [compute.add(cm.Gallery(compute, sub, rg, spec["name"], location,
-                                  description=spec.get("description"))).id]
-    for ispec in spec.get("images", []):
-        features = []
-        if ispec.get("security_type", "Standard") != "Standard":
-            features.append({"name": "SecurityType", "value": ispec["security_type"]})
-        image = cm.GalleryImage(compute, sub, rg, spec["name"], ispec["name"], location,
-                                os_type=ispec.get("os_type", "Windows"), os_state=ispec.get("os_state", "Specialized"),
-                                hyper_v_generation=ispec.get("hyper_v_generation", "V2"),
-                                identifier={"publisher": ispec.get("publisher", "Contoso"),
-                                            "offer": ispec.get("offer", ispec["name"]),
-                                            "sku": ispec.get("sku", "1")}, features=features)
-        out.append(compute.add(image).id)
-        for vspec in ispec.get("versions", []):
-            if vspec.get("source_vm"):
-                vm = _vm_named(ctx, vspec["source_vm"])
-                disk = vm.os_disk_model()
-                source = {"id": vm.id, "virtualMachineId": vm.id}
-                guest = _earlier_guest(ctx, vm.name, vspec["guest_state"]) if vspec.get("guest_state") else \
-                    _copy_guest(disk.guest)
-            else:
-                src = ctx["images"][vspec["source_image"].lower()]
-                disk, source, guest = src, {"id": src.id}, _copy_guest(src.guest)
-            version = cm.GalleryImageVersion(compute, sub, rg, spec["name"], ispec["name"], vspec["name"], location,
-                                             source=source, size_gb=disk.size_gb, guest=guest)
-            out.append(compute.add(version).id)
-    return out
+def _os_profile(spec, name, linux):
+    profile = {"computerName": spec.get("computer_name", name[:15]),
+               "adminUsername": spec.get("admin_username", "azureadmin")}
+    if linux:
+        profile["linuxConfiguration"] = {"disablePasswordAuthentication": True, "provisionVMAgent": True, "ssh": {
+            "publicKeys": [{"path": "/home/{}/.ssh/authorized_keys".format(profile["adminUsername"]),
+                            "keyData": _SSH_KEY}]}}
+    else:
+        profile["adminPassword"] = "Sc3n-" + secrets.token_urlsafe(18)  # used once, kept nowhere
+        profile["windowsConfiguration"] = {"provisionVMAgent": True, "enableAutomaticUpdates": True}
+    return profile
 
 
-def _image_reference(spec, os_type):
-    ref = spec.get("image_reference")
-    if ref is None:
-        ref = _default_ref(spec, os_type)
-    ref = dict(ref)
-    if "id" not in ref and "exactVersion" not in ref:
-        exact = ref.get("version") if ref.get("version") != "latest" else _EXACT.get(ref.get("sku", ""))
-        if exact:
-            ref["exactVersion"] = exact  # Azure fills the resolved version of "latest"
-    return ref
-
-
-_EXACT = {"2022-datacenter-g2": "20348.2762.241006", "2022-datacenter": "20348.2762.241006",
-          "2019-datacenter-g2": "17763.6414.241004", "2016-datacenter-g2": "14393.7428.241004",
-          "win11-23h2-pro": "22631.4317.241012", "22_04-lts-gen2": "22.04.202410020"}
-
-
-def _default_ref(spec, os_type):
+def _default_ref(spec, linux):
+    """The platform image ``az vm create`` would have used for the scenario's guest."""
     guest = spec.get("guest") or {}
-    if os_type == "Linux":
+    if linux:
         return {"publisher": "Canonical", "offer": "0001-com-ubuntu-server-jammy", "sku": "22_04-lts-gen2",
                 "version": "latest"}
     version = str(guest.get("version", "2022")).lower()
@@ -291,24 +212,89 @@ def _default_ref(spec, os_type):
     if version in ("win11", "11"):
         return {"publisher": "MicrosoftWindowsDesktop", "offer": "windows-11", "sku": "win11-23h2-pro",
                 "version": "latest"}
-    if version in ("win10", "10"):
-        return {"publisher": "MicrosoftWindowsDesktop", "offer": "Windows-10", "sku": "win10-22h2-pro-g2"
-                if gen2 else "win10-22h2-pro", "version": "latest"}
-    sku = {"2016": "2016-datacenter", "2019": "2019-datacenter", "2022": "2022-datacenter",
-           "2025": "2025-datacenter", "2012r2": "2012-r2-datacenter"}.get(version, "2022-datacenter")
-    if gen2 and version != "2012r2":
-        sku += "-g2"
+    sku = {"2016": "2016-datacenter", "2019": "2019-datacenter"}.get(version, "2022-datacenter")
+    if gen2:
+        sku += "-g2" if sku.startswith("2022") else "-gensecond"
     return {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer", "sku": sku, "version": "latest"}
 
 
-def _image_ref_id(sub, location, spec):
-    ref = spec.get("image_reference") or _default_ref(spec, "Linux" if (spec.get("guest") or {}).get("os") ==
-                                                      "linux" else "Windows")
-    if "id" in ref:
-        return ref["id"]
-    return ("/Subscriptions/{}/Providers/Microsoft.Compute/Locations/{}/Publishers/{}/ArtifactTypes/VMImage/"
-            "Offers/{}/Skus/{}/Versions/{}").format(sub, location, ref["publisher"], ref["offer"], ref["sku"],
-                                                   ref.get("version", "latest"))
+# -- disks, snapshots, images, galleries --------------------------------------------------------------
+def _disk(ctx, rg, spec, location=None):
+    """A disk made by a disk PUT: a copy of a VM's OS disk, or a disk whose contents are a guest."""
+    compute, sub = ctx["cloud"].compute, ctx["sub"]
+    location = location or _location(ctx, spec)
+    if spec.get("copy_of_os_disk"):
+        source = _vm_named(ctx, spec["copy_of_os_disk"]).os_disk_model()
+        return _put(ctx, compute.begin_create_or_update_disk(sub, rg, spec["name"], {
+            "location": location, "properties": {"creationData": {"createOption": "Copy",
+                                                                  "sourceResourceId": source.id}}}))
+    guest = _guest(spec.get("guest"))
+    props = {"creationData": {"createOption": "Empty"}, "diskSizeGB": spec.get("size_gb", 127)}
+    if guest is not None and (spec.get("guest") or {}).get("os"):
+        props.update(osType=guest.os_type, hyperVGeneration=guest.generation)
+    disk = _put(ctx, compute.begin_create_or_update_disk(sub, rg, spec["name"], {
+        "location": location, "sku": {"name": spec.get("sku", "Premium_LRS")}, "properties": props}))
+    disk.guest = guest  # what was written on it
+    return disk
 
 
-__all__ = ["apply", "ids"]
+def _snapshot(ctx, spec):
+    compute = ctx["cloud"].compute
+    vm = _vm_named(ctx, spec["of_os_disk"])
+    body = {"location": _location(ctx, spec), "sku": {"name": spec.get("sku", "Standard_LRS")},
+            "properties": {"creationData": {"createOption": "Copy", "sourceResourceId": vm.os_disk["id"]},
+                           "incremental": bool(spec.get("incremental", False))}}
+    snap = _put(ctx, compute.begin_create_or_update_snapshot(ctx["sub"], spec["resource_group"], spec["name"], body))
+    if spec.get("guest_state"):
+        snap.guest = _earlier_guest(ctx, vm.name, spec["guest_state"])  # taken earlier in the story
+    ctx["snapshots"][spec["name"].lower()] = snap
+    return snap
+
+
+def _image(ctx, spec):
+    compute = ctx["cloud"].compute
+    props = {}
+    if spec.get("source_vm"):
+        props["sourceVirtualMachine"] = {"id": _vm_named(ctx, spec["source_vm"]).id}
+    else:
+        snap = ctx["snapshots"][spec["source_snapshot"].lower()]
+        props["storageProfile"] = {"osDisk": {"osType": snap.os_type, "osState": spec.get("os_state", "Generalized"),
+                                              "snapshot": {"id": snap.id}}}
+        props["hyperVGeneration"] = snap.hyper_v_generation
+    image = _put(ctx, compute.begin_create_or_update_image(ctx["sub"], spec["resource_group"], spec["name"], {
+        "location": _location(ctx, spec), "properties": props}))
+    ctx["images"][spec["name"].lower()] = image
+    return image
+
+
+def _gallery(ctx, spec):
+    compute, sub, rg = ctx["cloud"].compute, ctx["sub"], spec["resource_group"]
+    location = _location(ctx, spec)
+    body = {"location": location}
+    if spec.get("description"):
+        body["properties"] = {"description": spec["description"]}
+    out = [_put(ctx, compute.begin_create_or_update_gallery(sub, rg, spec["name"], body)).id]
+    for ispec in spec.get("images", []):
+        props = {"osType": ispec.get("os_type", "Windows"), "osState": ispec.get("os_state", "Specialized"),
+                 "hyperVGeneration": ispec.get("hyper_v_generation", "V2"),
+                 "identifier": {"publisher": ispec.get("publisher", "Contoso"),
+                                "offer": ispec.get("offer", ispec["name"]), "sku": ispec.get("sku", "1")}}
+        if ispec.get("security_type", "Standard") != "Standard":
+            props["features"] = [{"name": "SecurityType", "value": ispec["security_type"]}]
+        out.append(_put(ctx, compute.begin_create_or_update_gallery_image(
+            sub, rg, spec["name"], ispec["name"], {"location": location, "properties": props})).id)
+        for vspec in ispec.get("versions", []):
+            if vspec.get("source_vm"):
+                source = {"virtualMachineId": _vm_named(ctx, vspec["source_vm"]).id}
+            else:
+                source = {"id": ctx["images"][vspec["source_image"].lower()].id}
+            version = _put(ctx, compute.begin_create_or_update_gallery_version(
+                sub, rg, spec["name"], ispec["name"], vspec["name"],
+                {"location": location, "properties": {"storageProfile": {"source": source}}}))
+            if vspec.get("guest_state"):
+                version.guest = _earlier_guest(ctx, vspec["source_vm"], vspec["guest_state"])
+            out.append(version.id)
+    return out
+
+
+__all__ = ["apply"]

@@ -7,7 +7,6 @@ import pytest
 import requests
 
 from fakeazure.cloud import Cloud
-from fakeazure.compute.guestops import guestops
 from fakeazure.inprocess import session
 from fakecloud import az, fake_server
 
@@ -110,8 +109,8 @@ def test_no_signature_is_ever_logged(server):
 def test_sas_expiry_on_the_virtual_clock():
     cloud = Cloud(profile="fast")
     cloud.load_scenario("healthy-windows")
-    uris = guestops(cloud).retrieve_boot_diagnostics(cloud.default_subscription, "rg-healthy", "app01", 1,
-                                                     "https://fake.management.azure.local")
+    uris = cloud.compute.retrieve_boot_diagnostics_data(cloud.default_subscription, "rg-healthy", "app01", 1,
+                                                          "https://fake.management.azure.local")
     s = session(cloud)
     assert s.get(uris["serialConsoleLogBlobUri"]).status_code == 200
     cloud.clock.advance(61)

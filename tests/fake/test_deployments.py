@@ -12,8 +12,8 @@ from fakeazure import control
 from fakeazure.cloud import Cloud
 from fakeazure.core.app import FakeAzureApp
 from fakeazure.inprocess import sdk_client
-from fakeazure.resources.deployments import (DEFERRED, Evaluator, ExpressionError, TemplateError,
-                                             parse_expression, unique_string)
+from fakeazure.resources.exceptions import TemplateError
+from fakeazure.templates import DEFERRED, Evaluator, ExpressionError, parse_expression, unique_string
 from fakeazure.server import FakeAzureServer
 from fakecloud import az, control as http_control, fake_server, run_az
 
@@ -210,7 +210,7 @@ def test_operations_wait_for_their_dependencies_on_the_clock():
     poller = client.deployments.begin_create_or_update("rg-gen", "slow", _deployment(_network_template()),
                                                        polling=False)
     assert poller.result().properties.provisioning_state == "Accepted"
-    dep = cloud.deployments.get(cloud.default_subscription, "rg-gen", "slow")
+    dep = cloud.deployments.get_deployment(cloud.default_subscription, "rg-gen", "slow")
     assert {r.name: r.state for r in dep.resources}["depVMNic"] == "Pending"
     with pytest.raises(HttpResponseError, match="DeploymentActive"):
         client.deployments.begin_create_or_update("rg-gen", "slow", _deployment(_network_template()),
@@ -242,13 +242,13 @@ def test_validate_answers_invalid_template_with_400(gen):
         template = _network_template()
         mutate(template)
         with pytest.raises(TemplateError, match=match):
-            cloud.deployments.validate(cloud.default_subscription, "rg-gen", "v3", _deployment(template))
+            cloud.deployments.validate_deployment(cloud.default_subscription, "rg-gen", "v3", _deployment(template))
 
 
 def test_control_api_answers_arm_errors_as_json():
     cloud = Cloud(profile="fast")
     cloud.load_scenario("oobe-stuck")
-    cloud.compute.delete_vm(cloud.default_subscription, "rg-oobe", "web01")
+    cloud.compute.begin_delete_vm(cloud.default_subscription, "rg-oobe", "web01")
     cloud.operations.finish_all()
     resp = Client(FakeAzureApp(cloud)).post("/_fake/scenarios", json={"name": "oobe-stuck"})
     assert resp.status_code == 400 and resp.headers["Content-Type"].startswith("application/json")

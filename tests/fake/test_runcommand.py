@@ -4,7 +4,7 @@ from azure.core.exceptions import HttpResponseError
 from azure.mgmt.compute import ComputeManagementClient
 
 from fakeazure.cloud import Cloud
-from fakeazure.compute.guestops import OUTPUT_LIMIT
+from fakeazure.compute.models.run_commands import OUTPUT_LIMIT
 from fakeazure.guest import boot
 from fakeazure.guest.serial import ems_state
 from fakeazure.inprocess import sdk_client

@@ -6,7 +6,6 @@ import pytest
 from azext_vmbootfix.repair import engine, rescue
 from azext_vmbootfix.repair.journal import Journal
 from azext_vmbootfix.repair.runcommand import json_line
-from fakeazure.compute.guestops import guestops
 from fakeazure.guest import bcd
 from repairkit import PASSWORD, Harness
 
@@ -64,7 +63,7 @@ def test_the_password_is_only_a_protected_parameter_and_never_in_the_journal():
     h, ctx, _ = _rescued()
     with open(h.path, encoding="utf-8") as fh:
         assert PASSWORD not in fh.read()
-    scripts = [script for _vm, kind, script, _res in guestops(h.cloud).history]
+    scripts = [script for _vm, kind, script, _res in h.cloud.compute.history]
     encoded = base64.b64encode(PASSWORD.encode("utf-8")).decode("ascii")
     assert scripts and not any(PASSWORD in s or encoded in s for s in scripts)
     assert any("$AdminPasswordB64" in s for s in scripts)  # a parameter of the script, never its text
@@ -72,7 +71,7 @@ def test_the_password_is_only_a_protected_parameter_and_never_in_the_journal():
 
 def test_the_bcd_commands_are_the_articles():
     h, ctx, _ = _rescued()
-    ems, result = [(s, r) for _vm, kind, s, r in guestops(h.cloud).history if kind.endswith(rescue.RC_EMS)][-1]
+    ems, result = [(s, r) for _vm, kind, s, r in h.cloud.compute.history if kind.endswith(rescue.RC_EMS)][-1]
     store = "S:\\EFI\\Microsoft\\Boot\\BCD"  # Gen2: the EFI partition got a letter from diskpart
     for cmd in ("/set '{bootmgr}' displaybootmenu yes", "/set '{bootmgr}' timeout 5", "/set '{bootmgr}' bootems yes",
                 "/ems $Loader ON", "/emssettings EMSPORT:1 EMSBAUDRATE:115200"):
@@ -204,7 +203,7 @@ def _fixed_guest(h):
 
 def _copy_partitions(h):
     """The copy's partitions as the rescue VM's first Get-Partition printed them."""
-    out = [res.stdout for _vm, kind, _s, res in guestops(h.cloud).history if kind.endswith(rescue.RC_DISKS)][0]
+    out = [res.stdout for _vm, kind, _s, res in h.cloud.compute.history if kind.endswith(rescue.RC_DISKS)][0]
     _disk, parts = rescue.copy_disk_of(json_line(out, "get-disks.ps1"))
     return parts
 
@@ -247,7 +246,7 @@ def test_gen1_server_2016_rescue_ends_running_the_fixed_copy_with_sac():
     store = "{}:\\Boot\\BCD".format(reserved[0]["letter"])
     assert ctx.journal.step("enable-serial-console")["outputs"]["bcdStore"] == store
     assert ctx.journal.step("copy-os-disk")["outputs"]["generation"] == "V1"
-    runs = [(kind, r) for _vm, kind, _s, r in guestops(h.cloud).history]
+    runs = [(kind, r) for _vm, kind, _s, r in h.cloud.compute.history]
     enum = [r for k, r in runs if k.endswith(rescue.RC_ENUM)][-1]
     assert not any("assigned" in e for e in enum.effects)  # nothing to assign: it already has a letter
     ems = [r for k, r in runs if k.endswith(rescue.RC_EMS)][-1]

@@ -13,7 +13,7 @@ import zipfile
 import pytest
 
 from azext_vmbootfix.repair import runcommand
-from fakeazure.compute.guestops import action_parameters
+from fakeazure.compute.models.run_commands import action_parameters
 from fakeazure.guest import guest_from_spec, run_script
 from fakeazure.guest.ps_parse import ParseError, parse
 

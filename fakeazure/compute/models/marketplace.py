@@ -15,6 +15,14 @@ def _win(sku, version, gen, exact):
                                             "generation": gen, "state": "generalized"}})
 
 
+def _desktop(offer, sku, version, edition, gen, exact):
+    return (("MicrosoftWindowsDesktop", offer, sku), {"os_type": "Windows", "generation": gen, "exact_version": exact,
+                                                      "size_gb": 127,
+                                                      "guest": {"os": "windows", "version": version,
+                                                                "edition": edition, "generation": gen,
+                                                                "state": "generalized"}})
+
+
 def _lin(publisher, offer, sku, distro, version, gen, exact):
     return ((publisher, offer, sku), {"os_type": "Linux", "generation": gen, "exact_version": exact,
                                       "size_gb": 30,
@@ -31,6 +39,7 @@ IMAGES = dict([
     _win("2019-datacenter", "2019", "V1", "17763.6532.241101"),
     _win("2016-datacenter-gensecond", "2016", "V2", "14393.7515.241106"),
     _win("2016-datacenter", "2016", "V1", "14393.7515.241106"),
+    _desktop("windows-11", "win11-23h2-pro", "win11", "Pro", "V2", "22631.4317.241012"),
     _lin("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-gen2", "ubuntu", "22.04", "V2", "22.04.202411060"),
     _lin("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts", "ubuntu", "22.04", "V1", "22.04.202411060"),
     _lin("Canonical", "ubuntu-24_04-lts", "server", "ubuntu", "24.04", "V2", "24.04.202411030"),

@@ -7,6 +7,8 @@ counts against its quota whatever its power state (Azure counts deallocated VMs 
 import json
 import os
 
+from .. import exceptions
+
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _DATA = None
 
@@ -138,3 +140,42 @@ class Quotas:
         for family in sorted(_FAMILY_LABELS):
             out.append(entry(family, _FAMILY_LABELS[family], per_family.get(family, 0)))
         return out, cores, per_family
+
+
+class SkuBackend:
+    """VM sizes as a request names them, and the vCPU quotas a VM counts against."""
+
+    def __init__(self):
+        self.quotas = Quotas()
+
+    def vm_size(self, name, location):
+        """The size a VM body names, or Azure's refusal (unknown size, size not offered in the location)."""
+        found = size(name)
+        if found is None:
+            raise exceptions.InvalidParameter(
+                "The value {} provided for the VM size is not valid. The valid sizes in the current region "
+                "are: {}.".format(name, ", ".join(s["name"] for s in data()["virtualMachines"])),
+                target="vmSize")  # wording not verified
+        if found.restricted_in(location):
+            raise exceptions.SkuNotAvailable(found.name, location)
+        return found
+
+    def _vms_in(self, subscription_id, location, exclude=None):
+        return [v for v in self.vms.values() if v.subscription_id.lower() == subscription_id.lower() and
+                v.location == location and v is not exclude]
+
+    def check_quota(self, subscription_id, location, vm_size, add_vcpus, exclude=None):
+        """Azure's refusal when ``add_vcpus`` more vCPUs of ``vm_size`` exceed a family or the regional quota."""
+        _, cores, per_family = self.quotas.usages(subscription_id, location,
+                                                  self._vms_in(subscription_id, location, exclude))
+        for name, label, current in ((vm_size.family, "{} Cores".format(vm_size.family),
+                                      per_family.get(vm_size.family, 0)),
+                                     ("cores", "Total Regional Cores", cores)):
+            limit = self.quotas.limit(subscription_id, location, name)
+            if current + add_vcpus > limit:
+                raise exceptions.QuotaExceeded(label, location, limit, current, add_vcpus)
+
+    def list_usages(self, subscription_id, location):
+        self.cloud.resources.get_subscription(subscription_id)
+        loc = location.replace(" ", "").lower()
+        return self.quotas.usages(subscription_id, loc, self._vms_in(subscription_id, loc))[0]

@@ -1,27 +1,7 @@
-"""Guest-facing Compute operations: boot diagnostics and Run Command (action and managed).
-
-The state lives in one :class:`GuestOps` per cloud, attached lazily to the Compute backend
-(``guestops(cloud)``), so a cloud reset drops it with the rest of Compute.
+"""Run Command on a VM: the action form (``POST .../runCommand``) and managed Run Commands
+(``.../runCommands/{name}``), both running their script in the simulated guest.
 
 Azure behaviours reproduced, with their evidence (V = seen in Azure material, C = chosen here):
-
-Boot diagnostics (``retrieveBootDiagnosticsData``)
-- V: synchronous 200 ``{"consoleScreenshotBlobUri", "serialConsoleLogBlobUri"}``, SAS URIs; the query
-  ``sasUriExpirationTimeInMinutes`` is 1..1440, default 120 (REST reference, every version since 2020-06-01).
-- V: blob names ``bootdiagnostics-<vmname-trunc>-<vmId>/<vmname>.<vmId>.screenshot.bmp`` and
-  ``.serialconsole.log`` (oobe-domain.md §3); screenshot is a BMP.
-- V: with managed storage the instance view carries no blob URIs, so ``az vm boot-diagnostics get-boot-log``
-  POSTs this action and then GETs the serial log with plain ``requests`` (azure-cli 2.91 ``get_boot_log``).
-- C: boot diagnostics disabled -> 409 ``OperationNotAllowed`` "Boot diagnostics is not enabled for the
-  virtual machine '<name>'." No public recording of this refusal was found (searched issues, pages and
-  code); the code/status follow Compute's other state refusals. The CLI turns any error here into
-  "Please enable boot diagnostics.", so clients cannot tell the difference.
-- C: out-of-range ``sasUriExpirationTimeInMinutes`` -> 400 ``InvalidParameter`` naming the parameter.
-- C: a stopped or deallocated VM still gets URIs; the blobs keep the last capture (what the guest showed
-  before it went down; the fake draws no shutdown screen). A VM that never booted in this cloud has no
-  blobs: the URIs are returned and reading them gives Storage's 404 ``BlobNotFound``.
-- Out of scope: boot diagnostics to a customer storage account (``storageUri``): URIs then come from the
-  instance view and the CLI reads them with storage account keys; the fake always behaves as managed.
 
 Run Command, action form (``POST .../runCommand``)
 - V: 202, empty body, ``Azure-AsyncOperation`` + ``Location`` (``&monitor=true``), ``Azure-AsyncNotification:
@@ -66,32 +46,18 @@ knows a fixed set of commands; anything else is reported in stderr as PowerShell
 silently ignored. Timing inside the guest, ``scriptUri`` downloads, ``runAsUser`` and output blobs are
 not modelled (a ``scriptUri`` source fails the run with a clear message).
 """
-from ..core import errors, ids
-from ..core.clock import iso
+import traceback
+
+from ...core import ids
+from ...core.backend import Write
+from ...core.clock import iso
+from .. import exceptions
+from .vm_actions import boot_vm
 
 OUTPUT_LIMIT = 4096
-SAS_DEFAULT_MINUTES = 120
 RUN_CONFLICT = ("Run command extension execution is in progress. Please wait for completion before "
                 "invoking a run command.")
 NOT_RUNNING = "The operation requires the VM to be running (or set to run)."
-
-
-def agent_error(vm_name):
-    return errors.ArmError(
-        "VM '{}' has not reported status for VM agent or extensions. Verify that the OS is up and healthy, "
-        "the VM has a running VM agent, and that it can establish outbound connections to Azure storage. "
-        "Please refer to https://aka.ms/vmextensionwindowstroubleshoot for additional VM agent "
-        "troubleshooting information.".format(vm_name), code="VMAgentStatusCommunicationError", status=409)
-
-
-def guestops(cloud):
-    """The cloud's GuestOps, created on first use and kept on the Compute backend."""
-    compute = cloud.compute
-    ops = compute.__dict__.get("guestops")
-    if ops is None:
-        ops = GuestOps(cloud)
-        compute.guestops = ops
-    return ops
 
 
 def tail_bytes(text, limit=OUTPUT_LIMIT):
@@ -100,12 +66,6 @@ def tail_bytes(text, limit=OUTPUT_LIMIT):
     if len(data) <= limit:
         return text or ""
     return data[-limit:].decode("utf-8", "ignore")
-
-
-def container_name(vm):
-    """Boot diagnostics' container: bootdiagnostics-<first 9 alphanumerics of the name, lower>-<vmId>."""
-    short = "".join(ch for ch in vm.name.lower() if ch.isalnum())[:9]
-    return "bootdiagnostics-{}-{}".format(short, vm.vm_id)
 
 
 class ManagedRunCommand:
@@ -175,17 +135,11 @@ class ManagedRunCommand:
         return body
 
 
-class GuestOps:
-    def __init__(self, cloud):
-        self.cloud = cloud
+class RunCommandBackend:
+    def __init__(self):
         self.running = {}        # vm key -> operation id of the action run command in progress
         self.run_commands = {}   # vm key -> {name lower: ManagedRunCommand}
-        self.last_boot = {}      # vmId -> last BootResult seen (boot diagnostics keeps the last capture)
         self.history = []        # (vm id, kind, script, ScriptResult) of every run, for tests and demos
-
-    # -- helpers ----------------------------------------------------------------------------------
-    def _vm(self, sub, rg, name):
-        return self.cloud.compute.get_vm(sub, rg, name)
 
     def _os_guest(self, vm):
         disk = vm.os_disk_model()
@@ -198,7 +152,8 @@ class GuestOps:
             out.append(getattr(model, "guest", None) if model is not None else None)
         return out
 
-    def _agent_ready(self, vm):
+    @staticmethod
+    def _agent_ready(vm):
         boot = vm.boot
         return vm.power_state == "running" and boot is not None and bool(boot.agent_ready)
 
@@ -207,57 +162,6 @@ class GuestOps:
         if guest is not None and getattr(guest, "os_type", None):
             return guest.os_type
         return vm.os_disk.get("osType") or "Windows"
-
-    def _remember(self, vm):
-        if vm.boot is not None:
-            self.last_boot[vm.vm_id.lower()] = vm.boot
-
-    # -- boot diagnostics -------------------------------------------------------------------------
-    def retrieve_boot_diagnostics(self, sub, rg, name, minutes, base_url):
-        vm = self._vm(sub, rg, name)
-        if minutes is None or minutes == "":
-            minutes = SAS_DEFAULT_MINUTES
-        try:
-            minutes = int(minutes)
-        except (TypeError, ValueError):
-            minutes = -1
-        if not 1 <= minutes <= 1440:
-            raise errors.InvalidParameter(
-                "The value of parameter sasUriExpirationTimeInMinutes is invalid. The value must be between "
-                "1 and 1440 minutes.", target="sasUriExpirationTimeInMinutes")
-        if not vm.boot_diagnostics:
-            raise errors.OperationNotAllowed(
-                "Boot diagnostics is not enabled for the virtual machine '{}'.".format(vm.name))
-        self._remember(vm)
-        blob = self.cloud.blob
-        container = container_name(vm)
-        return {"consoleScreenshotBlobUri": blob.sas_url(base_url, container, "{}.{}.screenshot.bmp".format(
-                    vm.name, vm.vm_id), minutes),
-                "serialConsoleLogBlobUri": blob.sas_url(base_url, container, "{}.{}.serialconsole.log".format(
-                    vm.name, vm.vm_id), minutes)}
-
-    def boot_blob(self, container, blob):
-        """(bytes, content type, last modified) of a boot diagnostics blob, or None (BlobNotFound)."""
-        vm = None
-        for candidate in self.cloud.compute.vms.values():
-            if container.lower() == container_name(candidate).lower():
-                vm = candidate
-                break
-        if vm is None:
-            return None
-        self._remember(vm)
-        boot = vm.boot if vm.boot is not None else self.last_boot.get(vm.vm_id.lower())
-        if boot is None:
-            return None
-        prefix = "{}.{}.".format(vm.name, vm.vm_id).lower()
-        kind = blob.lower()[len(prefix):] if blob.lower().startswith(prefix) else None
-        modified = vm.last_operation_time
-        if kind == "screenshot.bmp":
-            from ..guest import render_screenshot
-            return render_screenshot(boot), "image/bmp", modified
-        if kind == "serialconsole.log":
-            return (boot.serial_log or "").encode("utf-8"), "text/plain", modified
-        return None
 
     # -- running scripts --------------------------------------------------------------------------
     def _run(self, vm, kind, script, parameters, shell):
@@ -270,13 +174,11 @@ class GuestOps:
             if isinstance(p, dict) and "name" in p:
                 params[p["name"]] = p.get("value", "")
         try:
-            from ..guest import run_script  # the guest's script interpreter (fakeazure.guest.interpreter)
+            from ...guest import run_script  # the guest's script interpreter (fakeazure.guest.interpreter)
             result = run_script(guest, script, shell=shell, data_disks=self._data_guests(vm), parameters=params)
         except Exception:  # a bug in the guest simulation: fail the operation as Azure's internal error would
-            import traceback
             self.cloud.log_error(traceback.format_exc())
-            raise errors.ArmError("An internal execution error occurred. Please retry later.",
-                                  code="InternalExecutionError", status=500)
+            raise exceptions.InternalExecutionError()
         stdout = result.stdout or ""
         stderr = result.stderr or ""
         unknown = [c for c in (getattr(result, "unknown_commands", None) or []) if c not in stderr]
@@ -294,32 +196,31 @@ class GuestOps:
         as an in-guest shutdown does on Azure."""
         effects = [str(e).lower() for e in (getattr(result, "effects", None) or [])]
         if "restart" in effects:
-            from .models import boot_vm
-            boot_vm(self.cloud.compute, vm)
-            self._remember(vm)
+            boot_vm(vm)
+            self.remember_boot(vm)
         elif "shutdown" in effects:
             vm.power_state = "stopped"
 
     # -- action run command -----------------------------------------------------------------------
-    def start_run_command(self, sub, rg, name, body):
-        vm = self._vm(sub, rg, name)
+    def begin_run_command(self, sub, rg, name, body):
+        vm = self.get_vm(sub, rg, name)
         command_id = body.get("commandId")
         if not command_id:
-            raise errors.InvalidParameter("Required parameter 'commandId' is missing (null).", target="commandId")
+            raise exceptions.InvalidParameter("Required parameter 'commandId' is missing (null).", target="commandId")
         os_type = self._os_type(vm)
         wanted = "RunShellScript" if os_type == "Linux" else "RunPowerShellScript"
         if command_id.lower() != wanted.lower():
-            raise errors.InvalidParameter(
+            raise exceptions.InvalidParameter(
                 "The command '{}' is not supported for the OS type '{}' in this fake; use '{}'.".format(
                     command_id, os_type, wanted), target="commandId")
         if vm.power_state != "running":
-            raise errors.OperationNotAllowed(NOT_RUNNING)
+            raise exceptions.OperationNotAllowed(NOT_RUNNING)
         key = ids.key(vm.id)
         current = self.running.get(key)
         if current is not None:
             op = self.cloud.operations.get(current)
             if op is not None and not op.done:
-                raise errors.Conflict(RUN_CONFLICT)
+                raise exceptions.Conflict(RUN_CONFLICT)
         script = body.get("script") or []
         if isinstance(script, str):
             script = [script]
@@ -330,7 +231,7 @@ class GuestOps:
         def work():
             self.running.pop(key, None)
             if not self._agent_ready(vm):
-                raise agent_error(vm.name)
+                raise exceptions.VMAgentStatusCommunicationError(vm.name)
             delivered, broken = action_parameters(parameters)
             if broken:
                 return {"value": _action_statuses("", broken, 1, linux)}
@@ -340,7 +241,7 @@ class GuestOps:
         def failed(_err):
             self.running.pop(key, None)
 
-        op = self.cloud.operations.start(sub, "Microsoft.Compute", vm.location, on_success=work, on_failure=failed,
+        op = self.cloud.operations.start(sub, self.namespace, vm.location, on_success=work, on_failure=failed,
                                          result_in_status=True)
         if not op.done:
             self.running[key] = op.id
@@ -351,28 +252,28 @@ class GuestOps:
         return self.run_commands.setdefault(ids.key(vm.id), {})
 
     def get_run_command(self, sub, rg, name, rc_name):
-        vm = self._vm(sub, rg, name)
+        vm = self.get_vm(sub, rg, name)
         rc = self._table(vm).get(rc_name.lower())
         if rc is None:
-            raise errors.ResourceNotFound("Microsoft.Compute/virtualMachines/{}/runCommands".format(vm.name),
+            raise exceptions.ResourceNotFound("Microsoft.Compute/virtualMachines/{}/runCommands".format(vm.name),
                                           rc_name, rg)
         return rc
 
     def list_run_commands(self, sub, rg, name):
-        vm = self._vm(sub, rg, name)
+        vm = self.get_vm(sub, rg, name)
         return sorted(self._table(vm).values(), key=lambda r: r.name.lower())
 
-    def put_run_command(self, sub, rg, name, rc_name, body):
-        vm = self._vm(sub, rg, name)
+    def begin_create_or_update_run_command(self, sub, rg, name, rc_name, body):
+        vm = self.get_vm(sub, rg, name)
         if not body.get("location"):
-            raise errors.BadRequest("Required property 'location' not found in JSON.", code="LocationRequired")
+            raise exceptions.BadRequest("Required property 'location' not found in JSON.", code="LocationRequired")
         props = body.get("properties") or {}
         source = props.get("source") or {}
         if not (source.get("script") or source.get("scriptUri") or source.get("commandId")):
-            raise errors.InvalidParameter("One of 'source.script', 'source.scriptUri' or 'source.commandId' "
+            raise exceptions.InvalidParameter("One of 'source.script', 'source.scriptUri' or 'source.commandId' "
                                           "must be specified.", target="source")
         if vm.power_state != "running":
-            raise errors.OperationNotAllowed(NOT_RUNNING)
+            raise exceptions.OperationNotAllowed(NOT_RUNNING)
         table = self._table(vm)
         rc = table.get(rc_name.lower())
         created = rc is None
@@ -391,7 +292,7 @@ class GuestOps:
             if not self._agent_ready(vm):
                 rc.provisioning_state = "Failed"
                 rc.execution_state = "Unknown"
-                raise agent_error(vm.name)
+                raise exceptions.VMAgentStatusCommunicationError(vm.name)
             rc.start_time = self.cloud.clock.now()
             rc.execution_state = "Running"
             if rc.source.get("scriptUri") and not rc.source.get("script"):
@@ -407,11 +308,10 @@ class GuestOps:
             rc.execution_message = "" if code == 0 else "Execution completed with exit code {}".format(code)
             if code != 0 and rc.treat_failure:
                 rc.provisioning_state = "Failed"
-                raise errors.ArmError("VM has reported a failure when processing extension '{}' (publisher "
-                                      "'Microsoft.CPlat.Core' and type '{}'). Error message: '{}'.".format(
-                                          rc.name, "RunCommandHandlerLinux" if linux else
-                                          "RunCommandHandlerWindows", rc.execution_message),
-                                      code="VMExtensionProvisioningError", status=409)
+                raise exceptions.VMExtensionProvisioningError(
+                    "VM has reported a failure when processing extension '{}' (publisher 'Microsoft.CPlat.Core' and "
+                    "type '{}'). Error message: '{}'.".format(rc.name, "RunCommandHandlerLinux" if linux else
+                                                              "RunCommandHandlerWindows", rc.execution_message))
             rc.provisioning_state = "Succeeded"
             return None
 
@@ -419,11 +319,11 @@ class GuestOps:
             if rc.provisioning_state not in ("Failed",):
                 rc.provisioning_state = "Failed"
 
-        op = self.cloud.operations.start(sub, "Microsoft.Compute", vm.location, on_success=work, on_failure=failed)
-        return rc, created, op
+        op = self.cloud.operations.start(sub, self.namespace, vm.location, on_success=work, on_failure=failed)
+        return Write(rc, created, op)
 
-    def delete_run_command(self, sub, rg, name, rc_name):
-        vm = self._vm(sub, rg, name)
+    def begin_delete_run_command(self, sub, rg, name, rc_name):
+        vm = self.get_vm(sub, rg, name)
         table = self._table(vm)
         if rc_name.lower() not in table:
             return None
@@ -433,7 +333,7 @@ class GuestOps:
             table.pop(rc_name.lower(), None)
             return None
 
-        return self.cloud.operations.start(sub, "Microsoft.Compute", vm.location, on_success=work)
+        return self.cloud.operations.start(sub, self.namespace, vm.location, on_success=work)
 
 
 def action_parameters(parameters):
@@ -463,6 +363,3 @@ def _action_statuses(out, err, code, linux):
              "message": err}]
 
 
-def boot_diagnostics_blob(cloud, container, blob):
-    """The blob source for ``bootdiagnostics-*`` containers (see fakeazure.blob.models)."""
-    return guestops(cloud).boot_blob(container, blob)

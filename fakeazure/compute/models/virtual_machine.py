@@ -1,0 +1,200 @@
+"""The virtual machine resource: its model, its body in each shape ARM gives it, and its instance view
+(shared/fidelity/vm-get.yaml). The operations on it are in :mod:`.virtual_machines` and :mod:`.vm_actions`."""
+import uuid
+
+from ...core import ids
+from ...core.clock import iso
+from ..checks import security_type as _security
+from .base import ComputeResource
+
+
+class VirtualMachine(ComputeResource):
+    resource_type = "virtualMachines"
+
+    def __init__(self, backend, subscription_id, resource_group, name, location, size="Standard_D2s_v3",
+                 os_disk=None, data_disks=None, nics=None, os_profile=None, image_reference=None,
+                 security_profile=None, boot_diagnostics=True, tags=None, zones=None):
+        super().__init__(backend, subscription_id, resource_group, name, location, tags)
+        self.size = size
+        self.vm_id = str(uuid.uuid4())
+        # {"id", "name", "createOption", "caching", "deleteOption", "osType", "diffDiskSettings"}
+        self.os_disk = os_disk or {}
+        # [{"lun", "id", "name", "createOption", "caching", "deleteOption", "diskSizeGB", ...}]
+        self.data_disks = list(data_disks or [])
+        self.nics = list(nics or [])  # [{"id", "properties": {...}}]
+        self.os_profile = os_profile
+        self.image_reference = image_reference
+        self.security_profile = security_profile
+        self.boot_diagnostics = boot_diagnostics
+        self.zones = zones
+        self.provisioning_error = None  # the ArmError of a failed provisioning
+        self.power_state = "running"
+        self.generalized = False
+        self.etag = 1
+        self.last_operation_time = self.time_created
+        self.boot = None  # the last BootResult of the guest (fakeazure.guest), set by boot_vm
+        self.ephemeral_disk = None  # a Disk object that is not an ARM resource (ephemeral OS disk)
+
+    @property
+    def etag_value(self):
+        return '"{}"'.format(self.etag)
+
+    @property
+    def security_type(self):
+        return _security((self.security_profile or {}).get("securityType"))
+
+    # -- the disk objects behind the references ---------------------------------------------------
+    def os_disk_model(self):
+        if self.ephemeral_disk is not None:
+            return self.ephemeral_disk
+        rid = self.os_disk.get("id")
+        return self.backend.disks.get(ids.key(rid)) if rid else None
+
+    def data_disk_models(self):
+        out = []
+        for d in sorted(self.data_disks, key=lambda x: x["lun"]):
+            out.append(self.backend.disks.get(ids.key(d["id"])) if d.get("id") else None)
+        return out
+
+    def hyper_v_generation(self):
+        disk = self.os_disk_model()
+        return (disk.hyper_v_generation if disk is not None else None) or self.os_disk.get("generation") or "V1"
+
+    def os_type(self):
+        disk = self.os_disk_model()
+        return self.os_disk.get("osType") or (disk.os_type if disk is not None else None)
+
+    def storage_profile(self):
+        disk = self.os_disk_model()
+        os_disk = {"osType": self.os_type(),
+                   "name": self.os_disk.get("name") or (disk.name if disk else None),
+                   "createOption": self.os_disk.get("createOption", "FromImage")}
+        if self.os_disk.get("diffDiskSettings"):
+            os_disk["diffDiskSettings"] = self.os_disk["diffDiskSettings"]
+        os_disk["caching"] = self.os_disk.get("caching", "ReadWrite")
+        managed = {"storageAccountType": disk.sku if disk is not None else
+                   self.os_disk.get("storageAccountType", "Premium_LRS")}
+        if self.os_disk.get("id"):
+            managed["id"] = self.os_disk["id"]
+        if self.security_type != "Standard" and self.security_type != "TrustedLaunch":
+            managed["securityProfile"] = {"securityEncryptionType": "VMGuestStateOnly"}
+        os_disk["managedDisk"] = managed
+        os_disk["deleteOption"] = self.os_disk.get("deleteOption", "Detach")
+        os_disk["diskSizeGB"] = disk.size_gb if disk is not None else self.os_disk.get("diskSizeGB", 127)
+        data = []
+        for d in sorted(self.data_disks, key=lambda x: x["lun"]):
+            model = self.backend.disks.get(ids.key(d["id"])) if d.get("id") else None
+            entry = {"lun": d["lun"]}
+            name = d.get("name") or (model.name if model is not None else None)
+            if name:
+                entry["name"] = name
+            entry["createOption"] = d.get("createOption", "Attach")
+            entry["caching"] = d.get("caching") or "None"
+            md = {"storageAccountType": model.sku if model is not None else d.get("storageAccountType",
+                                                                                     "Premium_LRS")}
+            if d.get("id"):
+                md["id"] = d["id"]
+            entry["managedDisk"] = md
+            entry["deleteOption"] = d.get("deleteOption", "Detach")
+            entry["diskSizeGB"] = model.size_gb if model is not None else d.get("diskSizeGB")
+            entry["toBeDetached"] = bool(d.get("toBeDetached", False))
+            data.append(entry)
+        profile = {}
+        if self.image_reference:
+            profile["imageReference"] = self.image_reference
+        profile["osDisk"] = os_disk
+        profile["dataDisks"] = data
+        return profile
+
+    def to_json(self, instance_view=False):
+        props = {"hardwareProfile": {"vmSize": self.size}, "provisioningState": self.provisioning_state,
+                 "vmId": self.vm_id, "storageProfile": self.storage_profile()}
+        if self.os_profile:
+            props["osProfile"] = {k: v for k, v in self.os_profile.items() if k != "adminPassword"}
+        props["networkProfile"] = {"networkInterfaces": [
+            {k: v for k, v in n.items() if k in ("id", "properties")} for n in self.nics]}
+        if self.security_profile:
+            props["securityProfile"] = self.security_profile
+        if self.boot_diagnostics is not None:
+            props["diagnosticsProfile"] = {"bootDiagnostics": {"enabled": bool(self.boot_diagnostics)}}
+        if instance_view:
+            props["instanceView"] = self.instance_view()
+        props["timeCreated"] = iso(self.time_created)
+        body = self.envelope(props)
+        body["etag"] = self.etag_value
+        if self.zones:
+            body["zones"] = list(self.zones)
+        return body
+
+    # -- instance view (shared/fidelity/vm-get.yaml, README item 11) -------------------------------
+    def instance_view(self):
+        view = {}
+        allocated = self.power_state not in ("deallocated", "deallocating")
+        boot = self.boot
+        if allocated and boot is not None and getattr(boot, "agent_ready", False):
+            if getattr(boot, "computer_name", None):
+                view["computerName"] = boot.computer_name
+            view["osName"] = boot.os_name
+            view["osVersion"] = boot.os_version
+        if allocated and self.power_state != "starting" or (allocated and boot is not None):
+            view["vmAgent"] = self.agent_view()
+        disks = []
+        for d in [self.os_disk_model()] + self.data_disk_models():
+            if d is not None:
+                disks.append({"name": d.name, "statuses": [{
+                    "code": "ProvisioningState/succeeded", "level": "Info",
+                    "displayStatus": "Provisioning succeeded", "time": iso(self.last_operation_time)}]})
+        view["disks"] = disks
+        if self.boot_diagnostics:
+            view["bootDiagnostics"] = {}
+        view["hyperVGeneration"] = self.hyper_v_generation()
+        view["statuses"] = self.run_time_statuses()
+        return view
+
+    def run_time_statuses(self):
+        """The instance view's ``statuses`` (provisioning, OSState/generalized, power): all that a
+        ``statusOnly=true`` list carries of a VM."""
+        state = self.provisioning_state.lower()
+        if state == "failed":
+            err = self.provisioning_error
+            status = {"code": "ProvisioningState/failed/{}".format(err.code if err else "InternalExecutionError"),
+                      "level": "Error", "displayStatus": "Provisioning failed"}
+            if err is not None:
+                status["message"] = err.message
+            status["time"] = iso(self.last_operation_time)
+        else:
+            status = {"code": "ProvisioningState/{}".format(state), "level": "Info",
+                      "displayStatus": "Provisioning succeeded" if state == "succeeded" else
+                      self.provisioning_state, "time": iso(self.last_operation_time)}
+        statuses = [status]
+        if self.generalized:
+            statuses.append({"code": "OSState/generalized", "level": "Info", "displayStatus": "VM generalized"})
+        statuses.append({"code": "PowerState/{}".format(self.power_state), "level": "Info",
+                         "displayStatus": "VM {}".format(self.power_state)})
+        return statuses
+
+    def graph_instance_view(self):
+        """``properties.extended.instanceView`` as Azure Resource Graph shows it: the power state, and
+        what the guest agent reported (osName, osVersion, computerName) while it reports."""
+        power = self.run_time_statuses()[-1]
+        view = {"powerState": {k: power[k] for k in ("code", "displayStatus", "level")}}
+        boot = self.boot
+        if self.power_state not in ("deallocated", "deallocating") and boot is not None and \
+                getattr(boot, "agent_ready", False):
+            view.update(osName=boot.os_name, osVersion=boot.os_version)
+            if getattr(boot, "computer_name", None):
+                view["computerName"] = boot.computer_name
+        view["hyperVGeneration"] = self.hyper_v_generation()
+        return view
+
+    def agent_view(self):
+        boot = self.boot
+        now = iso(self.backend.cloud.clock.now()).split(".")[0] + "+00:00"
+        if boot is not None and getattr(boot, "agent_ready", False):
+            version = "2.7.41491.1102" if self.os_type() == "Windows" else "2.9.1.1"
+            return {"vmAgentVersion": version, "statuses": [{
+                "code": "ProvisioningState/succeeded", "level": "Info", "displayStatus": "Ready",
+                "message": "Guest Agent is running", "time": now}], "extensionHandlers": []}
+        return {"vmAgentVersion": "Unknown", "statuses": [{
+            "code": "ProvisioningState/Unavailable", "level": "Warning", "displayStatus": "Not Ready",
+            "message": "VM status blob is found but not yet populated.", "time": now}]}

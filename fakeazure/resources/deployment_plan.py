@@ -1,0 +1,240 @@
+"""Validating a deployment: its parameters, its resources (conditions, inline children, ids) and their order
+(``dependsOn``, implicit ``reference()`` dependencies; a cycle is an InvalidTemplate). Mixed into
+:class:`fakeazure.resources.deployments.DeploymentsBackend`."""
+import re
+
+from ..core import ids
+from ..templates import Evaluator, ExpressionError
+from .deployment_model import DEPLOYMENT_TYPE, Deployment, Plan, PlannedResource
+from .exceptions import (InvalidDeploymentMode, InvalidDeploymentName, InvalidRequestContent, invalid_template,
+                         resource_invalid, unsupported)
+
+# keys of a template resource that are ARM's, not the provider's
+_TEMPLATE_ONLY = {"type", "apiversion", "name", "dependson", "condition", "copy", "comments", "resources",
+                  "scope", "metadata"}
+PARAM_TYPES = {"string": "String", "securestring": "SecureString", "int": "Int", "bool": "Bool",
+               "object": "Object", "secureobject": "SecureObject", "array": "Array"}
+_NAME_RE = re.compile(r"^[-\w._()]{1,64}$")
+
+
+class DeploymentPlanner:
+    def validate_deployment(self, sub, rg, name, body):
+        """The checks a PUT and a validate share. -> an unsaved Deployment (raises TemplateError)."""
+        group = self.cloud.resources.get_group(sub, rg)
+        if not _NAME_RE.match(name or ""):
+            raise InvalidDeploymentName("The deployment name '{}' is invalid. It can only contain alphanumeric "
+                                  "characters, periods, underscores, hyphens and parenthesis, and must be at most "
+                                  "64 characters long.".format(name))
+        props = body.get("properties")
+        if not isinstance(props, dict):
+            raise InvalidRequestContent("The request content was invalid and could not be deserialized: 'Required "
+                                    "property 'properties' not found in JSON.'.")
+        if props.get("templateLink") or props.get("parametersLink"):
+            raise unsupported("A templateLink or parametersLink")
+        mode = props.get("mode") or ""
+        if mode.lower() not in ("incremental", "complete"):
+            raise InvalidDeploymentMode("The deployment mode '{}' is not valid. Allowed values are 'Incremental' and "
+                                    "'Complete'.".format(mode))
+        if mode.lower() == "complete":
+            raise unsupported("Deployment mode 'Complete'")
+        template = props.get("template")
+        if not isinstance(template, dict):
+            raise InvalidRequestContent("The request content was invalid and could not be deserialized: 'The "
+                                    "template is missing.'.")
+        if template.get("functions"):
+            raise unsupported("User-defined functions")
+        given = props.get("parameters") or {}
+        types, values = self._parameters(template.get("parameters") or {}, given, sub, group, name)
+        ev = self._evaluator(template, values, sub, group, name, reference=None)
+        resources = self._plan_resources(template.get("resources") or [], ev)
+        plan = Plan(values, ev, resources, template.get("outputs") or {})
+        return Deployment(sub, group.name, name, template, types, values, "Incremental", plan,
+                          self.cloud.clock.now(), tags=body.get("tags"))
+
+    def _evaluator(self, template, values, sub, group, name, reference):
+        return Evaluator(values, template.get("variables") or {}, sub,
+                         {"id": group.id, "name": group.name, "location": group.location, "tags": group.tags},
+                         name, tenant_id=self.cloud.identity.tenant_id, reference=reference)
+
+    def _parameters(self, declared, given, sub, group, name):
+        if not isinstance(given, dict):
+            raise InvalidRequestContent("The request content was invalid and could not be deserialized: "
+                                    "'parameters must be an object'.")
+        unknown = [k for k in given if k.lower() not in {d.lower() for d in declared}]
+        if unknown:
+            raise invalid_template("The template parameters '{}' in the parameters file are not valid; they are not "
+                           "present in the original template and can therefore not be provided at deployment "
+                           "time. The only supported parameters for this template are '{}'. Please see "
+                           "https://aka.ms/arm-pass-parameter-values for usage details."
+                           .format(", ".join(unknown), ", ".join(declared)))
+        for k, v in given.items():
+            if not isinstance(v, dict) or ("value" not in v and "reference" not in v):
+                raise InvalidRequestContent("The request content was invalid and could not be deserialized: 'The "
+                                        "parameter '{}' must have a 'value'.'.".format(k))
+            if "reference" in v:
+                raise unsupported("A Key Vault parameter reference")
+        types, values = {}, {}
+        # defaults may refer to earlier parameters (ARM allows parameters() in defaultValue)
+        ev = Evaluator(values, {}, sub, {"id": group.id, "name": group.name, "location": group.location,
+                                         "tags": group.tags}, name, tenant_id=self.cloud.identity.tenant_id)
+        for pname, decl in declared.items():
+            decl = decl or {}
+            ptype = str(decl.get("type") or "")
+            if ptype.lower() not in PARAM_TYPES:
+                raise invalid_template("The template parameter '{}' has an invalid type '{}'.".format(pname, ptype))
+            types[pname] = PARAM_TYPES[ptype.lower()]
+            supplied = next((v for k, v in given.items() if k.lower() == pname.lower()), None)
+            if supplied is not None:
+                value = supplied["value"]
+            elif "defaultValue" in decl:
+                try:
+                    value = ev.value(decl["defaultValue"])
+                except ExpressionError as exc:
+                    raise invalid_template(
+                        "The template parameter '{}' default value is not valid: {}".format(pname, exc))
+            else:
+                raise invalid_template("The value for the template parameter '{}' is not provided. Please see "
+                               "https://aka.ms/arm-create-parameter-file for usage details.".format(pname))
+            self._check_type(pname, types[pname], value)
+            allowed = decl.get("allowedValues")
+            if allowed is not None and value not in allowed:
+                raise invalid_template("The provided value '{}' for the template parameter '{}' is not valid. The "
+                               "parameter value is not part of the allowed value(s): '{}'."
+                               .format(value, pname, ",".join(str(a) for a in allowed)))
+            values[pname] = value
+        return types, values
+
+    @staticmethod
+    def _check_type(pname, ptype, value):
+        ok = {"String": lambda v: isinstance(v, str), "SecureString": lambda v: isinstance(v, str),
+              "Int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+              "Bool": lambda v: isinstance(v, bool), "Object": lambda v: isinstance(v, dict),
+              "SecureObject": lambda v: isinstance(v, dict), "Array": lambda v: isinstance(v, list)}[ptype]
+        if not ok(value):
+            raise invalid_template(
+                "Template parameter '{}' was provided an invalid value. Expected a value of type '{}', "
+                "but received a value of type '{}'.".format(pname, ptype, type(value).__name__))
+
+    def _plan_resources(self, raw_resources, ev):
+        if not isinstance(raw_resources, list):
+            raise invalid_template("The template 'resources' must be an array.")
+        flat = []
+        for raw in raw_resources:
+            self._flatten(raw, None, flat)
+        planned, by_key, by_short, by_name, by_raw = [], {}, {}, {}, {}
+        for i, (raw, parent_raw) in enumerate(flat):
+            parent = by_raw.get(id(parent_raw)) if parent_raw is not None else None
+            if parent_raw is not None and parent is None:
+                continue  # its parent was left out by a condition
+            label = raw.get("name") if isinstance(raw.get("name"), str) else "#{}".format(i)
+            if raw.get("copy") is not None:
+                raise unsupported("The copy loop of resource '{}'".format(label))
+            try:
+                if "condition" in raw:
+                    cond = ev.value(raw["condition"])
+                    if cond is False:
+                        continue
+                rtype, name, api = (ev.value(raw.get(k)) for k in ("type", "name", "apiVersion"))
+            except ExpressionError as exc:
+                raise resource_invalid(label, exc)
+            if not all(isinstance(x, str) and x for x in (rtype, name, api)):
+                raise invalid_template("The template resource '{}' must have a 'type', a 'name' and an 'apiVersion'."
+                               .format(label))
+            if parent is not None:
+                if "/" not in rtype:
+                    rtype = "{}/{}".format(parent.type, rtype)
+                if name.count("/") < rtype.count("/") - 1:
+                    name = "{}/{}".format(parent.name, name)
+            if rtype.lower() == DEPLOYMENT_TYPE.lower():
+                raise unsupported("A nested deployment ('{}')".format(name))
+            segs, names = rtype.split("/"), name.split("/")
+            if len(segs) - 1 != len(names) or len(segs) < 2:
+                raise invalid_template(
+                    "The template resource '{}' for type '{}' has incorrect segment lengths. A nested "
+                    "resource type must have identical number of segments as its resource name. A root "
+                    "resource type must have segment length one greater than its resource name. Please "
+                    "see https://aka.ms/arm-syntax-resources for usage details.".format(name, rtype))
+            pairs = []
+            for t, n in zip(segs[1:], names):
+                pairs += [t, n]
+            rid = ids.resource_id(ev.subscription, ev.group["name"], segs[0], *pairs)
+            res = PlannedResource(i, rtype, name, api, raw, [], rid)
+            if res.key in by_key:
+                raise invalid_template("The resource '{}' is defined multiple times in a template. Please see "
+                               "https://aka.ms/arm-syntax-resources for usage details.".format(rid))
+            if parent is not None:
+                res.depends.append(parent.key)
+            planned.append(res)
+            by_raw[id(raw)] = res
+            by_key[res.key] = res
+            by_short["{}/{}".format(rtype, name).lower()] = res
+            by_name.setdefault(name.lower(), []).append(res)
+
+        def lookup(ref):
+            ref = str(ref)
+            if ref.lower().startswith("/subscriptions/"):
+                return by_key.get(ids.key(ref))
+            found = by_short.get(ref.lower())
+            if found is None and len(by_name.get(ref.lower(), [])) == 1:
+                found = by_name[ref.lower()][0]
+            return found
+
+        ev.resource_lookup = lambda ref: (lookup(ref).id if lookup(ref) is not None else None)
+        for res in planned:
+            for dep in res.raw.get("dependsOn") or []:
+                try:
+                    ref = ev.value(dep)
+                except ExpressionError as exc:
+                    raise resource_invalid(res.name, exc)
+                target = lookup(ref)
+                if target is None:
+                    raise invalid_template("The resource '{}' is not defined in the template. Please see "
+                                   "https://aka.ms/arm-syntax for usage details.".format(ref))
+                if target.key not in res.depends and target is not res:
+                    res.depends.append(target.key)
+            ev.referenced = set()
+            try:
+                ev.value(body_of(res.raw))
+            except ExpressionError as exc:
+                raise resource_invalid(res.name, exc)
+            for k in ev.referenced:
+                if k != res.key and k not in res.depends:
+                    res.depends.append(k)
+        return _ordered(planned)
+
+    def _flatten(self, raw, parent, out):
+        if not isinstance(raw, dict):
+            raise invalid_template("A template resource must be an object.")
+        out.append((raw, parent))
+        children = raw.get("resources") or []
+        for child in children:
+            self._flatten(child, raw, out)
+
+
+
+def body_of(raw):
+    return {k: v for k, v in raw.items() if k.lower() not in _TEMPLATE_ONLY}
+
+
+def _ordered(planned):
+    """Template order, with every resource after what it depends on; a cycle is an InvalidTemplate."""
+    by_key = {r.key: r for r in planned}
+    out, state = [], {}
+
+    def visit(r, path):
+        s = state.get(r.key)
+        if s == "done":
+            return
+        if s == "visiting":
+            raise invalid_template("Circular dependency detected on resource: '{}'. Please see "
+                           "https://aka.ms/arm-syntax-resources for usage details.".format(r.id))
+        state[r.key] = "visiting"
+        for k in r.depends:
+            visit(by_key[k], path + [r])
+        state[r.key] = "done"
+        out.append(r)
+
+    for r in planned:
+        visit(r, [])
+    return out
+

@@ -1,0 +1,65 @@
+"""Microsoft.Resources' refusals (ARM's own: resource groups, template deployments), one class per ARM code."""
+from ..core import errors
+
+
+class TemplateError(errors.ArmError):
+    """A template ARM refuses before deploying anything (400 InvalidTemplate)."""
+    status = 400
+    code = "InvalidTemplate"
+
+
+def invalid_template(reason):
+    return TemplateError("Deployment template validation failed: '{}'.".format(reason))
+
+
+def unsupported(what):
+    return TemplateError("Deployment template validation failed: '{} is not supported by this fake ARM.'."
+                         .format(what))
+
+
+def resource_invalid(name, exc):
+    return invalid_template("The template resource '{}' is not valid: {}".format(name, exc))
+
+
+class DeploymentActive(errors.ArmError):
+    status = 409
+    code = "DeploymentActive"
+
+
+class DeploymentCannotBeCancelled(errors.ArmError):
+    status = 409
+    code = "DeploymentCannotBeCancelled"
+
+
+class DeploymentNotFound(errors.ArmError):
+    status = 404
+    code = "DeploymentNotFound"
+
+    def __init__(self, name):
+        super().__init__("Deployment '{}' could not be found.".format(name))
+
+
+class DeploymentOperationNotFound(errors.ArmError):
+    status = 404
+    code = "DeploymentOperationNotFound"
+
+    def __init__(self, operation_id):
+        super().__init__("Deployment operation '{}' could not be found.".format(operation_id))
+
+
+class InvalidDeploymentName(errors.ArmError):
+    status = 400
+    code = "InvalidDeploymentName"
+
+
+class InvalidRequestContent(errors.BadRequest):
+    code = "InvalidRequestContent"
+
+
+class InvalidDeploymentMode(errors.BadRequest):
+    code = "InvalidDeploymentMode"
+
+
+class InvalidResourceGroupLocation(errors.ArmError):
+    status = 409
+    code = "InvalidResourceGroupLocation"
