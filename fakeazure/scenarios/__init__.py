@@ -3,7 +3,8 @@
 A file has ``name``, ``description`` (one line, shown by ``serve --help``) and lists of resources:
 ``resource_groups``, ``vms`` (each VM gets its OS disk, made from its ``guest`` spec, see
 :mod:`fakeazure.guest`), and optionally ``disks``, ``snapshots``, ``images``, ``galleries``, ``faults``.
-The loader turns each entry into backend calls; it never writes wire JSON itself.
+The loader (:mod:`.loader`, whose docstring documents the format) turns each entry into the backends' own
+operations, the request bodies a client would send, so a scenario holds only what Azure could reach.
 """
 import os
 
