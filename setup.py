@@ -43,6 +43,6 @@ setup(
     packages=find_packages(include=["azext_vmbootfix", "azext_vmbootfix.*"]),
     install_requires=DEPENDENCIES,
     extras_require={"ocr": ["pytesseract>=0.3.10", "Pillow>=9"]},
-    package_data={"azext_vmbootfix": ["azext_metadata.json", "signatures.json", "articles/*.md",
+    package_data={"azext_vmbootfix": ["azext_metadata.json", "catalog/*.json", "articles/*.md",
                                       "repair/scripts/*.ps1"]},
 )

@@ -15,7 +15,10 @@ Input keys (all optional): ``screen_text``, ``screen_error``, ``serial_log``,
 ``agent_status``, ``agent_message``, ``agent_last_heartbeat``, ``os_type``,
 ``boot_diagnostics_enabled``, ``images``.
 
-The knowledge lives in ``signatures.json``; this module only applies it.
+The knowledge lives in the catalog (``catalog/*.json``, read by :mod:`catalog`); this module only
+applies it.  A signature's phrases are its own plus its ``group``'s; a signature with ``codes`` (a stop
+or status code) fires only when one of its codes is on screen, so the same stop screen with another code
+goes to another article; phrases in Japanese are only tried on text that holds Japanese characters.
 
 How confidence is calibrated
 ----------------------------
@@ -39,14 +42,10 @@ OS_STATES documents every ``osState`` value this module returns.
 """
 
 import functools
-import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from . import textmatch
-
-CATALOG_PATH = Path(__file__).with_name("signatures.json")
+from . import catalog as cat, textmatch
 
 OS_STATES = {
     "running-at-oobe": "Windows booted into the Out-of-Box-Experience and waits for input (in-guest Sysprep, not generalized via the API)",
@@ -56,6 +55,9 @@ OS_STATES = {
     "stop-error": "Windows crashed with a stop error (blue screen)",
     "boot-failed": "The boot loader could not start Windows",
     "recovery-console": "Windows Recovery / Automatic Repair is on screen",
+    "disk-check": "Check Disk (chkdsk) runs at boot",
+    "safe-mode": "Windows started in Safe Mode",
+    "shutting-down": "Windows is shutting down or restarting and does not finish",
     "healthy": "Windows is at its logon or lock screen",
     "not-applicable": "Not a Windows VM; this tool does not apply",
     "unknown": "The signals do not identify a known state",
@@ -65,11 +67,9 @@ SCREEN_SOURCE = "bootDiagnostics.consoleScreenshot (OCR)"
 SERIAL_SOURCE = "bootDiagnostics.serialConsoleLog"
 
 
-@functools.lru_cache(maxsize=4)
-def load_catalog(path=None):
-    """Load and return the signature catalog (``signatures.json``)."""
-    with open(path or CATALOG_PATH, encoding="utf-8") as handle:
-        return json.load(handle)
+def load_catalog(folder=None):
+    """The catalog (see :mod:`catalog`)."""
+    return cat.load(folder)
 
 
 # --------------------------------------------------------------------------
@@ -85,6 +85,8 @@ class PhraseHit:
     weight: float
     matched: str
     is_regex: bool = False
+    lang: str = cat.DEFAULT_LANGUAGE
+    is_code: bool = False
 
     @property
     def shown(self):
@@ -105,40 +107,90 @@ class SignatureScore:
     hits: list = field(default_factory=list)
     vetoes: list = field(default_factory=list)
 
+    @property
+    def languages(self):
+        """Languages of the phrases that matched, strongest first."""
+        out = []
+        for hit in self.hits:
+            if not hit.is_regex and not hit.is_code and hit.lang not in out:
+                out.append(hit.lang)
+        return out
+
 
 @functools.lru_cache(maxsize=512)
 def _normalized_phrase(text):
     return textmatch.normalize(text)
 
 
-def match_phrase(entry, normalized_text, folded_text):
-    """Score one catalog phrase entry (``text`` or ``regex``) -> PhraseHit|None."""
-    weight = float(entry.get("weight", 0.5))
-    if "regex" in entry:
-        found = re.search(entry["regex"], folded_text, re.MULTILINE)
-        if not found:
+CODE_MIN_SCORE = 0.9  # a stop or status code may differ from a sibling's by one character
+
+
+class _Screen:
+    """One screen text, normalized once, with the phrase results cached (groups share phrases)."""
+
+    def __init__(self, text):
+        self.normalized, self.folded = textmatch.normalize(text), textmatch.fold(text)
+        self.cjk = textmatch.has_cjk(self.normalized)
+        self._seen = {}
+
+    def match(self, entry, is_code=False):
+        key = (entry.get("text"), entry.get("regex"), entry.get("min"), is_code)
+        if key not in self._seen:
+            self._seen[key] = self._match(entry, is_code)
+        hit = self._seen[key]
+        if hit is not None and hit.weight != float(entry.get("weight", 0.5)):
+            hit = PhraseHit(hit.phrase, hit.score, float(entry.get("weight", 0.5)), hit.matched, hit.is_regex,
+                            hit.lang, hit.is_code)
+        return hit
+
+    def _match(self, entry, is_code):
+        weight = float(entry.get("weight", 0.5))
+        lang = cat.phrase_language(entry)
+        if "regex" in entry:
+            found = re.search(entry["regex"], self.folded, re.MULTILINE)
+            if not found:
+                return None
+            return PhraseHit(entry["regex"], 1.0, weight, found.group(0).strip(), True, lang, is_code)
+        phrase = entry["text"]
+        normalized = _normalized_phrase(phrase)
+        if textmatch.has_cjk(normalized) and not self.cjk:
             return None
-        return PhraseHit(entry["regex"], 1.0, weight, found.group(0).strip(), is_regex=True)
-    phrase = entry["text"]
-    result = textmatch.phrase_score(_normalized_phrase(phrase), normalized_text, normalized=True)
-    threshold = entry.get("min", textmatch.default_threshold(phrase))
-    if result.score < threshold:
-        return None
-    return PhraseHit(phrase, result.score, weight, result.matched)
+        result = textmatch.phrase_score(normalized, self.normalized, normalized=True)
+        short_code = is_code and len(normalized) < 12  # hex codes; stop-code names are long and far apart
+        threshold = entry.get("min", CODE_MIN_SCORE if short_code else textmatch.default_threshold(phrase))
+        if result.score < threshold:
+            return None
+        return PhraseHit(phrase, result.score, weight, result.matched, False, lang, is_code)
 
 
-def score_signature(signature, normalized_text, folded_text):
-    """Combine a signature's phrase hits (noisy-OR) and apply its vetoes."""
+def match_phrase(entry, normalized_text, folded_text):
+    """Score one catalog phrase entry (``text`` or ``regex``) against normalized/folded text -> PhraseHit|None."""
+    screen = _Screen("")
+    screen.normalized, screen.folded, screen.cjk = normalized_text, folded_text, textmatch.has_cjk(normalized_text)
+    return screen.match(entry)
+
+
+def score_signature(signature, screen, catalog):
+    """Combine a signature's phrase hits (noisy-OR), require its code if it has codes, apply its vetoes."""
     result = SignatureScore(signature)
+    if not cat.detectable(signature):
+        return result
     missing = 1.0
-    for entry in signature.get("screen", []):
-        hit = match_phrase(entry, normalized_text, folded_text)
+    for entry in cat.phrases(signature, catalog):
+        hit = screen.match(entry)
         if hit:
             result.hits.append(hit)
             missing *= 1.0 - hit.contribution
+    if signature.get("codes"):
+        codes = [hit for hit in (screen.match(c, is_code=True) for c in signature["codes"]) if hit]
+        if not codes:
+            return SignatureScore(signature)  # the stop/status code on screen is another one (or none)
+        best = max(codes, key=lambda h: h.contribution)
+        result.hits.append(best)
+        missing *= 1.0 - best.contribution
     score = 1.0 - missing
     for entry in signature.get("screenUnless", []):
-        hit = match_phrase(entry, normalized_text, folded_text)
+        hit = screen.match(entry)
         if hit:
             result.vetoes.append(hit)
             score *= 1.0 - hit.contribution
@@ -150,9 +202,20 @@ def score_signature(signature, normalized_text, folded_text):
 def rank_screen(text, catalog=None):
     """Score every signature against ``text``; best first."""
     catalog = catalog or load_catalog()
-    normalized, folded = textmatch.normalize(text), textmatch.fold(text)
-    scores = [score_signature(sig, normalized, folded) for sig in catalog["signatures"]]
-    return sorted(scores, key=lambda s: -s.score)
+    screen = _Screen(text)
+    scores = [score_signature(sig, screen, catalog) for sig in catalog["signatures"]]
+    # on a tie (noisy-OR saturates near 1) the signature whose code is on screen wins over its group's generic one
+    return sorted(scores, key=lambda s: (-round(s.score, 6), not any(h.is_code for h in s.hits)))
+
+
+_PERCENT = re.compile(r"(?<![0-9])([0-9]{1,3})\s?%")
+
+
+def progress_percent(text):
+    """The percentage a progress screen shows ('30% complete' -> 30), or None."""
+    found = _PERCENT.search(textmatch.fold(text or "").replace("o%", "0%"))
+    value = int(found.group(1)) if found else None
+    return value if value is not None and value <= 100 else None
 
 
 # --------------------------------------------------------------------------
@@ -282,10 +345,7 @@ def _verdict(article_id, title, confidence, os_state, evidence, alternatives=())
 
 
 def _signature_by_id(catalog, article_id):
-    for sig in catalog["signatures"]:
-        if sig["articleId"] == article_id:
-            return sig
-    raise KeyError(article_id)
+    return cat.find(catalog, article_id)
 
 
 def _screen_evidence(ranked, limit=4):
@@ -324,17 +384,19 @@ def classify(signals, catalog=None):
     signals = signals or {}
     rules = catalog["rules"]
     os_type = _lower(signals.get("os_type"))
-    if os_type and os_type in rules["notApplicable"]["osTypes"]:
-        return _verdict(None, "Not a Windows VM", rules["notApplicable"]["confidence"], "not-applicable",
-                        [_evidence("instanceView", "osType %s" % signals["os_type"], "storageProfile.osDisk.osType")])
-
     ranked, screen_notes = read_screen(signals, catalog)
     context = context_signals(signals, catalog)
     notes = screen_notes + [n for n in [serial_note(signals)] if n]
+    fire = catalog["thresholds"]["fire"]
+    if os_type and os_type in rules["notApplicable"]["osTypes"]:
+        if ranked and ranked[0].score >= fire and \
+                ranked[0].signature.get("family") == rules["notApplicable"].get("unlessFamily"):
+            return _screen_verdict(signals, catalog, ranked, context, [])
+        return _verdict(None, "Not a Windows VM", rules["notApplicable"]["confidence"], "not-applicable",
+                        [_evidence("instanceView", "osType %s" % signals["os_type"], "storageProfile.osDisk.osType")])
 
     if signals.get("os_state_generalized"):
         return _generalized_verdict(signals, catalog, ranked, notes)
-    fire = catalog["thresholds"]["fire"]
     if ranked and ranked[0].score >= fire:
         return _screen_verdict(signals, catalog, ranked, context, notes)
     if ranked:
