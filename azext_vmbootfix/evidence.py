@@ -96,7 +96,7 @@ def boot_diagnostics(compute, facts, read_screenshot=True, http=None):
     """Screenshot (OCR'd if possible) and serial log. Never raises. ``http``: what GETs the SAS URLs
     (anything with ``requests``' ``get``; default the ``requests`` module)."""
     out = {"enabled": facts["bootDiagnosticsEnabled"], "screenshot": None, "serialLog": None, "error": None,
-           "screenText": None, "screenError": None, "ocrSeconds": None}
+           "screenText": None, "screenError": None, "ocrSeconds": None, "ocrLanguages": []}
     if not facts["bootDiagnosticsEnabled"]:
         out["screenError"] = "boot diagnostics is disabled"
         return out
@@ -113,9 +113,10 @@ def boot_diagnostics(compute, facts, read_screenshot=True, http=None):
     if isinstance(shot, bytes):
         out["screenshot"] = shot
         if read_screenshot:
-            from azext_vmbootfix.ocr import read_screenshot as ocr
-            result = ocr(shot)
+            from azext_vmbootfix.screenread import read_screen
+            result = read_screen(shot)
             out["screenText"], out["screenError"], out["ocrSeconds"] = result.text, result.error, result.seconds
+            out["ocrLanguages"] = list(result.languages)
         else:
             out["screenError"] = "OCR skipped (--no-ocr)"
     else:
@@ -355,7 +356,10 @@ def _collect(compute, resource_group, vm_name, read_screenshot, with_images, ver
     vm = compute.virtual_machines.get(resource_group, vm_name, expand="instanceView")
     facts = vm_facts(vm)
     result = {"vm": facts, "bootDiagnostics": None, "images": [], "problems": []}
-    if (facts["osType"] or "").lower() == "linux" or not facts["managedDisks"]:
+    if not facts["managedDisks"] and (facts["osType"] or "").lower() != "linux":
+        return result
+    if (facts["osType"] or "").lower() == "linux":  # only its screen (a GRUB prompt) matters; no images
+        result["bootDiagnostics"] = boot_diagnostics(compute, facts, read_screenshot, http)
         return result
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         diag = pool.submit(boot_diagnostics, compute, facts, read_screenshot, http)
