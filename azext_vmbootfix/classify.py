@@ -122,7 +122,7 @@ def _normalized_phrase(text):
     return textmatch.normalize(text)
 
 
-CODE_MIN_SCORE = 0.9  # a stop or status code may differ from a sibling's by one character
+CODE_MIN_SCORE = 1.0  # a status code may differ from a sibling's by one character: exact only
 
 
 class _Screen:

@@ -1865,4 +1865,5 @@ def boot_vm(backend, vm, provisioning=None):
     for model in vm.data_disk_models():
         data.append(model.guest if model is not None else None)
     vm.boot = boot(disk.guest, provisioning=provisioning, data_disks=data)
+    vm.boot.booted_at = backend.cloud.clock.now()
     return vm.boot
