@@ -106,8 +106,10 @@ def boot_diagnostics(compute, facts, read_screenshot=True, http=None):
     except Exception as exc:  # pylint: disable=broad-except
         out["error"] = out["screenError"] = "retrieveBootDiagnosticsData failed: " + _error_text(exc)
         return out
-    shot = _download(uris.console_screenshot_blob_uri, http)
-    log = _download(uris.serial_console_log_blob_uri, http)
+    times = {}
+    shot = _download(uris.console_screenshot_blob_uri, http, times, "screenshotTime")
+    log = _download(uris.serial_console_log_blob_uri, http, times, "serialLogTime")
+    out.update(times)
     if isinstance(log, bytes):
         out["serialLog"] = log.decode("utf-8", "replace")
     if isinstance(shot, bytes):
@@ -124,8 +126,9 @@ def boot_diagnostics(compute, facts, read_screenshot=True, http=None):
     return out
 
 
-def _download(url, http=None):
-    """GET a SAS URL; return bytes, or a reason string. The URL (it holds a signature) is never logged."""
+def _download(url, http=None, times=None, time_key=None):
+    """GET a SAS URL; return bytes, or a reason string. The URL (it holds a signature) is never logged.
+    ``times[time_key]`` gets the blob's Last-Modified header (when boot diagnostics last wrote it)."""
     if not url:
         return "no URL returned"
     import requests
@@ -137,6 +140,8 @@ def _download(url, http=None):
         return "nothing stored yet (HTTP 404): the VM has not booted since boot diagnostics was enabled"
     if resp.status_code != 200:
         return "download answered HTTP {}".format(resp.status_code)
+    if times is not None:
+        times[time_key] = (getattr(resp, "headers", None) or {}).get("Last-Modified")
     return resp.content
 
 
