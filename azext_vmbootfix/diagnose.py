@@ -38,6 +38,13 @@ def verdict_for_vm(collected):
     if diag.get("error"):
         evidence.append({"signal": "bootDiagnostics", "observed": diag["error"],
                          "source": "retrieveBootDiagnosticsData", "weight": 0.0, "matched": None})
+    watched = collected.get("watch")
+    if watched:
+        from azext_vmbootfix import watch
+        item = watch.evidence(watched)
+        evidence.append(item)
+        if verdict["articleId"]:
+            verdict["confidence"] = round(max(0.0, min(0.99, verdict["confidence"] + item["weight"])), 2)
     for problem in collected.get("problems", []):
         evidence.append({"signal": "images", "observed": problem, "source": "images/galleries", "weight": 0.0,
                          "matched": None})
@@ -53,6 +60,9 @@ def verdict_for_vm(collected):
     }
     out["article"] = _article(verdict["articleId"], vm["name"])
     out["nextSteps"] = nextsteps.for_verdict(out, vm)
+    if watched:
+        out["watch"] = watched
+        out["nextSteps"] = nextsteps.for_watch(watched, vm) + out["nextSteps"]
     if "saved" in collected:
         out["savedFiles"] = collected["saved"]
     return out
