@@ -122,7 +122,7 @@ def _normalized_phrase(text):
     return textmatch.normalize(text)
 
 
-CODE_MIN_SCORE = 1.0  # a status code may differ from a sibling's by one character: exact only
+CODE_NAME_MIN_SCORE = 0.88  # stop-code names; hex codes match exactly (see _Screen._hex_code)
 
 
 class _Screen:
@@ -132,6 +132,7 @@ class _Screen:
         self.normalized, self.folded = textmatch.normalize(text), textmatch.fold(text)
         self.cjk = textmatch.has_cjk(self.normalized)
         self._seen = {}
+        self._hex_tokens = None
 
     def match(self, entry, is_code=False):
         key = (entry.get("text"), entry.get("regex"), entry.get("min"), is_code)
@@ -146,6 +147,8 @@ class _Screen:
     def _match(self, entry, is_code):
         weight = float(entry.get("weight", 0.5))
         lang = cat.phrase_language(entry)
+        if is_code and _HEX_CODE.match(entry.get("text", "")):
+            return self._hex_code(entry, weight, lang)
         if "regex" in entry:
             found = re.search(entry["regex"], self.folded, re.MULTILINE)
             if not found:
@@ -156,17 +159,39 @@ class _Screen:
         if textmatch.has_cjk(normalized) and not self.cjk:
             return None
         result = textmatch.phrase_score(normalized, self.normalized, normalized=True)
-        short_code = is_code and len(normalized) < 12  # hex codes; stop-code names are long and far apart
-        threshold = entry.get("min", CODE_MIN_SCORE if short_code else textmatch.default_threshold(phrase))
+        # a stop-code name (CRITICAL_PROCESS_DIED) must be nearly exact: names share words ("initialization failed")
+        threshold = entry.get("min", CODE_NAME_MIN_SCORE if is_code else textmatch.default_threshold(phrase))
         if result.score < threshold:
             return None
         return PhraseHit(phrase, result.score, weight, result.matched, False, lang, is_code)
+
+
+    def _hex_code(self, entry, weight, lang):
+        """A status or stop code ('0xc000000f', 'c00002e2') among the screen's hex-looking tokens, exactly.
+
+        OCR reads O for 0 and l for 1 and may add a letter before '0x' ('O0xc000000f'); the eight hex digits
+        decide (0xc0000011 and 0xc0000001 are different errors)."""
+        want = _HEX_CODE.match(entry["text"]).group("digits").lower()
+        if self._hex_tokens is None:
+            self._hex_tokens = {_hex_digits(t) for t in _HEX_TOKEN.findall(self.folded)}
+        if want not in self._hex_tokens:
+            return None
+        return PhraseHit(entry["text"], 1.0, weight, entry["text"].lower(), False, lang, True)
+
+
+_HEX_CODE = re.compile(r"^(0x)?(?P<digits>[0-9a-fA-F]{8})$")
+_HEX_TOKEN = re.compile(r"(?<![0-9a-z])[o0]?[o0]?x?\s?([0-9a-fol|i]{8})(?![0-9a-z])")
+
+
+def _hex_digits(token):
+    return token.translate(str.maketrans({"o": "0", "l": "1", "|": "1", "i": "1"}))
 
 
 def match_phrase(entry, normalized_text, folded_text):
     """Score one catalog phrase entry (``text`` or ``regex``) against normalized/folded text -> PhraseHit|None."""
     screen = _Screen("")
     screen.normalized, screen.folded, screen.cjk = normalized_text, folded_text, textmatch.has_cjk(normalized_text)
+    screen._hex_tokens = None  # pylint: disable=protected-access
     return screen.match(entry)
 
 

@@ -7,7 +7,7 @@ Reading every screenshot with all five language packs at once would be slow and 
 2. If the best signature's phrases that matched are German, French or Spanish and it is not yet sure
    (below ``thresholds.sure``), read again with that language's pack first (``deu+eng``): umlauts and
    accents come out right and more phrases match.
-3. If nothing fired and the catalog has Japanese phrases, read with ``jpn`` (Latin-script OCR of Japanese
+3. If still nothing fired and the catalog has Japanese phrases, read with ``jpn`` (Latin-script OCR of Japanese
    text is noise, so nothing can match it).
 
 The pass whose best signature scores highest wins. A missing language pack is not an error: the
@@ -41,7 +41,7 @@ def read_screen(image_bytes, catalog=None):
     if other and other[0] != "ja" and _score(best) < thresholds["sure"]:
         candidate = reader.read(cat.tesseract_language(other[0], catalog) + "+" + LATIN_FIRST)
         result, best = _pick(result, best, candidate, catalog, notes)
-    elif _score(best) < thresholds["fire"] and "ja" in catalog["languages"]:
+    if _score(best) < thresholds["fire"] and "ja" in catalog["languages"]:
         candidate = reader.read(cat.tesseract_language("ja", catalog))
         result, best = _pick(result, best, candidate, catalog, notes)
     result.seconds = ocr._elapsed(reader.start)  # pylint: disable=protected-access

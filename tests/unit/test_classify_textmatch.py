@@ -135,8 +135,15 @@ def _edit_distance_dp(pattern, text, free_start):
 
 @settings(max_examples=300, deadline=None)
 @given(st.text("abc ", min_size=1, max_size=14), st.text("abc ", min_size=1, max_size=40), st.booleans())
-def test_bit_parallel_distances_equal_the_textbook_table(pattern, text, free_start):
-    assert textmatch._myers(pattern, text, free_start) == _edit_distance_dp(pattern, text, free_start)
+def test_bench_baseline_myers_distances_equal_the_textbook_table(pattern, text, free_start):
+    """The Myers matcher is bench/match_bench.py's baseline against rapidfuzz: it must stay right."""
+    import importlib.util
+    import os
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "bench", "myers_matcher.py")
+    spec = importlib.util.spec_from_file_location("myers_matcher", path)
+    myers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(myers)
+    assert myers._myers(pattern, text, free_start) == _edit_distance_dp(pattern, text, free_start)
 
 
 def test_score_is_one_minus_edits_over_length():
