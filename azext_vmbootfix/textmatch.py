@@ -141,7 +141,7 @@ def _rapidfuzz_score(phrase, text):
     found = fuzz.partial_ratio_alignment(phrase, text, score_cutoff=60)
     if found is None:
         return NO_MATCH
-    slack = min(4, max(2, m // 8))
+    slack = max(2, min(8, m // 4))
     best_edits, best_span = None, None
     for start in range(max(0, found.dest_start - slack), min(len(text), found.dest_start + slack + 1)):
         for stop in range(max(start + 1, found.dest_end - slack), min(len(text), found.dest_end + slack) + 1):

@@ -175,11 +175,14 @@ def test_phrases_cut_off_by_up_to_a_fifth_still_count(phrase, cut, from_left):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_random_edits_at_4_percent_keep_the_verdict(name):
-    """100 seeded corruptions per screen: >= 95% right and never another article."""
+    """100 seeded corruptions per screen: >= 95% right and never another article (a stop code too damaged
+    to read falls back to its group's generic article, WindowsStopError-BLUESCREEN_GENERIC, not to another code)."""
     rng = random.Random(name)
     verdicts = [verdict(random_edits(screen_text(name), rng, 0.04)) for _ in range(100)]
     right = sum(v == expected(name) for v in verdicts)
-    wrong = [v for v in verdicts if v != expected(name) and v[1] != "unknown"]
+    fallback = ("WindowsStopError-BLUESCREEN_GENERIC", "stop-error")
+    wrong = [v for v in verdicts if v != expected(name) and v[1] != "unknown"
+             and not (v == fallback and expected(name)[1] == "stop-error")]
     assert wrong == []
     assert right >= 95, right
 
