@@ -1,4 +1,4 @@
-"""Benchmark: rapidfuzz (textmatch) against the hand-written Myers matcher (myers_matcher.py), on accuracy and speed.
+"""Benchmark: rapidfuzz (textmatch) against the hand-written Myers matcher (baseline/myers_matcher.py), on accuracy and speed.
 
 Both engines of textmatch.phrase_score classify the same texts with the same catalog:
 1. the fake's screen texts of every case of tests/family.py, corrupted as OCR corrupts text (random
@@ -21,7 +21,7 @@ sys.path[:0] = [ROOT, os.path.join(ROOT, "tests")]
 from family import ALL_CASES  # noqa: E402
 
 ENGINES = ("rapidfuzz", "myers")
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "baseline"))
 from azext_vmbootfix import textmatch as _textmatch  # noqa: E402
 RAPIDFUZZ = _textmatch.phrase_score
 

@@ -139,7 +139,7 @@ def test_bench_baseline_myers_distances_equal_the_textbook_table(pattern, text, 
     """The Myers matcher is bench/match_bench.py's baseline against rapidfuzz: it must stay right."""
     import importlib.util
     import os
-    path = os.path.join(os.path.dirname(__file__), "..", "..", "bench", "myers_matcher.py")
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "bench", "baseline", "myers_matcher.py")
     spec = importlib.util.spec_from_file_location("myers_matcher", path)
     myers = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(myers)

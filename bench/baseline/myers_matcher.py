@@ -6,7 +6,7 @@ phrase (Myers' bit-parallel approximate search, linear in the text length), char
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from azext_vmbootfix.textmatch import NO_MATCH, Match, _left_cut, _right_cut, normalize  # noqa: E402
 
