@@ -266,7 +266,8 @@ def render_screenshot(result_or_guest, width: int | None = None, height: int | N
         from .boot import boot
         result = boot(result_or_guest.copy())
     lines = draw_lines(result.screen, elapsed) if getattr(result, "screen", None) else result.screen_lines
-    default_w, default_h = size_of(result.screen.get("id", result.screen_id) if result.screen else result.screen_id)
+    default_w, default_h = size_of(result.screen.get("id", result.screen_id) if result.screen else result.screen_id,
+                                   getattr(result, "generation", "V1"))
     image = render_image(result.theme, lines, int(width or default_w), int(height or default_h))
     buffer = io.BytesIO()
     image.save(buffer, format=image_format)

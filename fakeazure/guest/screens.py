@@ -59,10 +59,11 @@ THEMES = {
     "safe-mode": ("logon", "safe-mode"), "setup-cmdline": ("console", "cmd"),
     "linux-login": ("console", "console"), "grub": ("boot-error", "console"), "grub-rescue": ("boot-error", "console"),
 }
-# Capture sizes [UNVERIFIED: Azure documents none]: a text-mode (VGA 80x25) screen of a Gen1 VM's firmware
-# or boot sector is taken at 720x400; every graphical screen at the guest's 1024x768.
+# Capture sizes [UNVERIFIED: Azure documents none]: a text-mode (VGA 80x25) screen of a Gen1 (BIOS) VM's
+# firmware, boot sector or GRUB is taken at 720x400; a Gen2 (UEFI) VM has no text mode, so those and every
+# graphical screen are taken at 1024x768.
 TEXT_MODE = {"bootmgr-missing", "boot-failure", "not-bootable-disk", "disk-read-error", "remove-media", "grub",
-             "grub-rescue", "linux-login"}
+             "grub-rescue"}
 SIZES = {"text-mode": (720, 400), "graphics": (1024, 768)}
 
 _DATES = {  # the lock screen's date line, as each language writes Monday, January 1
@@ -175,9 +176,9 @@ def screen(screen_id: str, guest, elapsed: float = 0.0) -> tuple[str, str, list[
     return category, theme, draw_lines(resolved, elapsed)
 
 
-def size_of(screen_id: str) -> tuple[int, int]:
-    """The capture size boot diagnostics serves for a screen (see SIZES)."""
-    return SIZES["text-mode" if screen_id in TEXT_MODE else "graphics"]
+def size_of(screen_id: str, generation: str = "V1") -> tuple[int, int]:
+    """The capture size boot diagnostics serves for a screen on a VM of this generation (see SIZES)."""
+    return SIZES["text-mode" if screen_id in TEXT_MODE and str(generation).upper() == "V1" else "graphics"]
 
 
 SCREEN_IDS = tuple(THEMES)
