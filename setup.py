@@ -20,9 +20,11 @@ CLASSIFIERS = [
 ]
 
 # The extension runs inside az: azure-cli brings the SDKs it needs (compute, network, resource), except
-# Resource Graph (`scan`), which `az extension add` installs from here.
-# OCR of boot screenshots is optional (pytesseract + Pillow + the tesseract binary), loaded lazily.
-DEPENDENCIES = ["azure-mgmt-resourcegraph>=8.0.1,<9"]
+# Resource Graph (`scan`), which `az extension add` installs from here, and rapidfuzz, which matches the
+# catalog's phrases in OCR text (bench/match_bench.py: it wins on speed at the same accuracy).
+# OCR of boot screenshots is optional (pytesseract + Pillow + the tesseract binary and its language packs),
+# loaded lazily.
+DEPENDENCIES = ["azure-mgmt-resourcegraph>=8.0.1,<9", "rapidfuzz>=3.6"]
 
 with open("README.md", "r", encoding="utf-8") as f:
     README = f.read()
@@ -43,6 +45,6 @@ setup(
     packages=find_packages(include=["azext_vmbootfix", "azext_vmbootfix.*"]),
     install_requires=DEPENDENCIES,
     extras_require={"ocr": ["pytesseract>=0.3.10", "Pillow>=9"]},
-    package_data={"azext_vmbootfix": ["azext_metadata.json", "signatures.json", "articles/*.md",
+    package_data={"azext_vmbootfix": ["azext_metadata.json", "catalog/*.json", "articles/*.md",
                                       "repair/scripts/*.ps1"]},
 )

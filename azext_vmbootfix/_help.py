@@ -35,8 +35,12 @@ long-summary: >
   diagnostics (screenshot read with Tesseract OCR when installed, serial log) and the images captured
   from it, then returns the boot error's article id (OSStartUp-OOBE for a VM stuck at OOBE after
   Sysprep), a confidence from 0 to 1, the evidence, the images that can restore it, the article
-  rendered for the VM and the exact commands to run next. Exit status is 0 whenever the diagnosis ran,
-  whatever it found. With --screenshot-file it classifies a downloaded screenshot offline.
+  rendered for the VM and the exact commands to run next: this extension's repair for OOBE, Azure's
+  repair-script-library run id where one fixes the error, else the article. It knows the whole "VM boot
+  error" family (stop codes, Boot Manager status codes, update, start-up and shutdown screens, Recovery,
+  BitLocker, chkdsk, Safe Mode, GRUB) and reads screens in English, German, French, Spanish and Japanese.
+  With --watch it takes a second screenshot later to tell stuck from slow. Exit status is 0 whenever the
+  diagnosis ran, whatever it found. With --screenshot-file it classifies a downloaded screenshot offline.
 examples:
   - name: Diagnose a VM.
     text: az vm boot-fix diagnose -g MyResourceGroup -n MyVm
@@ -51,6 +55,8 @@ examples:
     text: az vm boot-fix diagnose --screenshot-file MyVm.screenshot.bmp --serial-log-file MyVm.serialconsole.log
   - name: Decide without OCR (no Tesseract on this machine).
     text: az vm boot-fix diagnose -g MyResourceGroup -n MyVm --no-ocr
+  - name: Stuck or just slow? Look again ten minutes later (a progress screen whose percentage does not move is stuck).
+    text: az vm boot-fix diagnose -g MyResourceGroup -n MyVm --watch 600
   - name: Keep the screenshot and serial log that the diagnosis downloaded.
     text: az vm boot-fix diagnose -g MyResourceGroup -n MyVm --save-dir ./evidence
 """

@@ -70,6 +70,10 @@ def load_arguments(self, _):
                    help="With --screenshot-file: the serial console log you downloaded.")
         c.argument("no_ocr", options_list=["--no-ocr"], action="store_true", id_part=None,
                    help="Do not read the screenshot (OCR); decide from the other signals only.")
+        c.argument("watch", options_list=["--watch"], type=int, id_part=None,
+                   help="Take a second screenshot this many seconds later (1-3600) to tell a stuck screen from a "
+                        "slow one (a progress percentage that does not move), only when boot diagnostics "
+                        "captured the screen again in between. 600 or more suits update screens.")
         c.argument("save_dir", options_list=["--save-dir"], id_part=None,
                    help="Keep the evidence: write the downloaded screenshot (<vm>.screenshot.bmp) and serial log "
                         "(<vm>.serialconsole.log) into this folder.")

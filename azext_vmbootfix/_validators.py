@@ -14,12 +14,21 @@ def validate_diagnose(namespace):
     if offline:
         # A resource group may come from `az configure --defaults group=...`: it is simply not used here.
         for option, value in (("--no-ocr", getattr(namespace, "no_ocr", False)),
-                              ("--save-dir", getattr(namespace, "save_dir", None))):
+                              ("--save-dir", getattr(namespace, "save_dir", None)),
+                              ("--watch", getattr(namespace, "watch", None))):
             if value:
                 raise MutuallyExclusiveArgumentError(
                     "{} does not go with --screenshot-file: the offline diagnosis is the screenshot's OCR."
                     .format(option), recommendation="Drop {}.".format(option))
         return
+    watch = getattr(namespace, "watch", None)
+    if watch is not None and not 1 <= watch <= 3600:
+        from azure.cli.core.azclierror import InvalidArgumentValueError
+        raise InvalidArgumentValueError("--watch {}: give 1 to 3600 seconds.".format(watch),
+                                        recommendation="az vm boot-fix diagnose -g MyResourceGroup -n MyVm --watch 600")
+    if watch and getattr(namespace, "no_ocr", False):
+        raise MutuallyExclusiveArgumentError("--watch compares two screenshots' text; it needs OCR.",
+                                             recommendation="Drop --no-ocr.")
     if not getattr(namespace, "resource_group_name", None) or not getattr(namespace, "vm_name", None):
         raise RequiredArgumentMissingError(
             "Name the VM with -g and -n (or --ids), or give --screenshot-file for an offline diagnosis.",

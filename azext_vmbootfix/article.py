@@ -33,7 +33,9 @@ def _path(article_id):
     for known in known_ids():  # ids are matched case-insensitively, as the portal's are
         if known.lower() == article_id.lower():
             return os.path.join(ARTICLES_DIR, known + ".md")
-    return os.path.join(ARTICLES_DIR, article_id + ".md")
+    from azext_vmbootfix.catalog import canonical_id
+    canonical = canonical_id(article_id)  # another id of the same screen in Azure's family (an alias)
+    return os.path.join(ARTICLES_DIR, (canonical or article_id) + ".md")
 
 
 def known_ids():

@@ -15,7 +15,10 @@ Input keys (all optional): ``screen_text``, ``screen_error``, ``serial_log``,
 ``agent_status``, ``agent_message``, ``agent_last_heartbeat``, ``os_type``,
 ``boot_diagnostics_enabled``, ``images``.
 
-The knowledge lives in ``signatures.json``; this module only applies it.
+The knowledge lives in the catalog (``catalog/*.json``, read by :mod:`catalog`); this module only
+applies it.  A signature's phrases are its own plus its ``group``'s; a signature with ``codes`` (a stop
+or status code) fires only when one of its codes is on screen, so the same stop screen with another code
+goes to another article; phrases in Japanese are only tried on text that holds Japanese characters.
 
 How confidence is calibrated
 ----------------------------
@@ -38,15 +41,11 @@ How confidence is calibrated
 OS_STATES documents every ``osState`` value this module returns.
 """
 
-import functools
-import json
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from . import textmatch
-
-CATALOG_PATH = Path(__file__).with_name("signatures.json")
+from . import catalog as cat, textmatch
+from .screenmatch import (  # noqa: F401  (the screen half, re-exported for callers of classify)
+    PhraseHit, SignatureScore, _normalized_phrase, match_phrase, progress_percent, rank_screen, score_signature)
 
 OS_STATES = {
     "running-at-oobe": "Windows booted into the Out-of-Box-Experience and waits for input (in-guest Sysprep, not generalized via the API)",
@@ -56,6 +55,9 @@ OS_STATES = {
     "stop-error": "Windows crashed with a stop error (blue screen)",
     "boot-failed": "The boot loader could not start Windows",
     "recovery-console": "Windows Recovery / Automatic Repair is on screen",
+    "disk-check": "Check Disk (chkdsk) runs at boot",
+    "safe-mode": "Windows started in Safe Mode",
+    "shutting-down": "Windows is shutting down or restarting and does not finish",
     "healthy": "Windows is at its logon or lock screen",
     "not-applicable": "Not a Windows VM; this tool does not apply",
     "unknown": "The signals do not identify a known state",
@@ -65,94 +67,9 @@ SCREEN_SOURCE = "bootDiagnostics.consoleScreenshot (OCR)"
 SERIAL_SOURCE = "bootDiagnostics.serialConsoleLog"
 
 
-@functools.lru_cache(maxsize=4)
-def load_catalog(path=None):
-    """Load and return the signature catalog (``signatures.json``)."""
-    with open(path or CATALOG_PATH, encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-# --------------------------------------------------------------------------
-# Screen text
-
-
-@dataclass
-class PhraseHit:
-    """One catalog phrase found in the screen text."""
-
-    phrase: str
-    score: float
-    weight: float
-    matched: str
-    is_regex: bool = False
-
-    @property
-    def shown(self):
-        """What a person should read: the phrase, or for a pattern the text it matched."""
-        return self.matched if self.is_regex else self.phrase
-
-    @property
-    def contribution(self):
-        return self.weight * self.score
-
-
-@dataclass
-class SignatureScore:
-    """How well one signature explains the screen text."""
-
-    signature: dict
-    score: float = 0.0
-    hits: list = field(default_factory=list)
-    vetoes: list = field(default_factory=list)
-
-
-@functools.lru_cache(maxsize=512)
-def _normalized_phrase(text):
-    return textmatch.normalize(text)
-
-
-def match_phrase(entry, normalized_text, folded_text):
-    """Score one catalog phrase entry (``text`` or ``regex``) -> PhraseHit|None."""
-    weight = float(entry.get("weight", 0.5))
-    if "regex" in entry:
-        found = re.search(entry["regex"], folded_text, re.MULTILINE)
-        if not found:
-            return None
-        return PhraseHit(entry["regex"], 1.0, weight, found.group(0).strip(), is_regex=True)
-    phrase = entry["text"]
-    result = textmatch.phrase_score(_normalized_phrase(phrase), normalized_text, normalized=True)
-    threshold = entry.get("min", textmatch.default_threshold(phrase))
-    if result.score < threshold:
-        return None
-    return PhraseHit(phrase, result.score, weight, result.matched)
-
-
-def score_signature(signature, normalized_text, folded_text):
-    """Combine a signature's phrase hits (noisy-OR) and apply its vetoes."""
-    result = SignatureScore(signature)
-    missing = 1.0
-    for entry in signature.get("screen", []):
-        hit = match_phrase(entry, normalized_text, folded_text)
-        if hit:
-            result.hits.append(hit)
-            missing *= 1.0 - hit.contribution
-    score = 1.0 - missing
-    for entry in signature.get("screenUnless", []):
-        hit = match_phrase(entry, normalized_text, folded_text)
-        if hit:
-            result.vetoes.append(hit)
-            score *= 1.0 - hit.contribution
-    result.score = score
-    result.hits.sort(key=lambda h: -h.contribution)
-    return result
-
-
-def rank_screen(text, catalog=None):
-    """Score every signature against ``text``; best first."""
-    catalog = catalog or load_catalog()
-    normalized, folded = textmatch.normalize(text), textmatch.fold(text)
-    scores = [score_signature(sig, normalized, folded) for sig in catalog["signatures"]]
-    return sorted(scores, key=lambda s: -s.score)
+def load_catalog(folder=None):
+    """The catalog (see :mod:`catalog`)."""
+    return cat.load(folder)
 
 
 # --------------------------------------------------------------------------
@@ -282,10 +199,7 @@ def _verdict(article_id, title, confidence, os_state, evidence, alternatives=())
 
 
 def _signature_by_id(catalog, article_id):
-    for sig in catalog["signatures"]:
-        if sig["articleId"] == article_id:
-            return sig
-    raise KeyError(article_id)
+    return cat.find(catalog, article_id)
 
 
 def _screen_evidence(ranked, limit=4):
@@ -324,17 +238,19 @@ def classify(signals, catalog=None):
     signals = signals or {}
     rules = catalog["rules"]
     os_type = _lower(signals.get("os_type"))
-    if os_type and os_type in rules["notApplicable"]["osTypes"]:
-        return _verdict(None, "Not a Windows VM", rules["notApplicable"]["confidence"], "not-applicable",
-                        [_evidence("instanceView", "osType %s" % signals["os_type"], "storageProfile.osDisk.osType")])
-
     ranked, screen_notes = read_screen(signals, catalog)
     context = context_signals(signals, catalog)
     notes = screen_notes + [n for n in [serial_note(signals)] if n]
+    fire = catalog["thresholds"]["fire"]
+    if os_type and os_type in rules["notApplicable"]["osTypes"]:
+        if ranked and ranked[0].score >= fire and \
+                ranked[0].signature.get("family") == rules["notApplicable"].get("unlessFamily"):
+            return _screen_verdict(signals, catalog, ranked, context, [])
+        return _verdict(None, "Not a Windows VM", rules["notApplicable"]["confidence"], "not-applicable",
+                        [_evidence("instanceView", "osType %s" % signals["os_type"], "storageProfile.osDisk.osType")])
 
     if signals.get("os_state_generalized"):
         return _generalized_verdict(signals, catalog, ranked, notes)
-    fire = catalog["thresholds"]["fire"]
     if ranked and ranked[0].score >= fire:
         return _screen_verdict(signals, catalog, ranked, context, notes)
     if ranked:

@@ -38,7 +38,7 @@ def show_journal(cmd, resource_group_name, vm_name):
 
 
 def diagnose(cmd, resource_group_name=None, vm_name=None, screenshot_file=None, serial_log_file=None,
-             no_ocr=False, save_dir=None):
+             no_ocr=False, save_dir=None, watch=None):
     from azext_vmbootfix import diagnose as diag
     from azext_vmbootfix._validators import read_local_file, read_screenshot_file
     if screenshot_file:
@@ -63,6 +63,9 @@ def diagnose(cmd, resource_group_name=None, vm_name=None, screenshot_file=None, 
         hint = "az group list -o table" if missing_group else \
             "az vm list -g {} -o table".format(resource_group_name)
         raise ResourceNotFoundError(exc.message, recommendation="See what exists with: " + hint) from exc
+    if watch and collected.get("bootDiagnostics"):
+        from azext_vmbootfix.watch import second_look
+        collected["bootDiagnostics"], collected["watch"] = second_look(cf_compute(cmd.cli_ctx), collected, watch)
     if save_dir:
         from azext_vmbootfix.evidence import save_boot_diagnostics
         collected["saved"] = save_boot_diagnostics(collected, save_dir)

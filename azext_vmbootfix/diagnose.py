@@ -38,6 +38,13 @@ def verdict_for_vm(collected):
     if diag.get("error"):
         evidence.append({"signal": "bootDiagnostics", "observed": diag["error"],
                          "source": "retrieveBootDiagnosticsData", "weight": 0.0, "matched": None})
+    watched = collected.get("watch")
+    if watched:
+        from azext_vmbootfix import watch
+        item = watch.evidence(watched)
+        evidence.append(item)
+        if verdict["articleId"]:
+            verdict["confidence"] = round(max(0.0, min(0.99, verdict["confidence"] + item["weight"])), 2)
     for problem in collected.get("problems", []):
         evidence.append({"signal": "images", "observed": problem, "source": "images/galleries", "weight": 0.0,
                          "matched": None})
@@ -53,6 +60,9 @@ def verdict_for_vm(collected):
     }
     out["article"] = _article(verdict["articleId"], vm["name"])
     out["nextSteps"] = nextsteps.for_verdict(out, vm)
+    if watched:
+        out["watch"] = watched
+        out["nextSteps"] = nextsteps.for_watch(watched, vm) + out["nextSteps"]
     if "saved" in collected:
         out["savedFiles"] = collected["saved"]
     return out
@@ -64,14 +74,15 @@ class UnreadableScreenshot(ValueError):
 
 def verdict_for_files(screenshot_bytes, serial_log, vm_name=None):
     """The offline diagnose of a screenshot (and serial log) a user downloaded. No Azure call."""
-    from azext_vmbootfix.ocr import read_screenshot
-    ocr = read_screenshot(screenshot_bytes)
+    from azext_vmbootfix.screenread import read_screen
+    ocr = read_screen(screenshot_bytes)
     if ocr.bad_image:
         raise UnreadableScreenshot(ocr.error)
     label = vm_name or "[vmname]"
     signals = {"screen_text": ocr.text, "screen_error": ocr.error, "serial_log": serial_log}
     verdict = classify.classify(signals)
-    diag = {"screenText": ocr.text, "screenError": ocr.error, "ocrSeconds": ocr.seconds, "screenshot": True}
+    diag = {"screenText": ocr.text, "screenError": ocr.error, "ocrSeconds": ocr.seconds, "screenshot": True,
+            "ocrLanguages": list(ocr.languages)}
     out = {"vm": None, "articleId": verdict["articleId"], "title": verdict["title"],
            "confidence": verdict["confidence"], "osState": verdict["osState"], "evidence": verdict["evidence"],
            "alternatives": verdict.get("alternatives", []), "screenshot": _screen_summary(diag), "images": [],
@@ -87,7 +98,7 @@ def _screen_summary(diag):
         return {"read": False, "reason": "not collected"}
     text = diag.get("screenText")
     return {"read": text is not None, "reason": None if text is not None else diag.get("screenError"),
-            "ocrSeconds": diag.get("ocrSeconds"), "text": text}
+            "ocrSeconds": diag.get("ocrSeconds"), "ocrLanguages": diag.get("ocrLanguages") or [], "text": text}
 
 
 def _article(article_id, vm_name):

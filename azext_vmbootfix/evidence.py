@@ -96,7 +96,7 @@ def boot_diagnostics(compute, facts, read_screenshot=True, http=None):
     """Screenshot (OCR'd if possible) and serial log. Never raises. ``http``: what GETs the SAS URLs
     (anything with ``requests``' ``get``; default the ``requests`` module)."""
     out = {"enabled": facts["bootDiagnosticsEnabled"], "screenshot": None, "serialLog": None, "error": None,
-           "screenText": None, "screenError": None, "ocrSeconds": None}
+           "screenText": None, "screenError": None, "ocrSeconds": None, "ocrLanguages": []}
     if not facts["bootDiagnosticsEnabled"]:
         out["screenError"] = "boot diagnostics is disabled"
         return out
@@ -106,16 +106,19 @@ def boot_diagnostics(compute, facts, read_screenshot=True, http=None):
     except Exception as exc:  # pylint: disable=broad-except
         out["error"] = out["screenError"] = "retrieveBootDiagnosticsData failed: " + _error_text(exc)
         return out
-    shot = _download(uris.console_screenshot_blob_uri, http)
-    log = _download(uris.serial_console_log_blob_uri, http)
+    times = {}
+    shot = _download(uris.console_screenshot_blob_uri, http, times, "screenshotTime")
+    log = _download(uris.serial_console_log_blob_uri, http, times, "serialLogTime")
+    out.update(times)
     if isinstance(log, bytes):
         out["serialLog"] = log.decode("utf-8", "replace")
     if isinstance(shot, bytes):
         out["screenshot"] = shot
         if read_screenshot:
-            from azext_vmbootfix.ocr import read_screenshot as ocr
-            result = ocr(shot)
+            from azext_vmbootfix.screenread import read_screen
+            result = read_screen(shot)
             out["screenText"], out["screenError"], out["ocrSeconds"] = result.text, result.error, result.seconds
+            out["ocrLanguages"] = list(result.languages)
         else:
             out["screenError"] = "OCR skipped (--no-ocr)"
     else:
@@ -123,8 +126,9 @@ def boot_diagnostics(compute, facts, read_screenshot=True, http=None):
     return out
 
 
-def _download(url, http=None):
-    """GET a SAS URL; return bytes, or a reason string. The URL (it holds a signature) is never logged."""
+def _download(url, http=None, times=None, time_key=None):
+    """GET a SAS URL; return bytes, or a reason string. The URL (it holds a signature) is never logged.
+    ``times[time_key]`` gets the blob's Last-Modified header (when boot diagnostics last wrote it)."""
     if not url:
         return "no URL returned"
     import requests
@@ -136,6 +140,8 @@ def _download(url, http=None):
         return "nothing stored yet (HTTP 404): the VM has not booted since boot diagnostics was enabled"
     if resp.status_code != 200:
         return "download answered HTTP {}".format(resp.status_code)
+    if times is not None:
+        times[time_key] = (getattr(resp, "headers", None) or {}).get("Last-Modified")
     return resp.content
 
 
@@ -355,7 +361,10 @@ def _collect(compute, resource_group, vm_name, read_screenshot, with_images, ver
     vm = compute.virtual_machines.get(resource_group, vm_name, expand="instanceView")
     facts = vm_facts(vm)
     result = {"vm": facts, "bootDiagnostics": None, "images": [], "problems": []}
-    if (facts["osType"] or "").lower() == "linux" or not facts["managedDisks"]:
+    if not facts["managedDisks"] and (facts["osType"] or "").lower() != "linux":
+        return result
+    if (facts["osType"] or "").lower() == "linux":  # only its screen (a GRUB prompt) matters; no images
+        result["bootDiagnostics"] = boot_diagnostics(compute, facts, read_screenshot, http)
         return result
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         diag = pool.submit(boot_diagnostics, compute, facts, read_screenshot, http)

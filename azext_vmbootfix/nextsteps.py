@@ -52,6 +52,35 @@ def _recreate(vm, image):
     return line + "  # article steps 2-3: recreate from {}".format(image.get("name") or "the image")
 
 
+def _family_step(out, vm):
+    """The catalog's next step for a family member: this extension's repair, an Azure repair script, or none."""
+    from azext_vmbootfix import catalog
+    try:
+        nxt = catalog.find(catalog.load(), out["articleId"]).get("next", {})
+    except KeyError:
+        return []
+    rg, name = _rg(vm), vm["name"]
+    if nxt.get("runId"):
+        params = " --parameters {}".format(nxt["parameters"]) if nxt.get("parameters") else ""
+        return ["az vm repair create -g {0} -n {1} --verbose  # a repair VM with a copy of the OS disk".format(rg, name),
+                "az vm repair run -g {0} -n {1} --run-id {2}{3} --run-on-repair --verbose  # Azure's repair "
+                "script for {4}".format(rg, name, nxt["runId"], params, out["articleId"]),
+                "az vm repair restore -g {0} -n {1}  # swap the fixed disk back".format(rg, name)]
+    return []
+
+
+def for_watch(summary, vm):
+    """Steps the watch outcome calls for, before the verdict's own."""
+    rg, name = _rg(vm), vm["name"]
+    if summary["outcome"] == "progressing":
+        return ["# Windows is working (progress moved): wait, then run  az vm boot-fix diagnose -g {} -n {} "
+                "--watch {}".format(rg, name, summary["seconds"])]
+    if summary["outcome"] == "not-refreshed":
+        return ["az vm boot-fix diagnose -g {} -n {} --watch {}  # the screenshot was not captured again; "
+                "watch longer".format(rg, name, min(3600, max(600, 2 * summary["seconds"])))]
+    return []
+
+
 def for_verdict(out, vm):
     rg, name = _rg(vm), vm["name"]
     steps = []
@@ -85,6 +114,7 @@ def for_verdict(out, vm):
     elif article_id:
         steps.append("az snapshot create -g {0} -n {1}-os-backup --source {2}  # keep a copy of the OS disk "
                      "before any repair".format(rg, name, vm.get("osDiskId") or "<os-disk-id>"))
+        steps += _family_step(out, vm)
         steps.append("az vm boot-fix article -n {} --article-id {} --format text --query content -o tsv"
                      .format(name, article_id))
     return steps

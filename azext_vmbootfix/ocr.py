@@ -47,6 +47,7 @@ class OcrResult:
     error: str = None
     seconds: float = 0.0
     bad_image: bool = False  # the bytes are not an image Pillow can decode
+    languages: tuple = ()    # the Tesseract language packs the text was read with, e.g. ("deu", "eng")
 
 
 def _elapsed(start):
@@ -83,35 +84,71 @@ def _open(image_bytes):
     return image
 
 
-def _tesseract(pytesseract, image):
+def _tesseract(pytesseract, image, lang="eng"):
     # Tesseract's OpenMP threads fight each other on small VMs and make one
     # page 3-4x slower; one thread per page is fastest for screenshots.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    return pytesseract.image_to_string(image, lang="eng", config=TESSERACT_CONFIG,
+    return pytesseract.image_to_string(image, lang=lang, config=TESSERACT_CONFIG,
                                        timeout=TIMEOUT_SECONDS)
 
 
-def read_screenshot(image_bytes):
-    """OCR a BMP, PNG or JPEG screenshot; return an :class:`OcrResult`."""
-    start = time.monotonic()
-    try:
-        import pytesseract
-        from PIL import UnidentifiedImageError  # noqa: F401  (Pillow present?)
-    except ImportError:
-        return OcrResult(error=LIBRARY_HINT, seconds=_elapsed(start))
-    try:
-        image = _open(image_bytes)
-    except Exception as exc:  # Pillow raises several types for bad input
-        return OcrResult(error="screenshot is not a readable BMP, PNG or JPEG image (%s)" % type(exc).__name__,
-                         seconds=_elapsed(start), bad_image=True)
-    try:
-        text = _tesseract(pytesseract, prepare(image))
-        if _useful_chars(text) < MIN_USEFUL_CHARS:
-            second = _tesseract(pytesseract, prepare(image, binarize=True))
-            if _useful_chars(second) > _useful_chars(text):
-                text = second
-    except pytesseract.TesseractNotFoundError:
-        return OcrResult(error=INSTALL_HINT, seconds=_elapsed(start))
-    except Exception as exc:  # tesseract crashed, timed out, or bad image mode
-        return OcrResult(engine=ENGINE, error="OCR failed: %s" % exc, seconds=_elapsed(start))
-    return OcrResult(text=text.strip(), engine=ENGINE, seconds=_elapsed(start))
+def language_hint(lang):
+    """What to install when a Tesseract language pack is missing."""
+    packs = " ".join("tesseract-ocr-" + code for code in lang.split("+") if code != "eng")
+    return ("the Tesseract language pack for %s is not installed; install it with: apt-get install %s "
+            "(Debian/Ubuntu), dnf install tesseract-langpack-<lang> (Fedora), or the language data from "
+            "the tesseract installer" % (lang, packs))
+
+
+class Reader:
+    """One screenshot, decoded and prepared once, read with as many Tesseract languages as asked."""
+
+    def __init__(self, image_bytes):
+        self.start = time.monotonic()
+        self.image = self.pytesseract = self.failed = None
+        try:
+            import pytesseract
+            from PIL import UnidentifiedImageError  # noqa: F401  (Pillow present?)
+        except ImportError:
+            self.failed = OcrResult(error=LIBRARY_HINT)
+            return
+        self.pytesseract = pytesseract
+        try:
+            self.image = _open(image_bytes)
+        except Exception as exc:  # Pillow raises several types for bad input
+            self.failed = OcrResult(error="screenshot is not a readable BMP, PNG or JPEG image (%s)" %
+                                    type(exc).__name__, bad_image=True)
+        self._prepared = {}
+
+    def _prepare(self, binarize):
+        if binarize not in self._prepared:
+            self._prepared[binarize] = prepare(self.image, binarize=binarize)
+        return self._prepared[binarize]
+
+    def read(self, lang="eng"):
+        """OcrResult of one pass with ``lang`` ('eng', 'deu+eng', 'jpn'); seconds count from the start."""
+        if self.failed is not None:
+            return OcrResult(error=self.failed.error, bad_image=self.failed.bad_image, seconds=_elapsed(self.start))
+        pytesseract = self.pytesseract
+        try:
+            text = _tesseract(pytesseract, self._prepare(False), lang)
+            if _useful_chars(text) < MIN_USEFUL_CHARS:
+                second = _tesseract(pytesseract, self._prepare(True), lang)
+                if _useful_chars(second) > _useful_chars(text):
+                    text = second
+        except pytesseract.TesseractNotFoundError:
+            return OcrResult(error=INSTALL_HINT, seconds=_elapsed(self.start))
+        except pytesseract.TesseractError as exc:
+            if "Failed loading language" in str(exc) or "Error opening data file" in str(exc):
+                return OcrResult(engine=ENGINE, error=language_hint(lang), seconds=_elapsed(self.start))
+            return OcrResult(engine=ENGINE, error="OCR failed: %s" % exc, seconds=_elapsed(self.start))
+        except Exception as exc:  # tesseract crashed, timed out, or bad image mode
+            return OcrResult(engine=ENGINE, error="OCR failed: %s" % exc, seconds=_elapsed(self.start))
+        return OcrResult(text=text.strip(), engine=ENGINE, seconds=_elapsed(self.start),
+                         languages=tuple(lang.split("+")))
+
+
+def read_screenshot(image_bytes, lang="eng"):
+    """OCR a BMP, PNG or JPEG screenshot with one Tesseract language; return an :class:`OcrResult`.
+    (screenread.read_screen chooses the languages from the catalog's phrases.)"""
+    return Reader(image_bytes).read(lang)

@@ -19,7 +19,15 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 system_packages() {
   local missing=()
   command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+  # the language packs of the screens diagnose reads (German, French, Spanish, Japanese)
+  local lang
+  for lang in deu fra spa jpn; do
+    ls /usr/share/tesseract-ocr/*/tessdata/"$lang".traineddata >/dev/null 2>&1 || missing+=("tesseract-ocr-$lang")
+  done
   [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  # the fake draws Windows' screens with Segoe UI's free stand-in and a Japanese font
+  [ -e /usr/share/fonts/truetype/open-sans/OpenSans-Regular.ttf ] || missing+=(fonts-open-sans)
+  [ -e /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] || missing+=(fonts-ipaexfont-gothic)
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -29,6 +37,7 @@ system_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     echo "warning: cannot install ${missing[*]} (no apt-get); OCR tests and OCR in the demo will say why they cannot read screenshots" >&2
+    [ "${CI:-}" = "true" ] && { echo "CI: ${missing[*]} missing is a failure" >&2; return 1; }
   fi
 }
 

@@ -95,3 +95,26 @@ def _patch_testsdk_credential():
 
 _install_msrestazure_stub()
 _patch_testsdk_credential()
+
+
+def pytest_sessionstart(session):  # pylint: disable=unused-argument
+    """On CI (CI=true) OCR must be there: a missing Tesseract, language pack or Pillow fails the run instead
+    of letting the OCR tests skip."""
+    if os.environ.get("CI") != "true":
+        return
+    import shutil
+    problems = []
+    for module in ("PIL", "pytesseract", "rapidfuzz"):
+        try:
+            __import__(module)
+        except ImportError:
+            problems.append("Python package %s missing" % module)
+    if shutil.which("tesseract") is None:
+        problems.append("tesseract missing")
+    else:
+        langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split()
+        problems += ["tesseract language pack %s missing" % p for p in ("eng", "deu", "fra", "spa", "jpn")
+                     if p not in langs]
+    if problems:
+        import pytest
+        raise pytest.UsageError("CI needs OCR: " + "; ".join(problems) + " (bash scripts/dev.sh setup installs them)")

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from . import presets, serial
 from .model import LinuxGuest, LinuxUser, ProvisioningAnswer, WindowsGuest
-from .screens import screen
+from .screens import resolve, screen
 from .unattend import AnswerFile, azure_answer, parse_answer_file
 
 SERVICING_BLOCKERS = ("getting-windows-ready", "preparing-to-configure", "inplace-upgrade")
@@ -67,6 +67,8 @@ class BootResult:
     serial_log: str
     category: str = ""
     theme: str = ""
+    screen: dict = field(default_factory=dict)    # screens.resolve(): redraws progress at a later capture
+    booted_at: float | None = None                 # the cloud's clock when it booted (set by the caller)
     os_type: str = "Windows"
     generation: str = "V1"
     server: bool = False
@@ -87,17 +89,21 @@ def boot(guest, provisioning: ProvisioningAnswer | None = None, data_disks=None,
     guest.session.pop("hives", None)        # a reboot unloads hives loaded with `reg load`
     provisioned = False
     screen_id = _boot_manager(guest, events)
+    if screen_id is None and guest.boot_fault:
+        screen_id = guest.boot_fault["screen"]
+        events.append(f"boot stops on {screen_id}: {guest.boot_fault}")
     if screen_id is None:
         screen_id, provisioned = _windows(guest, provisioning, events)
     category, theme, lines = screen(screen_id, guest)
-    agent_ready = guest.agent_installed and category in ("logon", "audit")
+    agent_ready = guest.agent_installed and category in ("logon", "audit") and theme != "safe-mode"
     if provisioning is not None and not provisioned:
         events.append("Azure provisioning answer was not consumed: OS provisioning will time out")
     return BootResult(
         screen_id=screen_id, screen_lines=lines, agent_ready=agent_ready, provisioned=provisioned,
         os_name=guest.os_name, os_version=guest.os_version, computer_name=guest.computer_name,
         serial_log=serial.windows_serial(guest, category, machine_guid),
-        category=category, theme=theme, os_type="Windows", generation=guest.generation,
+        category=category, theme=theme, screen=resolve(screen_id, guest), os_type="Windows",
+        generation=guest.generation,
         server=guest.server, image_state=guest.image_state, usable_admins=guest.usable_admins(),
         events=events,
     )
@@ -267,10 +273,12 @@ def _boot_linux(guest: LinuxGuest, provisioning) -> BootResult:
         events.append("provisioning agent: hostname and admin user set")
     elif provisioning is not None:
         events.append("disk is not deprovisioned: provisioning will time out")
-    category, theme, lines = screen("linux-login", guest)
+    screen_id = (guest.boot_fault or {}).get("screen") or "linux-login"
+    category, theme, lines = screen(screen_id, guest)
     return BootResult(
-        screen_id="linux-login", screen_lines=lines,
-        agent_ready=guest.agent_installed and not guest.deprovisioned, provisioned=provisioned,
+        screen_id=screen_id, screen_lines=lines, screen=resolve(screen_id, guest),
+        agent_ready=guest.agent_installed and not guest.deprovisioned and screen_id == "linux-login",
+        provisioned=provisioned,
         os_name=guest.os_name, os_version=guest.os_version, computer_name=guest.hostname,
         serial_log=serial.linux_serial(guest), category=category, theme=theme, os_type="Linux",
         generation=guest.generation, server=True, image_state=None,

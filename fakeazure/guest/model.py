@@ -138,7 +138,8 @@ class WindowsGuest:
                  partitions: list[Partition], system_hive: Hive, software_hive: Hive,
                  bcd: BcdStore | None, accounts: list[Account], disk_signature: str,
                  uid: str | None = None, agent_installed: bool = True, setup_blocker: str | None = None,
-                 san_policy: str = "OnlineAll", session: dict | None = None, preset: str | None = None):
+                 san_policy: str = "OnlineAll", session: dict | None = None, preset: str | None = None,
+                 boot_fault: dict | None = None):
         self.release = release
         self.edition = edition
         self.generation = generation
@@ -159,6 +160,9 @@ class WindowsGuest:
         # online/offline and drive letters of attached disks.  See interpreter.disks.
         self.session = session or {}
         self.preset = preset
+        # A fault that stops the boot on one screen (a stop error, a Boot Manager status, an update that
+        # hangs ...): {"screen": <id in screens.THEMES>, facts}.  See screens.py and boot.py.
+        self.boot_fault = boot_fault
 
     # --- identity ---------------------------------------------------------
     @property
@@ -278,6 +282,7 @@ class WindowsGuest:
             "disk_signature": self.disk_signature,
             "agent_installed": self.agent_installed,
             "setup_blocker": self.setup_blocker,
+            "boot_fault": copy.deepcopy(self.boot_fault),
             "san_policy": self.san_policy,
             "accounts": [asdict(a) for a in self.accounts],
             "partitions": [p.to_dict() for p in self.partitions],
@@ -306,18 +311,21 @@ class LinuxUser:
 class LinuxGuest:
     """A minimal Linux OS disk: boots to a login prompt, agent ready.
 
-    Models hostname, users, and whether the disk was deprovisioned
-    (`waagent -deprovision+user`, the Linux "generalized").  Knowingly left
-    out: cloud-init details, fstab/GRUB failures, kernel panics.
+    Models hostname, users, whether the disk was deprovisioned
+    (`waagent -deprovision+user`, the Linux "generalized"), and a GRUB fault
+    (`boot_fault` {"screen": "grub" | "grub-rescue"}: GRUB stops at its prompt).
+    Knowingly left out: cloud-init details, fstab failures, kernel panics.
     """
 
     os_type = "Linux"
 
     def __init__(self, release: LinuxRelease, generation: str, *, hostname: str | None,
                  users: list[LinuxUser], deprovisioned: bool, disk_signature: str,
-                 uid: str | None = None, agent_installed: bool = True, preset: str | None = None):
+                 uid: str | None = None, agent_installed: bool = True, preset: str | None = None,
+                 boot_fault: dict | None = None):
         self.release = release
         self.generation = generation
+        self.boot_fault = boot_fault
         self.hostname = hostname
         self.users = users
         self.deprovisioned = deprovisioned
@@ -366,6 +374,7 @@ class LinuxGuest:
             "deprovisioned": self.deprovisioned,
             "disk_signature": self.disk_signature,
             "agent_installed": self.agent_installed,
+            "boot_fault": copy.deepcopy(self.boot_fault),
         }
 
     def __repr__(self) -> str:

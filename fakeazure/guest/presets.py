@@ -22,6 +22,13 @@ Presets (`state`), each a Windows disk as found in that situation:
   getting-windows-ready   stuck servicing updates at boot ("Getting Windows ready")
   preparing-to-configure  stuck servicing ("Preparing to configure Windows")
   inplace-upgrade         an in-place upgrade waiting for setup to finish
+  boot-fault              a completed, healthy disk that stops on one screen of the "VM boot error"
+                          family: spec ``fault: {screen, stop_code, status, file, info, policy,
+                          progress: {start, per_minute, stop}}`` (see screens.py)
+
+Display language (any preset): ``language`` en | de | fr | es | ja, written where Windows keeps it
+(SYSTEM\\...\\Control\\Nls\\Language InstallLanguage/Default, an LCID).
+Linux: state ``boot-fault`` with ``fault: {screen: grub | grub-rescue}``.
 
 Overrides (any preset): computer_name, admin_username, ems (bool), image_state,
 setup ({value name: value} under SYSTEM\\Setup, "setup.exe" and Sysprep status
@@ -48,9 +55,9 @@ from .versions import default_edition, edition_id, linux_release_for, release_fo
 WINDOWS_PRESETS = (
     "healthy", "generalized", "oobe-stuck", "undeployable", "could-not-finish-configuring",
     "restarted-unexpectedly", "oobe-sql", "getting-windows-ready", "preparing-to-configure",
-    "inplace-upgrade",
+    "inplace-upgrade", "boot-fault",
 )
-LINUX_PRESETS = ("healthy", "generalized")
+LINUX_PRESETS = ("healthy", "generalized", "boot-fault")
 
 # Values of Setup in a disk that Sysprep sealed to OOBE (oobe-domain.md section 2a).
 SEALED_SETUP = {
@@ -157,6 +164,8 @@ def _windows_from_preset(spec: dict) -> WindowsGuest:
         guest.set_setup_value(name, value)
     guest.log_setup("Info [oobe] OOBE completed (Azure provisioning answer)",
                     "Windows\\Panther\\UnattendGC\\setupact.log")
+    if state == "boot-fault" and not (spec.get("fault") or {}).get("screen"):
+        raise ValueError("state boot-fault needs fault.screen (a screen id of fakeazure.guest.screens)")
     _apply_state(guest, state)
     _apply_overrides(guest, spec)
     return guest
@@ -248,13 +257,27 @@ def _apply_state(guest: WindowsGuest, state: str) -> None:
     if guest.builtin_admin:
         guest.builtin_admin.has_password = True
         guest.builtin_admin.enabled = True
+    if state == "boot-fault":
+        return  # _apply_overrides sets guest.boot_fault from the spec's fault
     guest.setup_blocker = state
     if state == "inplace-upgrade":
         guest.windows_partition.write("$WINDOWS.~BT\\Sources\\Panther\\setupact.log",
                                       "Info SP Setup is waiting for the upgrade to complete (SetupHost.exe)\r\n")
 
 
+def _apply_language(guest: WindowsGuest, spec: dict) -> None:
+    from .screens import LANGUAGES, NLS_KEY
+    language = spec.get("language", "en")
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; known: {', '.join(sorted(LANGUAGES))}")
+    for name in ("InstallLanguage", "Default"):
+        guest.system_hive.set(NLS_KEY, name, "REG_SZ", LANGUAGES[language])
+
+
 def _apply_overrides(guest: WindowsGuest, spec: dict) -> None:
+    _apply_language(guest, spec)
+    if spec.get("fault") is not None:
+        guest.boot_fault = dict(spec["fault"])
     if "image_state" in spec:
         guest.image_state = spec["image_state"]
     for name, value in (spec.get("setup") or {}).items():
@@ -294,6 +317,7 @@ def _windows_from_snapshot(spec: dict) -> WindowsGuest:
         san_policy=spec.get("san_policy", "OnlineAll"),
         session=copy.deepcopy(spec.get("session") or {}),
         preset=spec.get("preset"),
+        boot_fault=copy.deepcopy(spec.get("boot_fault")),
     )
 
 
@@ -305,6 +329,8 @@ def _linux_from_spec(spec: dict) -> LinuxGuest:
     state = spec.get("state", "generalized" if spec.get("deprovisioned") else "healthy")
     if not spec.get("snapshot") and state not in LINUX_PRESETS:
         raise ValueError(f"unknown Linux state {state!r}; known: {', '.join(LINUX_PRESETS)}")
+    if state == "boot-fault" and (spec.get("fault") or {}).get("screen") not in ("grub", "grub-rescue"):
+        raise ValueError("a Linux boot-fault needs fault.screen grub or grub-rescue")
     deprovisioned = spec.get("deprovisioned", state == "generalized")
     if "users" in spec:
         users = [LinuxUser(**u) for u in spec["users"]]
@@ -318,4 +344,5 @@ def _linux_from_spec(spec: dict) -> LinuxGuest:
         hostname=hostname, users=users, deprovisioned=deprovisioned,
         disk_signature=spec.get("disk_signature") or _seed(uid, "disk")[:8].upper(),
         uid=uid, agent_installed=spec.get("agent_installed", True), preset=state if not spec.get("snapshot") else spec.get("preset"),
+        boot_fault=copy.deepcopy(spec.get("fault") or spec.get("boot_fault")),
     )

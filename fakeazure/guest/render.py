@@ -1,14 +1,17 @@
 """Boot diagnostics screenshot: a BMP of what the guest's console shows.
 
-Layouts and colours imitate each family of screens (OOBE per version, lock
-screen, Setup dialogs over the Setup background, black boot-manager errors,
-text consoles); they are drawn with Pillow, not copied from real captures.
-Text uses DejaVu TrueType fonts when installed (any folder under
-/usr/share/fonts), else Pillow's scalable built-in font at a given size, so
-tesseract can read it at the default 1024x768.
+Layouts and colours imitate each family of screens (OOBE per version, lock screen, Setup dialogs over
+the Setup background, update and start-up progress, the Windows 8+ stop screen with its QR block, Windows
+Boot Manager's black error page, the blue Recovery page, BIOS text-mode messages, Hyper-V's UEFI boot
+summary, BitLocker recovery, Automatic Repair, chkdsk, Safe Mode, GRUB); they are drawn with Pillow, not
+copied from real captures.  Fonts: Windows' Segoe UI is not free, so its metric-alike stand-in Open Sans
+(fonts-open-sans) draws the graphical screens; Japanese uses IPAexGothic (fonts-ipaexfont-gothic, as Yu
+Gothic/Meiryo stand-in); text-mode and console screens use DejaVu Sans Mono.  Any of them missing falls
+back to DejaVu, then to Pillow's built-in font.  The capture size is the screen's (screens.size_of) unless
+the caller asks for another.
 
-Knowingly left out: images (wallpapers, logos), accessibility icons, exact
-Microsoft typography (Segoe UI is not free), animation (spinners are dots).
+Knowingly left out: images (wallpapers, logos beyond four squares), accessibility icons, exact Microsoft
+typography, animation (a spinner is dots), a decodable QR code (the block only looks like one).
 """
 
 from __future__ import annotations
@@ -39,6 +42,15 @@ THEME_BACKGROUND = {
 }
 
 
+FONT_FILES = {  # role -> candidate files, first found wins
+    "ui": ("OpenSans-Regular.ttf", "DejaVuSans.ttf"),
+    "ui-light": ("OpenSans-Light.ttf", "OpenSans-Regular.ttf", "DejaVuSans.ttf"),
+    "ui-bold": ("OpenSans-Semibold.ttf", "OpenSans-Bold.ttf", "DejaVuSans-Bold.ttf"),
+    "mono": ("DejaVuSansMono.ttf",),
+    "cjk": ("ipaexg.ttf", "fonts-japanese-gothic.ttf", "NotoSansCJK-Regular.ttc"),
+}
+
+
 @functools.lru_cache(maxsize=None)
 def _font_path(name: str) -> str | None:
     for root, _dirs, files in os.walk("/usr/share/fonts"):
@@ -47,12 +59,18 @@ def _font_path(name: str) -> str | None:
     return None
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+               for ch in text)
+
+
 @functools.lru_cache(maxsize=64)
-def font(size: int, bold: bool = False, mono: bool = False):
-    name = "DejaVuSansMono.ttf" if mono else ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
-    path = _font_path(name) or _font_path("DejaVuSans.ttf")
-    if path:
-        return ImageFont.truetype(path, size)
+def font(size: int, bold: bool = False, mono: bool = False, role: str | None = None):
+    role = role or ("mono" if mono else "ui-bold" if bold else "ui")
+    for name in FONT_FILES[role] + ("DejaVuSans.ttf",):
+        path = _font_path(name)
+        if path:
+            return ImageFont.truetype(path, size)
     return ImageFont.load_default(size=size)
 
 
@@ -70,6 +88,20 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, fnt, width: int) -> list[str]:
     return lines
 
 
+def _wrap_any(draw, text: str, fnt, width: int) -> list[str]:
+    """Word wrap; Japanese (no spaces) wraps between any two characters."""
+    if not _has_cjk(text):
+        return _wrap(draw, text, fnt, width)
+    lines, current = [], ""
+    for ch in text:
+        if current and draw.textlength(current + ch, font=fnt) > width:
+            lines.append(current)
+            current = ch.lstrip()
+        else:
+            current += ch
+    return lines + [current] if current else lines
+
+
 class _Canvas:
     def __init__(self, width: int, height: int, background):
         self.image = Image.new("RGB", (width, height), background)
@@ -80,18 +112,20 @@ class _Canvas:
     def px(self, value: float) -> int:
         return max(1, int(value * self.k))
 
-    def text(self, x, y, text, size, colour=WHITE, bold=False, mono=False, wrap_to=None) -> int:
+    def text(self, x, y, text, size, colour=WHITE, bold=False, mono=False, wrap_to=None, role=None) -> int:
         """Draw (wrapped) text at scaled coordinates; returns the y below it (scaled units)."""
-        fnt = font(self.px(size), bold, mono)
-        lines = _wrap(self.draw, text, fnt, self.px(wrap_to)) if wrap_to else [text]
+        if _has_cjk(text) and not mono:
+            role = "cjk"
+        fnt = font(self.px(size), bold, mono, role)
+        lines = _wrap_any(self.draw, text, fnt, self.px(wrap_to)) if wrap_to else [text]
         cy = self.px(y)
         for line in lines:
             self.draw.text((self.px(x), cy), line, fill=colour, font=fnt)
             cy += int(self.px(size) * 1.35)
         return cy / self.k
 
-    def centered(self, y, text, size, colour=WHITE, bold=False) -> int:
-        fnt = font(self.px(size), bold)
+    def centered(self, y, text, size, colour=WHITE, bold=False, role=None) -> int:
+        fnt = font(self.px(size), bold, False, "cjk" if _has_cjk(text) else role)
         width = self.draw.textlength(text, font=fnt)
         self.draw.text(((self.w - width) / 2, self.px(y)), text, fill=colour, font=fnt)
         return y + size * 1.35
@@ -101,6 +135,7 @@ class _Canvas:
 
 
 def _oobe(c: _Canvas, lines: list[str], theme: str) -> None:
+    theme = "oobe-server" if theme == "oobe" else theme
     dark_text = theme == "oobe-win11"
     fg = (26, 26, 26) if dark_text else WHITE
     title, body, button = lines[0], lines[1:-1], lines[-1]
@@ -198,8 +233,12 @@ def _dialog(c: _Canvas, lines: list[str]) -> None:
 
 
 def render_image(theme: str, lines: list[str], width: int = 1024, height: int = 768) -> Image.Image:
-    c = _Canvas(width, height, THEME_BACKGROUND.get(theme, BLACK))
-    if theme.startswith("oobe-"):
+    from . import render_family
+    background = THEME_BACKGROUND.get(theme, render_family.BACKGROUNDS.get(theme, BLACK))
+    c = _Canvas(width, height, background)
+    if theme in render_family.LAYOUTS:
+        render_family.LAYOUTS[theme](c, lines)
+    elif theme.startswith("oobe"):
         _oobe(c, lines, theme)
     elif theme.startswith("lock-"):
         _lock(c, lines)
@@ -216,13 +255,20 @@ def render_image(theme: str, lines: list[str], width: int = 1024, height: int = 
     return c.image
 
 
-def render_screenshot(result_or_guest, width: int = 1024, height: int = 768) -> bytes:
-    """BMP bytes of the console.  A guest is booted on a copy first (the guest is not changed)."""
+def render_screenshot(result_or_guest, width: int | None = None, height: int | None = None,
+                      elapsed: float = 0.0, image_format: str = "BMP") -> bytes:
+    """Image bytes (BMP, as boot diagnostics serves them) of the console ``elapsed`` seconds after the boot,
+    at the screen's capture size unless ``width``/``height`` say otherwise.  A guest is booted on a copy
+    first (the guest is not changed)."""
+    from .screens import draw_lines, size_of
     result = result_or_guest
     if not hasattr(result, "screen_lines"):
         from .boot import boot
         result = boot(result_or_guest.copy())
-    image = render_image(result.theme, result.screen_lines, int(width), int(height))
+    lines = draw_lines(result.screen, elapsed) if getattr(result, "screen", None) else result.screen_lines
+    default_w, default_h = size_of(result.screen.get("id", result.screen_id) if result.screen else result.screen_id,
+                                   getattr(result, "generation", "V1"))
+    image = render_image(result.theme, lines, int(width or default_w), int(height or default_h))
     buffer = io.BytesIO()
-    image.save(buffer, format="BMP")
+    image.save(buffer, format=image_format)
     return buffer.getvalue()

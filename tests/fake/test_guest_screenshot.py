@@ -32,7 +32,9 @@ def test_screenshot_is_a_bmp_of_the_requested_size():
 def test_every_screen_renders():
     from fakeazure.guest.presets import WINDOWS_PRESETS
     for state in WINDOWS_PRESETS:
-        assert render_screenshot(boot(guest_from_spec({"version": "2016", "state": state}))).startswith(b"BM")
+        fault = {"screen": "stop-error"} if state == "boot-fault" else None
+        assert render_screenshot(boot(guest_from_spec({"version": "2016", "state": state,
+                                                       "fault": fault}))).startswith(b"BM")
     linux = guest_from_spec({"os": "linux"})
     assert render_screenshot(linux).startswith(b"BM")
 

@@ -65,13 +65,17 @@ SCREENS = {
         "Getting ready", "Don't turn off your computer"]),
     "preparing": ("OSStartUp-PREPARING_CONFIGURE_WINDOWS", "setup-in-progress", [
         "Preparing to configure Windows.", "Do not turn off your computer."]),
-    "stop_error": ("WindowsStopError-BLUESCREEN_GENERIC", "stop-error", [
+    "stop_error": ("WindowsStopError-0x000000EF-CRITICAL_PROCESS_DIED", "stop-error", [
         ":(",
         "Your PC ran into a problem and needs to restart. We're just collecting some error info, "
         "and then we'll restart for you.",
         "20% complete",
         "For more information about this issue and possible fixes, visit https://www.windows.com/stopcode",
         "If you call a support person, give them this info:", "Stop code: CRITICAL PROCESS DIED"]),
+    "stop_error_unknown_code": ("WindowsStopError-BLUESCREEN_GENERIC", "stop-error", [
+        ":(", "Your PC ran into a problem and needs to restart. We're just collecting some error info, "
+        "and then we'll restart for you.", "40% complete",
+        "If you call a support person, give them this info:", "Stop code: SYSTEM SERVICE EXCEPTION"]),
     "bootmgr": ("BootError-BOOTMGR_MISSING", "boot-failed", [
         "BOOTMGR is missing", "Press Ctrl+Alt+Del to restart"]),
     "recovery_repair": ("BootError-RECOVERY_CONSOLE", "recovery-console", [

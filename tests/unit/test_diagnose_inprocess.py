@@ -89,11 +89,12 @@ def test_boot_diagnostics_disabled_makes_no_boot_diagnostics_call():
     assert out["nextSteps"][0].startswith("az vm boot-diagnostics enable")
 
 
-def test_linux_vm_stops_after_the_vm_read():
+def test_linux_vm_reads_only_its_screen():
     cloud, compute = _cloud("linux")
     cloud.request_log.clear()
     collected = collect(cloud, compute, *_first_vm(cloud))
-    assert len(_arm_calls(cloud)) == 1
+    calls = _arm_calls(cloud)
+    assert len(calls) == 2 and "retrieveBootDiagnosticsData" in calls[1]["path"]  # no image or gallery reads
     assert diagnose.verdict_for_vm(collected)["osState"] == "not-applicable"
 
 

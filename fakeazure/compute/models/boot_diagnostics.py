@@ -13,6 +13,9 @@ Azure behaviours reproduced, with their evidence (V = seen in Azure material, C 
   code); the code/status follow Compute's other state refusals. The CLI turns any error here into
   "Please enable boot diagnostics.", so clients cannot tell the difference.
 - C: out-of-range ``sasUriExpirationTimeInMinutes`` -> 400 ``InvalidParameter`` naming the parameter.
+- C: the screenshot is captured again every ``SCREENSHOT_SECONDS`` (60) while the VM runs: its Last-Modified
+  is that capture's time and a progress screen shows the percentage of that moment. Azure documents no
+  refresh interval (listed in UNVERIFIED.md); the portal notes boot diagnostics data can lag by minutes.
 - C: a stopped or deallocated VM still gets URIs; the blobs keep the last capture (what the guest showed
   before it went down; the fake draws no shutdown screen). A VM that never booted in this cloud has no
   blobs: the URIs are returned and reading them gives Storage's 404 ``BlobNotFound``.
@@ -23,6 +26,7 @@ Azure behaviours reproduced, with their evidence (V = seen in Azure material, C 
 from .. import exceptions
 
 SAS_DEFAULT_MINUTES = 120
+SCREENSHOT_SECONDS = 60  # [UNVERIFIED] how often boot diagnostics captures the screen again (see the notes above)
 
 
 def container_name(vm):
@@ -76,7 +80,17 @@ class BootDiagnosticsBackend:
         modified = vm.last_operation_time
         if kind == "screenshot.bmp":
             from ...guest import render_screenshot
-            return render_screenshot(boot), "image/bmp", modified
+            taken = self._screenshot_time(vm, boot)
+            elapsed = taken - boot.booted_at if boot.booted_at is not None else 0.0
+            return render_screenshot(boot, elapsed=elapsed), "image/bmp", max(modified, taken)
         if kind == "serialconsole.log":
             return (boot.serial_log or "").encode("utf-8"), "text/plain", modified
         return None
+
+    def _screenshot_time(self, vm, boot):
+        """When the screenshot blob was last captured: every SCREENSHOT_SECONDS since the boot while the VM
+        runs (so a blob read twice within that interval is the same capture); the last one before it stopped."""
+        if boot.booted_at is None:
+            return vm.last_operation_time
+        end = self.cloud.clock.now() if vm.power_state == "running" else max(vm.last_operation_time, boot.booted_at)
+        return boot.booted_at + SCREENSHOT_SECONDS * int(max(0.0, end - boot.booted_at) // SCREENSHOT_SECONDS)

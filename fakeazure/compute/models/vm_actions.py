@@ -24,6 +24,7 @@ def boot_vm(vm, provisioning=None):
     from ...guest import boot
     data = [model.guest if model is not None else None for model in vm.data_disk_models()]
     vm.boot = boot(disk.guest, provisioning=provisioning, data_disks=data)
+    vm.boot.booted_at = vm.backend.cloud.clock.now()
     return vm.boot
 
 
