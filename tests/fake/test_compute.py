@@ -260,6 +260,27 @@ def test_lro_fail_fault_reverts(cloud, cc):
     assert cc.virtual_machines.get(RG, "v").provisioning_state == "Succeeded"
 
 
+def test_lro_fail_counts_only_requests_that_start_an_operation_and_is_logged(cloud, cc):
+    attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    rule = cloud.faults.add({"kind": "lro-fail", "method": "*", "path": ".*", "nth": 2})
+    cc.virtual_machines.get(RG, "v")  # a GET starts nothing: not counted
+    cc.virtual_machines.instance_view(RG, "v")
+    cc.virtual_machines.begin_power_off(RG, "v").result()  # the 1st request that starts an operation
+    assert rule.seen == 1 and rule.fired == 0 and cloud.faults.log == []
+    with pytest.raises(HttpResponseError, match="InternalExecutionError"):
+        cc.virtual_machines.begin_start(RG, "v").result()  # the 2nd: it fails
+    assert cloud.faults.log == [{"rule": 0, "kind": "lro-fail", "method": "POST",
+                                 "path": "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Compute/"
+                                         "virtualMachines/v/start".format(cloud.default_subscription, RG)}]
+    cloud.faults.add({"kind": "error", "method": "GET", "path": "/virtualMachines/v$", "status": 400,
+                      "code": "InvalidParameter", "message": "no"})
+    with pytest.raises(HttpResponseError):
+        cc.virtual_machines.get(RG, "v")
+    assert [(e["rule"], e["kind"], e["method"]) for e in cloud.faults.log][1:] == [(1, "error", "GET")]
+    cloud.faults.clear()
+    assert cloud.faults.log == []
+
+
 # -- update: tags, OS disk swap, data disks, etag ---------------------------------------------------
 def test_update_tags_etag_and_if_match(cloud, cc):
     vm = attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
