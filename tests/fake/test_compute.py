@@ -281,6 +281,23 @@ def test_lro_fail_counts_only_requests_that_start_an_operation_and_is_logged(clo
     assert cloud.faults.log == []
 
 
+def test_update_applies_a_nics_delete_option_and_a_failed_update_takes_it_back(cloud, cc):
+    vm = attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    nic_id = vm.network_profile.network_interfaces[0].id
+    vm.network_profile.network_interfaces[0].delete_option = "Delete"
+    cc.virtual_machines.begin_create_or_update(RG, "v", vm).result()
+    assert cc.virtual_machines.get(RG, "v").network_profile.network_interfaces[0].delete_option == "Delete"
+    cloud.faults.add({"kind": "lro-fail", "method": "PUT", "path": "/virtualMachines/v$"})
+    vm.network_profile.network_interfaces[0].delete_option = "Detach"
+    with pytest.raises(HttpResponseError):
+        cc.virtual_machines.begin_create_or_update(RG, "v", vm).result()
+    assert cc.virtual_machines.get(RG, "v").network_profile.network_interfaces[0].delete_option == "Delete"
+    cc.virtual_machines.begin_create_or_update(RG, "v", vm).result()
+    assert cc.virtual_machines.get(RG, "v").network_profile.network_interfaces[0].delete_option == "Detach"
+    cc.virtual_machines.begin_delete(RG, "v").result()
+    assert cloud.find(nic_id) is not None  # Detach: the NIC outlives the VM
+
+
 # -- update: tags, OS disk swap, data disks, etag ---------------------------------------------------
 def test_update_tags_etag_and_if_match(cloud, cc):
     vm = attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))

@@ -1,5 +1,6 @@
-"""A PUT or PATCH of an existing VM: what it may change (size, tags, the OS disk's deleteOption, an OS disk
-swap, data disks attached and detached) and what it may not (:mod:`fakeazure.compute.properties`).
+"""A PUT or PATCH of an existing VM: what it may change (size, tags, the OS disk's deleteOption, the NICs'
+deleteOption and primary, an OS disk swap, data disks attached and detached) and what it may not
+(:mod:`fakeazure.compute.properties`).
 
 The change is applied at once (the 200 body shows the new model) and undone when the operation fails;
 an update that changes nothing answers at once with no operation (fidelity vm-update.yaml PATCH).
@@ -39,6 +40,9 @@ class VirtualMachineUpdateBackend:
         if osd.get("deleteOption") and osd["deleteOption"] != vm.os_disk.get("deleteOption", "Detach"):
             checks.os_delete_option(vm, osd["deleteOption"])
             changes["osDeleteOption"] = osd["deleteOption"]
+        nics = _nic_property_changes(vm, props.get("networkProfile"))
+        if nics is not None:
+            changes["nics"] = nics
         new_data = None
         if "dataDisks" in sp:
             size = skus.size(changes.get("size") or vm.size)
@@ -52,7 +56,7 @@ class VirtualMachineUpdateBackend:
         return self._apply_update(vm, changes, swap_to, osd, new_data)
 
     def _apply_update(self, vm, changes, swap_to, osd, new_data):
-        saved = {"tags": dict(vm.tags), "size": vm.size, "os_disk": dict(vm.os_disk),
+        saved = {"tags": dict(vm.tags), "size": vm.size, "os_disk": dict(vm.os_disk), "nics": vm.nics,
                  "data_disks": [dict(d) for d in vm.data_disks], "power": vm.power_state,
                  "prov": vm.provisioning_state}
         managed_by_undo = []
@@ -67,6 +71,8 @@ class VirtualMachineUpdateBackend:
             vm.size = changes["size"]
         if "osDeleteOption" in changes:
             vm.os_disk["deleteOption"] = changes["osDeleteOption"]
+        if "nics" in changes:
+            vm.nics = changes["nics"]
         if swap_to is not None:
             old = vm.os_disk_model()
             if old is not None:
@@ -100,12 +106,28 @@ class VirtualMachineUpdateBackend:
 
         def failed(_err):
             vm.tags, vm.size = saved["tags"], saved["size"]
-            vm.os_disk, vm.data_disks = saved["os_disk"], saved["data_disks"]
+            vm.os_disk, vm.data_disks, vm.nics = saved["os_disk"], saved["data_disks"], saved["nics"]
             vm.power_state, vm.provisioning_state = saved["power"], saved["prov"]
             for disk, owner in reversed(managed_by_undo):
                 disk.managed_by = owner
 
         return Write(vm, False, self.start_operation(vm, "operations", done, failed), accepted)
+
+
+def _nic_property_changes(vm, network_profile):
+    """The VM's NIC references with the writable properties of an update (deleteOption, primary) applied, or
+    None when nothing changes. NICs are matched by id; adding or removing a NIC is not modelled here."""
+    given = {ids.key(n["id"]): n.get("properties") or {} for n in
+             (network_profile or {}).get("networkInterfaces") or [] if n.get("id")}
+    out, changed = [], False
+    for nic in vm.nics:
+        props = dict(nic.get("properties") or {})
+        for key in ("deleteOption", "primary"):
+            value = given.get(ids.key(nic["id"]), {}).get(key)
+            if value is not None and value != props.get(key):
+                props[key], changed = value, True
+        out.append(dict(nic, properties=props) if props else dict(nic))
+    return out if changed else None
 
 
 def _data_key(entries):
