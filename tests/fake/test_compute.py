@@ -298,6 +298,16 @@ def test_update_applies_a_nics_delete_option_and_a_failed_update_takes_it_back(c
     assert cloud.find(nic_id) is not None  # Detach: the NIC outlives the VM
 
 
+def test_a_scenario_sets_delete_options_on_data_disks_and_the_nic():
+    cloud = Cloud("fast")
+    cloud.load_scenario("generalized-with-data-disks")
+    vm = sdk_client(cloud, ComputeManagementClient).virtual_machines.get("rg-data", "app02")
+    assert vm.storage_profile.os_disk.delete_option == "Delete"
+    assert [(d.lun, d.name, d.delete_option) for d in vm.storage_profile.data_disks] == [
+        (0, "app02-data", "Delete"), (1, "app02-logs", "Detach")]
+    assert vm.network_profile.network_interfaces[0].delete_option == "Delete"
+
+
 # -- update: tags, OS disk swap, data disks, etag ---------------------------------------------------
 def test_update_tags_etag_and_if_match(cloud, cc):
     vm = attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
