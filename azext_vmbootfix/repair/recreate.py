@@ -223,20 +223,24 @@ class DeleteVm(Step):
         return None
 
 
-def _vm_body(original, os_disk, tags, image_reference=None, os_profile=None, data_delete_option=None):
+def _vm_body(original, os_disk, tags, image_reference=None, os_profile=None, detach_all=False):
     """A VM PUT body with the original VM's size, NICs, data disks, zone, security and diagnostics settings,
-    and the given OS disk. ``data_delete_option`` None keeps each data disk's original deleteOption."""
+    and the given OS disk. Each data disk and NIC keeps its original deleteOption, unless ``detach_all``: the
+    run's own VM gets Detach on all of them, so that deleting it (a rollback, a create started again) never
+    deletes a disk or NIC of the original VM."""
     props = original["properties"]
     storage = {"osDisk": os_disk,
                "dataDisks": [{"lun": d["lun"], "createOption": "Attach", "caching": d.get("caching"),
                               "managedDisk": {"id": d["managedDisk"]["id"]},
-                              "deleteOption": data_delete_option or d.get("deleteOption", "Detach")}
+                              "deleteOption": "Detach" if detach_all else d.get("deleteOption", "Detach")}
                              for d in props["storageProfile"].get("dataDisks", [])]}
     if image_reference:
         storage["imageReference"] = image_reference
+    nics = [dict(n, properties=dict(n.get("properties") or {}, deleteOption="Detach")) if detach_all else n
+            for n in props["networkProfile"]["networkInterfaces"]]
     body = {"location": original["location"], "tags": tags, "properties": {
         "hardwareProfile": props["hardwareProfile"], "storageProfile": storage,
-        "networkProfile": {"networkInterfaces": props["networkProfile"]["networkInterfaces"]}}}
+        "networkProfile": {"networkInterfaces": nics}}}
     if os_profile:
         body["properties"]["osProfile"] = os_profile
     for key in ("securityProfile", "diagnosticsProfile", "additionalCapabilities"):
@@ -295,8 +299,7 @@ class RecreateFromImage(Step):
                                    "managedDisk": {"storageAccountType":
                                                    (os_disk.get("managedDisk") or {}).get("storageAccountType")},
                                    "deleteOption": "Detach"},
-                        tags, image_reference={"id": ctx.image_id}, os_profile=os_profile,
-                        data_delete_option="Detach")
+                        tags, image_reference={"id": ctx.image_id}, os_profile=os_profile, detach_all=True)
 
     def apply(self, ctx):
         if _is_ours(_vm_or_none(ctx), ctx):
