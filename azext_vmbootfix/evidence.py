@@ -15,10 +15,9 @@ A failure of one signal (403, 404, throttling past retries) is recorded as evide
 decide; only a missing VM (or group) ends the command with an error.
 """
 import concurrent.futures
-import contextlib
-import logging
 import os
-import re
+
+from azext_vmbootfix.redact import sas_redacted_logs  # no SAS signature in any log, --debug included
 
 
 MAX_GALLERIES = 2
@@ -143,39 +142,6 @@ def _download(url, http=None, times=None, time_key=None):
     if times is not None:
         times[time_key] = (getattr(resp, "headers", None) or {}).get("Last-Modified")
     return resp.content
-
-
-# -- no SAS signature in any log, --debug included ----------------------------------------------------
-_SIG = re.compile(r"(?i)(\bsig=)[^&\s\"'<>]+")
-# azure-cli logs response bodies (they hold the SAS URLs) and urllib3 logs request lines under --debug
-SAS_LOGGERS = ("urllib3.connectionpool", "cli.azure.cli.core.sdk.policies",
-               "azure.core.pipeline.policies.http_logging_policy")
-
-
-class SasRedactingFilter(logging.Filter):
-    """Rewrites a record's message with every ``sig=`` value replaced by ``REDACTED``."""
-
-    def filter(self, record):
-        try:
-            message = record.getMessage()
-        except Exception:  # pylint: disable=broad-except
-            return True
-        if "sig=" in message.lower():
-            record.msg, record.args = _SIG.sub(r"\1REDACTED", message), None
-        return True
-
-
-@contextlib.contextmanager
-def sas_redacted_logs():
-    flt = SasRedactingFilter()
-    loggers = [logging.getLogger(name) for name in SAS_LOGGERS]
-    for lg in loggers:
-        lg.addFilter(flt)
-    try:
-        yield
-    finally:
-        for lg in loggers:
-            lg.removeFilter(flt)
 
 
 def save_boot_diagnostics(collected, folder):
