@@ -79,6 +79,21 @@ def test_a_failing_boot_diagnostics_call_is_reported_and_other_signals_decide():
     assert out["articleId"] == "OSStartUp-OOBE" and out["confidence"] <= 0.5  # a suspicion only
 
 
+@pytest.mark.parametrize("call", ["images.list", "galleries.list", "snapshots.get",
+                                  "virtual_machines.retrieve_boot_diagnostics_data"])
+def test_an_error_azure_did_not_answer_is_not_turned_into_evidence(monkeypatch, call):
+    """Only what Azure answers (HttpResponseError) becomes a reported problem; a bug, a network failure or
+    a request a cassette does not hold ends diagnose instead of being reported quietly."""
+    cloud, compute = _cloud("oobe-stuck")
+    group, method = call.split(".")
+
+    def broken(*_a, **_kw):
+        raise RuntimeError("not an Azure answer")
+    monkeypatch.setattr(type(getattr(compute, group)), method, broken)  # the operations class: the client makes one per access
+    with pytest.raises(RuntimeError, match="not an Azure answer"):
+        collect(cloud, compute, "rg-oobe", "web01")
+
+
 def test_boot_diagnostics_disabled_makes_no_boot_diagnostics_call():
     cloud, compute = _cloud("boot-diagnostics-disabled")
     cloud.request_log.clear()
