@@ -8,6 +8,7 @@ azure-cli-testsdk 0.3.0 predates azure-cli-core 2.9x; two shims make its replay 
 shared/reference/fake-arm-and-az.md §1c): stub ``msrestazure`` modules for its LRO-delay patch, and a
 mock credential with ``acquire_token`` (core 2.9x calls it; the stock mock only has ``get_token``).
 """
+import importlib.util
 import logging
 import os
 import subprocess
@@ -19,9 +20,12 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TESTS = os.path.join(ROOT, "tests")
-for p in (ROOT, TESTS):
-    if p not in sys.path:
-        sys.path.insert(0, p)
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)
+# the checkout's packages, unless they are importable already (`python -m pytest` from the checkout; mutmut,
+# which puts its mutated copy first and must not be overridden: scripts/mutate.py)
+if importlib.util.find_spec("azext_vmbootfix") is None or importlib.util.find_spec("fakeazure") is None:
+    sys.path.insert(1, ROOT)
 
 LIVE = bool(os.environ.get("AZURE_TEST_RUN_LIVE"))
 
