@@ -36,10 +36,10 @@ BUGS = [
      'ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))',
      'ctx.progress("[{}/{}] {}: {} ({})".format(index, total, step.name, step.description, ctx._admin_password))'),
     ("the answer-file password as a plain Run Command parameter", "azext_vmbootfix/repair/rescue.py",
-     'parameters={"AnswerUser": escape(user or "")},\n'
-     '                                   protected={"AnswerPassword": escape(ctx.admin_password())}),',
-     'parameters={"AnswerUser": escape(user or ""),\n'
-     '                                               "AnswerPassword": escape(ctx.admin_password())}),'),
+     '"AdminUserB64": b64(user or ""), "Locale": "en-US"},\n'
+     '                                  protected={"AdminPasswordB64": b64(ctx.admin_password())}),',
+     '"AdminUserB64": b64(user or ""), "Locale": "en-US",\n'
+     '                                              "AdminPasswordB64": b64(ctx.admin_password())}),'),
 ]
 
 

@@ -216,9 +216,12 @@ class DeleteVm(Step):
             ctx.resource_group, ctx.vm_name, body).result())
         before = ctx.journal.step(RecordOriginal.name)["outputs"]
         vms = ctx.compute.virtual_machines
-        if before.get("originalPowerState") in ("deallocated", "stopped") or before.get("originalGeneralized"):
-            vms.begin_deallocate(ctx.resource_group, ctx.vm_name).result()  # as it was: not running
-        if before.get("originalGeneralized"):
+        power, generalized = before.get("originalPowerState"), before.get("originalGeneralized")
+        if power == "stopped":
+            vms.begin_power_off(ctx.resource_group, ctx.vm_name).result()  # as it was: stopped, still allocated
+        elif power == "deallocated" or generalized:
+            vms.begin_deallocate(ctx.resource_group, ctx.vm_name).result()  # as it was: deallocated
+        if generalized:
             vms.generalize(ctx.resource_group, ctx.vm_name)  # as it was: OSState/generalized
         return None
 
@@ -319,11 +322,11 @@ class RecreateFromImage(Step):
         vm = _vm_or_none(ctx)
         if _is_ours(vm, ctx):
             ctx.compute.virtual_machines.begin_delete(ctx.resource_group, ctx.vm_name).result()
-        try:  # the OS disk made from the image is this run's own; the original disks are never touched here
+        try:  # the OS disk made from the image: its name holds the run id; the original disks are never touched
             disk = ctx.compute.disks.get(ctx.resource_group, self._os_disk_name(ctx))
         except ResourceNotFoundError:
             return None
-        if (disk.tags or {}).get(RUN_TAG) == ctx.run_id or disk.managed_by is None:
+        if disk.managed_by is None:  # attached to something (not this run's VM, deleted above): left alone
             ctx.compute.disks.begin_delete(ctx.resource_group, self._os_disk_name(ctx)).result()
         return None
 

@@ -115,6 +115,8 @@ def test_record_original_keeps_the_model_without_instance_view_and_says_how_the_
     assert original["id"] == h.original.id and "instanceView" not in original["properties"]
     assert original["properties"]["vmId"] == h.original.vm_id  # read-only properties kept
     assert step.done(ctx) is True
+    get = [r for r in h.cloud.request_log if r["method"] == "GET" and r["path"].endswith("/app01")][-1]
+    assert "$expand=instanceView&" in get["query"] + "&"  # as the API spells it (InstanceViewTypes)
 
 
 def test_record_original_of_a_running_vm_that_is_not_generalized(secret_canary):
@@ -136,6 +138,9 @@ def test_record_original_never_keeps_an_admin_password():
     out = S.RecordOriginal().apply(ctx)
     assert journal.data["original"] == {"properties": {"osProfile": {"adminUsername": "a"}}}
     assert out == {"originalOsDiskId": "/disks/os", "originalPowerState": None, "originalGeneralized": False}
+    vm.serialize = lambda keep_readonly=False: {"id": "/vm"}  # a model with no properties at all
+    S.RecordOriginal().apply(ctx)
+    assert journal.data["original"] == {"id": "/vm"}
 
 
 # -- keep-disks-and-nics (article step 1) ---------------------------------------------------------------
@@ -221,6 +226,41 @@ def test_undoing_keep_disks_restores_an_os_disk_or_a_nic_set_to_delete(secret_ca
     assert vm.network_profile.network_interfaces[0].delete_option == ("Delete" if what == "nic" else "Detach")
 
 
+def test_undoing_keep_disks_reads_an_original_that_omits_options_as_detach(secret_canary):
+    """An original without deleteOption (or data disks, or NICs) was Detach: undo restores Detach, and sends
+    nothing when nothing was Delete."""
+    h, ctx = _recorded(DATA, secret_canary)
+    S.KeepDisksAndNics().apply(ctx)
+    props = ctx.journal.data["original"]["properties"]
+    del props["storageProfile"]["osDisk"]["deleteOption"]
+    props["storageProfile"]["dataDisks"][1].pop("deleteOption")
+    props["networkProfile"]["networkInterfaces"][0]["properties"].pop("deleteOption")
+    h.requests = 0
+    S.KeepDisksAndNics().undo(ctx)  # data disk 0 was Delete: a PUT, with Detach for all the others
+    vm = _vm(h)
+    assert vm.storage_profile.os_disk.delete_option == "Detach"
+    assert [d.delete_option for d in vm.storage_profile.data_disks] == ["Delete", "Detach"]
+    assert vm.network_profile.network_interfaces[0].delete_option == "Detach"
+    props["storageProfile"]["dataDisks"][0]["deleteOption"] = "Detach"
+    S.KeepDisksAndNics().apply(ctx)
+    h.requests = 0
+    S.KeepDisksAndNics().undo(ctx)
+    assert h.requests == 1  # all Detach: the GET only
+    del props["storageProfile"]["dataDisks"]
+    del props["networkProfile"]
+    S.KeepDisksAndNics().undo(ctx)
+    assert [d.delete_option for d in _vm(h).storage_profile.data_disks] == ["Detach", "Detach"]
+
+
+def test_undoing_keep_disks_of_a_nic_given_without_properties(secret_canary):
+    h, ctx = _recorded(DATA, secret_canary)
+    S.KeepDisksAndNics().apply(ctx)
+    nic = ctx.journal.data["original"]["properties"]["networkProfile"]["networkInterfaces"][0]
+    nic["deleteOption"] = nic.pop("properties")["deleteOption"]  # the flattened shape of an SDK model
+    S.KeepDisksAndNics().undo(ctx)
+    assert _vm(h).network_profile.network_interfaces[0].delete_option == "Delete"
+
+
 def test_undoing_keep_disks_leaves_a_gone_or_recreated_vm_alone(secret_canary):
     h, ctx = _recorded(DATA, secret_canary)
     vm = _vm(h)
@@ -259,6 +299,17 @@ def test_delete_plans_to_keep_the_os_disk_and_every_nic(secret_canary):
                     [n.id for n in h.original.network_profile.network_interfaces]}
 
 
+def test_delete_is_done_when_the_vm_is_gone_or_already_the_runs_own(secret_canary):
+    h, ctx = _recorded(GEN, secret_canary)
+    vm = _vm(h)
+    vm.tags = {S.RUN_TAG: ctx.run_id}
+    _put(h, vm)
+    assert S.DeleteVm().done(ctx) is True
+    vm.tags = {S.RUN_TAG: "another run"}
+    _put(h, vm)
+    assert S.DeleteVm().done(ctx) is False
+
+
 def test_delete_refuses_while_something_would_go_with_the_vm(secret_canary):
     h, ctx = _recorded(DATA, secret_canary)
     with pytest.raises(S.StepFailed) as info:
@@ -288,6 +339,21 @@ def test_undoing_delete_of_a_running_vm_leaves_it_running(secret_canary):
     view = h.compute.virtual_machines.instance_view(h.rg, h.name)
     assert "PowerState/running" in [s.code for s in view.statuses]
     assert "OSState/generalized" not in [s.code for s in view.statuses]
+
+
+@pytest.mark.parametrize("power", ["deallocated", "stopped"])
+def test_undoing_delete_of_a_vm_that_was_not_running_leaves_it_as_it_was(secret_canary, power):
+    h = Harness("oobe-stuck", canary=secret_canary)
+    vms = h.compute.virtual_machines
+    (vms.begin_deallocate if power == "deallocated" else vms.begin_power_off)(h.rg, h.name).result()
+    h.original = vms.get(h.rg, h.name, expand="instanceView")
+    h.original_model = h.model()
+    ctx = h.new_context()
+    ctx.journal.mark(ctx.journal.step("record-original"), "done", S.RecordOriginal().apply(ctx))
+    assert ctx.journal.step("record-original")["outputs"]["originalPowerState"] == power
+    S.DeleteVm().apply(ctx)
+    S.DeleteVm().undo(ctx)
+    h.assert_original_restored()  # the same power state, not generalized
 
 
 def test_undoing_delete_refuses_when_another_vm_took_the_name(secret_canary):
@@ -436,6 +502,16 @@ def test_a_recreated_vm_whose_provisioning_timed_out_but_booted_is_left_to_verif
     assert _vm(h).provisioning_state == "Failed" and step.done(ctx) is True
 
 
+def test_a_recreate_whose_operation_failed_is_not_done(secret_canary):
+    h, ctx = _recorded(GEN, secret_canary)
+    S.DeleteVm().apply(ctx)
+    h.cloud.faults.add({"kind": "lro-fail", "method": "PUT", "path": "virtualMachines/app01$"})
+    with pytest.raises(HttpResponseError, match="InternalExecutionError"):
+        S.RecreateFromImage().apply(ctx)
+    assert _vm(h).provisioning_state == "Failed" and _vm(h).tags[S.RUN_TAG] == ctx.run_id
+    assert S.RecreateFromImage().done(ctx) is False  # created by this run, but failed: apply again
+
+
 def test_a_refused_recreate_is_raised(secret_canary):
     h, ctx = _recorded(GEN, secret_canary)
     S.DeleteVm().apply(ctx)
@@ -500,6 +576,29 @@ def test_verify_boot_gives_up_at_the_timeout():
                                            r"None\)$"):
         S.VerifyBoot().apply(ctx)
     assert slept == [15, 15, 15]
+
+
+def test_verify_boot_names_every_status_but_the_power_state():
+    codes = ["ProvisioningState/failed/OSProvisioningTimedOut", "PowerState/running", "OSState/generalized"]
+    ctx, _ = _boot_ctx([(codes, None)] * 10)
+    with pytest.raises(S.StepFailed, match=r"\(ProvisioningState/failed/OSProvisioningTimedOut, OSState/generalized; "
+                                           r"agent None\)$"):
+        S.VerifyBoot().apply(ctx)
+
+
+def test_verify_boot_keeps_waiting_for_a_stopped_vm_whose_agent_last_said_ready():
+    codes = ["ProvisioningState/failed/OSProvisioningTimedOut", "PowerState/stopped"]
+    ctx, slept = _boot_ctx([(codes, "Ready")] * 20, timeout=120)
+    with pytest.raises(S.StepFailed):
+        S.VerifyBoot().apply(ctx)
+    assert len(slept) == 8  # not the early stop after a minute: the agent is Ready, the VM is just not up
+
+
+def test_verify_boot_waits_at_least_the_timeout():
+    ctx, slept = _boot_ctx([(["PowerState/running"], None)] * 10, timeout=16)
+    with pytest.raises(S.StepFailed):
+        S.VerifyBoot().apply(ctx)
+    assert slept == [15, 15]
 
 
 def test_verify_boot_of_a_stopped_vm_with_a_ready_agent_is_not_a_boot():
