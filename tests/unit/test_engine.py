@@ -31,7 +31,7 @@ def stub(name, log, done=False, fail=None, undo_fail=None, outputs=None, recomme
         description = "the {} step".format(name)
 
         def plan(self, ctx):
-            return {"reads": ["r-" + name], "creates": [], "changes": [], "keeps": []}
+            return {"reads": ["r-{}-{}".format(name, ctx.vm_name)], "creates": [], "changes": [], "keeps": []}
 
         def done(self, ctx):
             log.calls.append(("done", name, ctx.journal.step(name)["state"]))
@@ -218,8 +218,14 @@ def test_a_context_from_a_journal_without_the_original_yet_names_the_vm_by_name(
     assert ctx.image_generalized is True  # an old journal without the flag: a generalized image
     with pytest.raises(recreate.StepFailed) as info:
         ctx.admin_password()
-    assert "needs the admin password" in str(info.value)
+    assert str(info.value) == ("this step needs the admin password (of the recreated VM, or of the answer file "
+                               "that finishes OOBE on the rescue path)")
     assert info.value.recommendation == "pass --admin-password (it is never written to the journal)"
+
+
+def test_a_context_from_the_journal_of_a_specialized_image_gives_no_admin(tmp_path):
+    journal = engine.new_journal(str(tmp_path / "j.json"), "s", FACTS, dict(IMAGE, generalized=False), "a")
+    assert engine.context_from_journal(None, journal).image_generalized is False
 
 
 def test_a_context_sleeps_with_time_sleep_by_default_and_reports_progress_nowhere(monkeypatch, tmp_path):
@@ -237,9 +243,9 @@ def test_describe_is_the_plan_as_data(plan):
     ctx = plan(stub("a", Log()), stub("b", Log()))
     out = engine.describe(ctx)
     assert out == {"runId": ctx.run_id, "vm": "vm1", "resourceGroup": "rg1", "path": "stubs", "image": "img1",
-                   "steps": [{"step": 1, "name": "a", "description": "the a step", "reads": ["r-a"], "creates": [],
+                   "steps": [{"step": 1, "name": "a", "description": "the a step", "reads": ["r-a-vm1"], "creates": [],
                               "changes": [], "keeps": []},
-                             {"step": 2, "name": "b", "description": "the b step", "reads": ["r-b"], "creates": [],
+                             {"step": 2, "name": "b", "description": "the b step", "reads": ["r-b-vm1"], "creates": [],
                               "changes": [], "keeps": []}]}
     json.dumps(out)  # printable as JSON by --dry-run
 

@@ -26,7 +26,7 @@ def test_a_known_secret_is_redacted_in_any_text_and_its_escaped_forms(form):
     secret = 'Pa<ss>&"w/rd 1'
     for written in (secret, json.dumps(secret)[1:-1], "Pa&lt;ss&gt;&amp;\"w/rd 1", "Pa%3Css%3E%26%22w%2Frd%201"):
         out = redact.redact(form.format(written), [secret])
-        assert "Pa" not in out and "REDACTED" in out, (form, written, out)
+        assert out == form.format("REDACTED"), (form, written, out)
 
 
 def test_the_filter_rewrites_records_while_the_block_runs_and_only_then():
