@@ -84,7 +84,8 @@ class Harness:
             return original_send(adapter, request, **kw)
 
         for client in (self.compute, self.resources):  # this harness's session adapters only
-            for adapter in client._client._pipeline._transport.session.adapters.values():  # pylint: disable=protected-access
+            session = client._client._pipeline._transport.session  # pylint: disable=protected-access
+            for adapter in session.adapters.values():
                 adapter.send = send.__get__(adapter)
 
     def progress(self, message):

@@ -93,7 +93,8 @@ def test_an_error_azure_did_not_answer_is_not_turned_into_evidence(monkeypatch, 
 
     def broken(*_a, **_kw):
         raise RuntimeError("not an Azure answer")
-    monkeypatch.setattr(type(getattr(compute, group)), method, broken)  # the operations class: the client makes one per access
+    # the operations class: the multi-API client makes a new operations object at each access
+    monkeypatch.setattr(type(getattr(compute, group)), method, broken)
     with pytest.raises(RuntimeError, match="not an Azure answer"):
         collect(cloud, compute, "rg-oobe", "web01")
 

@@ -1,6 +1,7 @@
 """The recreate path's steps (azext_vmbootfix/repair/recreate.py) one at a time: what each observes, sends,
 refuses and takes back. Against the in-process fake cloud (tests/repairkit.py), or a stub where Azure's
 answer must be one the fake does not give (a VM model holding a password, a boot that never finishes)."""
+# pylint: disable=protected-access  (the steps' helpers are what is tested)
 from types import SimpleNamespace
 
 import pytest
@@ -29,6 +30,10 @@ def _put(h, vm):
     h.compute.virtual_machines.begin_create_or_update(h.rg, h.name, vm).result()
 
 
+def _raise(exc):
+    raise exc
+
+
 def _http_error(code):
     exc = HttpResponseError(message="the NIC says " + code)
     exc.error = SimpleNamespace(code=code)
@@ -40,24 +45,24 @@ def test_names_are_made_from_the_first_8_characters_of_the_run_id(secret_canary)
     h = Harness(DATA, canary=secret_canary)
     ctx = h.new_context()
     run8 = ctx.run_id.replace("-", "")[:8]
-    assert S._run8(ctx) == run8  # pylint: disable=protected-access
-    assert S.BackupOsDisk()._snapshot_name(ctx) == "app02-bootfix-{}-os".format(run8)  # pylint: disable=protected-access
-    assert S.RecreateFromImage()._os_disk_name(ctx) == "app02-bootfix-{}-osdisk".format(run8)  # pylint: disable=protected-access
+    assert S._run8(ctx) == run8
+    assert S.BackupOsDisk()._snapshot_name(ctx) == "app02-bootfix-{}-os".format(run8)
+    assert S.RecreateFromImage()._os_disk_name(ctx) == "app02-bootfix-{}-osdisk".format(run8)
     ctx.journal.data["vm"] = "v" * 90
-    assert len(S.BackupOsDisk()._snapshot_name(ctx)) == 80  # pylint: disable=protected-access
-    assert len(S.RecreateFromImage()._os_disk_name(ctx)) == 80  # pylint: disable=protected-access
+    assert len(S.BackupOsDisk()._snapshot_name(ctx)) == 80
+    assert len(S.RecreateFromImage()._os_disk_name(ctx)) == 80
 
 
 def test_an_error_code_is_read_from_the_azure_error_or_empty():
-    assert S._code(_http_error("Conflict")) == "Conflict"  # pylint: disable=protected-access
-    assert S._code(ValueError("x")) == ""  # pylint: disable=protected-access
-    assert S._code(SimpleNamespace(error=SimpleNamespace(code=None))) == ""  # pylint: disable=protected-access
+    assert S._code(_http_error("Conflict")) == "Conflict"
+    assert S._code(ValueError("x")) == ""
+    assert S._code(SimpleNamespace(error=SimpleNamespace(code=None))) == ""
 
 
 def test_without_the_original_recorded_a_step_refuses_and_says_to_roll_back(secret_canary):
     ctx = Harness(GEN, canary=secret_canary).new_context()
     with pytest.raises(S.StepFailed) as info:
-        S._original(ctx)  # pylint: disable=protected-access
+        S._original(ctx)
     assert str(info.value) == "the journal has no record of the original VM"
     assert info.value.recommendation == "az vm boot-fix rollback"
 
@@ -83,16 +88,16 @@ def test_the_nic_wait_retries_a_reserved_nic_every_10_seconds_up_to_the_limit():
         if len(calls) <= 2:
             raise _http_error("NicReservedForAnotherVm")
         return "created"
-    assert S._wait_nic(ctx, reserved_twice) == "created"  # pylint: disable=protected-access
+    assert S._wait_nic(ctx, reserved_twice) == "created"
     assert slept == [10, 10] and said == ["the NIC is still reserved after the VM delete; waiting 10 s"] * 2
     calls.clear()
     slept.clear()
     with pytest.raises(HttpResponseError):
-        S._wait_nic(ctx, lambda: calls.append(1) or (_ for _ in ()).throw(_http_error("NicReservedForAnotherVm")))  # pylint: disable=protected-access
+        S._wait_nic(ctx, lambda: calls.append(1) or _raise(_http_error("NicReservedForAnotherVm")))
     assert len(calls) == S.NIC_RETRY_LIMIT + 1 == 25 and len(slept) == 24  # 240 s > Azure's 180 s
     calls.clear()
     with pytest.raises(HttpResponseError, match="Conflict"):
-        S._wait_nic(ctx, lambda: calls.append(1) or (_ for _ in ()).throw(_http_error("Conflict")))  # pylint: disable=protected-access
+        S._wait_nic(ctx, lambda: calls.append(1) or _raise(_http_error("Conflict")))
     assert len(calls) == 1
 
 
@@ -133,8 +138,8 @@ def test_record_original_never_keeps_an_admin_password():
     compute = SimpleNamespace(virtual_machines=SimpleNamespace(get=lambda *a, **kw: vm))
     journal = SimpleNamespace(data={"resourceGroup": "rg", "vm": "vm"})
     ctx = SimpleNamespace(compute=compute, journal=journal, resource_group="rg", vm_name="vm")
-    vm.serialize = lambda keep_readonly=False: {"properties": {"osProfile": {"adminUsername": "a",
-                                                                            "adminPassword": "Secret-1!"}}}
+    profile = {"adminUsername": "a", "adminPassword": "Secret-1!"}
+    vm.serialize = lambda keep_readonly=False: {"properties": {"osProfile": dict(profile)}}
     out = S.RecordOriginal().apply(ctx)
     assert journal.data["original"] == {"properties": {"osProfile": {"adminUsername": "a"}}}
     assert out == {"originalOsDiskId": "/disks/os", "originalPowerState": None, "originalGeneralized": False}
@@ -161,9 +166,8 @@ def _profile(os_option, data_options, nic_options, network=True):
     ("Detach", [], ["Delete"], True, False),
     ("Detach", [], [], False, True),
 ])
-def test_all_detach_looks_at_the_os_disk_every_data_disk_and_every_nic(os_option, data, nics, network,
-                                                                        expected):
-    assert S.KeepDisksAndNics._all_detach(_profile(os_option, data, nics, network)) is expected  # pylint: disable=protected-access
+def test_all_detach_looks_at_the_os_disk_every_data_disk_and_every_nic(os_option, data, nics, network, expected):
+    assert S.KeepDisksAndNics._all_detach(_profile(os_option, data, nics, network)) is expected
 
 
 def test_keep_disks_sets_detach_on_the_os_disk_every_data_disk_and_the_nic(secret_canary):
@@ -276,7 +280,7 @@ def test_undoing_keep_disks_leaves_a_gone_or_recreated_vm_alone(secret_canary):
 def test_backup_is_a_full_copy_of_the_original_os_disk_tagged_with_the_run(secret_canary):
     h, ctx = _recorded(DATA, secret_canary)
     step = S.BackupOsDisk()
-    name = step._snapshot_name(ctx)  # pylint: disable=protected-access
+    name = step._snapshot_name(ctx)
     os_disk = h.original.storage_profile.os_disk.managed_disk.id
     assert step.plan(ctx) == {"reads": [os_disk], "creates": ["snapshot " + name], "changes": [], "keeps": []}
     assert step.done(ctx) is False
@@ -373,15 +377,15 @@ ORIGINAL = {"location": "eastus", "tags": {"env": "prod"}, "zones": ["2"], "prop
                                       "deleteOption": "Delete", "diskSizeGB": 9},
                                      {"lun": 1, "managedDisk": {"id": "/disks/d1"}}]},
     "osProfile": {"computerName": "comp1", "adminUsername": "old"},
-    "networkProfile": {"networkInterfaces": [{"id": "/nics/n1", "properties": {"primary": True,
-                                                                              "deleteOption": "Delete"}},
+    "networkProfile": {"networkInterfaces": [{"id": "/nics/n1",
+                                              "properties": {"primary": True, "deleteOption": "Delete"}},
                                              {"id": "/nics/n2"}]},
     "securityProfile": {"securityType": "TrustedLaunch"}, "diagnosticsProfile": {"bootDiagnostics": {}},
     "additionalCapabilities": {"hibernationEnabled": False}}}
 
 
 def test_the_attach_body_is_the_original_vm_from_its_own_disks_with_its_own_options():
-    body = S._attach_body(ORIGINAL)  # pylint: disable=protected-access
+    body = S._attach_body(ORIGINAL)
     assert body == {"location": "eastus", "tags": {"env": "prod"}, "zones": ["2"], "properties": {
         "hardwareProfile": {"vmSize": "Standard_D4s_v3"},
         "storageProfile": {"osDisk": {"osType": "Windows", "createOption": "Attach", "name": "os1",
@@ -400,7 +404,7 @@ def test_the_attach_body_of_a_vm_with_no_tags_zone_or_options_set():
     original = {"location": "westus", "properties": {
         "hardwareProfile": {"vmSize": "B2s"}, "storageProfile": {"osDisk": {"managedDisk": {"id": "/d"}}},
         "networkProfile": {"networkInterfaces": []}}}
-    body = S._attach_body(original)  # pylint: disable=protected-access
+    body = S._attach_body(original)
     assert body == {"location": "westus", "tags": {}, "properties": {
         "hardwareProfile": {"vmSize": "B2s"},
         "storageProfile": {"osDisk": {"osType": None, "createOption": "Attach", "name": None, "caching": None,
@@ -412,15 +416,15 @@ def test_the_recreate_body_detaches_everything_and_adds_the_image_and_admin(secr
     h = Harness(GEN, canary=secret_canary)
     ctx = h.new_context()
     ctx.journal.data["original"] = ORIGINAL
-    body = S.RecreateFromImage()._body(ctx)  # pylint: disable=protected-access
+    body = S.RecreateFromImage()._body(ctx)
     props = body["properties"]
     assert body["tags"] == {"env": "prod", S.RUN_TAG: ctx.run_id} and body["zones"] == ["2"]
     assert props["storageProfile"]["imageReference"] == {"id": ctx.image_id}
     assert props["storageProfile"]["osDisk"] == {
-        "createOption": "FromImage", "name": S.RecreateFromImage()._os_disk_name(ctx), "caching": "ReadOnly",  # pylint: disable=protected-access
+        "createOption": "FromImage", "name": S.RecreateFromImage()._os_disk_name(ctx), "caching": "ReadOnly",
         "managedDisk": {"storageAccountType": "StandardSSD_LRS"}, "deleteOption": "Detach"}
-    assert [(d["lun"], d["deleteOption"]) for d in props["storageProfile"]["dataDisks"]] == [(3, "Detach"),
-                                                                                           (1, "Detach")]
+    data_disks = props["storageProfile"]["dataDisks"]
+    assert [(d["lun"], d["deleteOption"]) for d in data_disks] == [(3, "Detach"), (1, "Detach")]
     assert props["networkProfile"]["networkInterfaces"] == [
         {"id": "/nics/n1", "properties": {"primary": True, "deleteOption": "Detach"}},
         {"id": "/nics/n2", "properties": {"deleteOption": "Detach"}}]
@@ -437,13 +441,13 @@ def test_the_recreate_body_of_a_specialized_image_has_no_admin_and_names_the_com
                                   storageProfile={"osDisk": {"managedDisk": {"id": "/d"}}})
     ctx.journal.data["original"] = original
     ctx.journal.data["vm"] = "a-very-long-vm-name-x"
-    body = S.RecreateFromImage()._body(ctx)  # pylint: disable=protected-access
+    body = S.RecreateFromImage()._body(ctx)
     assert body["properties"]["osProfile"]["computerName"] == "a-very-long-vm-"  # 15 characters
     assert body["properties"]["storageProfile"]["osDisk"]["caching"] == "ReadWrite"
     assert body["properties"]["storageProfile"]["osDisk"]["managedDisk"] == {"storageAccountType": None}
     assert body["tags"] == {S.RUN_TAG: ctx.run_id} and "zones" not in body
     ctx.image_generalized = False
-    assert "osProfile" not in S.RecreateFromImage()._body(ctx)["properties"]  # pylint: disable=protected-access
+    assert "osProfile" not in S.RecreateFromImage()._body(ctx)["properties"]
 
 
 # -- recreate-from-image -------------------------------------------------------------------------------------
@@ -451,7 +455,7 @@ def test_recreate_plans_the_new_vm_and_os_disk_and_keeps_the_nics(secret_canary)
     h, ctx = _recorded(DATA, secret_canary)
     step = S.RecreateFromImage()
     assert step.plan(ctx) == {"reads": [ctx.image_id],
-                              "creates": [h.original.id, "disk " + step._os_disk_name(ctx)], "changes": [],  # pylint: disable=protected-access
+                              "creates": [h.original.id, "disk " + step._os_disk_name(ctx)], "changes": [],
                               "keeps": [n.id for n in h.original.network_profile.network_interfaces]}
 
 
@@ -461,12 +465,12 @@ def test_recreate_makes_the_runs_vm_and_undo_deletes_it_and_its_os_disk_only(sec
     S.DeleteVm().apply(ctx)
     step = S.RecreateFromImage()
     assert step.done(ctx) is False
-    assert step.apply(ctx) == {"newOsDiskName": step._os_disk_name(ctx)}  # pylint: disable=protected-access
+    assert step.apply(ctx) == {"newOsDiskName": step._os_disk_name(ctx)}
     assert step.done(ctx) is True
     h.assert_repaired(ctx.run_id, ctx.image_id)
     assert step.undo(ctx) is None
     assert not list(h.compute.virtual_machines.list(h.rg))
-    assert not [d for d in h.cloud.compute.disks if step._os_disk_name(ctx).lower() in d]  # pylint: disable=protected-access
+    assert not [d for d in h.cloud.compute.disks if step._os_disk_name(ctx).lower() in d]
     h.assert_nothing_lost()
     assert step.undo(ctx) is None  # nothing left to undo
 
@@ -483,7 +487,7 @@ def test_recreate_started_again_removes_its_half_made_vm_first(secret_canary):
 
 def test_recreate_leaves_a_disk_of_that_name_attached_elsewhere(secret_canary):
     h, ctx = _recorded(GEN, secret_canary)
-    name = S.RecreateFromImage()._os_disk_name(ctx)  # pylint: disable=protected-access
+    name = S.RecreateFromImage()._os_disk_name(ctx)
     disk = h.cloud.compute.disks[h.original.storage_profile.os_disk.managed_disk.id.lower()]
     h.compute.disks.begin_create_or_update(h.rg, name, {"location": "eastus", "creation_data": {
         "create_option": "Empty"}, "disk_size_gb": 4}).result()
@@ -498,7 +502,7 @@ def test_a_recreated_vm_whose_provisioning_timed_out_but_booted_is_left_to_verif
     S.DeleteVm().apply(ctx)
     step = S.RecreateFromImage()
     out = step.apply(ctx)
-    assert out == {"newOsDiskName": step._os_disk_name(ctx), "provisioning": "OSProvisioningTimedOut"}  # pylint: disable=protected-access
+    assert out == {"newOsDiskName": step._os_disk_name(ctx), "provisioning": "OSProvisioningTimedOut"}
     assert _vm(h).provisioning_state == "Failed" and step.done(ctx) is True
 
 
@@ -541,8 +545,8 @@ def test_verify_boot_waits_for_a_running_vm_with_a_ready_agent():
     ctx, slept = _boot_ctx([(["PowerState/starting"], None), (["PowerState/running"], "Not Ready"),
                             (["ProvisioningState/succeeded", "PowerState/running"], "Ready")])
     step = S.VerifyBoot()
-    assert step.plan(SimpleNamespace(vm_id="/vm")) == {"reads": ["/vm/instanceView"], "creates": [], "changes": [],
-                                                        "keeps": []}
+    assert step.plan(SimpleNamespace(vm_id="/vm")) == {"reads": ["/vm/instanceView"], "creates": [],
+                                                       "changes": [], "keeps": []}
     assert step.done(ctx) is False
     assert step.apply(ctx) == {"bootVerified": True}
     assert slept == [15, 15]
