@@ -147,9 +147,8 @@ class KeepDisksAndNics(Step):
                  for n in props.get("networkProfile", {}).get("networkInterfaces", [])}
         for nic in (vm.network_profile.network_interfaces or []) if vm.network_profile else []:
             nic.delete_option = by_id.get(nic.id.lower()) or nic.delete_option
-        if self._all_detach(vm) and all(v in (None, "Detach") for v in list(by_lun.values()) + list(by_id.values())) \
-                and sp["osDisk"].get("deleteOption", "Detach") == "Detach":
-            return None  # nothing to restore
+        if self._all_detach(vm):
+            return None  # the original options are all Detach, as the VM's are now: nothing to restore
         ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
         return None
 

@@ -256,6 +256,20 @@ def test_undoing_keep_disks_reads_an_original_that_omits_options_as_detach(secre
     assert [d.delete_option for d in _vm(h).storage_profile.data_disks] == ["Detach", "Detach"]
 
 
+def test_undoing_keep_disks_leaves_a_data_disk_attached_since_as_it_is(secret_canary):
+    h, ctx = _recorded(DATA, secret_canary)
+    S.KeepDisksAndNics().apply(ctx)
+    disk = h.compute.disks.begin_create_or_update(h.rg, "app02-new", {"location": "eastus", "creation_data": {
+        "create_option": "Empty"}, "disk_size_gb": 8}).result()
+    vm = _vm(h)
+    vm.storage_profile.data_disks.append({"lun": 5, "create_option": "Attach", "managed_disk": {"id": disk.id},
+                                          "delete_option": "Delete"})
+    _put(h, vm)
+    S.KeepDisksAndNics().undo(ctx)
+    options = {d.lun: d.delete_option for d in _vm(h).storage_profile.data_disks}
+    assert options == {0: "Delete", 1: "Detach", 5: "Delete"}  # LUN 5 is not the run's to change
+
+
 def test_undoing_keep_disks_of_a_nic_given_without_properties(secret_canary):
     h, ctx = _recorded(DATA, secret_canary)
     S.KeepDisksAndNics().apply(ctx)
