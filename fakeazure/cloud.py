@@ -138,6 +138,13 @@ class Cloud:
         if checker is not None:
             checker.check_write(rid)
 
+    def gateway_checks(self, method, path, body):
+        """What ARM's front door checks before a provider sees a request: the caller's RBAC permissions
+        (403 AuthorizationFailed; everything is allowed until a scenario assigns roles)."""
+        auth = self._backends.get("authorization")
+        if auth is not None:
+            auth.authorize(method, path)
+
     def attach_nic(self, nic_id, vm_id):
         """A VM takes a NIC (Network's NicInUse / NicReservedForAnotherVm when it may not)."""
         return self.network.attach_nic(nic_id, vm_id)

@@ -150,6 +150,12 @@ class AuthorizationBackend(BaseBackend):
         self.permissions.setdefault(ids.key(scope), (scope, []))[1].append(entry)
         return entry
 
+    def assign_role(self, scope, role_name):
+        """A role assignment (:mod:`.roles`): the role's actions and notActions at ``scope`` and below."""
+        from .roles import role
+        _, definition = role(role_name)
+        return self.set_permissions(scope, definition["actions"], definition["notActions"])
+
     def clear_permissions(self, scope=None):
         if scope is None:
             self.permissions.clear()
@@ -246,11 +252,20 @@ def action_for(method, path):
     scope_segs = segs[:i]
     types = rest[0::2]
     names = rest[1::2]
+    post_read = _POST_READS.get("{}/{}".format(ns, "/".join(types)).lower())
+    if method == "POST" and post_read:
+        return post_read, "/" + "/".join(scope_segs)
     if method == "POST" and len(types) == len(names) + 1 and len(types) > 1:
         action = "{}/{}/{}/action".format(ns, "/".join(types[:-1]), types[-1])
         return action, "/" + "/".join(scope_segs + [segs[i], ns] + rest[:-1])
     action = "{}/{}/{}".format(ns, "/".join(types), _verb(method))
     return action, "/" + "/".join(scope_segs + ([segs[i], ns] + rest if names else []))
+
+
+# POST operations ARM authorizes as reads (Learn, "Azure permissions for Management and governance":
+# "Microsoft.PolicyInsights/checkPolicyRestrictions/read - Get details about the restrictions that policy will
+# enforce on a resource").
+_POST_READS = {"microsoft.policyinsights/checkpolicyrestrictions": "Microsoft.PolicyInsights/checkPolicyRestrictions/read"}
 
 
 def _verb(method):
