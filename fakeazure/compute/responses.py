@@ -242,7 +242,7 @@ class LocationResponse(ComputeResponse):
         location = None
         if "location" in flt.lower():
             location = flt.split("'")[1].replace(" ", "").lower() if "'" in flt else None
-        return self.list_of(skus.resource_skus(location))
+        return self.list_of(skus.resource_skus(location, self.subscription, self.backend.sku_restrictions))
 
     def list_vm_sizes(self):
         self.cloud.resources.get_subscription(self.subscription)

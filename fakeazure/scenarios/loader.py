@@ -76,6 +76,10 @@ def apply(cloud, data):
     for location, limits in (data.get("quotas") or {}).items():
         for name, limit in limits.items():
             cloud.compute.quotas.set(sub, location, name, limit)
+    # sku_restrictions: [{size, location, zones?, reason?}] (a size not offered in a region or its zones)
+    for spec in data.get("sku_restrictions") or []:
+        cloud.compute.sku_restrictions.add(sub, spec["size"], spec["location"], spec.get("zones"),
+                                           spec.get("reason", "NotAvailableForSubscription"))
     if data.get("fleet"):  # thousands of VMs, made lazily (fleet.py)
         from .fleet import apply as apply_fleet
         apply_fleet(cloud, data["fleet"], created)
