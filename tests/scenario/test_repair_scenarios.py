@@ -91,3 +91,33 @@ class RescueWithoutImage(VmBootFixScenarioTest):
         self.cmd("vm show -g {rg} -n {vm}", checks=[
             self.check("starts_with(storageProfile.osDisk.name, 'web01_OsDisk_1_')", True)])
         shutil.rmtree(journal_dir, ignore_errors=True)
+
+
+class RepairRefusedByLock(VmBootFixScenarioTest):
+    """A CanNotDelete lock on the VM's group: pre-flight refuses before anything changes, through the CLI."""
+    scenario = "oobe-stuck-locked"
+
+    def setUp(self):
+        from unittest import mock
+        patcher = mock.patch("azext_vmbootfix.repair.engine.new_run_id", return_value="5eed0000-0000-4000-8000-0000000000c3")
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        super().setUp()
+        self.kwargs.update(rg="rg-oobe", vm="web01", pw="Fake-Passw0rd-" + "Locked1!")
+
+    def test_repair_is_refused_and_nothing_changes(self):
+        from azure.cli.core.azclierror import ValidationError
+        before = self.cmd("vm show -g {rg} -n {vm}").get_output_in_json()
+        dry = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --dry-run").get_output_in_json()
+        locks = [f for f in dry["preflight"] if f["check"] == "locks"]
+        assert locks[0]["status"] == "failed" and "'rg-oobe-nodelete'" in locks[0]["detail"]
+        with pytest.raises(ValidationError) as exc:
+            self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-password {pw}")
+        assert "the CanNotDelete lock 'rg-oobe-nodelete' on resource group rg-oobe blocks deletes of the VM web01" \
+            in exc.value.error_msg and "Nothing was changed" in exc.value.error_msg
+        assert "az lock delete --ids" in exc.value.recommendations[0]
+        after = self.cmd("vm show -g {rg} -n {vm}").get_output_in_json()
+        assert after == before
+        self.cmd("snapshot list -g {rg}", checks=[self.check("length(@)", 1)])  # only the scenario's own
+        journal = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
+        assert not os.path.exists(journal) or not any(files for _, _, files in os.walk(journal))
