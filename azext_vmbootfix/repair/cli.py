@@ -102,7 +102,7 @@ def _preflight_clients(cmd, compute):
 
 
 def _get_vm(compute, resource_group, vm_name):
-    from azure.core.exceptions import ResourceNotFoundError as NotFound
+    from azure.core.exceptions import HttpResponseError, ResourceNotFoundError as NotFound
     try:
         return compute.virtual_machines.get(resource_group, vm_name, expand="instanceView")
     except NotFound as exc:
@@ -111,6 +111,14 @@ def _get_vm(compute, resource_group, vm_name):
         raise _errors().ResourceNotFoundError(
             "The repair cannot start: {} Nothing was changed.".format(exc.message),
             recommendation="See what exists with: " + hint) from exc
+    except HttpResponseError as exc:
+        if exc.status_code != 403:
+            raise
+        raise _errors().ForbiddenError(
+            "The repair cannot start: {} Nothing was changed.".format(exc.message),
+            recommendation="Ask for a role on the VM's resource group (Virtual Machine Contributor and snapshot "
+                           "rights, or Contributor); `az role assignment list --assignee <you> --all -o table` "
+                           "shows what you hold.") from exc
 
 
 def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_username=None, admin_password=None,

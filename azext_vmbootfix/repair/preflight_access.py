@@ -93,14 +93,21 @@ def permissions(clients, target, needed):
 
     def entries_at(scope):
         if scope.lower() not in cache:
-            cache[scope.lower()] = _read_permissions(clients, scope)
+            try:
+                cache[scope.lower()] = _read_permissions(clients, scope)
+            except HttpResponseError as exc:
+                cache[scope.lower()] = exc
+        if isinstance(cache[scope.lower()], Exception):
+            raise cache[scope.lower()]
         return cache[scope.lower()]
 
     try:
         group_entries = entries_at(target.group_id)
     except HttpResponseError as exc:
-        return [warning("permissions", "could not read the caller's permissions on {} ({}); they are not "
-                                       "checked".format(short(target.group_id), error_text(exc)))]
+        if getattr(exc, "status_code", None) != 403:
+            return [warning("permissions", "could not read the caller's permissions on {} ({}); they are not "
+                                           "checked".format(short(target.group_id), error_text(exc)))]
+        group_entries = []  # no role on the group: each action is judged at its own scope
     missing = []  # (action, scope id, steps)
     checked = 0
     for scope_name in A.SCOPES:
@@ -114,10 +121,13 @@ def permissions(clients, target, needed):
                     if allowed(entries_at(scope), full):
                         continue
                 except HttpResponseError as exc:
-                    problems.append(warning("permissions", "could not read the caller's permissions on {} ({}); "
-                                                           "'{}' is not checked".format(short(scope),
-                                                                                        error_text(exc), full)))
-                    continue
+                    if getattr(exc, "status_code", None) != 403:
+                        problems.append(warning("permissions", "could not read the caller's permissions on {} ({}); "
+                                                               "'{}' is not checked".format(short(scope),
+                                                                                            error_text(exc), full)))
+                        continue
+                    # 403: not even Microsoft.Authorization/permissions/read there, which every role (Reader
+                    # included) grants: the caller holds no role on that scope
                 missing.append((full, scope, steps))
     if missing:
         lines = ["'{}' on {} (step {})".format(action, short(scope), ", ".join(steps)) for action, scope, steps in

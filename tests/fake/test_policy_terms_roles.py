@@ -170,3 +170,16 @@ def test_a_zone_restriction_shows_in_the_sku_list_and_refuses_a_create_in_that_z
     with pytest.raises(HttpResponseError) as exc:
         compute.virtual_machines.begin_create_or_update("rg-oobe", "z2", body).result()
     assert exc.value.error.code == "SkuNotAvailable" and "zones '2'" in exc.value.error.message
+
+
+def test_a_role_on_the_group_alone_is_enough_to_create_and_poll(cloud):
+    """The status URLs of long-running operations sit at subscription scope; their caller polls them anyway."""
+    cloud.authorization.assign_role(group(cloud), "Contributor")
+    compute = sdk_client(cloud, ComputeManagementClient)
+    disk = compute.virtual_machines.get("rg-oobe", "web01").storage_profile.os_disk.managed_disk.id
+    snap = compute.snapshots.begin_create_or_update("rg-oobe", "s3", {
+        "location": "eastus", "creationData": {"createOption": "Copy", "sourceResourceId": disk}}).result()
+    assert snap.provisioning_state == "Succeeded"
+    with pytest.raises(HttpResponseError) as exc:  # but a subscription-wide read is not the group's
+        list(compute.resource_skus.list())
+    assert exc.value.status_code == 403 and "'Microsoft.Compute/skus/read'" in exc.value.error.message

@@ -7,8 +7,9 @@ import pytest
 from azure.cli.core import azclierror
 
 from azext_vmbootfix import diagnose, evidence
+from azext_vmbootfix.repair import actions as A
 from azext_vmbootfix.repair import cli as rc
-from azext_vmbootfix.repair import engine
+from azext_vmbootfix.repair import engine, preflight, preflight_access
 from repairkit import PASSWORD, SCENARIOS, Harness
 
 SCENARIOS.setdefault("oobe-stuck-locked", ("rg-oobe", "web01"))
@@ -157,6 +158,35 @@ def test_virtual_machine_contributor_lacks_the_snapshot_actions(wired):
                  "'Microsoft.Compute/images/read' on images web01-image (step recreate-from-image)"):
         assert text in err.error_msg
     assert "Virtual Machine Contributor" in err.recommendations[0]
+
+
+def test_rights_on_the_vms_group_do_not_cover_an_image_in_another_group(wired):
+    h, journal = wired("oobe-stuck")
+    sub = h.cloud.default_subscription
+    h.cloud.resources.create_or_update_group(sub, "rg-images", "eastus")
+    snap = "/subscriptions/{}/resourceGroups/rg-oobe/providers/Microsoft.Compute/snapshots/web01-os-snap".format(sub)
+    image = h.compute.images.begin_create_or_update("rg-images", "golden", {
+        "location": "eastus", "hyperVGeneration": "V2", "storageProfile": {"osDisk": {
+            "osType": "Windows", "osState": "Generalized", "snapshot": {"id": snap}}}}).result()
+    h.cloud.authorization.assign_role("/subscriptions/{}/resourceGroups/rg-oobe".format(sub), "Contributor")
+    err = refused(h, journal, azclierror.ForbiddenError, repair(h, image=image.id))
+    assert "lacks 1 permission the plan needs: 'Microsoft.Compute/images/read' on images golden (step " \
+           "recreate-from-image)" in err.error_msg
+
+
+def test_no_role_on_the_group_at_all_is_a_refusal_not_a_skipped_check(wired):
+    h, journal = wired("oobe-stuck")
+    sub = h.cloud.default_subscription
+    ctx = h.new_context()  # planned while the caller could still read everything
+    target = preflight.Target(ctx, evidence.vm_facts(h.original), engine.path_steps("recreate"), vm=h.original,
+                              image={"id": ctx.image_id})
+    h.cloud.resources.create_or_update_group(sub, "elsewhere", "eastus")
+    h.cloud.authorization.assign_role("/subscriptions/{}/resourceGroups/elsewhere".format(sub), "Owner")
+    found = preflight_access.permissions(h.preflight_clients(), target, A.needs(target.steps))
+    assert [f["status"] for f in found] == ["failed"] and "lacks 12 permissions" in found[0]["detail"]
+    err = refused(h, journal, azclierror.ForbiddenError, repair(h))  # through the CLI: the VM read is refused
+    assert "AuthorizationFailed" in err.error_msg and "'Microsoft.Compute/virtualMachines/read'" in err.error_msg
+    assert "az role assignment list" in err.recommendations[0]
 
 
 def test_contributor_on_the_group_passes_the_permissions_check(wired):
