@@ -185,6 +185,8 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
                               catalog=catalog)
     findings = shape + preflight.plan_checks(_preflight_clients(cmd, compute), target)
     if dry_run:
+        for f in preflight.failures(findings):
+            logger.warning("Pre-flight %s failed: %s\n  %s", f["check"], f["detail"], f["recommendation"])
         if preflight.failures(findings):
             logger.warning("Pre-flight: %d check(s) failed; `repair` without --dry-run would refuse to start.",
                            len(preflight.failures(findings)))
