@@ -86,7 +86,8 @@ long-summary: >
   and security type (Trusted Launch needs a gallery image version); a marketplace plan's terms accepted; your
   permissions for every ARM action of the plan; no lock on the subscription, group or VM in the way; no Azure
   Policy denying what it creates; the recreated or rescue VM's size offered in the region and zone, and vCPU
-  quota left. --dry-run shows these findings (`preflight`) without refusing.
+  quota left. --dry-run shows these findings (`preflight`) without refusing, except for a VM no plan fits
+  (not Windows, unmanaged or ephemeral OS disk, Azure Disk Encryption, a scale-set instance).
 examples:
   - name: See the plan without changing anything.
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run

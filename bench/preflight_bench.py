@@ -3,8 +3,9 @@
 Prints, for the recreate path (scenario oobe-stuck) and the rescue path (oobe-stuck-no-image): the ARM
 requests the pre-flight makes (by kind) next to those of the dry run (diagnose's own reads left out: they
 are diagnose_bench.py's), and the pre-flight's wall time (median of N runs) next to the dry run's. On the
-rescue path the size list and the quota are read once, by the plan, and pre-flight reuses them. The figures are the fake's: on Azure each request costs a round trip
-(tens to hundreds of ms), so the request count is the figure that carries over.
+rescue path the size list and the quota are read once, by the plan, and pre-flight reuses them. The times are
+the fake's: on Azure each request costs a round trip (tens to hundreds of ms), so the request count is the
+figure that carries over.
 
     .venv/bin/python bench/preflight_bench.py [--runs 5]
 """
@@ -100,7 +101,8 @@ def main():
               .format(
             label, len(dry_requests), statistics.median(totals) * 1000, len(pre_requests),
             statistics.median(pres) * 1000))
-        print("           pre-flight requests: " + ", ".join("{} x{}".format(k, n) for k, n in sorted(kinds.items())))
+        print("           pre-flight requests: " + ", ".join("{} x{}".format(k, n)
+                                                        for k, n in sorted(kinds.items())))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ be denied by (Learn, "Azure Policy: check policy restrictions"). The content sen
 step declaring a write in the group has an entry, so a new step cannot skip the policy check.
 """
 from azure.core.exceptions import HttpResponseError
+# the steps' own name helpers (_copy_name, _rescue_name, ...) give the names the run will use
+# pylint: disable=protected-access
 
 from azext_vmbootfix.repair import rescue as R
 from azext_vmbootfix.repair import recreate as S
@@ -32,7 +34,7 @@ def _enum(value):
 
 def _snapshot(target):
     ctx = target.ctx
-    return [("Microsoft.Compute/snapshots", S.BackupOsDisk()._snapshot_name(ctx), SNAPSHOTS_API, {  # pylint: disable=protected-access
+    return [("Microsoft.Compute/snapshots", S.BackupOsDisk()._snapshot_name(ctx), SNAPSHOTS_API, {
         "location": target.location, "tags": {S.RUN_TAG: ctx.run_id, S.ROLE_TAG: "backup"},
         "properties": {"creationData": {"createOption": "Copy", "sourceResourceId": target.facts.get("osDiskId")},
                        "incremental": False}})]
@@ -46,7 +48,7 @@ def _recreated_vm(target):
                "properties": {
                    "hardwareProfile": props.get("hardwareProfile") or {"vmSize": target.facts.get("vmSize")},
                    "storageProfile": {"imageReference": {"id": target.image.get("id")}, "osDisk": {
-                       "createOption": "FromImage", "name": S.RecreateFromImage()._os_disk_name(ctx),  # pylint: disable=protected-access
+                       "createOption": "FromImage", "name": S.RecreateFromImage()._os_disk_name(ctx),
                        "managedDisk": {"storageAccountType": (os_disk.get("managedDisk") or {}).get(
                            "storageAccountType")}}}}}
     if props.get("securityProfile"):
@@ -68,7 +70,7 @@ def _fixed_copy(target):
         content["sku"] = {"name": sku}
     if facts.get("zones"):
         content["zones"] = facts["zones"]
-    return [("Microsoft.Compute/disks", R._copy_name(ctx), DISKS_API, content)]  # pylint: disable=protected-access
+    return [("Microsoft.Compute/disks", R._copy_name(ctx), DISKS_API, content)]
 
 
 def _rescue_vm(target):
@@ -81,13 +83,13 @@ def _rescue_vm(target):
     vm = {"location": target.location, "tags": tags, "properties": {
         "hardwareProfile": {"vmSize": params.get("rescueSize")},
         "storageProfile": {"imageReference": params.get("rescueImage"),
-                           "osDisk": {"createOption": "FromImage", "name": R._rescue_os_disk_name(ctx),  # pylint: disable=protected-access
+                           "osDisk": {"createOption": "FromImage", "name": R._rescue_os_disk_name(ctx),
                                       "managedDisk": {"storageAccountType": "Premium_LRS"}}}}}
     if target.facts.get("zones"):
         vm["zones"] = target.facts["zones"]
-    nic_name = R._rescue_nic_id(ctx).rsplit("/", 1)[-1]  # pylint: disable=protected-access
+    nic_name = R._rescue_nic_id(ctx).rsplit("/", 1)[-1]
     return [("Microsoft.Network/networkInterfaces", nic_name, R.NETWORK_API, nic),
-            ("Microsoft.Compute/virtualMachines", R._rescue_name(ctx), COMPUTE_API, vm)]  # pylint: disable=protected-access
+            ("Microsoft.Compute/virtualMachines", R._rescue_name(ctx), COMPUTE_API, vm)]
 
 
 CONTENTS = {S.BackupOsDisk.name: _snapshot, S.RecreateFromImage.name: _recreated_vm, R.CopyOsDisk.name: _fixed_copy,

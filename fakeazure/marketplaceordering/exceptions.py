@@ -21,8 +21,9 @@ class MarketplaceError(errors.ArmError):
 
 
 def never_signed(offer, plan):
-    return MarketplaceError("Unable to find legal terms for this offer. Agreement has never been signed for this offer. "
-                            "offer = '{}', sku = '{}',  Correlation Id: '{}'.".format(offer, plan, uuid.uuid4()),
+    return MarketplaceError("Unable to find legal terms for this offer. Agreement has never been signed for this "
+                            "offer. offer = '{}', sku = '{}',  Correlation Id: '{}'.".format(offer, plan,
+                                                                                             uuid.uuid4()),
                             code="NotFound", status=404)
 
 

@@ -20,11 +20,14 @@ OFFERS = {
     # (publisher, offer, plan): license text file name as published (public `az vm image terms show` outputs)
     ("bitnami", "rabbitmq", "rabbitmq"): "BITNAMI%253a24RABBITMQ%253a24RABBITMQ",
     ("qualysguard", "qualys-virtual-scanner", "qvsa-app"): "QUALYSGUARD%253a24QUALYS%253a2DVIRTUAL%253a2DSCANNER",
-    # a Windows image sold with a plan: azure-rest-api-specs Compute example VirtualMachine_Create_WithAMarketplaceImagePlan
+    # a Windows image sold with a plan (azure-rest-api-specs Compute example
+    # VirtualMachine_Create_WithAMarketplaceImagePlan)
     ("microsoft-ads", "standard-data-science-vm", "standard-data-science-vm"):
         "MICROSOFT%253a2DADS%253a24STANDARD%253a2DDATA%253a2DSCIENCE%253a2DVM",
 }
 _INDEX = {tuple(k.lower() for k in key): key for key in OFFERS}
+_TERMS_LINK = ("https://mpcprodsa.blob.core.windows.net/marketplaceterms/"
+               "3EDEF_marketplaceterms_VIRTUALMACHINE%253a24AAK2OAIZEAWW5H4MSP5KSTVB6NDKK.txt")
 
 
 class MarketplaceOrderingBackend(BaseBackend):
@@ -51,8 +54,7 @@ class MarketplaceOrderingBackend(BaseBackend):
         blob = "https://mpcprodsa.blob.core.windows.net/legalterms/3E5ED_legalterms_{}.txt".format(OFFERS[key])
         props = {"publisher": pub, "product": off, "plan": pln, "licenseTextLink": blob,
                  "privacyPolicyLink": "https://azure.microsoft.com/support/legal/privacy-statement/",
-                 "marketplaceTermsLink": "https://mpcprodsa.blob.core.windows.net/marketplaceterms/"
-                                         "3EDEF_marketplaceterms_VIRTUALMACHINE%253a24AAK2OAIZEAWW5H4MSP5KSTVB6NDKK.txt",
+                 "marketplaceTermsLink": _TERMS_LINK,
                  "retrieveDatetime": at or _now(self.cloud), "signature": _signature(subscription, key),
                  "accepted": at is not None}
         rid = ("/subscriptions/{}/providers/Microsoft.MarketplaceOrdering/offerTypes/VirtualMachine/publishers/{}"
@@ -87,7 +89,8 @@ class MarketplaceOrderingBackend(BaseBackend):
         return self._agreement(subscription, self._offer(publisher, offer, plan))
 
     def list_agreements(self, subscription):
-        return [self._agreement(subscription, key) for key in OFFERS if self._key(subscription, key) in self.accepted]
+        return [self._agreement(subscription, key) for key in OFFERS
+                if self._key(subscription, key) in self.accepted]
 
     def dump(self):
         return {"accepted": ["/".join(k) for k in sorted(self.accepted)]}
