@@ -181,10 +181,10 @@ def test_with_ocr_screenshots_are_held_only_inside_their_slots(fleet, monkeypatc
         while not sizes and held.now < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
         sizes.append(len(image))
-        return type("Read", (), {"text": "", "error": None, "seconds": 0.0})()
+        return type("Read", (), {"text": "", "error": None, "seconds": 0.0, "languages": ("eng",)})()
     monkeypatch.setattr(probe, "SCREENSHOT_SLOTS", held)
     monkeypatch.setattr(probe, "OCR_SLOTS", reading)
-    monkeypatch.setattr("azext_vmbootfix.ocr.read_screenshot", ocr)
+    monkeypatch.setattr("azext_vmbootfix.screenread.read_screen", ocr)  # diagnose's reader
     out = run_scan(fleet, read_screenshot=True, http=Http(), max_concurrency=6)
     assert not outside, "outside their slots: {}".format(outside)
     assert held.most == 2 and reading.most == 1  # downloads overlapped the reading, within the bounds
