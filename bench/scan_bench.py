@@ -133,8 +133,8 @@ def main():
               "({:.1f} each, target <= 6) + {} blob downloads".format(
                   req["graph"], req["graphPages"], req["candidateFinding"], req["perCandidate"], s["candidates"],
                   per, req["blob"]))
-        print("            the fake's log: {graph} Resource Graph, {finding} statusOnly list pages, {perCandidate} other "
-              "ARM, {blob} blob".format(**log))
+        print("            the fake's log: {graph} Resource Graph, {finding} statusOnly list pages, "
+              "{perCandidate} other ARM, {blob} blob".format(**log))
     if len(results) >= 2:
         small, big = results[0], results[-1]
         print("peak RSS {} VMs / {} VMs = {:.2f}x (target <= 1.2x); {} VMs in {:.1f} s (target <= 60 s)".format(

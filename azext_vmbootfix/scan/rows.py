@@ -2,8 +2,9 @@
 
 A row holds only what is printed (az serialises the whole result at the end and cannot stream, so 10,000
 rows must stay small): ``name, resourceGroup, subscriptionId, powerState, verdict, articleId, confidence,
-next, reason``; the texts that repeat from row to row are one string object each. ``verdict`` is a ``diagnose`` osState (:data:`azext_vmbootfix.classify.OS_STATES`) for the
-VMs that were diagnosed, else one of the scan's own:
+next, reason``; the texts that repeat from row to row are one string object each. ``verdict`` is a
+``diagnose`` osState (:data:`azext_vmbootfix.classify.OS_STATES`) for the VMs that were diagnosed, else one of
+the scan's own:
 
 * ``healthy`` -- running, and its guest agent reported the OS (not diagnosed; ``--deep`` would);
 * ``not-running`` -- stopped or deallocated: it is not stuck at boot now;
