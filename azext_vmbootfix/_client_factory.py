@@ -35,3 +35,33 @@ def cf_compute_in(cli_ctx, subscription_id, **kwargs):
     credential, _, _ = profile.get_login_credentials()
     return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_COMPUTE, credential=credential,
                                    subscription_id=subscription_id, **kwargs)
+
+
+def cf_authorization(cli_ctx, subscription_id=None, **kwargs):
+    """``Microsoft.Authorization`` (the caller's permissions) for ``subscription_id`` (default: the current one)."""
+    from azure.cli.core.commands.client_factory import get_mgmt_service_client
+    from azure.cli.core.profiles import ResourceType
+    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_AUTHORIZATION, subscription_id=subscription_id,
+                                   **kwargs)
+
+
+def cf_locks(cli_ctx, *_, **kwargs):
+    """Management locks (``azure.mgmt.resource.locks``, api 2016-09-01 in azure-cli's profile)."""
+    from azure.cli.core.commands.client_factory import get_mgmt_service_client
+    from azure.cli.core.profiles import ResourceType
+    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_RESOURCE_LOCKS, **kwargs)
+
+
+def cf_policy_insights(cli_ctx, *_, **kwargs):
+    """Azure Policy Insights (``checkPolicyRestrictions``, api 2022-03-01)."""
+    from azure.cli.core.commands.client_factory import get_mgmt_service_client
+    from azure.mgmt.policyinsights import PolicyInsightsClient
+    return get_mgmt_service_client(cli_ctx, PolicyInsightsClient, **kwargs)
+
+
+def cf_marketplace_ordering(cli_ctx, *_, **kwargs):
+    """Marketplace terms agreements (``azure-mgmt-marketplaceordering``, api 2021-01-01), as ``az vm image terms``
+    uses them."""
+    from azure.cli.core.commands.client_factory import get_mgmt_service_client
+    from azure.mgmt.marketplaceordering import MarketplaceOrderingAgreements
+    return get_mgmt_service_client(cli_ctx, MarketplaceOrderingAgreements, **kwargs)

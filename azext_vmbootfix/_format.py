@@ -52,9 +52,9 @@ def transform_repair(result):
 
 
 def transform_scan(result):
-    """One row per VM, most severe first (the rows already come in that order)."""
-    return [OrderedDict([("Verdict", r["verdict"]), ("VM", r["name"]), ("ResourceGroup", r["resourceGroup"]),
-                         ("Power", r.get("powerState") or "-"), ("ArticleId", r.get("articleId") or "-"),
-                         ("Confidence", "{:.2f}".format(r["confidence"]) if r.get("confidence") is not None
-                          else "-"),
-                         ("Next", r.get("next") or "-")]) for r in result["vms"]]
+    """One row per VM, most severe first (the rows already come in that order). Plain dicts, not
+    OrderedDicts (a scan has thousands of rows): knack keeps a transformed row's key order."""
+    return [{"Verdict": r["verdict"], "VM": r["name"], "ResourceGroup": r["resourceGroup"],
+             "Power": r.get("powerState") or "-", "ArticleId": r.get("articleId") or "-",
+             "Confidence": "{:.2f}".format(r["confidence"]) if r.get("confidence") is not None else "-",
+             "Next": r.get("next") or "-"} for r in result["vms"]]

@@ -80,9 +80,20 @@ long-summary: >
   article's bcdedit commands so the serial console works; detach the copy, deallocate the VM, swap
   the copy in as its OS disk, start it, wait for a Ready agent, delete the rescue VM. The original
   OS disk and the snapshot are kept; `rollback` swaps the original OS disk back.
+  Before anything changes, a pre-flight checks everything that would make the repair fail half-way and
+  refuses with all of it at once, each with what to do: a Windows VM on managed disks (not ephemeral, not
+  encrypted with Azure Disk Encryption, not in a scale set); an image of the VM's OS type, Hyper-V generation
+  and security type (Trusted Launch needs a gallery image version); a marketplace plan's terms accepted; your
+  permissions for every ARM action of the plan; no lock on the subscription, group or VM in the way; no Azure
+  Policy denying what it creates; the recreated or rescue VM's size offered in the region and zone, and vCPU
+  quota left. --dry-run shows these findings (`preflight`) without refusing, except for a VM no plan fits
+  (not Windows, unmanaged or ephemeral OS disk, Azure Disk Encryption, a scale-set instance).
 examples:
   - name: See the plan without changing anything.
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run
+  - name: Only the pre-flight checks that did not pass, and what to do about them.
+    text: >
+      az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run --query "preflight[?status!='passed']"
   - name: Repair, answering the confirmation and password prompts.
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks
   - name: Repair unattended from a given image.
@@ -96,7 +107,10 @@ examples:
 helps["vm boot-fix resume"] = """
 type: command
 short-summary: Continue a repair from its journal after a failure or an interruption.
-long-summary: Each remaining step first checks whether its effect is already there, then does only what is missing.
+long-summary: >
+  Each remaining step first checks whether its effect is already there, then does only what is missing.
+  First a pre-flight checks that nothing blocks the remaining steps (your permissions, locks, Azure Policy,
+  the rescue VM's size and quota) and refuses, changing nothing, if something does.
 examples:
   - name: Continue the repair of MyVm.
     text: az vm boot-fix resume -g MyResourceGroup -n MyVm
@@ -110,7 +124,8 @@ long-summary: >
   re-creates the original VM from its OS disk, data disks and NICs, and puts it back in its power and
   generalize state. After the rescue path it swaps the original OS disk back, restores the power
   state, and deletes the rescue VM (with its OS disk and NIC) and the fixed copy. The OS disk backup
-  snapshot is kept.
+  snapshot is kept. First a pre-flight checks your permissions and the locks against what the undos do,
+  and refuses, changing nothing, if something is in the way.
 examples:
   - name: Roll back the repair of MyVm.
     text: az vm boot-fix rollback -g MyResourceGroup -n MyVm --yes

@@ -16,6 +16,7 @@ recorded as evidence and the others still decide; only a missing VM (or group) e
 error. Anything else (a bug, a network failure, an unrecorded request in a test) is not caught here.
 """
 import concurrent.futures
+import contextlib
 import os
 
 from azure.core.exceptions import HttpResponseError
@@ -94,9 +95,13 @@ def vm_facts(vm):
 
 
 # -- boot diagnostics -----------------------------------------------------------------------------
-def boot_diagnostics(compute, facts, read_screenshot=True, http=None):
+def boot_diagnostics(compute, facts, read_screenshot=True, http=None, download_screenshot=True,
+                     screenshot_slot=None, ocr_slot=None):
     """Screenshot (OCR'd if possible) and serial log. Never raises. ``http``: what GETs the SAS URLs
-    (anything with ``requests``' ``get``; default the ``requests`` module)."""
+    (anything with ``requests``' ``get``; default the ``requests`` module). ``download_screenshot=False``
+    leaves the screenshot (a 2.4 MB bitmap) where it is when it will not be read. For callers diagnosing
+    many VMs at once, two context managers (semaphores): ``screenshot_slot`` is held while the screenshot
+    is downloaded and read (no more screenshots in memory than its slots), ``ocr_slot`` while it is read."""
     out = {"enabled": facts["bootDiagnosticsEnabled"], "screenshot": None, "serialLog": None, "error": None,
            "screenText": None, "screenError": None, "ocrSeconds": None, "ocrLanguages": []}
     if not facts["bootDiagnosticsEnabled"]:
@@ -109,22 +114,27 @@ def boot_diagnostics(compute, facts, read_screenshot=True, http=None):
         out["error"] = out["screenError"] = "retrieveBootDiagnosticsData failed: " + _error_text(exc)
         return out
     times = {}
-    shot = _download(uris.console_screenshot_blob_uri, http, times, "screenshotTime")
+    with screenshot_slot or contextlib.nullcontext():
+        shot = _download(uris.console_screenshot_blob_uri, http, times, "screenshotTime") \
+            if download_screenshot else None
+        if isinstance(shot, bytes):
+            out["screenshot"] = shot
+            if read_screenshot:
+                from azext_vmbootfix.screenread import read_screen
+                with ocr_slot or contextlib.nullcontext():
+                    result = read_screen(shot)
+                out["screenText"], out["screenError"], out["ocrSeconds"] = result.text, result.error, result.seconds
+                out["ocrLanguages"] = list(result.languages)
+            else:
+                out["screenError"] = "OCR skipped (--no-ocr)"
+        elif shot is None:
+            out["screenError"] = "OCR skipped (--no-ocr)"
+        else:
+            out["screenError"] = "screenshot not downloaded: {}".format(shot)
     log = _download(uris.serial_console_log_blob_uri, http, times, "serialLogTime")
     out.update(times)
     if isinstance(log, bytes):
         out["serialLog"] = log.decode("utf-8", "replace")
-    if isinstance(shot, bytes):
-        out["screenshot"] = shot
-        if read_screenshot:
-            from azext_vmbootfix.screenread import read_screen
-            result = read_screen(shot)
-            out["screenText"], out["screenError"], out["ocrSeconds"] = result.text, result.error, result.seconds
-            out["ocrLanguages"] = list(result.languages)
-        else:
-            out["screenError"] = "OCR skipped (--no-ocr)"
-    else:
-        out["screenError"] = "screenshot not downloaded: {}".format(shot)
     return out
 
 
@@ -320,25 +330,29 @@ def _iso(value):
 
 # -- all of it --------------------------------------------------------------------------------------
 def collect(compute, resource_group, vm_name, read_screenshot=True, with_images=True, versions_client=None,
-            http=None):
-    """Everything diagnose looks at, for one VM. Raises only when the VM cannot be read."""
+            http=None, **screenshot):
+    """Everything diagnose looks at, for one VM. Raises only when the VM cannot be read. ``screenshot``:
+    :func:`boot_diagnostics`' ``download_screenshot``, ``screenshot_slot`` and ``ocr_slot``."""
     with sas_redacted_logs():
-        return _collect(compute, resource_group, vm_name, read_screenshot, with_images, versions_client, http)
+        return _collect(compute, resource_group, vm_name, read_screenshot, with_images, versions_client, http,
+                        screenshot)
 
 
-def _collect(compute, resource_group, vm_name, read_screenshot, with_images, versions_client, http):
+def _collect(compute, resource_group, vm_name, read_screenshot, with_images, versions_client, http, screenshot):
     vm = compute.virtual_machines.get(resource_group, vm_name, expand="instanceView")
     facts = vm_facts(vm)
     result = {"vm": facts, "bootDiagnostics": None, "images": [], "problems": []}
     if not facts["managedDisks"] and (facts["osType"] or "").lower() != "linux":
         return result
     if (facts["osType"] or "").lower() == "linux":  # only its screen (a GRUB prompt) matters; no images
-        result["bootDiagnostics"] = boot_diagnostics(compute, facts, read_screenshot, http)
+        result["bootDiagnostics"] = boot_diagnostics(compute, facts, read_screenshot, http, **screenshot)
+        return result
+    if not with_images:  # one signal: no threads to start
+        result["bootDiagnostics"] = boot_diagnostics(compute, facts, read_screenshot, http, **screenshot)
         return result
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        diag = pool.submit(boot_diagnostics, compute, facts, read_screenshot, http)
-        images = pool.submit(restore_images, compute, facts, versions_client) if with_images else None
+        diag = pool.submit(boot_diagnostics, compute, facts, read_screenshot, http, **screenshot)
+        images = pool.submit(restore_images, compute, facts, versions_client)
         result["bootDiagnostics"] = diag.result()
-        if images is not None:
-            result["images"], result["problems"] = images.result()
+        result["images"], result["problems"] = images.result()
     return result

@@ -26,8 +26,12 @@ from .core.lro import OperationStore
 from .core.routing import Router
 from .identity.models import IdentityBackend
 from .identity.urls import url_table as identity_urls
+from .marketplaceordering.models import MarketplaceOrderingBackend
+from .marketplaceordering.urls import url_table as marketplaceordering_urls
 from .network.models import NetworkBackend
 from .network.urls import url_table as network_urls
+from .policyinsights.models import PolicyInsightsBackend
+from .policyinsights.urls import url_table as policyinsights_urls
 from .resources.deployments import DeploymentsBackend
 from .resources.models import ResourcesBackend
 from .resources.urls import url_table as resources_urls
@@ -52,7 +56,9 @@ PROVIDERS = [("identity_routes", None, identity_urls),
              ("network", NetworkBackend, network_urls),
              ("authorization", AuthorizationBackend, authorization_urls),
              ("blob", BlobBackend, blob_urls),
-             ("resourcegraph", ResourceGraphBackend, resourcegraph_urls)]
+             ("resourcegraph", ResourceGraphBackend, resourcegraph_urls),
+             ("policyinsights", PolicyInsightsBackend, policyinsights_urls),
+             ("marketplaceordering", MarketplaceOrderingBackend, marketplaceordering_urls)]
 
 
 class Cloud:
@@ -137,6 +143,17 @@ class Cloud:
         checker = self._backends.get("authorization")
         if checker is not None:
             checker.check_write(rid)
+
+    def gateway_checks(self, method, path, body):
+        """What ARM's front door checks before a provider sees a request: the caller's RBAC permissions
+        (403 AuthorizationFailed; everything is allowed until a scenario assigns roles), then Azure Policy's
+        deny assignments on a PUT (403 RequestDisallowedByPolicy)."""
+        auth = self._backends.get("authorization")
+        if auth is not None:
+            auth.authorize(method, path, with_faults=False)  # deny faults refuse their own paths
+        policy = self._backends.get("policyinsights")
+        if policy is not None and method == "PUT":
+            policy.enforce(method, path, body)
 
     def attach_nic(self, nic_id, vm_id):
         """A VM takes a NIC (Network's NicInUse / NicReservedForAnotherVm when it may not)."""

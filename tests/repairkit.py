@@ -92,6 +92,20 @@ class Harness:
         self.progress_messages.append(message)
         PROGRESS.warning(message)
 
+    def preflight_clients(self):
+        """Pre-flight's clients (permissions, locks, policy, marketplace terms) on this harness's fake."""
+        from azure.mgmt.authorization import AuthorizationManagementClient
+        from azure.mgmt.marketplaceordering import MarketplaceOrderingAgreements
+        from azure.mgmt.policyinsights import PolicyInsightsClient
+        from azure.mgmt.resource.locks import ManagementLockClient
+        from azext_vmbootfix.repair.preflight import Clients
+        cloud = self.cloud
+        return Clients(self.compute, resources=self.resources,
+                       authorization=lambda sub: sdk_client(cloud, AuthorizationManagementClient, subscription_id=sub),
+                       locks=lambda: sdk_client(cloud, ManagementLockClient),
+                       policy=lambda: sdk_client(cloud, PolicyInsightsClient),
+                       marketplace=lambda: sdk_client(cloud, MarketplaceOrderingAgreements))
+
     def inventory(self):
         """Every disk, NIC, snapshot and image that exists, by lower-cased id."""
         c = self.cloud

@@ -92,6 +92,35 @@ def _confirm(plan, yes):
         raise _errors().ManualInterrupt("Nothing was changed.")
 
 
+def _preflight_clients(cmd, compute):
+    from azext_vmbootfix import _client_factory as cf
+    from azext_vmbootfix.repair.preflight import Clients
+    return Clients(compute, resources=lambda: _resources(cmd),
+                   authorization=lambda sub: cf.cf_authorization(cmd.cli_ctx, subscription_id=sub),
+                   locks=lambda: cf.cf_locks(cmd.cli_ctx), policy=lambda: cf.cf_policy_insights(cmd.cli_ctx),
+                   marketplace=lambda: cf.cf_marketplace_ordering(cmd.cli_ctx))
+
+
+def _get_vm(compute, resource_group, vm_name):
+    from azure.core.exceptions import HttpResponseError, ResourceNotFoundError as NotFound
+    try:
+        return compute.virtual_machines.get(resource_group, vm_name, expand="instanceView")
+    except NotFound as exc:
+        missing_group = getattr(exc.error, "code", None) == "ResourceGroupNotFound"
+        hint = "az group list -o table" if missing_group else "az vm list -g {} -o table".format(resource_group)
+        raise _errors().ResourceNotFoundError(
+            "The repair cannot start: {} Nothing was changed.".format(exc.message),
+            recommendation="See what exists with: " + hint) from exc
+    except HttpResponseError as exc:
+        if exc.status_code != 403:
+            raise
+        raise _errors().ForbiddenError(
+            "The repair cannot start: {} Nothing was changed.".format(exc.message),
+            recommendation="Ask for a role on the VM's resource group (Virtual Machine Contributor and snapshot "
+                           "rights, or Contributor); `az role assignment list --assignee <you> --all -o table` "
+                           "shows what you hold.") from exc
+
+
 def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_username=None, admin_password=None,
           dry_run=False, yes=False, rescue=False):
     err = _errors()
@@ -111,8 +140,12 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
             recommendation="Continue it with `az vm boot-fix resume -g {0} -n {1}` or undo it with "
                            "`az vm boot-fix rollback -g {0} -n {1}`.".format(resource_group, vm_name))
     from azext_vmbootfix import diagnose
-    from azext_vmbootfix.evidence import collect
+    from azext_vmbootfix.evidence import collect, vm_facts
+    from azext_vmbootfix.repair import preflight
     compute, versions = _clients(cmd)
+    vm = _get_vm(compute, resource_group, vm_name)
+    shape = preflight.vm_checks(compute, vm)  # a VM this tool cannot repair is refused before anything else
+    preflight.refuse(shape)
     verdict = diagnose.verdict_for_vm(collect(compute, resource_group, vm_name, versions_client=versions))
     if verdict["articleId"] != "OSStartUp-OOBE" or verdict["osState"] == "unknown":
         raise err.InvalidArgumentValueError(
@@ -122,16 +155,21 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
     chosen = None if rescue else _pick_image(verdict["images"], image)
     if chosen is None and not rescue:
         _progress("No image captured from {} was found: using the rescue path (article steps 5-12).".format(vm_name))
-    vm = compute.virtual_machines.get(resource_group, vm_name, expand="instanceView")
-    from azext_vmbootfix.evidence import vm_facts
     facts = vm_facts(vm)
     admin_username = admin_username or facts.get("adminUsername") or "azureadmin"
     path = _path(cmd, resource_group, vm_name)
+    catalog = None
     if chosen is None:
         from azext_vmbootfix.repair import rescue as rescue_plan
+        from azext_vmbootfix.repair.preflight_capacity import read_catalog
         from azext_vmbootfix.repair.recreate import StepFailed
+        from azure.core.exceptions import HttpResponseError
         try:
-            params = rescue_plan.rescue_params(compute, vm)
+            catalog = read_catalog(compute, vm.location)
+        except HttpResponseError:
+            catalog = None  # unreadable: the size is chosen unchecked and pre-flight warns
+        try:
+            params = rescue_plan.rescue_params(compute, vm, catalog)
         except StepFailed as exc:
             raise err.ValidationError(str(exc), recommendation=exc.recommendation)
         journal = engine.new_journal(path, _subscription(cmd), facts, None, admin_username, path_name="rescue",
@@ -143,14 +181,43 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
         ctx = engine.Context(compute, journal, facts, admin_username=admin_username, image_id=chosen["id"],
                              image_generalized=bool(chosen.get("generalized")), progress=_progress)
     plan = engine.describe(ctx)
+    target = preflight.Target(ctx, facts, engine.path_steps(journal.data["path"]), image=chosen, vm=vm,
+                              catalog=catalog)
+    findings = shape + preflight.plan_checks(_preflight_clients(cmd, compute), target)
     if dry_run:
+        for f in preflight.failures(findings):
+            logger.warning("Pre-flight %s failed: %s\n  %s", f["check"], f["detail"], f["recommendation"])
+        if preflight.failures(findings):
+            logger.warning("Pre-flight: %d check(s) failed; `repair` without --dry-run would refuse to start.",
+                           len(preflight.failures(findings)))
         return {"dryRun": True, "verdict": {k: verdict[k] for k in ("articleId", "osState", "confidence")},
-                "plan": plan}
+                "plan": plan, "preflight": preflight.rows(findings)}
+    preflight.refuse(findings)
     _confirm(plan, yes)
     needed = chosen is None or bool(chosen.get("generalized"))
     ctx._admin_password = _password(admin_password, needed, rescue=chosen is None)  # pylint: disable=protected-access
     journal.save()
     return _run(lambda: engine.apply(ctx), ctx)
+
+
+def _journal_target(ctx, compute, undo):
+    """Pre-flight's view of a run in its journal: the steps still to run (or, with ``undo``, to undo)."""
+    from azext_vmbootfix.evidence import vm_facts
+    from azext_vmbootfix.repair import preflight
+    journal = ctx.journal
+    states = {s["name"]: s["state"] for s in journal.steps}
+    steps = engine.path_steps(journal.data["path"])
+    steps = [c for c in steps if states.get(c.name) not in ("pending", "undone")] if undo else \
+        [c for c in steps if states.get(c.name) != "done"]
+    original = journal.data.get("original")
+    if original:
+        from azure.mgmt.compute.models import VirtualMachine
+        facts = vm_facts(VirtualMachine.deserialize(original))
+    else:
+        facts = vm_facts(_get_vm(compute, ctx.resource_group, ctx.vm_name))
+    params = journal.data["params"]
+    image = {"id": params.get("imageId"), "name": params.get("imageName")} if params.get("imageId") else None
+    return preflight.Target(ctx, facts, steps, undo=undo, image=image)
 
 
 def resume(cmd, resource_group, vm_name, admin_password=None):
@@ -162,6 +229,9 @@ def resume(cmd, resource_group, vm_name, admin_password=None):
             recommendation="az vm boot-fix journal -g {} -n {}".format(resource_group, vm_name))
     compute, _ = _clients(cmd)
     ctx = engine.context_from_journal(compute, journal, progress=_progress, resources=_resources(cmd))
+    from azext_vmbootfix.repair import preflight
+    preflight.refuse(preflight.resume_checks(_preflight_clients(cmd, compute),
+                                             _journal_target(ctx, compute, undo=False)), "The resume")
     pending = [s["name"] for s in journal.steps if s["state"] != "done"]
     if "recreate-from-image" in pending and journal.data["params"].get("imageGeneralized"):
         ctx._admin_password = _password(admin_password, True)  # pylint: disable=protected-access
@@ -189,6 +259,9 @@ def rollback(cmd, resource_group, vm_name, yes=False):
                                                    recommendation="Pass --yes.")
     compute, _ = _clients(cmd)
     ctx = engine.context_from_journal(compute, journal, progress=_progress, resources=_resources(cmd))
+    from azext_vmbootfix.repair import preflight
+    preflight.refuse(preflight.rollback_checks(_preflight_clients(cmd, compute),
+                                               _journal_target(ctx, compute, undo=True)), "The rollback")
     return _run(lambda: engine.rollback(ctx), ctx)
 
 

@@ -8,6 +8,8 @@ recreate it with the same name from the captured image, and verify that it boots
 
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
+from azext_vmbootfix.repair import actions as A
+
 
 RUN_TAG = "vmbootfix-run"
 ROLE_TAG = "vmbootfix-role"
@@ -67,6 +69,10 @@ def _wait_nic(ctx, action):
 class Step:
     name = ""
     description = ""
+    # The RBAC actions apply and undo perform, {scope: (action, ...)} (scopes and names: repair/actions.py).
+    # Pre-flight checks the caller's permissions and the locks against them before anything changes.
+    actions = {}
+    undo_actions = {}
 
     def plan(self, ctx):
         """What the step reads, creates, changes and keeps (resource ids or names), for the dry run."""
@@ -86,6 +92,7 @@ class Step:
 class RecordOriginal(Step):
     name = "record-original"
     description = "Read the VM and record its configuration (no secrets) for rollback."
+    actions = {"vm": (A.VM_READ,)}
 
     def plan(self, ctx):
         return {"reads": [ctx.vm_id], "creates": [], "changes": [], "keeps": []}
@@ -108,6 +115,8 @@ class RecordOriginal(Step):
 class KeepDisksAndNics(Step):
     name = "keep-disks-and-nics"
     description = "Set deleteOption=Detach on the OS disk, every data disk and every NIC (article step 1)."
+    actions = {"vm": (A.VM_READ, A.VM_WRITE)}
+    undo_actions = {"vm": (A.VM_READ, A.VM_WRITE)}
 
     def plan(self, ctx):
         return {"reads": [ctx.vm_id], "creates": [], "changes": [ctx.vm_id], "keeps": []}
@@ -156,6 +165,7 @@ class KeepDisksAndNics(Step):
 class BackupOsDisk(Step):
     name = "backup-os-disk"
     description = "Snapshot the OS disk so that nothing is lost whatever happens next (kept on rollback)."
+    actions = {"group": (A.SNAPSHOT_READ, A.SNAPSHOT_WRITE), "os_disk": (A.DISK_READ, A.DISK_GET_ACCESS)}
 
     def _snapshot_name(self, ctx):
         return "{}-bootfix-{}-os".format(ctx.vm_name, _run8(ctx))[:80]
@@ -183,6 +193,8 @@ class BackupOsDisk(Step):
 class DeleteVm(Step):
     name = "delete-vm"
     description = "Delete the VM; its disks and NICs stay (deleteOption Detach)."
+    actions = {"vm": (A.VM_READ, A.VM_DELETE)}
+    undo_actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_DEALLOCATE, A.VM_GENERALIZE), "nics": (A.NIC_JOIN,)}
 
     def plan(self, ctx):
         return {"reads": [], "creates": [], "changes": ["delete " + ctx.vm_id],
@@ -266,6 +278,9 @@ class RecreateFromImage(Step):
     name = "recreate-from-image"
     description = "Create the VM again, same name, size, NICs, data disks, zone and tags, from the image (article " \
                   "steps 2-3)."
+    actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW), "group": (A.DISK_READ, A.DISK_WRITE),
+               "image": (A.READ,), "nics": (A.NIC_JOIN,)}
+    undo_actions = {"vm": (A.VM_READ, A.VM_DELETE), "group": (A.DISK_READ, A.DISK_DELETE)}
 
     def _os_disk_name(self, ctx):
         return "{}-bootfix-{}-osdisk".format(ctx.vm_name, _run8(ctx))[:80]
@@ -335,6 +350,7 @@ class VerifyBoot(Step):
     description = "Wait until Windows reports a Ready guest agent (article step 4)."
     failure_advice = ("The image does not boot either (article step 5 on): roll back with `az vm boot-fix rollback "
                       "-g {0} -n {1}` to get the original VM back, then use the rescue path.")
+    actions = {"vm": (A.VM_INSTANCE_VIEW,)}
 
     def plan(self, ctx):
         return {"reads": [ctx.vm_id + "/instanceView"], "creates": [], "changes": [], "keeps": []}

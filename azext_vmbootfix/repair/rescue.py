@@ -30,6 +30,7 @@ import string
 
 from azure.core.exceptions import ResourceNotFoundError
 
+from azext_vmbootfix.repair import actions as A
 from azext_vmbootfix.repair import recreate as S
 from azext_vmbootfix.repair.recreate import RUN_TAG, ROLE_TAG, StepFailed, _is_ours, _original, _run8
 from azext_vmbootfix.repair.rescue_plan import (NESTED_FAMILIES, RESCUE_IMAGES, RESCUE_SIZES,  # noqa: F401
@@ -130,6 +131,9 @@ class CopyOsDisk(S.Step):
     name = "copy-os-disk"
     description = "Make a managed disk copy of the OS disk from the backup (article step 5); the original disk " \
                   "is never changed."
+    actions = {"group": (A.SNAPSHOT_READ, A.DISK_READ, A.DISK_WRITE, A.DISK_GET_ACCESS),
+               "os_disk": (A.DISK_READ,)}
+    undo_actions = {"group": (A.DISK_READ, A.DISK_DELETE)}
 
     def plan(self, ctx):
         return {"reads": [ctx.facts.get("osDiskId")], "creates": ["disk " + _copy_name(ctx)], "changes": [],
@@ -185,6 +189,9 @@ class CreateRescueVm(S.Step):
     name = "create-rescue-vm"
     description = "Create a rescue VM (another Windows Server version, nested-virtualization size, own NIC, no " \
                   "public IP, throw-away password) with the copy attached at LUN 0 (article step 6)."
+    actions = {"group": (A.VM_READ, A.VM_WRITE, A.DISK_WRITE, A.NIC_READ, A.NIC_WRITE, A.NIC_JOIN),
+               "nics": (A.NIC_READ,), "subnet": (A.SUBNET_JOIN,)}
+    undo_actions = {"group": (A.VM_READ, A.VM_DELETE, A.DISK_READ, A.DISK_DELETE, A.NIC_READ, A.NIC_DELETE)}
 
     def plan(self, ctx):
         p = _params(ctx)
@@ -256,6 +263,7 @@ class FinishSetup(S.Step):
     description = "Write an oobeSystem answer file to the copy's Windows\\Panther\\Unattend.xml by Run Command, so " \
                   "OOBE finishes unattended at the next boot (the automated equivalent of finishing the " \
                   "wizard in a nested Hyper-V console, article step 6)."
+    actions = {"group": (A.VM_READ, A.RUN_COMMANDS_READ, A.RUN_COMMANDS_WRITE)}
 
     def plan(self, ctx):
         return {"reads": ["runCommand {} on {}".format(RC_DISKS, _rescue_name(ctx))],
@@ -296,6 +304,7 @@ class EnableSerialConsole(S.Step):
     name = "enable-serial-console"
     description = "Turn on EMS/SAC in the copy's BCD store with the article's bcdedit commands (steps 9-10), so " \
                   "the serial console works from now on."
+    actions = {"group": (A.VM_READ, A.RUN_COMMANDS_READ, A.RUN_COMMANDS_WRITE)}
 
     def plan(self, ctx):
         return {"reads": ["bcdedit /enum on " + _rescue_name(ctx)], "creates": [],
@@ -349,6 +358,7 @@ class EnableSerialConsole(S.Step):
 class DetachCopy(S.Step):
     name = "detach-copy"
     description = "Detach the fixed copy from the rescue VM (article step 11)."
+    actions = {"group": (A.VM_READ, A.VM_WRITE)}
 
     def plan(self, ctx):
         return {"reads": [], "creates": [], "changes": ["detach {} from {}".format(_copy_name(ctx),
@@ -372,6 +382,8 @@ class DetachCopy(S.Step):
 class DeallocateVm(S.Step):
     name = "deallocate-vm"
     description = "Deallocate the original VM: an OS disk swap needs it stopped."
+    actions = {"vm": (A.VM_INSTANCE_VIEW, A.VM_DEALLOCATE)}
+    undo_actions = {"vm": (A.VM_INSTANCE_VIEW, A.VM_START)}
 
     def plan(self, ctx):
         return {"reads": [], "creates": [], "changes": ["deallocate " + ctx.vm_id], "keeps": []}
@@ -393,6 +405,8 @@ class DeallocateVm(S.Step):
 class SwapOsDisk(S.Step):
     name = "swap-os-disk"
     description = "Make the fixed copy the VM's OS disk (article step 11); the original OS disk is kept."
+    actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW, A.VM_DEALLOCATE)}
+    undo_actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW, A.VM_DEALLOCATE)}
 
     def plan(self, ctx):
         return {"reads": [], "creates": [], "changes": ["{}: OS disk -> {}".format(ctx.vm_id, _copy_name(ctx))],
@@ -424,6 +438,7 @@ class SwapOsDisk(S.Step):
 class StartVm(S.Step):
     name = "start-vm"
     description = "Start the VM on the fixed copy; Windows finishes OOBE from the answer file."
+    actions = {"vm": (A.VM_READ, A.VM_INSTANCE_VIEW, A.VM_START)}
 
     def plan(self, ctx):
         return {"reads": [], "creates": [], "changes": ["start " + ctx.vm_id], "keeps": []}
@@ -449,6 +464,7 @@ class VerifyRescuedBoot(S.VerifyBoot):
 class DeleteRescueVm(S.Step):
     name = "delete-rescue-vm"
     description = "Delete the rescue VM, its OS disk and its NIC (nothing else)."
+    actions = {"group": (A.VM_READ, A.VM_DELETE, A.DISK_READ, A.DISK_DELETE, A.NIC_READ, A.NIC_DELETE)}
 
     def plan(self, ctx):
         return {"reads": [], "creates": [], "changes": ["delete vm {}, its OS disk and NIC".format(

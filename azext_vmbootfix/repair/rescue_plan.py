@@ -17,6 +17,8 @@ RESCUE_IMAGES = (("2019", {"publisher": "MicrosoftWindowsServer", "offer": "Wind
                            "sku": "2022-datacenter-g2", "version": "latest"}),
                  ("2016", {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
                            "sku": "2016-datacenter-gensecond", "version": "latest"}))
+
+
 def windows_version(vm):
     """The broken disk's Windows Server version ("2022", ...) from the VM's image reference or instance view."""
     ref = vm.storage_profile.image_reference if vm.storage_profile else None
@@ -37,25 +39,36 @@ def rescue_image(broken_version):
     raise StepFailed("no rescue image of another Windows version than {}".format(broken_version))
 
 
-def rescue_size(compute, location):
-    """The first preferred nested-virtualization size offered without restriction in ``location``."""
+def rescue_size(compute, location, zones=None, catalog=None):
+    """The first preferred nested-virtualization size that is offered without restriction in ``location`` (and
+    the VM's ``zones``), takes a premium OS disk and fits the vCPU quota; if none fits the quota, the first
+    offered one (pre-flight then says so). ``catalog`` is :func:`.preflight_capacity.read_catalog`'s answer."""
+    from azure.core.exceptions import HttpResponseError
+    from azext_vmbootfix.repair.preflight_capacity import cap, quota_room, read_catalog, restricted
+    try:
+        skus, usages = catalog or read_catalog(compute, location)
+    except HttpResponseError:  # sizes unreadable (e.g. no Microsoft.Compute/skus/read): pre-flight says so
+        return RESCUE_SIZES[0]
     offered = {}
-    for sku in compute.resource_skus.list(filter="location eq '{}'".format(location)):
-        if sku.resource_type == "virtualMachines" and not sku.restrictions and sku.family in NESTED_FAMILIES:
-            offered[sku.name.lower()] = sku.name
-    for name in RESCUE_SIZES:
-        if name.lower() in offered:
-            return name
-    if offered:
-        return sorted(offered.values())[0]
-    raise StepFailed("no nested-virtualization-capable VM size (Dv3/Dsv3, Dv4/Dsv4, Dv5/Dsv5, Ev3/Esv3, Ev4, Ev5) "
-                     "is offered in {} to this subscription".format(location),
-                     "Ask for quota for one of these families, or run the rescue by hand (article steps 5-12).")
+    for sku in skus.values():
+        if sku.family in NESTED_FAMILIES and not restricted(sku, location, zones) and cap(sku, "PremiumIO") == "True":
+            offered[sku.name.lower()] = sku
+    ordered = [offered[n.lower()] for n in RESCUE_SIZES if n.lower() in offered] + \
+        sorted((s for n, s in offered.items() if n not in {r.lower() for r in RESCUE_SIZES}), key=lambda s: s.name)
+    for sku in ordered:
+        if not quota_room(sku, usages):
+            return sku.name
+    if ordered:
+        return ordered[0].name
+    raise StepFailed("no nested-virtualization-capable VM size with premium storage (Dsv3, Dsv4, Dsv5, Esv3) "
+                     "is offered in {}{} to this subscription".format(location, " zone " + ",".join(zones)
+                                                                     if zones else ""),
+                     "Ask for one of these sizes in the region, or run the rescue by hand (article steps 5-12).")
 
 
-def rescue_params(compute, vm):
+def rescue_params(compute, vm, catalog=None):
     """What the rescue plan decides before it runs (kept in the journal's params)."""
     broken = windows_version(vm)
     version, image = rescue_image(broken)
-    return {"rescueSize": rescue_size(compute, vm.location), "rescueImage": image, "rescueVersion": version,
-            "brokenVersion": broken}
+    return {"rescueSize": rescue_size(compute, vm.location, list(vm.zones or []), catalog), "rescueImage": image,
+            "rescueVersion": version, "brokenVersion": broken}

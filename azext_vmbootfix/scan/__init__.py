@@ -32,9 +32,15 @@ Which cheap signal finds the candidates (settled from public sources before buil
   rely on it: the agent status stays a per-candidate signal (``GET ...?$expand=instanceView``).
 * ``$expand=instanceView`` on the subscription list is only accepted with a scale-set ``$filter`` (same spec).
 
-So the scan uses, per subscription, one statusOnly list (real time: Resource Graph's power state lags) for
-the power state, ``OSState/generalized`` and a failed provisioning, and Resource Graph's agent-reported
+So the scan uses, per subscription, one statusOnly list (real time: Resource Graph's power state lags; paged
+as Azure pages it, at most 50 VMs of each region a page; read as JSON, not as SDK models) for the power
+state, ``OSState/generalized`` and a failed provisioning, and Resource Graph's agent-reported
 ``osName`` as the sign that Windows got past setup: a running Windows VM whose agent never reported its OS
 is a candidate. ``--deep`` makes every running Windows VM a candidate. The scan never waits for a second
-screenshot: one capture per candidate.
+screenshot: one capture per candidate, and none with ``--no-ocr`` (nothing would read it).
+
+Memory (``bench/scan_memory.py`` shows it by phase): a subscription's statuses are a short key and a shared
+tuple per VM, each dropped when its Resource Graph row is read; Resource Graph pages are read one at a
+time; a row holds only what is printed, with the texts that repeat shared; screenshots are downloaded
+inside the OCR slots. What still grows with the fleet is the rows and az's own serialisation of them.
 """

@@ -21,15 +21,55 @@ from azext_vmbootfix.scan import rows
 RUNNING = ("running", "starting")
 
 
+def vm_key(rid):
+    """``<resource group>/<name>`` in lower case, from a VM id: a VM's key within its subscription (short:
+    the statuses of a 4,000-VM subscription are held while its rows arrive)."""
+    parts = (rid or "").lower().split("/")
+    return "{}/{}".format(parts[4], parts[-1]) if len(parts) >= 9 else (rid or "").lower()
+
+
+def status_pages(compute):
+    """The subscription's ``virtualMachines?statusOnly=true`` list, page by page, each a list of JSON dicts.
+
+    Sent through the compute client's own pipeline (its credential, retries, the scan's counting policy) but
+    not deserialised into SDK models: the SDK makes a full ``VirtualMachine`` model of every VM (about 0.5 ms
+    and several KB each, where three status codes are all the scan reads). Pages are followed by
+    ``nextLink`` as Azure gives them (at most 50 VMs of each region a page, so many pages for a big
+    subscription); an error answer raises what the SDK's own ``list_all`` raises."""
+    from urllib.parse import quote
+    from azure.core.exceptions import (ClientAuthenticationError, HttpResponseError, ResourceNotFoundError,
+                                       map_error)
+    from azure.core.rest import HttpRequest
+    from azure.mgmt.core.exceptions import ARMErrorFormat
+    ops = compute.virtual_machines  # the generated operation group: the client, its config and api-version
+    client, api_version = ops._client, ops._api_version  # pylint: disable=protected-access
+    url = client.format_url("/subscriptions/{}/providers/Microsoft.Compute/virtualMachines".format(
+        quote(ops._config.subscription_id, safe="")))  # pylint: disable=protected-access
+    request = HttpRequest("GET", url, params={"api-version": api_version, "statusOnly": "true"},
+                          headers={"Accept": "application/json"})
+    while request is not None:
+        response = client.send_request(request)
+        if response.status_code != 200:
+            map_error(status_code=response.status_code, response=response,
+                      error_map={401: ClientAuthenticationError, 404: ResourceNotFoundError})
+            raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+        body = response.json()
+        next_link = body.get("nextLink")
+        yield body.get("value") or []
+        request = HttpRequest("GET", next_link, headers={"Accept": "application/json"}) if next_link else None
+
+
 def statuses_by_vm(compute, on_error=None):
-    """``{vm id (lower case): [status codes]}`` for one subscription, from the statusOnly list."""
-    out = {}
+    """``{vm_key: (status codes)}`` for one subscription, from its statusOnly list; ``ProvisioningState/
+    succeeded`` is left out and equal tuples are one object (most VMs have just their power state)."""
+    out, shared = {}, {}
     try:
-        for vm in compute.virtual_machines.list_all(status_only="true"):
-            view = vm.instance_view
-            # kept small (10,000 VMs): interned codes, without the common "succeeded"
-            out[(vm.id or "").lower()] = tuple(sys.intern(s.code) for s in (view.statuses or []) if s.code and
-                                               s.code != "ProvisioningState/succeeded") if view else ()
+        for page in status_pages(compute):
+            for vm in page:
+                statuses = ((vm.get("properties") or {}).get("instanceView") or {}).get("statuses") or []
+                codes = tuple(sys.intern(s["code"]) for s in statuses
+                              if s.get("code") and s["code"] != "ProvisioningState/succeeded")
+                out[vm_key(vm.get("id"))] = shared.setdefault(codes, codes)
     except Exception as exc:  # pylint: disable=broad-except
         if on_error is None:
             raise

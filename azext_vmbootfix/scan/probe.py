@@ -3,8 +3,8 @@
 The evidence is :func:`azext_vmbootfix.evidence.collect` without its image listing (``with_images=False``):
 the images that link to the VM came with the Resource Graph row. For a Windows VM with managed boot
 diagnostics that is two ARM requests -- ``GET ...?$expand=instanceView`` and ``retrieveBootDiagnosticsData``
--- plus the two SAS downloads; one screenshot, never a second, read (OCR) here with at most one page per
-core at a time (what ``collect`` would do, bounded). The verdict is
+-- plus the SAS downloads: the serial log, and with OCR the screenshot (one, never a second), downloaded and
+read with at most one page per core at a time. The verdict is
 :func:`azext_vmbootfix.diagnose.verdict_for_vm`, whose output is reduced to a row at once.
 """
 import os
@@ -42,21 +42,20 @@ def images_from_graph(graph_images):
 
 
 # OCR is CPU-bound (Tesseract): at most one page per core at a time, whatever --max-concurrency is, so
-# that many candidates at once do not push each OCR past its timeout.
+# that many candidates at once do not push each OCR past its timeout. A screenshot (a 2.4 MB bitmap) is held
+# from its download to the end of its OCR by one of twice as many slots: the next ones download while the
+# cores read, and no more than these wait in memory, however many candidates run at once.
 OCR_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+SCREENSHOT_SLOTS = threading.BoundedSemaphore(2 * max(1, os.cpu_count() or 1))
 
 
 def diagnose_one(compute, vm, why, read_screenshot=True, http=None):
-    """The row of one candidate. Raises what ``evidence.collect`` raises when the VM cannot be read."""
+    """The row of one candidate. Raises what ``evidence.collect`` raises when the VM cannot be read.
+    Without OCR the screenshot is not downloaded at all: nothing would read it."""
     from azext_vmbootfix import diagnose, evidence
-    collected = evidence.collect(compute, vm["resourceGroup"], vm["name"], read_screenshot=False,
-                                 with_images=False, http=http)
-    diag = collected.get("bootDiagnostics") or {}
-    if read_screenshot and diag.get("screenshot"):
-        from azext_vmbootfix.ocr import read_screenshot as ocr
-        with OCR_SLOTS:
-            result = ocr(diag["screenshot"])
-        diag["screenText"], diag["screenError"], diag["ocrSeconds"] = result.text, result.error, result.seconds
+    collected = evidence.collect(compute, vm["resourceGroup"], vm["name"], read_screenshot=read_screenshot,
+                                 with_images=False, http=http, download_screenshot=read_screenshot,
+                                 screenshot_slot=SCREENSHOT_SLOTS, ocr_slot=OCR_SLOTS)
     collected["images"] = images_from_graph(vm.get("images"))
     out = diagnose.verdict_for_vm(collected)
     return rows.diagnosed(vm, out, why)

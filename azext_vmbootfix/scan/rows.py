@@ -2,14 +2,16 @@
 
 A row holds only what is printed (az serialises the whole result at the end and cannot stream, so 10,000
 rows must stay small): ``name, resourceGroup, subscriptionId, powerState, verdict, articleId, confidence,
-next, reason``. ``verdict`` is a ``diagnose`` osState (:data:`azext_vmbootfix.classify.OS_STATES`) for the
-VMs that were diagnosed, else one of the scan's own:
+next, reason``; the texts that repeat from row to row are one string object each. ``verdict`` is a
+``diagnose`` osState (:data:`azext_vmbootfix.classify.OS_STATES`) for the VMs that were diagnosed, else one of
+the scan's own:
 
 * ``healthy`` -- running, and its guest agent reported the OS (not diagnosed; ``--deep`` would);
 * ``not-running`` -- stopped or deallocated: it is not stuck at boot now;
 * ``not-applicable`` -- Linux;
 * ``error`` -- its evidence could not be read (``reason`` says why).
 """
+import sys
 from collections import Counter
 
 # most severe first; verdicts not listed sort after these
@@ -24,18 +26,24 @@ def _parse_id(rid):
     return {k.lower(): v for k, v in zip(parts[0::2], parts[1::2])}
 
 
+def _shared(text):
+    """One string object for every row that holds this text (group and subscription names, power states,
+    the reasons of settled rows repeat across thousands of rows)."""
+    return sys.intern(text) if isinstance(text, str) else text
+
+
 def base(vm, power):
     rid = _parse_id(vm.get("id"))
     return {"name": vm.get("name") or rid.get("virtualmachines"),
-            "resourceGroup": vm.get("resourceGroup") or rid.get("resourcegroups"),
-            "subscriptionId": vm.get("subscriptionId") or rid.get("subscriptions"),
-            "powerState": power}
+            "resourceGroup": _shared(vm.get("resourceGroup") or rid.get("resourcegroups")),
+            "subscriptionId": _shared(vm.get("subscriptionId") or rid.get("subscriptions")),
+            "powerState": _shared(power)}
 
 
 def settled(vm, power, verdict, reason):
     """The row of a VM decided without diagnosing it."""
     row = base(vm, power)
-    row.update(verdict=verdict, articleId=None, confidence=None, next=None, reason=reason)
+    row.update(verdict=verdict, articleId=None, confidence=None, next=None, reason=_shared(reason))
     return row
 
 

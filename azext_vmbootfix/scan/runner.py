@@ -2,9 +2,9 @@
 
 Requests, by kind (the summary's ``requests``):
 ``graph`` -- the query's pages (and their retries);
-``arm`` -- the per-subscription statusOnly lists (candidate finding) plus, per candidate, ``GET
+``arm`` -- the pages of the per-subscription statusOnly lists (candidate finding) plus, per candidate, ``GET
 ?$expand=instanceView`` and ``retrieveBootDiagnosticsData`` (two);
-``blob`` -- the SAS downloads of screenshots and serial logs (not ARM).
+``blob`` -- the SAS downloads of serial logs, and of screenshots when OCR reads them (not ARM).
 """
 import concurrent.futures
 import threading
@@ -115,7 +115,8 @@ class _Scan:
             self.pages += 1
             for vm in page.rows:
                 sub = (vm.get("subscriptionId") or "").lower()
-                codes = (self.statuses_of(sub) or {}).get((vm.get("id") or "").lower())
+                # each VM's statuses are dropped once read: what is held shrinks as the rows arrive
+                codes = (self.statuses_of(sub) or {}).pop(candidates.vm_key(vm.get("id")), None)
                 is_candidate, result = candidates.triage(vm, codes, deep)
                 if is_candidate:
                     todo.append(({k: vm.get(k) for k in _KEEP}, result))

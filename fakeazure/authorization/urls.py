@@ -6,10 +6,11 @@ LOCKS = "Microsoft.Authorization/locks"
 PERMS = "Microsoft.Authorization/permissions"
 
 # Scopes a lock or a permissions list can hang on: subscription, group, resource (with the CLI's empty
-# parent path), child resource.
+# parent path), child resource, grandchild resource (a gallery image version).
 RESOURCE_SCOPES = [RG + "/providers/{ns}/{type}/{name}",
                    RG + "/providers/{ns}//{type}/{name}",
-                   RG + "/providers/{ns}/{ptype}/{pname}/{type}/{name}"]
+                   RG + "/providers/{ns}/{ptype}/{pname}/{type}/{name}",
+                   RG + "/providers/{ns}/{ptype}/{pname}/{p2type}/{p2name}/{type}/{name}"]
 SCOPES = [SUB, RG] + RESOURCE_SCOPES
 
 url_table = []

@@ -106,12 +106,13 @@ class SkuNotAvailable(ComputeError):
     status = 409
     code = "SkuNotAvailable"
 
-    def __init__(self, size, location):
-        # seen (Azure's SkuNotAvailable text)
+    def __init__(self, size, location, zones=None):
+        # seen (Azure's SkuNotAvailable text); the "zones '<z>'" part for a zone restriction is not verified
+        where = "location '{}'".format(location) + (" zones '{}'".format(",".join(zones)) if zones else "")
         super().__init__(
             "The requested VM size for resource 'Following SKUs have failed for Capacity Restrictions: {}' is "
-            "currently not available in location '{}'. Please try another size or deploy to a different location "
-            "or different zone. See https://aka.ms/azureskunotavailable for details.".format(size, location))
+            "currently not available in {}. Please try another size or deploy to a different location "
+            "or different zone. See https://aka.ms/azureskunotavailable for details.".format(size, where))
 
 
 class QuotaExceeded(OperationNotAllowed):

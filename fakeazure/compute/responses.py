@@ -18,7 +18,7 @@ import json
 
 from ..core import errors
 from ..core.responses import BaseResponse, Reply, operation_status_reply
-from . import exceptions, ratelimit
+from . import exceptions, paging, ratelimit
 from .models import skus
 
 
@@ -109,15 +109,18 @@ class VirtualMachineResponse(ComputeResponse):
         return self.ok(self.backend.get_vm(self.subscription, self.resource_group, self.param("vmName"))
                        .instance_view())
 
+    def list(self):
+        return paging.paged(self, self.backend.list_vms(self.subscription, self.resource_group),
+                            lambda vm: vm.to_json())
+
     def list_all(self):
         vms = self.backend.list_vms(self.subscription)
         if (self.query.get("statusOnly") or "").lower() == "true":
             # run time status only (VirtualMachines_ListAll): the instance view's statuses, no model
-            return self.list_of([{"name": vm.name, "id": vm.id, "type": vm.full_type, "location": vm.location,
-                                  "properties": {"vmId": vm.vm_id,
-                                                 "instanceView": {"statuses": vm.run_time_statuses()}}}
-                                 for vm in vms])
-        return self.list_of([vm.to_json() for vm in vms])
+            return paging.paged(self, vms, lambda vm: {
+                "name": vm.name, "id": vm.id, "type": vm.full_type, "location": vm.location,
+                "properties": {"vmId": vm.vm_id, "instanceView": {"statuses": vm.run_time_statuses()}}})
+        return paging.paged(self, vms, lambda vm: vm.to_json())
 
     def put(self):
         write = self.backend.begin_create_or_update_vm(
@@ -242,7 +245,7 @@ class LocationResponse(ComputeResponse):
         location = None
         if "location" in flt.lower():
             location = flt.split("'")[1].replace(" ", "").lower() if "'" in flt else None
-        return self.list_of(skus.resource_skus(location))
+        return self.list_of(skus.resource_skus(location, self.subscription, self.backend.sku_restrictions))
 
     def list_vm_sizes(self):
         self.cloud.resources.get_subscription(self.subscription)

@@ -3,8 +3,10 @@
 Order of work for a request: log it, finish due operations, then
 1. ``/_fake/...``: the control API (``cloud.handle_control``, :mod:`fakeazure.control`), no auth;
 2. routes with no resource type (metadata, tokens, SAS blobs): served as they are;
-3. ARM routes: bearer token, faults, api-version, the handler; ARM's headers on every answer.
+3. ARM routes: bearer token, faults, api-version, the gateway's RBAC and policy checks
+   (``Cloud.gateway_checks``), the handler; ARM's headers on every answer.
 """
+import json
 import re
 import time
 import traceback
@@ -77,6 +79,7 @@ class FakeAzureApp:
                 cloud.operations.extra_delay = float(rule.spec.get("seconds", 5))
         try:
             dispatch.check_api_version(route, api_version)
+            cloud.gateway_checks(method, path, _json_or_none(ctx.data) if method == "PUT" else None)
             return dispatch.call(route, ctx), False
         finally:
             cloud.operations.pending_failures.clear()
@@ -139,3 +142,10 @@ def _once(faults, method, path):
         return rule.error() if rule is not None else None
     hook.used = False
     return hook
+
+
+def _json_or_none(data):
+    try:
+        return json.loads(data) if data else None
+    except ValueError:
+        return None

@@ -36,6 +36,11 @@ guest_state}]}]}``.
 
 ``quotas``: ``{location: {cores: N, <family>: N}}`` (vCPU limits, see fakeazure/compute/models/skus.py).
 
+``sku_restrictions``: ``[{size, location, zones?, reason?}]`` (a size not offered to the subscription in a
+region or in some of its zones).
+
+``roles``, ``locks``, ``policies``, ``marketplace_terms``: who may do what (:mod:`fakeazure.scenarios.access`).
+
 ``fleet``: thousands of VMs in several subscriptions, made lazily (:mod:`fakeazure.scenarios.fleet`). The one
 exception to the rule above: for load speed a fleet VM is kept as a model object (``ComputeBackend.add``) and
 its disk, network and boot are made on first use.
@@ -77,6 +82,12 @@ def apply(cloud, data):
     for location, limits in (data.get("quotas") or {}).items():
         for name, limit in limits.items():
             cloud.compute.quotas.set(sub, location, name, limit)
+    # sku_restrictions: [{size, location, zones?, reason?}] (a size not offered in a region or its zones)
+    for spec in data.get("sku_restrictions") or []:
+        cloud.compute.sku_restrictions.add(sub, spec["size"], spec["location"], spec.get("zones"),
+                                           spec.get("reason", "NotAvailableForSubscription"))
+    from .access import apply as apply_access  # roles, locks, policies, marketplace terms (access.py)
+    apply_access(cloud, sub, data)
     if data.get("fleet"):  # thousands of VMs, made lazily (fleet.py)
         from .fleet import apply as apply_fleet
         apply_fleet(cloud, data["fleet"], created)

@@ -99,6 +99,7 @@ class RescueWithoutImage(VmBootFixScenarioTest):
         assert back["status"] == "rolled-back"
         self.cmd("vm show -g {rg} -n {vm}", checks=[
             self.check("starts_with(storageProfile.osDisk.name, 'web01_OsDisk_1_')", True)])
+        shutil.rmtree(journal_dir, ignore_errors=True)
 
 
 @pytest.mark.usefixtures("secret_canary")
@@ -131,3 +132,33 @@ class RepairWithDataDisks(VmBootFixScenarioTest):
             self.check("networkProfile.networkInterfaces[0].deleteOption", "Delete"),
             self.check("storageProfile.osDisk.deleteOption", "Delete"),
             self.check("starts_with(storageProfile.osDisk.name, 'app02_OsDisk_1_')", True)])
+
+
+@pytest.mark.usefixtures("secret_canary")
+class RepairRefusedByLock(VmBootFixScenarioTest):
+    """A CanNotDelete lock on the VM's group: pre-flight refuses before anything changes, through the CLI."""
+    scenario = "oobe-stuck-locked"
+
+    def setUp(self):
+        _seeded(self, "5eed0000-0000-4000-8000-0000000000d4")
+        super().setUp()
+        self.kwargs.update(rg="rg-oobe", vm="web01", pw=self.secret_canary.password)
+
+    def test_repair_is_refused_and_nothing_changes(self):
+        import shutil
+        from azure.cli.core.azclierror import ValidationError
+        journal = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
+        shutil.rmtree(journal, ignore_errors=True)  # a recording shares the config dir with earlier tests
+        before = self.cmd("vm show -g {rg} -n {vm}").get_output_in_json()
+        dry = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --dry-run").get_output_in_json()
+        locks = [f for f in dry["preflight"] if f["check"] == "locks"]
+        assert locks[0]["status"] == "failed" and "'rg-oobe-nodelete'" in locks[0]["detail"]
+        with pytest.raises(ValidationError) as exc:
+            self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-password {pw}")
+        assert "the CanNotDelete lock 'rg-oobe-nodelete' on resource group rg-oobe blocks deletes of the VM web01" \
+            in exc.value.error_msg and "Nothing was changed" in exc.value.error_msg
+        assert "az lock delete --ids" in exc.value.recommendations[0]
+        after = self.cmd("vm show -g {rg} -n {vm}").get_output_in_json()
+        assert after == before
+        self.cmd("snapshot list -g {rg}", checks=[self.check("length(@)", 1)])  # only the scenario's own
+        assert not os.path.exists(journal) or not any(files for _, _, files in os.walk(journal))

@@ -56,7 +56,7 @@ class ScanFleet(ScanTest):
         assert by.get("running-at-oobe") == 4 and by.get("setup-failed") == 3 and by.get("generalized-by-api") == 1
         assert summary["candidates"] == 9
         req = summary["requests"]
-        assert req["graphPages"] == 1 and req["candidateFinding"] == 2
+        assert req["graphPages"] == 1 and req["candidateFinding"] == 3  # fleet A: 60 VMs, two pages of 50
         assert req["perCandidate"] <= 6 * summary["candidates"]
         assert _ranks(rows) == sorted(_ranks(rows))  # most severe first
         for row in rows:

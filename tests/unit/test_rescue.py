@@ -141,6 +141,7 @@ def _cli(monkeypatch, h, tmp_path):
     from azext_vmbootfix.repair import cli as rc
     monkeypatch.setattr(rc, "_clients", lambda cmd: (h.compute, h.compute))
     monkeypatch.setattr(rc, "_resources", lambda cmd: h.resources)
+    monkeypatch.setattr(rc, "_preflight_clients", lambda cmd, compute: h.preflight_clients())
     monkeypatch.setattr(rc, "_subscription", lambda cmd: h.cloud.default_subscription)
     monkeypatch.setattr(rc, "_path", lambda cmd, rg, vm: str(tmp_path / "journal.json"))
     monkeypatch.setattr(engine.Context, "__init__", _fast_context(engine.Context.__init__, h))

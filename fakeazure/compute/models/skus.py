@@ -68,8 +68,9 @@ def locations():
     return list(data()["locations"])
 
 
-def resource_skus(location=None):
-    """The resource SKU list (virtualMachines only), optionally for one location."""
+def resource_skus(location=None, subscription=None, extra=None):
+    """The resource SKU list (virtualMachines only), optionally for one location; ``extra`` is a cloud's
+    :class:`Restrictions` for ``subscription``."""
     out = []
     for s in data()["virtualMachines"]:
         locs = [location] if location else locations()
@@ -80,6 +81,8 @@ def resource_skus(location=None):
                     restrictions.append({"type": r["type"], "values": [loc],
                                          "restrictionInfo": {"locations": [loc]},
                                          "reasonCode": r["reasonCode"]})
+            if extra is not None and subscription:
+                restrictions += extra.wire(subscription, s["name"], loc)
             out.append({"resourceType": "virtualMachines", "name": s["name"], "tier": "Standard",
                         "size": s["name"].split("_", 1)[1], "family": s["family"], "locations": [loc],
                         "locationInfo": [{"location": loc, "zones": list(s.get("zones", [])),
@@ -98,6 +101,40 @@ def vm_sizes(location):
                     "resourceDiskSizeInMB": 16384 * sz.vcpus, "memoryInMB": int(sz.memory_gb * 1024),
                     "maxDataDiskCount": sz.max_data_disks})
     return out
+
+
+class Restrictions:
+    """Restrictions a scenario puts on sizes for one subscription (Learn, "Resolve errors for SKU not available"):
+    ``Location`` (the size is not offered in the region to the subscription) or ``Zone`` (not in these zones).
+    Wire shape as ``az vm list-skus`` shows them: ``{type, values: [location], restrictionInfo: {locations,
+    zones}, reasonCode}``."""
+
+    def __init__(self):
+        self.entries = []  # (subscription, size lower, location, zones tuple or None, reason)
+
+    def add(self, subscription, size_name, location, zones=None, reason="NotAvailableForSubscription"):
+        self.entries.append((subscription.lower(), size_name.lower(), location.lower(),
+                             tuple(str(z) for z in zones) if zones else None, reason))
+
+    def wire(self, subscription, size_name, location):
+        out = []
+        for sub, size_, loc, zones, reason in self.entries:
+            if sub == subscription.lower() and size_ == size_name.lower() and loc == location.lower():
+                info = {"locations": [location]}
+                if zones:
+                    info["zones"] = list(zones)
+                out.append({"type": "Zone" if zones else "Location", "values": [location],
+                            "restrictionInfo": info, "reasonCode": reason})
+        return out
+
+    def blocks(self, subscription, size_name, location, zones):
+        """The zones (or ``["*"]`` for the whole location) in which the size may not be created."""
+        hit = []
+        for r in self.wire(subscription, size_name, location):
+            if r["type"] == "Location":
+                return ["*"]
+            hit += [z for z in r["restrictionInfo"]["zones"] if z in [str(x) for x in zones or []]]
+        return hit
 
 
 class Quotas:
@@ -147,9 +184,11 @@ class SkuBackend:
 
     def __init__(self):
         self.quotas = Quotas()
+        self.sku_restrictions = Restrictions()
 
-    def vm_size(self, name, location):
-        """The size a VM body names, or Azure's refusal (unknown size, size not offered in the location)."""
+    def vm_size(self, name, location, subscription_id=None, zones=None):
+        """The size a VM body names, or Azure's refusal (unknown size, size not offered in the location, or not
+        to this subscription in the location or the VM's zones: :class:`Restrictions`)."""
         found = size(name)
         if found is None:
             raise exceptions.InvalidParameter(
@@ -158,6 +197,9 @@ class SkuBackend:
                 target="vmSize")  # wording not verified
         if found.restricted_in(location):
             raise exceptions.SkuNotAvailable(found.name, location)
+        blocked = self.sku_restrictions.blocks(subscription_id, name, location, zones) if subscription_id else []
+        if blocked:
+            raise exceptions.SkuNotAvailable(found.name, location, None if blocked == ["*"] else blocked)
         return found
 
     def _vms_in(self, subscription_id, location, exclude=None):

@@ -61,7 +61,8 @@ class VirtualMachineBackend:
     def _create_vm(self, sub, rg, name, body):
         location = checks.location_of(body)
         props = body.get("properties") or {}
-        size = self.vm_size((props.get("hardwareProfile") or {}).get("vmSize") or "Standard_DS1_v2", location)
+        size = self.vm_size((props.get("hardwareProfile") or {}).get("vmSize") or "Standard_DS1_v2", location, sub,
+                            body.get("zones"))
         sp = props.get("storageProfile") or {}
         osd = sp.get("osDisk") or {}
         image_ref = sp.get("imageReference")

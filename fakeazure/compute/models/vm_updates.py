@@ -25,7 +25,7 @@ class VirtualMachineUpdateBackend:
                 changes["tags"] = tags
         hw = props.get("hardwareProfile") or {}
         if hw.get("vmSize") and lower(hw["vmSize"]) != lower(vm.size):
-            new_size = self.vm_size(hw["vmSize"], vm.location)
+            new_size = self.vm_size(hw["vmSize"], vm.location, vm.subscription_id, vm.zones)
             checks.size_boots_generation(new_size, vm.hyper_v_generation())
             self.check_quota(vm.subscription_id, vm.location, new_size, new_size.vcpus, exclude=vm)
             changes["size"] = new_size.name
