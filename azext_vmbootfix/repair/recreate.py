@@ -5,6 +5,7 @@ rollback is running the undos in reverse. Steps talk to Azure only through the S
 The recreate path is the article's steps 1-4: keep the disks and NICs, back up the OS disk, delete the VM,
 recreate it with the same name from the captured image, and verify that it boots.
 """
+import re
 
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
@@ -69,6 +70,7 @@ def _wait_nic(ctx, action):
 class Step:
     name = ""
     description = ""
+    article = ()  # the article's steps (1-12) this step performs; see repair/plan.py ARTICLE_STEPS
     # The RBAC actions apply and undo perform, {scope: (action, ...)} (scopes and names: repair/actions.py).
     # Pre-flight checks the caller's permissions and the locks against them before anything changes.
     actions = {}
@@ -91,6 +93,7 @@ class Step:
 
 class RecordOriginal(Step):
     name = "record-original"
+    article = ()  # the tool's own: rollback needs the VM as it was
     description = "Read the VM and record its configuration (no secrets) for rollback."
     actions = {"vm": (A.VM_READ,)}
 
@@ -101,19 +104,20 @@ class RecordOriginal(Step):
         return bool(ctx.journal.data.get("original"))
 
     def apply(self, ctx):
+        """Returns the model as ``original`` (the engine keeps it at the journal's top level, secrets redacted)."""
         vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name, expand="instanceView")
         codes = [s.code or "" for s in (vm.instance_view.statuses or [])] if vm.instance_view else []
         vm.instance_view = None
         model = vm.serialize(keep_readonly=True)
         (model.get("properties", {}).get("osProfile") or {}).pop("adminPassword", None)
-        ctx.journal.data["original"] = model
         power = next((c.split("/", 1)[1] for c in codes if c.startswith("PowerState/")), None)
-        return {"originalOsDiskId": vm.storage_profile.os_disk.managed_disk.id, "originalPowerState": power,
-                "originalGeneralized": "OSState/generalized" in codes}
+        return {"original": model, "originalOsDiskId": vm.storage_profile.os_disk.managed_disk.id,
+                "originalPowerState": power, "originalGeneralized": "OSState/generalized" in codes}
 
 
 class KeepDisksAndNics(Step):
     name = "keep-disks-and-nics"
+    article = (1,)
     description = "Set deleteOption=Detach on the OS disk, every data disk and every NIC (article step 1)."
     actions = {"vm": (A.VM_READ, A.VM_WRITE)}
     undo_actions = {"vm": (A.VM_READ, A.VM_WRITE)}
@@ -164,6 +168,7 @@ class KeepDisksAndNics(Step):
 
 class BackupOsDisk(Step):
     name = "backup-os-disk"
+    article = (5,)
     description = "Snapshot the OS disk so that nothing is lost whatever happens next (kept on rollback)."
     actions = {"group": (A.SNAPSHOT_READ, A.SNAPSHOT_WRITE), "os_disk": (A.DISK_READ, A.DISK_GET_ACCESS)}
 
@@ -192,6 +197,7 @@ class BackupOsDisk(Step):
 
 class DeleteVm(Step):
     name = "delete-vm"
+    article = (1,)
     description = "Delete the VM; its disks and NICs stay (deleteOption Detach)."
     actions = {"vm": (A.VM_READ, A.VM_DELETE)}
     undo_actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_DEALLOCATE, A.VM_GENERALIZE), "nics": (A.NIC_JOIN,)}
@@ -265,6 +271,66 @@ def _vm_body(original, os_disk, tags, image_reference=None, os_profile=None, det
     return body
 
 
+# What the recreate carries from the original VM's model (see _vm_body), or the reason a field differs.
+# :func:`not_carried` lists every other field of the model: the repair-model work carries more and shrinks it.
+_CARRIED = (
+    (r"(id|name|type|location|zones\[\d+\]|tags\..*)$", None),
+    (r"properties\.(vmId|timeCreated|provisioningState)$", None),  # Azure sets them for the new VM
+    (r"properties\.(hardwareProfile|securityProfile|diagnosticsProfile|additionalCapabilities)\.", None),
+    (r"properties\.storageProfile\.imageReference\.", None),     # the image the VM is recreated from
+    (r"properties\.storageProfile\.osDisk\.(name|caching|createOption|osType|deleteOption|"
+     r"managedDisk\.(id|storageAccountType))$", None),             # a new OS disk from the image
+    (r"properties\.storageProfile\.osDisk\.diskSizeGB$", "the new OS disk has the image's size"),
+    (r"properties\.storageProfile\.dataDisks\[\d+\]\.(lun|caching|createOption|name|diskSizeGB|"
+     r"managedDisk\.(id|storageAccountType))$", None),
+    (r"properties\.storageProfile\.dataDisks\[\d+\]\.deleteOption$",
+     "stays Detach on the recreated VM (deleting it never deletes a disk of the original)"),
+    (r"properties\.networkProfile\.networkInterfaces\[\d+\]\.(id|properties\.primary|primary)$", None),
+    (r"properties\.networkProfile\.networkInterfaces\[\d+\]\.(properties\.)?deleteOption$",
+     "stays Detach on the recreated VM (deleting it never deletes a NIC of the original)"),
+    (r"properties\.osProfile\.(computerName|adminUsername)$", None),  # the admin is the one given
+    (r"identity\.(principalId|tenantId)$", "a system-assigned identity gets a new principal: its role "
+                                          "assignments do not follow"),
+)
+NOT_YET = "not carried by the recreate (yet)"
+
+
+def _field(path):
+    """A readable field name: the path's first three segments, list positions dropped."""
+    return ".".join(re.sub(r"\[\d+\]", "", path).split(".")[:3])
+
+
+def not_carried(original, path_name="recreate"):
+    """Every field of the VM's ``original`` model (plan.recorded_model) that the run will not carry over, and
+    why: ``[{"field": ..., "reason": ...}]``. The rescue path keeps the VM itself (only its OS disk is swapped):
+    nothing is lost. The hook for carrying more: add to _CARRIED (and to _vm_body) what is carried."""
+    if path_name != "recreate" or not original:
+        return []
+    out = {}
+    for path, value in _leaves(original):
+        if value in (None, [], {}):
+            continue
+        reason = NOT_YET
+        for pattern, why in _CARRIED:
+            if re.match(pattern, path):
+                reason = why
+                break
+        if reason:
+            out.setdefault((_field(path), reason), None)
+    return [{"field": f, "reason": r} for f, r in out]
+
+
+def _leaves(doc, prefix=""):
+    if isinstance(doc, dict) and doc:
+        for key, value in doc.items():
+            yield from _leaves(value, "{}.{}".format(prefix, key) if prefix else key)
+    elif isinstance(doc, list) and doc:
+        for i, value in enumerate(doc):
+            yield from _leaves(value, "{}[{}]".format(prefix, i))
+    else:
+        yield prefix, doc
+
+
 def _attach_body(original):
     """The original VM, re-created from its own disks (createOption Attach)."""
     os_disk = original["properties"]["storageProfile"]["osDisk"]
@@ -276,6 +342,7 @@ def _attach_body(original):
 
 class RecreateFromImage(Step):
     name = "recreate-from-image"
+    article = (2, 3)
     description = "Create the VM again, same name, size, NICs, data disks, zone and tags, from the image (article " \
                   "steps 2-3)."
     actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW), "group": (A.DISK_READ, A.DISK_WRITE),
@@ -347,6 +414,7 @@ class RecreateFromImage(Step):
 
 class VerifyBoot(Step):
     name = "verify-boot"
+    article = (4,)
     description = "Wait until Windows reports a Ready guest agent (article step 4)."
     failure_advice = ("The image does not boot either (article step 5 on): roll back with `az vm boot-fix rollback "
                       "-g {0} -n {1}` to get the original VM back, then use the rescue path.")

@@ -129,6 +129,7 @@ def random_password():
 # -- the steps ----------------------------------------------------------------------------------------
 class CopyOsDisk(S.Step):
     name = "copy-os-disk"
+    article = (5,)
     description = "Make a managed disk copy of the OS disk from the backup (article step 5); the original disk " \
                   "is never changed."
     actions = {"group": (A.SNAPSHOT_READ, A.DISK_READ, A.DISK_WRITE, A.DISK_GET_ACCESS),
@@ -187,6 +188,7 @@ def _delete_rescue(ctx):
 
 class CreateRescueVm(S.Step):
     name = "create-rescue-vm"
+    article = (6,)
     description = "Create a rescue VM (another Windows Server version, nested-virtualization size, own NIC, no " \
                   "public IP, throw-away password) with the copy attached at LUN 0 (article step 6)."
     actions = {"group": (A.VM_READ, A.VM_WRITE, A.DISK_WRITE, A.NIC_READ, A.NIC_WRITE, A.NIC_JOIN),
@@ -260,6 +262,7 @@ class FinishSetup(S.Step):
     machine WIN-...), so the answer file's specialize ComputerName comes too late: the script also writes the
     original computer name offline into the copy's SYSTEM hive (ComputerName and Tcpip Hostname values)."""
     name = "finish-setup"
+    article = (6,)
     description = "Write an oobeSystem answer file to the copy's Windows\\Panther\\Unattend.xml by Run Command, so " \
                   "OOBE finishes unattended at the next boot (the automated equivalent of finishing the " \
                   "wizard in a nested Hyper-V console, article step 6)."
@@ -302,6 +305,7 @@ class FinishSetup(S.Step):
 
 class EnableSerialConsole(S.Step):
     name = "enable-serial-console"
+    article = (8, 9, 10)
     description = "Turn on EMS/SAC in the copy's BCD store with the article's bcdedit commands (steps 9-10), so " \
                   "the serial console works from now on."
     actions = {"group": (A.VM_READ, A.RUN_COMMANDS_READ, A.RUN_COMMANDS_WRITE)}
@@ -347,7 +351,7 @@ class EnableSerialConsole(S.Step):
             or (loaders[0]["identifier"] if loaders else None)
         if not loader:
             raise StepFailed("bcdedit /store {} /enum shows no Windows Boot Loader".format(store))
-        ctx.journal.step(self.name)["outputs"]["loader"] = loader  # saved with the step's "done" mark
+        ctx.step_outputs["loader"] = loader  # journaled by the engine even if a later command fails
         output = check(run_script(ctx, rescue_vm, RC_EMS, "enable-ems.ps1",
                                   parameters={"Store": store, "Loader": loader}), "bcdedit (EMS)")
         if not ems_verified(output, loader):
@@ -357,6 +361,7 @@ class EnableSerialConsole(S.Step):
 
 class DetachCopy(S.Step):
     name = "detach-copy"
+    article = (11,)
     description = "Detach the fixed copy from the rescue VM (article step 11)."
     actions = {"group": (A.VM_READ, A.VM_WRITE)}
 
@@ -381,6 +386,7 @@ class DetachCopy(S.Step):
 
 class DeallocateVm(S.Step):
     name = "deallocate-vm"
+    article = (11,)
     description = "Deallocate the original VM: an OS disk swap needs it stopped."
     actions = {"vm": (A.VM_INSTANCE_VIEW, A.VM_DEALLOCATE)}
     undo_actions = {"vm": (A.VM_INSTANCE_VIEW, A.VM_START)}
@@ -404,6 +410,7 @@ class DeallocateVm(S.Step):
 
 class SwapOsDisk(S.Step):
     name = "swap-os-disk"
+    article = (11,)
     description = "Make the fixed copy the VM's OS disk (article step 11); the original OS disk is kept."
     actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW, A.VM_DEALLOCATE)}
     undo_actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW, A.VM_DEALLOCATE)}
@@ -437,6 +444,7 @@ class SwapOsDisk(S.Step):
 
 class StartVm(S.Step):
     name = "start-vm"
+    article = (12,)
     description = "Start the VM on the fixed copy; Windows finishes OOBE from the answer file."
     actions = {"vm": (A.VM_READ, A.VM_INSTANCE_VIEW, A.VM_START)}
 
@@ -453,6 +461,7 @@ class StartVm(S.Step):
 
 
 class VerifyRescuedBoot(S.VerifyBoot):
+    article = (12,)
     description = "Wait until Windows on the fixed copy reports a Ready guest agent (article step 12)."
     # SAC is server-only (oobe-domain.md 2c): a Windows 10/11 copy has EMS in its BCD but never shows SAC>
     failure_advice = ("The fixed copy did not boot to a Ready agent: look at `az vm boot-fix diagnose -g {0} -n {1}` "
@@ -463,6 +472,7 @@ class VerifyRescuedBoot(S.VerifyBoot):
 
 class DeleteRescueVm(S.Step):
     name = "delete-rescue-vm"
+    article = ()  # the tool's own clean-up
     description = "Delete the rescue VM, its OS disk and its NIC (nothing else)."
     actions = {"group": (A.VM_READ, A.VM_DELETE, A.DISK_READ, A.DISK_DELETE, A.NIC_READ, A.NIC_DELETE)}
 
