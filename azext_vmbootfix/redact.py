@@ -11,6 +11,11 @@ loggers, that rewrites a record's message with:
 - the value of any JSON ``adminPassword``/``password`` field, and every ``value`` inside a
   ``protectedParameters`` list, replaced by ``REDACTED``;
 - every SAS signature (``sig=...``) replaced by ``sig=REDACTED``.
+
+:func:`scrub` does the same to a JSON document that is kept (a VM model in a plan or journal): it returns
+a copy with every SAS signature and every secret-named string (a ``password``, ``key``, ``secret``,
+``token``, ``sas`` or connection string field, as extension settings hold them) replaced, and the list
+of what it replaced (path and kind, never the value).
 """
 import contextlib
 import json
@@ -27,6 +32,35 @@ _VALUE = re.compile(r'("value"\s*:\s*")(?:[^"\\]|\\.)*(")')
 # the loggers that write request/response bodies or URLs (azure-cli's own, azure-core's, urllib3's)
 BODY_LOGGERS = ("cli.azure.cli.core.sdk.policies", "azure.core.pipeline.policies.http_logging_policy",
                 "urllib3.connectionpool")
+
+
+_SECRET_NAME = re.compile(r"(?i)(password|passwd|secret|token|(?<!public)key$|sas(url|token|uri)?$|"
+                          r"connectionstring)")
+# names that end in "key" but hold no secret value in a VM model
+_NOT_SECRET_NAMES = re.compile(r"(?i)^(keyData|keyUrl|keyVaultKey|keyEncryptionKey|diskEncryptionKey|"
+                               r"publicKey|primary|keyUri|secretUrl|certificateUrl)$")
+
+
+def scrub(doc, path=""):
+    """``(copy, redactions)``: ``doc`` (JSON-like) with secrets replaced by ``REDACTED``; each redaction is
+    ``{"path": dotted.path, "kind": "SAS signature" | "secret-named field"}``. Nothing is changed in ``doc``."""
+    found = []
+
+    def walk(node, where, name):
+        if isinstance(node, dict):
+            return {k: walk(v, "{}.{}".format(where, k) if where else k, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, "{}[{}]".format(where, i), name) for i, v in enumerate(node)]
+        if isinstance(node, str) and node and name and _SECRET_NAME.search(name) \
+                and not _NOT_SECRET_NAMES.match(name) and node != REDACTED:
+            found.append({"path": where, "kind": "secret-named field"})
+            return REDACTED
+        if isinstance(node, str) and _SIG.search(node):
+            found.append({"path": where, "kind": "SAS signature"})
+            return _SIG.sub(r"\1" + REDACTED, node)
+        return node
+
+    return walk(doc, path, None), found
 
 
 def redact(text, secrets=()):
