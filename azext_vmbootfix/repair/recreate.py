@@ -54,6 +54,13 @@ def _original(ctx):
     return original
 
 
+def tag_run_disk(ctx, name, role):
+    """Tag a disk Azure made for one of the run's VMs (a VM's tags are not copied to the OS disk it creates), so
+    that every resource of the run carries the run's tags (rollback.from_tags finds them by these)."""
+    ctx.compute.disks.begin_update(ctx.resource_group, name,
+                                   {"tags": {RUN_TAG: ctx.run_id, ROLE_TAG: role}}).result()
+
+
 def _wait_nic(ctx, action):
     """Run ``action`` (an Azure call that attaches the VM's NICs), retrying while Azure keeps them reserved."""
     for attempt in range(NIC_RETRY_LIMIT + 1):
@@ -395,8 +402,10 @@ class RecreateFromImage(Step):
         except HttpResponseError as exc:
             if _is_ours(_vm_or_none(ctx), ctx) and self._booted_unprovisioned(ctx):
                 # created and booted, but provisioning did not finish: verify-boot decides what that means
+                tag_run_disk(ctx, self._os_disk_name(ctx), "os-disk")
                 return {"newOsDiskName": self._os_disk_name(ctx), "provisioning": _code(exc)}
             raise
+        tag_run_disk(ctx, self._os_disk_name(ctx), "os-disk")
         return {"newOsDiskName": self._os_disk_name(ctx)}
 
     def undo(self, ctx):
