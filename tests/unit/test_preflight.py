@@ -9,6 +9,7 @@ from azure.cli.core import azclierror
 from azext_vmbootfix import diagnose, evidence
 from azext_vmbootfix.repair import actions as A
 from azext_vmbootfix.repair import cli as rc
+from azext_vmbootfix.repair import runs
 from azext_vmbootfix.repair import engine, preflight, preflight_access
 from repairkit import PASSWORD, SCENARIOS, Harness
 
@@ -318,7 +319,7 @@ def test_resume_is_refused_when_a_lock_appeared_since(wired):
     h.cloud.authorization.put_lock(h.original.id, "frozen", {"properties": {"level": "ReadOnly"}})
     saved, before = journal.read_text(), state(h.cloud)
     with pytest.raises(azclierror.ValidationError) as exc:
-        rc.resume(_Cmd, h.rg, h.name)
+        runs.resume(_Cmd, h.rg, h.name)
     assert "The resume cannot start" in exc.value.error_msg and "'frozen'" in exc.value.error_msg
     assert "deallocate-vm" in exc.value.error_msg and "create-rescue-vm" not in exc.value.error_msg  # done steps
     assert state(h.cloud) == before and journal.read_text() == saved
@@ -331,7 +332,7 @@ def test_rollback_is_refused_without_the_undo_actions(wired):
     h.cloud.authorization.set_permissions(group, ["*"], ["Microsoft.Compute/virtualMachines/delete"])
     saved, before = journal.read_text(), state(h.cloud)
     with pytest.raises(azclierror.ForbiddenError) as exc:
-        rc.rollback(_Cmd, h.rg, h.name, yes=True)
+        runs.rollback(_Cmd, h.rg, h.name, yes=True)
     assert "'Microsoft.Compute/virtualMachines/delete' on virtualMachines web01 (step recreate-from-image)" \
         in exc.value.error_msg
     assert state(h.cloud) == before and journal.read_text() == saved

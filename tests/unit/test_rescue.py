@@ -3,7 +3,7 @@ import base64
 
 import pytest
 
-from azext_vmbootfix.repair import engine, rescue
+from azext_vmbootfix.repair import engine, rescue, runs
 from azext_vmbootfix.repair.journal import Journal
 from azext_vmbootfix.repair.runcommand import json_line
 from fakeazure.guest import bcd
@@ -169,7 +169,7 @@ def test_cli_start_without_an_image_takes_the_rescue_path(monkeypatch, tmp_path,
     out = rc.repair(_Cmd, h.rg, h.name, rescue=True, admin_username="bootfixuser", admin_password=h.password,
                    yes=True)
     assert out["status"] == "succeeded"
-    back = rc.rollback(_Cmd, h.rg, h.name, yes=True)
+    back = runs.rollback(_Cmd, h.rg, h.name, yes=True)
     assert back["status"] == "rolled-back"
     h.assert_original_restored()
 
@@ -182,7 +182,7 @@ def test_cli_resume_continues_a_rescue(monkeypatch, tmp_path, secret_canary):
     from azure.cli.core.azclierror import AzureResponseError
     with pytest.raises(AzureResponseError, match="deallocate-vm"):
         rc.repair(_Cmd, h.rg, h.name, rescue=True, admin_password=h.password, yes=True)
-    assert rc.resume(_Cmd, h.rg, h.name)["status"] == "succeeded"  # finish-setup is done: no password needed
+    assert runs.resume(_Cmd, h.rg, h.name)["status"] == "succeeded"  # finish-setup is done: no password needed
 
 
 def test_cli_rescue_refuses_an_image_too(monkeypatch, tmp_path, secret_canary):
