@@ -246,13 +246,15 @@ def _warn_failures(findings):
 def _apply_new(ctx, image, admin_password, not_carried):
     needed = image is None or bool(image.get("generalized"))
     ctx._admin_password = _password(admin_password, needed, rescue=image is None)  # pylint: disable=protected-access
-    for item in not_carried:
-        logger.warning("Not carried over: %s (%s)", item["field"], item["reason"])
     try:
         ctx.journal.save()
     except JournalError as exc:
         raise _journal_failed(exc)
-    return _run(lambda: engine.apply(ctx), ctx)
+    out = _run(lambda: engine.apply(ctx), ctx)
+    for item in not_carried:
+        logger.warning("Not carried over: %s (%s)", item["field"], item["reason"])
+    out["notCarried"] = not_carried
+    return out
 
 
 def _apply_saved(cmd, resource_group, vm_name, plan_file, admin_password, yes, keep_disks):

@@ -64,6 +64,7 @@ def test_dry_run_saves_the_plan_and_plan_applies_it_creating_the_names_it_showed
     out = rc.repair(_Cmd, h.rg, h.name, keep_disks=True, plan_file=dry["planFile"], yes=True,
                     admin_password=PASSWORD)
     assert out["status"] == "succeeded" and out["runId"] == saved["runId"]  # ... and applying one keeps it
+    assert out["notCarried"] == saved["notCarried"] and out["notCarried"]  # named in the final output too
     assert Journal.load(str(journal)).data["planFile"] == dry["planFile"]
     existing = {k.rsplit("/", 1)[-1] for k in list(h.cloud.compute.snapshots) + list(h.cloud.compute.disks)}
     assert set(n.lower() for n in names) <= existing, "the run created other names than the plan showed"
