@@ -281,14 +281,14 @@ def _vm_body(original, os_disk, tags, image_reference=None, os_profile=None, det
 # What the recreate carries from the original VM's model (see _vm_body), or the reason a field differs.
 # :func:`not_carried` lists every other field of the model: the repair-model work carries more and shrinks it.
 _CARRIED = (
-    (r"(id|name|type|location|zones\[\d+\]|tags\..*)$", None),
+    (r"(id|name|type|location|etag|zones\[\d+\]|tags\..*)$", None),
     (r"properties\.(vmId|timeCreated|provisioningState)$", None),  # Azure sets them for the new VM
     (r"properties\.(hardwareProfile|securityProfile|diagnosticsProfile|additionalCapabilities)\.", None),
     (r"properties\.storageProfile\.imageReference\.", None),     # the image the VM is recreated from
     (r"properties\.storageProfile\.osDisk\.(name|caching|createOption|osType|deleteOption|"
      r"managedDisk\.(id|storageAccountType))$", None),             # a new OS disk from the image
     (r"properties\.storageProfile\.osDisk\.diskSizeGB$", "the new OS disk has the image's size"),
-    (r"properties\.storageProfile\.dataDisks\[\d+\]\.(lun|caching|createOption|name|diskSizeGB|"
+    (r"properties\.storageProfile\.dataDisks\[\d+\]\.(lun|caching|createOption|name|diskSizeGB|toBeDetached|"
      r"managedDisk\.(id|storageAccountType))$", None),
     (r"properties\.storageProfile\.dataDisks\[\d+\]\.deleteOption$",
      "stays Detach on the recreated VM (deleting it never deletes a disk of the original)"),
@@ -302,9 +302,9 @@ _CARRIED = (
 NOT_YET = "not carried by the recreate (yet)"
 
 
-def _field(path):
-    """A readable field name: the path's first three segments, list positions dropped."""
-    return ".".join(re.sub(r"\[\d+\]", "", path).split(".")[:3])
+def _field(path, depth=None):
+    """A readable field name: the path without list positions, cut to its first ``depth`` segments."""
+    return ".".join(re.sub(r"\[\d+\]", "", path).split(".")[:depth])
 
 
 def not_carried(original, path_name="recreate"):
@@ -322,8 +322,8 @@ def not_carried(original, path_name="recreate"):
             if re.match(pattern, path):
                 reason = why
                 break
-        if reason:
-            out.setdefault((_field(path), reason), None)
+        if reason:  # a field not carried yet by its first three segments; a known difference in full
+            out.setdefault((_field(path, 3 if reason == NOT_YET else None), reason), None)
     return [{"field": f, "reason": r} for f, r in out]
 
 
