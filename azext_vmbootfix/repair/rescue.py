@@ -245,6 +245,7 @@ class CreateRescueVm(S.Step):
             body["zones"] = zones
         vm = ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, _rescue_name(ctx),
                                                                  body).result()
+        S.tag_run_disk(ctx, _rescue_os_disk_name(ctx), "rescue-os-disk")  # like every resource of the run
         return {"rescueVmId": vm.id, "rescueNicId": nic.id}
 
     def undo(self, ctx):
