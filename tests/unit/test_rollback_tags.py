@@ -34,6 +34,23 @@ def test_every_resource_a_recreate_creates_carries_the_run_tag(wired, scenario):
     assert tagged["vm"] == [h.name.lower()]
 
 
+def test_every_resource_a_rescue_creates_carries_the_run_tag(wired):
+    """Stopped before the rescue VM is deleted: its VM, OS disk and NIC are there to look at."""
+    h, _ = wired("oobe-stuck-no-image")
+    before = h.inventory()
+    h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "virtualMachines/web01$", "status": 409,
+                        "code": "Conflict", "count": 0})  # the swap (the only PUT of the VM itself) is refused
+    with pytest.raises(azclierror.AzureResponseError, match="swap-os-disk"):
+        rc.repair(_Cmd, h.rg, h.name, rescue=True, yes=True, admin_password=PASSWORD)
+    run_id = [v.tags[RUN_TAG] for v in h.cloud.compute.vms.values() if RUN_TAG in (v.tags or {})][0]
+    now = h.inventory()
+    new = (now["disks"] - before["disks"]) | (now["snapshots"] - before["snapshots"]) | (now["nics"] - before["nics"])
+    tagged = _run_resources(h, run_id)
+    assert len(new) == 4 and {n.rsplit("/", 1)[-1] for n in new} == set(
+        tagged["disk"] + tagged["snapshot"] + tagged["nic"])  # backup, copy, rescue OS disk, rescue NIC
+    assert tagged["vm"] == ["{}-rescue-{}".format(h.name, run_id.replace("-", "")[:8]).lower()]
+
+
 def test_a_recreate_is_rolled_back_from_its_tags_when_the_journal_is_gone(wired):
     h, journal = wired("oobe-stuck")
     out = rc.repair(_Cmd, h.rg, h.name, keep_disks=True, yes=True, admin_password=PASSWORD)
