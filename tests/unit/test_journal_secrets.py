@@ -9,6 +9,7 @@ from azext_vmbootfix.redact import scrub
 from azext_vmbootfix.repair import engine
 from azext_vmbootfix.repair.journal import Journal, JournalError
 from repairkit import Harness
+from test_preflight import wired  # noqa: F401  (a fixture)
 
 SIG = "Zm9vYmFyU2lnbmF0dXJlMTIzNDU2Nzg5MA%3D%3D"
 SAS = "https://stbootfix.blob.core.windows.net/scripts/setup.ps1?sv=2022-11-02&se=2030-01-01&sp=r&sig=" + SIG
@@ -88,3 +89,24 @@ def test_scrub_replaces_signatures_and_secret_named_strings_and_lists_them_witho
                      {"path": "a.password", "kind": "secret-named field"}]
     assert doc["a"]["password"] == "Pa55-w0rd-value"  # the input is not changed
     assert "Pa55-w0rd-value" not in json.dumps(found) and SIG not in json.dumps(found)
+
+
+def test_the_repair_command_reports_a_journal_it_cannot_write_as_a_file_error_naming_it(wired, monkeypatch):
+    from azure.cli.core import azclierror
+    from azext_vmbootfix.repair import cli as rc
+    from azext_vmbootfix.repair import journal as J
+    from repairkit import PASSWORD
+    from test_preflight import _Cmd
+    h, journal = wired("generalized-by-api")
+    real, writes = J.write_atomically, []
+
+    def write(path, text, prefix=".tmp-"):
+        writes.append(path)
+        if len(writes) >= 3:  # the journal saved, status applying, then every later write fails
+            raise OSError(13, "Permission denied")
+        return real(path, text, prefix)
+    monkeypatch.setattr(J, "write_atomically", write)
+    with pytest.raises(azclierror.FileOperationError) as info:
+        rc.repair(_Cmd, h.rg, h.name, keep_disks=True, yes=True, admin_password=PASSWORD)
+    assert "journal {} not written: Permission denied".format(journal) in info.value.error_msg
+    assert "az vm boot-fix resume" in info.value.recommendations[0]
