@@ -99,7 +99,7 @@ examples:
   - name: Save the plan without changing anything (the output names the plan file).
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run -o table
   - name: Apply exactly the saved plan (refused if the VM changed since it was made).
-    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --plan ~/.azure/vmbootfix/journals/SUBSCRIPTION/myresourcegroup/myvm.plan-1a2b3c4d.json
+    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --plan myvm.plan-1a2b3c4d.json
   - name: Only the pre-flight checks that did not pass, and what to do about them.
     text: >
       az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run --query "preflight[?status!='passed']"

@@ -44,7 +44,8 @@ BUGS = [
     ("the VM model is journaled with its extension settings' SAS URL (the repair stops)",
      "azext_vmbootfix/repair/engine.py", "        original, found = scrub(original)\n", "        found = []\n"),
     ("a saved plan is applied under a new run id (other names than the dry run showed)",
-     "azext_vmbootfix/repair/engine.py", 'return Journal.new(path, plan["runId"],', 'return Journal.new(path, new_run_id(),'),
+     "azext_vmbootfix/repair/engine.py", 'return Journal.new(path, plan["runId"],',
+     'return Journal.new(path, new_run_id(),'),
     ("the rollback from tags counts no step as started (it undoes nothing)", "azext_vmbootfix/repair/tagged.py",
      '        row["state"] = "done"', '        row["state"] = "pending"'),
 ]

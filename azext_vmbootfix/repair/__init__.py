@@ -17,9 +17,9 @@ How the package is built, for whoever adds to it:
 - :mod:`.journal`: the write-ahead journal; every failure to read or write it is a ``JournalError`` naming the
   file (the commands turn it into a FileOperationError).
 - :mod:`.recreate`: the recreate path (article steps 1-4: record-original, keep-disks-and-nics, backup-os-disk,
-  delete-vm, recreate-from-image, verify-boot), the ``Step`` base class and helpers steps share; and
-  ``not_carried(model)``, the list of VM model fields the recreate does not carry over, with why: whoever
-  carries more adds the field to ``_CARRIED`` (and to ``_vm_body``).
+  delete-vm, recreate-from-image, verify-boot), the ``Step`` base class and helpers steps share.
+- :mod:`.carry`: ``not_carried(model)``, the VM model fields the recreate does not carry over, with why (the
+  plan's ``notCarried``): whoever makes ``recreate._vm_body`` carry more adds the field to ``_CARRIED``.
 - :mod:`.rescue` (with :mod:`.rescue_plan`, :mod:`.rescue_read`, :mod:`.runcommand`, ``scripts/*.ps1``): the
   rescue path (article steps 5-12).
 - :mod:`.tagged`: rollback when the journal file is gone, from the ``vmbootfix-run`` tag every resource of a run

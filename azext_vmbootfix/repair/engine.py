@@ -13,6 +13,7 @@ import time
 import uuid
 
 from azext_vmbootfix.redact import scrub
+from azext_vmbootfix.repair import carry
 from azext_vmbootfix.repair import plan as P
 from azext_vmbootfix.repair import rescue as R
 from azext_vmbootfix.repair import recreate as S
@@ -94,7 +95,7 @@ def new_plan(subscription, facts, image, admin_username, path_name="recreate", r
     model, redacted = P.recorded_model(vm) if vm is not None else (None, [])
     return {"runId": new_run_id(), "subscription": subscription, "resourceGroup": facts["resourceGroup"],
             "vm": facts["name"], "path": path_name, "params": params, "facts": P.facts_of(facts), "model": model,
-            "redacted": redacted, "notCarried": S.not_carried(model, path_name) + [
+            "redacted": redacted, "notCarried": carry.not_carried(model, path_name) + [
                 {"field": r["path"], "reason": "a secret ({}): redacted from the plan and the journal, so it "
                  "cannot be put back".format(r["kind"])} for r in redacted if path_name == "recreate"]}
 

@@ -8,7 +8,7 @@ plan records the VM's model as it was read, and :func:`model_changes` compares i
 A plan file holds: its ``kind`` and ``version``; the run id; subscription, group and VM; the path
 (``recreate`` or ``rescue``) and its parameters; the VM's :data:`FACT_KEYS` (``facts``: the same shape for a new
 run and a resume, kept in the journal too); the VM's model (secrets redacted, see :func:`recorded_model`) and
-what was redacted; what of the model the run will not carry over and why (:func:`.recreate.not_carried`); and
+what was redacted; what of the model the run will not carry over and why (:func:`.carry.not_carried`); and
 every step with the article steps it performs and what it reads, creates, changes and keeps (resource names).
 
 :data:`ARTICLE_STEPS` and :func:`article_table` map the article's steps 1-12 to the steps that perform them,

@@ -12,6 +12,7 @@ from knack.util import CommandResultItem
 
 from azext_vmbootfix._format import transform_repair
 from azext_vmbootfix.repair import cli as rc
+from azext_vmbootfix.repair import carry
 from azext_vmbootfix.repair import plan as P
 from azext_vmbootfix.repair import recreate, rescue
 from azext_vmbootfix.repair.journal import Journal
@@ -106,10 +107,10 @@ def test_the_plan_lists_what_of_the_vm_model_is_not_carried_over(wired):
     assert not [f for f in fields if f.startswith(carried)]
     model = P.load(dry["planFile"])["model"]
     if (model["properties"].get("osProfile") or {}).get("windowsConfiguration"):
-        assert fields["properties.osProfile.windowsConfiguration"] == recreate.NOT_YET
+        assert fields["properties.osProfile.windowsConfiguration"] == carry.NOT_YET
     model["properties"]["licenseType"] = "Windows_Server"
-    assert {"field": "properties.licenseType", "reason": recreate.NOT_YET} in recreate.not_carried(model)
-    assert recreate.not_carried(model, "rescue") == []  # the rescue path keeps the VM itself
+    assert {"field": "properties.licenseType", "reason": carry.NOT_YET} in carry.not_carried(model)
+    assert carry.not_carried(model, "rescue") == []  # the rescue path keeps the VM itself
 
 
 def test_model_changes_ignore_what_changes_by_itself():

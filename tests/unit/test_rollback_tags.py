@@ -77,7 +77,8 @@ def test_a_rescue_is_rolled_back_from_its_tags_when_the_journal_is_gone(wired):
     back = runs.rollback(_Cmd, h.rg, h.name, yes=True)
     assert back["status"] == "rolled-back" and back["notRestored"]
     vm = h.compute.virtual_machines.get(h.rg, h.name)
-    assert vm.storage_profile.os_disk.managed_disk.id.lower() == h.original.storage_profile.os_disk.managed_disk.id.lower()
+    original_os_disk = h.original.storage_profile.os_disk.managed_disk.id
+    assert vm.storage_profile.os_disk.managed_disk.id.lower() == original_os_disk.lower()
     left = _run_resources(h, out["runId"])
     assert left["vm"] == [] and left["nic"] == [] and left["disk"] == [] and len(left["snapshot"]) == 1
     h.assert_nothing_lost()
