@@ -186,6 +186,7 @@ def repair(cmd, resource_group_name, vm_name, keep_disks=False, image=None, admi
                        saved["planFile"], resource_group_name, vm_name, saved["planFile"])
         return {"dryRun": True, "verdict": {k: verdict[k] for k in ("articleId", "osState", "confidence")},
                 "plan": described, "notCarried": plan_doc["notCarried"], "planFile": saved["planFile"],
+                "articleSteps": plan.article_rows(plan_doc["path"], engine.path_steps(plan_doc["path"])),
                 "preflight": preflight.rows(findings)}
     preflight.refuse(findings)
     _confirm(described, yes)

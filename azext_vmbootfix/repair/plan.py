@@ -102,6 +102,20 @@ def article_table(paths):
     return rows
 
 
+OTHER_PATH = {"recreate": "done by the rescue path (repair --rescue), if the recreated VM does not boot",
+              "rescue": "done by the recreate path, which needs an image captured from the VM"}
+
+
+def article_rows(path_name, steps):
+    """The article table for one plan: each article step with the plan's steps that perform it, or why none."""
+    rows = []
+    for row in article_table({path_name: steps}):
+        names = row[path_name]
+        rows.append({"article": row["article"], "text": row["text"], "steps": names,
+                     "note": "" if names else row.get("notAutomated") or OTHER_PATH.get(path_name, "")})
+    return rows
+
+
 def article_label(numbers):
     """``(2, 3)`` -> ``"2-3"``, ``(8, 9, 10)`` -> ``"8-10"``, ``(1,)`` -> ``"1"``, ``()`` -> ``"-"``."""
     numbers = sorted(numbers or ())

@@ -34,6 +34,9 @@ def test_every_article_step_is_performed_by_a_step_or_says_why_it_is_not_automat
     assert table[0]["recreate"] == ["keep-disks-and-nics", "delete-vm"] and table[0]["rescue"] == []
     assert table[10]["rescue"] == ["detach-copy", "deallocate-vm", "swap-os-disk"]
     assert table[6]["notAutomated"] == P.NOT_AUTOMATED[7] and table[6]["recreate"] == table[6]["rescue"] == []
+    rows = P.article_rows("recreate", recreate.RECREATE_PATH)
+    assert [bool(r["steps"]) for r in rows] == [True] * 5 + [False] * 7  # 1-5 (5: the backup), not 6-12
+    assert all(r["note"] for r in rows if not r["steps"]) and rows[6]["note"] == P.NOT_AUTOMATED[7]
 
 
 @pytest.mark.parametrize("numbers,label", [((), "-"), ((1,), "1"), ((2, 3), "2-3"), ((10, 8, 9), "8-10"),
@@ -58,6 +61,7 @@ def test_dry_run_saves_the_plan_and_plan_applies_it_creating_the_names_it_showed
     assert saved["model"]["id"].lower() == h.original.id.lower() and "instanceView" not in saved["model"]["properties"]
     assert set(saved["facts"]) == set(P.FACT_KEYS) and saved["params"]["imageName"] == "app01-image"
     assert [s["article"] for s in saved["steps"]] == [[], [1], [5], [1], [2, 3], [4]]
+    assert [r["article"] for r in dry["articleSteps"]] == list(range(1, 13))
     names = _created_names(saved)
     assert len(names) == 2 and all(saved["runId"].replace("-", "")[:8] in n for n in names)
     again = rc.repair(_Cmd, h.rg, h.name, keep_disks=True, dry_run=True)
