@@ -310,8 +310,15 @@ class RecreateFromImage(Step):
 
     def done(self, ctx):
         vm = _vm_or_none(ctx)
-        if not _is_ours(vm, ctx):
+        if not _is_ours(vm, ctx) or not self._made(ctx, vm):
             return False
+        try:  # and its OS disk carries the run's tags (a run stopped between the create and the tagging)
+            disk = ctx.compute.disks.get(ctx.resource_group, self._os_disk_name(ctx))
+        except ResourceNotFoundError:
+            return False
+        return (disk.tags or {}).get(RUN_TAG) == ctx.run_id
+
+    def _made(self, ctx, vm):
         return (vm.provisioning_state or "").lower() != "failed" or self._booted_unprovisioned(ctx)
 
     def _body(self, ctx):
@@ -331,7 +338,11 @@ class RecreateFromImage(Step):
                         tags, image_reference={"id": ctx.image_id}, os_profile=os_profile, detach_all=True)
 
     def apply(self, ctx):
-        if _is_ours(_vm_or_none(ctx), ctx):
+        vm = _vm_or_none(ctx)
+        if _is_ours(vm, ctx) and self._made(ctx, vm):  # made, but its OS disk not yet tagged
+            tag_run_disk(ctx, self._os_disk_name(ctx), "os-disk")
+            return {"newOsDiskName": self._os_disk_name(ctx)}
+        if _is_ours(vm, ctx):
             self.undo(ctx)  # a create of this run that failed half-way: start it again from nothing
         body = self._body(ctx)
         try:
