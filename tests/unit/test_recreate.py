@@ -498,8 +498,25 @@ def test_recreate_started_again_removes_its_half_made_vm_first(secret_canary):
     step = S.RecreateFromImage()
     step.apply(ctx)
     first = _vm(h).vm_id
+    h.cloud.compute.get_vm(h.cloud.default_subscription, h.rg, h.name).provisioning_state = "Failed"  # half made
+    assert step.done(ctx) is False
     step.apply(ctx)
     assert _vm(h).vm_id != first and _vm(h).tags[S.RUN_TAG] == ctx.run_id
+
+
+def test_a_recreated_vm_whose_os_disk_lost_its_tags_is_not_done_and_is_only_tagged_again(secret_canary):
+    h, ctx = _recorded(GEN, secret_canary)
+    S.DeleteVm().apply(ctx)
+    step = S.RecreateFromImage()
+    step.apply(ctx)
+    name = step._os_disk_name(ctx)
+    assert h.compute.disks.get(h.rg, name).tags == {S.RUN_TAG: ctx.run_id, S.ROLE_TAG: "os-disk"}
+    assert step.done(ctx) is True
+    first = _vm(h).vm_id
+    h.compute.disks.begin_update(h.rg, name, {"tags": {}}).result()  # as if the run stopped before tagging
+    assert step.done(ctx) is False
+    assert step.apply(ctx) == {"newOsDiskName": name}
+    assert _vm(h).vm_id == first and step.done(ctx) is True  # the same VM: only the tags were added
 
 
 def test_recreate_leaves_a_disk_of_that_name_attached_elsewhere(secret_canary):
