@@ -42,10 +42,12 @@ def find_run(resources, resource_group, vm_name):
             runs.setdefault(run_id, []).append(res)
     if not runs:
         raise NoRun("no resource in {} carries a {} tag of a repair of {}".format(resource_group, RUN_TAG, vm_name))
-    if len(runs) > 1:
+    # a run rolled back (or finished and cleaned up) leaves only its backup snapshot: nothing of it to undo
+    live = {k: v for k, v in runs.items() if any((r.tags or {}).get(ROLE_TAG) != "backup" for r in v)}
+    if len(live) > 1 or (not live and len(runs) > 1):
         raise NoRun("resources of {} runs of {} carry {} tags ({}): which one to undo cannot be told apart".format(
-            len(runs), vm_name, RUN_TAG, ", ".join(sorted(runs))))
-    run_id, found = next(iter(runs.items()))
+            len(live or runs), vm_name, RUN_TAG, ", ".join(sorted(live or runs))))
+    run_id, found = next(iter((live or runs).items()))
     return run_id, found
 
 

@@ -84,6 +84,17 @@ def test_a_rescue_is_rolled_back_from_its_tags_when_the_journal_is_gone(wired):
     h.assert_nothing_lost()
 
 
+def test_an_earlier_rolled_back_run_whose_backup_is_left_does_not_hide_the_run_to_undo(wired):
+    h, journal = wired("oobe-stuck")
+    first = rc.repair(_Cmd, h.rg, h.name, keep_disks=True, yes=True, admin_password=PASSWORD)
+    assert runs.rollback(_Cmd, h.rg, h.name, yes=True)["status"] == "rolled-back"  # its backup stays
+    second = rc.repair(_Cmd, h.rg, h.name, keep_disks=True, yes=True, admin_password=PASSWORD)
+    os.remove(str(journal))
+    back = runs.rollback(_Cmd, h.rg, h.name, yes=True)
+    assert back["runId"] == second["runId"] != first["runId"] and back["status"] == "rolled-back"
+    assert _run_resources(h, second["runId"])["vm"] == []
+
+
 def test_without_journal_or_tags_there_is_nothing_to_roll_back(wired):
     h, journal = wired("oobe-stuck")
     before = state(h.cloud)
