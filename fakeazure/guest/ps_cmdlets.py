@@ -27,6 +27,29 @@ SWITCHES = {"convertto-json": {"compress"}, "convertto-csv": {"notypeinformation
             "sort-object": {"descending", "unique"}, "write-host": {"nonewline"}}
 
 
+class Bound:
+    """A cmdlet's arguments: named (lower-case names; a switch is True) and positional, in order."""
+
+    def __init__(self, name, named, positional, node_where, error_action=None):
+        self.name, self.named, self.positional = name, named, positional
+        self.where, self.error_action = node_where, error_action
+
+    def get(self, *names, position=None, default=None):
+        for name in names:
+            if name.lower() in self.named:
+                return self.named[name.lower()]
+        if position is not None and len(self.positional) > position:
+            return self.positional[position]
+        return default
+
+    def has(self, name):
+        return name.lower() in self.named
+
+    def error(self, engine, message, error_id, category="NotSpecified", target="", exception="CimJobException"):
+        engine.write_error(ErrorRecord(message, f"{error_id},{self.name}", category, target, self.name, exception,
+                                       self.where), self.error_action)
+
+
 def _items(bound, stream, *names, position=0):
     value = bound.get(*names, position=position)
     if value is None:
@@ -281,7 +304,6 @@ def _file_call(engine, bound, run):
 
 
 def write_text(engine, path, text, append, cmdlet, where):
-    from .ps_commands import Bound
     bound = Bound(cmdlet, {}, [], where)
     _file_call(engine, bound, lambda ctx: files._write_file(ctx, path, text, append=append, cmdlet=cmdlet))
 
