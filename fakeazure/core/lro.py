@@ -18,6 +18,8 @@ from .errors import ArmError
 
 
 class Operation:
+    final_status = 200  # what the Location URL answers when the operation ends with no body (a move: 204)
+
     def __init__(self, op_id, subscription, namespace, location, kind, started, due, on_success,
                  on_failure=None, result_in_status=False, name=None):
         self.id = op_id

@@ -1,7 +1,7 @@
 """The base of every provider's responses: request parsing and the ARM reply shapes."""
 import json
 
-from . import errors
+from . import errors, jsonnet
 
 
 class Reply:
@@ -60,7 +60,9 @@ class BaseResponse:
     def resource_group(self):
         return self.params.get("resourceGroupName")
 
-    def json_body(self, required=True):
+    def json_body(self, required=True, lenient=False):
+        """The body as a JSON object. ``lenient``: read as Json.NET reads it (comments, unquoted names;
+        :mod:`.jsonnet`), as ARM's deployments service does; strict JSON everywhere else."""
         raw = self.ctx.data or b""
         if not raw.strip():
             if required:
@@ -68,7 +70,8 @@ class BaseResponse:
                                         "'Request body is empty.'", code="InvalidRequestContent")
             return {}
         try:
-            body = json.loads(raw.decode("utf-8-sig"))
+            text = raw.decode("utf-8-sig")
+            body = jsonnet.loads(text) if lenient else json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
             raise errors.BadRequest("The request content was invalid and could not be deserialized: "
                                     "'{}'.".format(exc), code="InvalidRequestContent")
@@ -121,5 +124,5 @@ def operation_result_reply(response, op_id):
     if op.status == "Failed":
         raise op.error
     if op.output is None:
-        return Reply(200, None)
+        return Reply(op.final_status, None)
     return Reply(200, op.output)
