@@ -167,6 +167,11 @@ class Cloud:
         """A resource deleted with its VM (``deleteOption: Delete``), at once."""
         return self.network.delete_by_id(rid)
 
+    def move_resources(self, renames):
+        """Resources moved to another group (old lower-case id -> new id): every provider takes the new ids."""
+        for backend in self.provider_backends():
+            backend.move_resources(renames)
+
     def sas_url(self, base_url, container, blob, minutes):
         """A read SAS URL of a blob the fake's storage serves (boot diagnostics)."""
         return self.blob.sas_url(base_url, container, blob, minutes)

@@ -70,6 +70,10 @@ class BaseBackend:
         """Drop every resource this backend holds in the group (its group is being deleted)."""
         return None
 
+    def move_resources(self, renames):  # pylint: disable=unused-argument
+        """Resources moved to another group (``renames``: old lower-case id -> new id): take the new ids."""
+        return None
+
     def dump(self):
         return {}
 
@@ -102,6 +106,24 @@ def lister(table):
 
 def in_group(obj, subscription_id, group):
     return obj.subscription_id.lower() == subscription_id.lower() and obj.resource_group.lower() == group.lower()
+
+
+def rename(value, renames):
+    """``value`` with every id string at or under an old id of ``renames`` turned into the new one (the same
+    object when nothing changed)."""
+    if isinstance(value, str):
+        low = value.lower()
+        for old, new in renames.items():
+            if low == old or low.startswith(old + "/"):
+                return new + value[len(old):]
+        return value
+    if isinstance(value, list):
+        out = [rename(v, renames) for v in value]
+        return out if any(a is not b for a, b in zip(out, value)) else value
+    if isinstance(value, dict):
+        out = {k: rename(v, renames) for k, v in value.items()}
+        return out if any(out[k] is not value[k] for k in value) else value
+    return value
 
 
 class ResourceBackend(BaseBackend):
@@ -157,6 +179,26 @@ class ResourceBackend(BaseBackend):
             for k, o in list(table.items()):
                 if in_group(o, subscription_id, group):
                     del table[k]
+
+    def move_resources(self, renames):
+        """A moved resource and its children take their new group and key; every id string held in a plain
+        attribute (str, list, dict) of any resource here follows (a VM's disk and NIC references, a disk's
+        ``managedBy``)."""
+        for table in self._tables():
+            for k, obj in list(table.items()):
+                new = rename(obj.id, renames)
+                if new != obj.id:
+                    p = ids.parse(new)
+                    del table[k]
+                    obj.subscription_id, obj.resource_group = p["subscription"], p["resource_group"]
+                    table[ids.key(obj.id)] = obj
+        for table in self._tables():
+            for obj in table.values():
+                for attr, value in list(vars(obj).items()):
+                    if isinstance(value, (str, list, dict)):
+                        new = rename(value, renames)
+                        if new is not value:
+                            setattr(obj, attr, new)
 
     # -- writes -----------------------------------------------------------------------------------
     def start_operation(self, obj, kind, on_success=None, on_failure=None, result_in_status=False):

@@ -20,7 +20,7 @@ codes and bodies. Request checks are in :mod:`fakeazure.compute.checks`, errors 
 :mod:`fakeazure.compute.exceptions`.
 """
 from ...core import ids
-from ...core.backend import ResourceBackend
+from ...core.backend import ResourceBackend, rename
 from ..ratelimit import RateCounter
 from .base import ComputeBase, NS
 from .boot_diagnostics import BootDiagnosticsBackend
@@ -59,6 +59,16 @@ class ComputeBackend(ComputeBase, ResourceBackend, *_FAMILIES):
         fleets of :mod:`fakeazure.scenarios.fleet` (10,000 VMs in seconds)."""
         getattr(self, _TABLE_OF[obj.resource_type])[ids.key(obj.id)] = obj
         return obj
+
+    def move_resources(self, renames):
+        """A moved VM keeps its managed Run Commands and the action Run Command it is running."""
+        super().move_resources(renames)
+        for table in (self.run_commands, self.running):
+            for key in [k for k in table if rename(k, renames) != k]:
+                table[ids.key(rename(key, renames))] = table.pop(key)
+        for commands in self.run_commands.values():
+            for rc in commands.values():
+                rc.vm_id = rename(rc.vm_id, renames)
 
     def graph_rows(self, subscription_ids):
         """Every resource of the given subscriptions (lower-case ids) as Azure Resource Graph's
