@@ -47,6 +47,14 @@ class DeploymentOperationNotFound(errors.ArmError):
         super().__init__("Deployment operation '{}' could not be found.".format(operation_id))
 
 
+class InvalidDeployment(errors.BadRequest):
+    code = "InvalidDeployment"
+
+
+class InvalidResourceMoveRequest(errors.BadRequest):
+    code = "InvalidResourceMoveRequest"  # the code of ARM's move refusals (not verified for each wording)
+
+
 class InvalidDeploymentName(errors.ArmError):
     status = 400
     code = "InvalidDeploymentName"

@@ -2,6 +2,7 @@
 from ..core import errors, ids
 from ..core.backend import BaseBackend
 from .exceptions import InvalidResourceGroupLocation
+from .group_actions import GroupActions
 
 
 class Subscription:
@@ -43,7 +44,7 @@ class ResourceGroup:
         return body
 
 
-class ResourcesBackend(BaseBackend):
+class ResourcesBackend(GroupActions, BaseBackend):
     def __init__(self, cloud):
         super().__init__(cloud)
         self.subscriptions = {}

@@ -50,6 +50,17 @@ class ResourcesResponse(BaseResponse):
         op = self.cloud.resources.begin_delete_group(self.subscription, self.resource_group)
         return self.lro(op)  # 202 with Location only, polled at /subscriptions/{s}/operationresults/{id}
 
+    def export_group_template(self):
+        result, op = self.cloud.resources.begin_export_template(self.subscription, self.resource_group,
+                                                                self.json_body(), self.ctx.base_url)
+        if op is None:
+            return self.ok(result)
+        return self.lro(op)  # 202 with Location; the template at /subscriptions/{s}/operationresults/{id}
+
+    def move_resources(self):
+        op = self.cloud.resources.begin_move_resources(self.subscription, self.resource_group, self.json_body())
+        return self.lro(op)  # 202 with Location; 204 there when the move is done
+
     def list_group_resources(self):
         items = self.cloud.resources.resources_in_group(self.subscription, self.resource_group)
         return self.list_of(items)
@@ -67,7 +78,7 @@ class ResourcesResponse(BaseResponse):
         return self.subscription, self.resource_group, self.param("deploymentName")
 
     def put_deployment(self):
-        body = self.json_body()
+        body = self.json_body(lenient=True)  # ARM reads deployment bodies as Json.NET does (core/jsonnet.py)
         dep, created = self._deployments.begin_create_or_update_deployment(*self._deployment_args(), body,
                                                                            self.ctx.base_url)
         headers = {"Azure-AsyncOperation": "{}{}?api-version={}".format(self.ctx.base_url, dep.run.path(),
@@ -81,12 +92,17 @@ class ResourcesResponse(BaseResponse):
 
     def validate_deployment(self):
         try:
-            dep = self._deployments.validate_deployment(*self._deployment_args(), self.json_body())
+            dep = self._deployments.validate_deployment(*self._deployment_args(), self.json_body(lenient=True))
         except errors.ArmError as exc:
             if exc.status != 400:
                 raise
             return Reply(400, exc.body())  # DeploymentValidateResult: {"error": {...}}
         return self.ok(dep.to_json(self.cloud.clock.now(), validated=True))
+
+    def what_if_deployment(self):
+        op = self._deployments.begin_what_if(*self._deployment_args(), self.json_body(lenient=True),
+                                             self.ctx.base_url)
+        return self.lro(op)  # 202 with Location only, the result at /subscriptions/{s}/operationresults/{id}
 
     def get_deployment(self):
         return self.ok(self._deployments.get_deployment(*self._deployment_args()).to_json(self.cloud.clock.now()))
