@@ -296,3 +296,18 @@ def test_scenario_network_is_named_like_az_vm_create_and_idempotent(cloud):
                               nic_id.replace("app01VMNic", "app02VMNic"))
     assert other.to_json()["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"] == "10.0.0.5"
     assert len(cloud.network.vnets) == 1  # the group's vnet is reused
+
+
+def test_nsg_default_rules_have_azures_keys(arm):
+    """K7: every default rule as Azure's recording shows it (test_resource_move, Azure/azure-cli), the four empty
+    lists included."""
+    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "azure-traffic", "recordings", "resource",
+                        "test_resource_move.yaml")
+    with open(path, encoding="utf-8") as fh:
+        recorded = json.loads(yaml.safe_load(fh)["interactions"][3]["response"]["body"]["string"])
+    r = arm.call("PUT", arm.rid("rg", "networkSecurityGroups", "nsg1"), {"location": "westus"})
+    assert r.status_code == 201, r.text
+    ours = arm.call("GET", arm.rid("rg", "networkSecurityGroups", "nsg1")).json()["properties"]["defaultSecurityRules"]
+    theirs = recorded["properties"]["defaultSecurityRules"]
+    assert [(d["name"], list(d["properties"])) for d in ours] == [(d["name"], list(d["properties"])) for d in theirs]
+    assert all(d["properties"]["sourcePortRanges"] == [] for d in ours)

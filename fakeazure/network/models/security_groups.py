@@ -27,10 +27,12 @@ class NetworkSecurityGroup(NetworkResource):
 
     def to_json(self):
         rules = [self._rule(r["name"], r.get("properties", {})) for r in self.rules]
+        # Azure's default rules end with four empty lists (recording test_resource_move of Azure/azure-cli)
         defaults = [self._rule(name, dict(zip(("description", "protocol", "sourcePortRange",
                                                 "destinationPortRange", "sourceAddressPrefix",
                                                 "destinationAddressPrefix", "access", "priority",
-                                                "direction"), spec)), default=True)
+                                                "direction"), spec), sourcePortRanges=[], destinationPortRanges=[],
+                                          sourceAddressPrefixes=[], destinationAddressPrefixes=[]), default=True)
                     for name, spec in _DEFAULT_RULES]
         props = {"provisioningState": self.provisioning_state, "resourceGuid": self.resource_guid,
                  "securityRules": rules, "defaultSecurityRules": defaults}
@@ -54,7 +56,6 @@ _DEFAULT_RULES = [
                                "Internet", "Allow", 65001, "Outbound")),
     ("DenyAllOutBound", ("Deny all outbound traffic", "*", "*", "*", "*", "*", "Deny", 65500, "Outbound")),
 ]
-
 
 
 class SecurityGroupBackend:
