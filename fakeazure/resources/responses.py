@@ -1,4 +1,5 @@
 from ..core import errors
+from ..core.locations import entries, location_json
 from ..core.responses import BaseResponse, Reply, operation_result_reply
 
 
@@ -18,10 +19,7 @@ class ResourcesResponse(BaseResponse):
 
     def list_locations(self):
         sub = self.cloud.resources.get_subscription(self.subscription)
-        return self.list_of([{"id": "/subscriptions/{}/locations/{}".format(sub.subscription_id, loc),
-                              "name": loc, "displayName": display, "regionalDisplayName": display,
-                              "type": "Region", "metadata": {"regionType": "Physical"}}
-                             for loc, display in self.cloud.locations()])
+        return self.list_of([location_json(sub.subscription_id, e, self.ctx.api_version) for e in entries()])
 
     def list_groups(self):
         return self.list_of([g.to_json() for g in self.cloud.resources.list_groups(self.subscription)])
