@@ -200,7 +200,7 @@ def copy_source(src, option, location):
     if option == "restore" and src.resource_type != "snapshots":
         raise exceptions.InvalidParameter("Restore requires a snapshot as the source.",
                                           target="creationData.sourceResourceId")  # not verified
-    if src.location != location:
+    if src.location != location and option != "copystart":  # CopyStart copies across regions (snapshots.py)
         raise exceptions.InvalidParameter("The source '{}' is in location '{}'; the copy must be created in the "
                                           "same location.".format(src.id, src.location),
                                           target="creationData.sourceResourceId")  # not verified

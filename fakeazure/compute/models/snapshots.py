@@ -1,7 +1,26 @@
 """Snapshots: the model and the backend; a snapshot is made and updated the way a disk is
-(:meth:`DiskBackend._write_disk_like`)."""
+(:meth:`DiskBackend._write_disk_like`).
+
+Incremental snapshots (recordings ``test_snapshot_incremental``, ``test_completion_percent`` of Azure/azure-cli,
+2023): each has an ``incrementalSnapshotFamilyId``, the same for the incremental snapshots of one disk in one
+region (the fake derives it from the source's ``uniqueId`` and the region). ``createOption: CopyStart`` copies
+an incremental snapshot into another region (Learn, "Copy an incremental snapshot to a new region"): the new
+snapshot is made at once and reports its background copy in ``completionPercent`` (0.0 right after, in the
+recording); so does an incremental snapshot of an Ultra or Premium SSD v2 disk (``test_snapshot_ultra_ssd``). How long Azure's copy takes is not recorded; the fake's runs for :data:`COPY_SECONDS` on the
+cloud's clock (``fakeazure/UNVERIFIED.md``), as do the wordings of its CopyStart refusals. Azure also refused a
+CopyStart with 409 ``OperationNotAllowed`` "CopyStart creation is not supported for this subscription."
+(``test_vm_snapshot_copy_start_detection``): that depends on the subscription's features, so the fake does not
+make it by default (a ``fault`` rule can).
+"""
+import uuid
+
+from ...core import ids
 from ...core.backend import lister, reader
+from .. import exceptions
+from .base import lower
 from .disks import Disk
+
+COPY_SECONDS = 600.0
 
 
 class Snapshot(Disk):
@@ -10,6 +29,22 @@ class Snapshot(Disk):
     def __init__(self, *args, incremental=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.incremental = bool(incremental)
+        self.family_id = None
+        source = self.backend.get_by_id(self.creation_data.get("sourceResourceId") or "")
+        # a background copy: CopyStart, and an incremental snapshot of an Ultra or Premium SSD v2 disk (Learn,
+        # "Create an incremental snapshot": their snapshots report completionPercent; test_snapshot_ultra_ssd)
+        self.background_copy = lower(self.creation_data.get("createOption")) == "copystart" or (
+            self.incremental and getattr(source, "sku", None) in ("UltraSSD_LRS", "PremiumV2_LRS"))
+        if self.incremental:  # one family per disk and region; a CopyStart copy starts its own
+            origin = getattr(source, "family_id", None) or self.creation_data.get("sourceUniqueId") or self.unique_id
+            self.family_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "{}/{}".format(origin, self.location)))
+
+    def completion_percent(self):
+        """A background copy's progress on the cloud's clock (None for a snapshot made without one)."""
+        if not self.background_copy:
+            return None
+        elapsed = self.backend.cloud.clock.now() - self.time_created
+        return float(min(100, int(100 * elapsed / COPY_SECONDS)))
 
     @property
     def disk_state(self):
@@ -29,6 +64,10 @@ class Snapshot(Disk):
             out[k] = v
             if k == "encryption":
                 out["incremental"] = self.incremental
+        if self.completion_percent() is not None:
+            out["completionPercent"] = self.completion_percent()
+        if self.family_id and self.provisioning_state != "Updating":  # not in the first answer (recordings)
+            out["incrementalSnapshotFamilyId"] = self.family_id
         body["properties"] = out
         body.pop("managedBy", None)
         return body
@@ -39,6 +78,19 @@ class SnapshotBackend:
     list_snapshots = lister("snapshots")
 
     def begin_create_or_update_snapshot(self, subscription_id, resource_group, name, body, patch=False):
+        props = body.get("properties") or {}
+        cd = props.get("creationData") or {}
+        new = ids.key(ids.resource_id(subscription_id, resource_group, "Microsoft.Compute", "snapshots", name)) \
+            not in self.snapshots
+        if new and lower(cd.get("createOption")) == "copystart":
+            source = self._copy_source(cd.get("sourceResourceId"))
+            if not (source.resource_type == "snapshots" and source.incremental and props.get("incremental")):
+                raise exceptions.InvalidParameter(  # wording not verified
+                    "CopyStart copies an incremental snapshot into an incremental snapshot.",
+                    target="creationData.createOption")
+            if source.completion_percent() not in (None, 100.0):
+                raise exceptions.OperationNotAllowed(  # wording not verified
+                    "The snapshot '{}' is still being copied; it cannot be the source of a copy.".format(source.id))
         return self._write_disk_like(Snapshot, self.snapshots, subscription_id, resource_group, name, body, patch)
 
     def begin_delete_snapshot(self, subscription_id, resource_group, name):
