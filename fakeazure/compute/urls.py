@@ -32,6 +32,7 @@ url_table = (
                       subscription_collection=SP + "/images")
     + resource_routes(P + "/galleries", GP, "Microsoft.Compute/galleries", r.GalleryResponse,
                       subscription_collection=SP + "/galleries")
+    + [("POST", GP + "/share", "Microsoft.Compute/galleries", r.GalleryResponse, "share")]
     + resource_routes(GP + "/images", GIP, "Microsoft.Compute/galleries/images", r.GalleryImageResponse)
     + resource_routes(GIP + "/versions", GIP + "/versions/{versionName}", "Microsoft.Compute/galleries/images/versions",
                       r.GalleryVersionResponse)
