@@ -17,8 +17,9 @@ Normalisations (each one also listed in ``tests/fixtures/azure-traffic/README.md
    fake's URL is read once instead. A poll of an operation URL the fake never gave is a disagreement
    ("no operation URL").
 5. **Presupposed state** is made first, not compared (:mod:`replay.arrange`): the resource groups azure-cli's
-   test preparer made outside the recording; for the fidelity pack also the VMs, NICs and public IPs its
-   snippets use.
+   test preparer made outside the recording (those the requests use, and those only Azure's non-list answers
+   name, such as a nested deployment's target group); for the fidelity pack also the VMs, NICs and public IPs
+   its snippets use.
    A resource the arrangement made is an approximation of Azure's (a NIC without its public IP, say):
    requests on it are compared on status and error code, not on body keys.
 6. **Other tests' resources in Azure's lists**: the recorder's subscription held the groups of other tests
