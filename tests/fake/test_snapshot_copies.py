@@ -62,13 +62,14 @@ def test_a_plain_copy_stays_in_its_region_and_copy_start_needs_incremental_snaps
     with pytest.raises(HttpResponseError) as err:
         _snap(cc, "rg-e", "x", "eastus", disk.id)  # Copy across regions
     assert err.value.error.code == "InvalidParameter"
-    with pytest.raises(HttpResponseError) as err:
-        _snap(cc, "rg-e", "y", "eastus", disk.id, option="CopyStart")  # from a disk
-    assert err.value.error.code == "InvalidParameter"
+    with pytest.raises(HttpResponseError) as err:  # from a disk: Azure's 409 (test_vm_snapshot_copy_start_detection)
+        _snap(cc, "rg-e", "y", "eastus", disk.id, option="CopyStart", incremental=False)
+    assert (err.value.status_code, err.value.error.code) == (409, "OperationNotAllowed")
+    assert err.value.error.message == "CopyStart creation is not supported for this subscription."
     full = _snap(cc, "rg-w", "full", "westus", disk.id, incremental=False).result()
     with pytest.raises(HttpResponseError) as err:
         _snap(cc, "rg-e", "z", "eastus", full.id, option="CopyStart")  # from a full snapshot
-    assert err.value.error.code == "InvalidParameter"
+    assert err.value.error.code == "OperationNotAllowed"
 
 
 def test_a_copy_still_copying_cannot_be_copied_again(cloud, cc):

@@ -6,11 +6,12 @@ Incremental snapshots (recordings ``test_snapshot_incremental``, ``test_completi
 region (the fake derives it from the source's ``uniqueId`` and the region). ``createOption: CopyStart`` copies
 an incremental snapshot into another region (Learn, "Copy an incremental snapshot to a new region"): the new
 snapshot is made at once and reports its background copy in ``completionPercent`` (0.0 right after, in the
-recording); so does an incremental snapshot of an Ultra or Premium SSD v2 disk (``test_snapshot_ultra_ssd``). How long Azure's copy takes is not recorded; the fake's runs for :data:`COPY_SECONDS` on the
-cloud's clock (``fakeazure/UNVERIFIED.md``), as do the wordings of its CopyStart refusals. Azure also refused a
-CopyStart with 409 ``OperationNotAllowed`` "CopyStart creation is not supported for this subscription."
-(``test_vm_snapshot_copy_start_detection``): that depends on the subscription's features, so the fake does not
-make it by default (a ``fault`` rule can).
+recording); so does an incremental snapshot of an Ultra or Premium SSD v2 disk (``test_snapshot_ultra_ssd``).
+How long Azure's copy takes is not recorded; the fake's runs for :data:`COPY_SECONDS` on the cloud's clock
+(``fakeazure/UNVERIFIED.md``). A CopyStart of a disk into a full snapshot was refused with 409
+``OperationNotAllowed`` "CopyStart creation is not supported for this subscription."
+(``test_vm_snapshot_copy_start_detection``): the fake answers so to every CopyStart that is not an incremental
+snapshot copied into an incremental snapshot.
 """
 import uuid
 
@@ -85,9 +86,9 @@ class SnapshotBackend:
         if new and lower(cd.get("createOption")) == "copystart":
             source = self._copy_source(cd.get("sourceResourceId"))
             if not (source.resource_type == "snapshots" and source.incremental and props.get("incremental")):
-                raise exceptions.InvalidParameter(  # wording not verified
-                    "CopyStart copies an incremental snapshot into an incremental snapshot.",
-                    target="creationData.createOption")
+                # Azure's answer to a CopyStart of a disk into a full snapshot (test_vm_snapshot_copy_start_detection
+                # #11); whether every other non-incremental CopyStart gets it is not verified
+                raise exceptions.OperationNotAllowed("CopyStart creation is not supported for this subscription.")
             if source.completion_percent() not in (None, 100.0):
                 raise exceptions.OperationNotAllowed(  # wording not verified
                     "The snapshot '{}' is still being copied; it cannot be the source of a copy.".format(source.id))
