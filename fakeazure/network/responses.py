@@ -49,15 +49,19 @@ class NetworkResponse(BaseResponse):
     def _etag_of(self, obj):
         return obj.etag
 
+    def render(self, obj):
+        """A resource's body (a type whose shape depends on the api-version overrides this)."""
+        return obj.to_json()
+
     def get(self):
         obj = self._call("get_", *self._names())
-        return Reply(200, obj.to_json(), {"ETag": self._etag_of(obj)})
+        return Reply(200, self.render(obj), {"ETag": self._etag_of(obj)})
 
     def put(self):
         write = self._call("begin_create_or_update_", *self._names(), self.json_body())
         headers = lro_headers(self.cloud, write.operation, self.ctx.base_url, self.ctx.api_version, location=False)
         self._put_headers(write.obj, headers)
-        return Reply(201 if write.created else 200, write.obj.to_json(), headers)
+        return Reply(201 if write.created else 200, self.render(write.obj), headers)
 
     def _put_headers(self, obj, headers):
         headers["ETag"] = obj.etag
@@ -75,11 +79,12 @@ class NetworkResponse(BaseResponse):
         return Reply(202, None, lro_headers(self.cloud, op, self.ctx.base_url, self.ctx.api_version))
 
     def list(self):
-        return self.list_of([o.to_json() for o in getattr(self.backend, "list_" + self.plural)(
+        return self.list_of([self.render(o) for o in getattr(self.backend, "list_" + self.plural)(
             self.subscription, self.resource_group)])
 
     def list_all(self):
-        return self.list_of([o.to_json() for o in getattr(self.backend, "list_" + self.plural)(self.subscription)])
+        return self.list_of([self.render(o) for o in getattr(self.backend, "list_" + self.plural)(
+            self.subscription)])
 
 
 class VirtualNetworkResponse(NetworkResponse):
@@ -114,6 +119,9 @@ class PublicIPResponse(NetworkResponse):
 
 class SecurityGroupResponse(NetworkResponse):
     kind, plural, names = "nsg", "nsgs", ("nsgName",)
+
+    def render(self, obj):
+        return obj.to_json(self.ctx.api_version)
 
 
 class OperationResponse(NetworkResponse):

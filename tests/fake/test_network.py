@@ -311,3 +311,6 @@ def test_nsg_default_rules_have_azures_keys(arm):
     theirs = recorded["properties"]["defaultSecurityRules"]
     assert [(d["name"], list(d["properties"])) for d in ours] == [(d["name"], list(d["properties"])) for d in theirs]
     assert all(d["properties"]["sourcePortRanges"] == [] for d in ours)
+    # at api 2015-06-15 Azure's NSG had no such lists (its body in test_resource_group_deployment#7's outputs)
+    old = arm.call("GET", arm.rid("rg", "networkSecurityGroups", "nsg1"), api="2015-06-15").json()
+    assert all("sourcePortRanges" not in d["properties"] for d in old["properties"]["defaultSecurityRules"])

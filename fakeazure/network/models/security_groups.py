@@ -25,14 +25,17 @@ class NetworkSecurityGroup(NetworkResource):
         return {"name": name, "id": "{}/{}/{}".format(self.id, kind, name), "etag": self.etag,
                 "type": "{}/networkSecurityGroups/{}".format(NS, kind), "properties": full}
 
-    def to_json(self):
+    def to_json(self, api_version=None):
         rules = [self._rule(r["name"], r.get("properties", {})) for r in self.rules]
-        # Azure's default rules end with four empty lists (recording test_resource_move of Azure/azure-cli)
-        defaults = [self._rule(name, dict(zip(("description", "protocol", "sourcePortRange",
-                                                "destinationPortRange", "sourceAddressPrefix",
-                                                "destinationAddressPrefix", "access", "priority",
-                                                "direction"), spec), sourcePortRanges=[], destinationPortRanges=[],
-                                          sourceAddressPrefixes=[], destinationAddressPrefixes=[]), default=True)
+        # Azure's default rules end with four empty lists at api 2022-01-01 (recording test_resource_move of
+        # Azure/azure-cli) and have none at 2015-06-15 (test_resource_group_deployment); the lists came with the
+        # augmented rules, taken here as api 2017-06-01 (not verified)
+        lists = api_version is None or api_version >= "2017-06-01"
+        defaults = [self._rule(name, dict(dict(zip(("description", "protocol", "sourcePortRange",
+                                                     "destinationPortRange", "sourceAddressPrefix",
+                                                     "destinationAddressPrefix", "access", "priority",
+                                                     "direction"), spec)),
+                                          **(_EMPTY_LISTS if lists else {})), default=True)
                     for name, spec in _DEFAULT_RULES]
         props = {"provisioningState": self.provisioning_state, "resourceGuid": self.resource_guid,
                  "securityRules": rules, "defaultSecurityRules": defaults}
@@ -43,6 +46,9 @@ class NetworkSecurityGroup(NetworkResource):
             props["subnets"] = [{"id": s} for s in subnets]
         return self.envelope(props)
 
+
+_EMPTY_LISTS = {"sourcePortRanges": [], "destinationPortRanges": [], "sourceAddressPrefixes": [],
+                "destinationAddressPrefixes": []}
 
 _DEFAULT_RULES = [
     ("AllowVnetInBound", ("Allow inbound traffic from all VMs in VNET", "*", "*", "*", "VirtualNetwork",
