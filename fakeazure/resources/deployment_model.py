@@ -82,6 +82,8 @@ class Deployment:
         self.error = None
         self.outputs = None
         self.output_resources = []  # ids the deployment made (a nested deployment's own, not the deployment)
+        self.on_error = None  # {"type", "deploymentName"}: redeployed if this one fails
+        self.rollback = None  # that deployment's record
         self.run = None  # the DeploymentRun (operation)
         self.base_url = ""
         self.template_hash = str(int(hashlib.sha256(json.dumps(template, sort_keys=True).encode("utf-8"))
@@ -107,6 +109,8 @@ class Deployment:
                       "duration": _duration((self.ended or clock_now or self.started) - self.started),
                       "correlationId": self.correlation_id, "providers": self._providers(),
                       "dependencies": self._dependencies()})
+        if self.on_error:
+            props["onErrorDeployment"] = dict(self.on_error)
         if validated:
             props["validatedResources"] = [{"id": r.id} for r in self.resources]
         if self.provisioning_state == "Succeeded" and not validated:

@@ -51,8 +51,33 @@ class DeploymentPlanner:
         ev = self._evaluator(template, values, sub, group, name, reference=None, location=location)
         resources = self._plan_resources(template.get("resources") or [], ev)
         plan = Plan(values, ev, resources, template.get("outputs") or {})
-        return Deployment(sub, group.name if group is not None else None, name, template, types, values,
+        on_error, rollback = self._on_error(sub, group, props.get("onErrorDeployment"))
+        dep = Deployment(sub, group.name if group is not None else None, name, template, types, values,
                           "Incremental", plan, self.cloud.clock.now(), tags=body.get("tags"), location=location)
+        dep.on_error, dep.rollback = on_error, rollback
+        return dep
+
+    def _on_error(self, sub, group, spec):
+        """``onErrorDeployment``: the deployment to redeploy if this one fails. ARM answers with the name it chose
+        for ``LastSuccessful`` (test_group_on_error_deployment_lastsuccessful) and the name given for
+        ``SpecificDeployment``; whether it refuses a scope with no successful deployment, or a name that is not
+        one, is not known: the fake accepts both, and redeploys only what exists. -> (the property, the
+        deployment record to redeploy or None)."""
+        if not spec:
+            return None, None
+        kind = str(spec.get("type") or "")
+        rg = group.name if group is not None else None
+        done = [d for d in self.list_deployments(sub, rg) if d.provisioning_state == "Succeeded"]
+        if kind.lower() == "lastsuccessful":
+            target = max(done, key=lambda d: d.ended) if done else None
+            return ({"type": "LastSuccessful", "deploymentName": target.name} if target else
+                    {"type": "LastSuccessful"}), target
+        if kind.lower() == "specificdeployment":
+            name = spec.get("deploymentName")
+            return ({"type": "SpecificDeployment", "deploymentName": name},
+                    next((d for d in done if d.name.lower() == str(name).lower()), None))
+        raise InvalidRequestContent("The request content was invalid and could not be deserialized: 'Error "
+                                    "converting value \"{}\" to type 'OnErrorDeploymentType'.'.".format(kind))
 
     def _evaluator(self, template, values, sub, group, name, reference, location=None):
         return Evaluator(values, template.get("variables") or {}, sub, _group_facts(group), name,

@@ -55,6 +55,7 @@ class DeploymentRunner:
             dep.provisioning_state = "Failed"
             dep.error = {"code": "DeploymentFailed", "target": dep.id, "message": FAILED_MESSAGE,
                          "details": [r.error for r in failed]}
+            self._redeploy_on_error(dep)
         else:
             try:
                 dep.outputs = self._outputs(dep)
@@ -67,6 +68,19 @@ class DeploymentRunner:
                                         "deployment operations. Please see https://aka.ms/arm-common-errors for "
                                         "usage details.", "details": [{"code": "DeploymentOutputEvaluationFailed",
                                                                         "message": str(exc)}]}
+
+    def _redeploy_on_error(self, dep):
+        """A failed deployment with ``onErrorDeployment``: the deployment it names runs again with its own template
+        and parameters, under its own name (Learn, "Rollback on error to successful deployment")."""
+        target = dep.rollback  # the record as it was when this deployment was accepted
+        if target is None:
+            return
+        body = {"properties": {"mode": "Incremental", "template": target.template,
+                               "parameters": {k: {"value": v} for k, v in target.parameters.items()}}}
+        if target.location:
+            body["location"] = target.location
+        self.begin_create_or_update_deployment(dep.subscription_id, dep.resource_group, target.name, body,
+                                               dep.base_url)
 
     def _output_resources(self, dep):
         """The ids a deployment made: its resources, a nested deployment's in its place."""

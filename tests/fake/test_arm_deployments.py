@@ -255,3 +255,27 @@ def test_what_if_at_subscription_scope(arm):
     assert change["resourceId"] == "/subscriptions/{}/resourceGroups/rg1".format(arm.sub)
     assert change["changeType"] == "Modify"
     assert change["delta"] == [{"path": "tags", "propertyChangeType": "Create", "after": {"a": "b"}}]
+
+
+def test_on_error_deployment_names_the_last_successful_one_and_redeploys_it(arm):
+    arm.wait(_deploy(arm, "good", NSG_TEMPLATE, {"NsgName": "nsg-good"}))
+    first_run = arm.call("GET", arm.dep_path("good", "rg1")).json()["properties"]["correlationId"]
+    failing = json.loads(json.dumps(NSG_TEMPLATE))
+    failing["resources"][0]["properties"]["securityRules"] = [{"name": "bad", "properties": {"priority": 1}}]
+    failing["resources"].append({"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2019-04-01",
+                                 "name": "stor1", "location": "westus", "properties": {}})
+    body = {"properties": {"mode": "Incremental", "template": failing, "onErrorDeployment": {"type": "LastSuccessful"},
+                           "parameters": {"NsgName": {"value": "nsg-bad"}}}}
+    r = arm.call("PUT", arm.dep_path("bad", "rg1"), body)
+    assert r.status_code == 201, r.text
+    assert r.json()["properties"]["onErrorDeployment"] == {"type": "LastSuccessful", "deploymentName": "good"}
+    assert arm.wait(r).json()["status"] == "Failed"
+    for _ in range(3):  # the rollback is a deployment of its own
+        arm.cloud.clock.advance(1)
+        arm.cloud.operations.finish_all()
+    good = arm.call("GET", arm.dep_path("good", "rg1")).json()["properties"]
+    assert good["provisioningState"] == "Succeeded" and good["correlationId"] != first_run  # it ran again
+    specific = dict(body, properties=dict(body["properties"], onErrorDeployment={
+        "type": "SpecificDeployment", "deploymentName": "good"}))
+    r = arm.call("POST", arm.dep_path("bad2", "rg1") + "/validate", specific)
+    assert r.json()["properties"]["onErrorDeployment"] == {"type": "SpecificDeployment", "deploymentName": "good"}
