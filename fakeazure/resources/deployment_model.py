@@ -155,14 +155,18 @@ class Deployment:
                 out.append({"dependsOn": deps, "id": r.id, "resourceType": r.type, "resourceName": r.name})
         return out
 
-    def operations_json(self):
+    def operations_json(self, listed=False):
+        """The deployment's operations; ``listed``: as the list answers them, without ``serviceRequestId`` (which
+        only the GET of one operation showed: test_resource_group_deployment#17, #18)."""
         out = []
         for r in self.resources:
             if r.operation_id is None:
                 continue
             props = {"provisioningOperation": "Create", "provisioningState": r.state,
                      "timestamp": iso(r.ended or r.started), "duration": _duration((r.ended or r.started) - r.started),
-                     "trackingId": r.tracking_id, "serviceRequestId": r.service_request_id}
+                     "trackingId": r.tracking_id}
+            if not listed:
+                props["serviceRequestId"] = r.service_request_id
             if r.status_code:
                 props["statusCode"] = r.status_code
             if r.status_message is not None:

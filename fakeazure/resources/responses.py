@@ -137,7 +137,7 @@ class ResourcesResponse(BaseResponse):
         return self.ok({"template": self._deployments.get_deployment(*self._deployment_args()).template})
 
     def list_deployment_operations(self):
-        return self.list_of(self._deployments.get_deployment(*self._deployment_args()).operations_json())
+        return self.list_of(self._deployments.get_deployment(*self._deployment_args()).operations_json(listed=True))
 
     def get_deployment_operation(self):
         return self.ok(self._deployments.get_deployment_operation(*self._deployment_args(), self.param("operationId")))

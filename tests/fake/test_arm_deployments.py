@@ -150,6 +150,10 @@ def test_a_subscription_deployment_makes_a_group_and_deploys_into_it(arm):
                    .format(arm.sub)).json()["value"]
     assert {o["properties"]["targetResource"]["resourceType"] for o in ops} == {
         "Microsoft.Resources/resourceGroups", "Microsoft.Resources/deployments"}
+    assert all("serviceRequestId" not in o["properties"] for o in ops)  # only the GET of one has it (recording)
+    one = arm.call("GET", "/subscriptions/{}/providers/Microsoft.Resources/deployments/sub1/operations/{}"
+                   .format(arm.sub, ops[0]["operationId"])).json()
+    assert one["properties"]["serviceRequestId"]
     out = arm.call("GET", arm.dep_path("sub1")).json()["properties"]["outputResources"]
     assert [o["id"].rsplit("/", 1)[-1] for o in out] == ["rg-made", "nsg-sub"]  # the nested deployment's, not it
 
