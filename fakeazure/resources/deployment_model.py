@@ -102,7 +102,9 @@ class Deployment:
 
     def to_json(self, clock_now=None, validated=False):
         props = {"templateHash": self.template_hash}
-        if self.parameters:  # ARM leaves 'parameters' out when the template has none (test_group_deployment_lite)
+        if self.parameters or "parameters" in self.template:
+            # left out when the template has no 'parameters' section (test_group_deployment_lite), {} when it
+            # declares none (test_resource_group_deployment#1)
             props["parameters"] = self._parameters_json()
         props.update({"mode": self.mode, "provisioningState": "Succeeded" if validated else self.provisioning_state,
                       "timestamp": iso(self.ended or self.started),

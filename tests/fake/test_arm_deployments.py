@@ -108,6 +108,8 @@ def test_a_template_without_parameters_or_outputs_leaves_them_out(arm):
     arm.wait(_deploy(arm, "empty", tpl))
     props = arm.call("GET", arm.dep_path("empty", "rg1")).json()["properties"]
     assert "parameters" not in props and "outputs" not in props and props["outputResources"] == []
+    arm.wait(_deploy(arm, "declared", dict(tpl, parameters={})))
+    assert arm.call("GET", arm.dep_path("declared", "rg1")).json()["properties"]["parameters"] == {}
 
 
 # -- scopes -------------------------------------------------------------------------------------
