@@ -40,9 +40,23 @@ class JsonNetError(ValueError):
     """A body Json.NET would not read; ``str()`` is Json.NET's message with path, line and position."""
 
 
+class Document(dict):
+    """The top-level object of a parsed body, with ``positions``: the dotted path of every value -> Json.NET's
+    ``(lineNumber, linePosition)`` of it (the line, and the characters of the line read once its first
+    character is), which ARM's template errors quote ("at line '18' and column '20'")."""
+
+    positions = None
+
+
 def loads(text):
-    """Parse ``text`` as Json.NET does (see the module doc). Raises :class:`JsonNetError`."""
-    return _Reader(text).document()
+    """Parse ``text`` as Json.NET does (see the module doc). Raises :class:`JsonNetError`. A top-level object is
+    a :class:`Document` that knows where each of its values was."""
+    reader = _Reader(text)
+    value = reader.document()
+    if isinstance(value, dict):
+        value = Document(value)
+        value.positions = reader.positions
+    return value
 
 
 class _Reader:
@@ -50,6 +64,7 @@ class _Reader:
         self.text = text
         self.pos = 0
         self.path = []
+        self.positions = {}
 
     # -- positions and errors ---------------------------------------------------------------------
     def fail(self, message, at=None):
@@ -57,6 +72,9 @@ class _Reader:
         line = self.text.count("\n", 0, at) + 1 if at else 0
         column = at - (self.text.rfind("\n", 0, at) + 1)
         raise JsonNetError("{} Path '{}', line {}, position {}.".format(message, self._path(), line, column))
+
+    def _path_dotted(self):
+        return ".".join(str(p) for p in self.path)
 
     def _path(self):
         out = ""
@@ -107,6 +125,9 @@ class _Reader:
         return value
 
     def value(self):
+        at = self.pos + 1
+        self.positions[self._path_dotted()] = (self.text.count("\n", 0, at) + 1,
+                                               at - (self.text.rfind("\n", 0, at) + 1))
         c = self.peek()
         if c == "{":
             return self.obj()

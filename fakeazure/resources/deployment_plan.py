@@ -47,7 +47,8 @@ class DeploymentPlanner:
         if template.get("functions"):
             raise unsupported("User-defined functions")
         given = props.get("parameters") or {}
-        types, values = self._parameters(template.get("parameters") or {}, given, sub, group, name, location)
+        types, values = self._parameters(template.get("parameters") or {}, given, sub, group, name, location,
+                                         getattr(body, "positions", None) or {})
         ev = self._evaluator(template, values, sub, group, name, reference=None, location=location)
         resources = self._plan_resources(template.get("resources") or [], ev)
         plan = Plan(values, ev, resources, template.get("outputs") or {})
@@ -83,7 +84,7 @@ class DeploymentPlanner:
         return Evaluator(values, template.get("variables") or {}, sub, _group_facts(group), name,
                          tenant_id=self.cloud.identity.tenant_id, reference=reference, location=location)
 
-    def _parameters(self, declared, given, sub, group, name, location):
+    def _parameters(self, declared, given, sub, group, name, location, positions):
         if not isinstance(given, dict):
             raise InvalidRequestContent("The request content was invalid and could not be deserialized: "
                                     "'parameters must be an object'.")
@@ -119,9 +120,13 @@ class DeploymentPlanner:
                 except ExpressionError as exc:
                     raise invalid_template(
                         "The template parameter '{}' default value is not valid: {}".format(pname, exc))
-            else:
-                raise invalid_template("The value for the template parameter '{}' is not provided. Please see "
-                               "https://aka.ms/arm-create-parameter-file for usage details.".format(pname))
+            else:  # where the body declared it, as ARM says it (test_resource_group_deployment#12)
+                path = "properties.template.parameters." + pname
+                at = positions.get(path)
+                where = " at line '{}' and column '{}'".format(*at) if at else ""
+                raise invalid_template("The value for the template parameter '{}'{} is not provided. Please see "
+                                       "https://aka.ms/arm-create-parameter-file for usage details."
+                                       .format(pname, where), violation=(at, path) if at else None)
             self._check_type(pname, types[pname], value)
             allowed = decl.get("allowedValues")
             if allowed is not None and value not in allowed:

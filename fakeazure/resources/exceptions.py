@@ -3,13 +3,25 @@ from ..core import errors
 
 
 class TemplateError(errors.ArmError):
-    """A template ARM refuses before deploying anything (400 InvalidTemplate)."""
+    """A template ARM refuses before deploying anything (400 InvalidTemplate); ``violation`` ((line, position),
+    path) adds ARM's ``TemplateViolation`` additional info."""
     status = 400
     code = "InvalidTemplate"
+    violation = None
+
+    def body(self):
+        out = super().body()
+        if self.violation:
+            (line, position), path = self.violation
+            out["error"]["additionalInfo"] = [{"type": "TemplateViolation", "info": {
+                "lineNumber": line, "linePosition": position, "path": path}}]
+        return out
 
 
-def invalid_template(reason):
-    return TemplateError("Deployment template validation failed: '{}'.".format(reason))
+def invalid_template(reason, violation=None):
+    err = TemplateError("Deployment template validation failed: '{}'.".format(reason))
+    err.violation = violation
+    return err
 
 
 def unsupported(what):

@@ -285,3 +285,16 @@ def test_on_error_deployment_names_the_last_successful_one_and_redeploys_it(arm)
         "type": "SpecificDeployment", "deploymentName": "good"}))
     r = arm.call("POST", arm.dep_path("bad2", "rg1") + "/validate", specific)
     assert r.json()["properties"]["onErrorDeployment"] == {"type": "SpecificDeployment", "deploymentName": "good"}
+
+
+def test_a_missing_parameter_is_refused_where_the_body_declared_it_as_recorded(arm):
+    """test_resource_group_deployment#12 of Azure/azure-cli: the recorded request gets the recorded error."""
+    import os
+    import yaml
+    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "azure-traffic", "recordings", "resource",
+                        "test_resource_group_deployment.yaml")
+    with open(path, encoding="utf-8") as fh:
+        exchange = yaml.safe_load(fh)["interactions"][12]
+    r = arm.call("POST", arm.dep_path("mock-deployment", "rg1") + "/validate", raw=exchange["request"]["body"])
+    assert r.status_code == 400
+    assert r.json() == json.loads(exchange["response"]["body"]["string"])

@@ -50,3 +50,10 @@ def test_what_json_net_also_reads_is_refused_here():
     for text in ('{"a": NaN}', '{"a": undefined}', '{"a": 0x1F}', '{"a": new Date(1)}'):
         with pytest.raises(JsonNetError):
             loads(text)
+
+
+def test_a_document_knows_where_each_value_was():
+    doc = loads('{"a": {\n  "b": [1, {"c": 2}]\n}}')
+    assert doc.positions["a"] == (1, 7)           # after the '{' that opens it, as Json.NET's line info is
+    assert doc.positions["a.b"] == (2, 8)
+    assert doc.positions["a.b.1.c"] == (2, 18)
