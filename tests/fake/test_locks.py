@@ -211,6 +211,12 @@ def test_permissions_default_restricted_and_deny_fault(cloud):
      "Microsoft.Compute/virtualMachines/runCommands/read"),
     ("PUT", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Authorization/locks/l",
      "Microsoft.Authorization/locks/write"),
+    # the operations of Learn's "Azure permissions for Management and governance" (Microsoft.Resources)
+    ("POST", "/subscriptions/s/resourceGroups/rg/moveResources",
+     "Microsoft.Resources/subscriptions/resourceGroups/moveResources/action"),
+    ("POST", "/subscriptions/s/resourcegroups/rg/exportTemplate",
+     "Microsoft.Resources/subscriptions/resourceGroups/exportTemplate/action"),
+    ("GET", "/subscriptions/s/resourceGroups/rg/resources", "Microsoft.Resources/subscriptions/resourceGroups/resources/read"),
 ])
 def test_action_for(method, path, action):
     assert action_for(method, path)[0] == action
