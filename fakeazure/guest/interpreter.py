@@ -6,8 +6,8 @@ PowerShell 5.1 runs them: parsed with tree-sitter-powershell and executed from t
 it does not model fails the script with its line named, never passes silently.
 
 ``shell="cmd"`` (``cmd /c`` inside PowerShell, and tests of cmd.exe batch lines) keeps the line-based
-reader of :mod:`.script`: here-strings are PowerShell's only, lines split on ``&``, ``%NAME%`` expands, ``rem`` and ``::``
-are comments, and each line goes to :func:`.commands.execute_line` (bcdedit, reg, diskpart /s, net user,
+reader of :mod:`.script`: here-strings are PowerShell's only, lines split on ``&``, ``%NAME%`` expands, ``rem``
+and ``::`` are comments, and each line goes to :func:`.commands.execute_line` (bcdedit, reg, diskpart /s, net user,
 echo, copy/del/type, shutdown). In cmd, ``{bootmgr}`` is plain text, as it is for cmd.exe. An unknown line is
 listed in ``unknown_commands`` and skipped (the Run Command layer reports it on stderr).
 Exit code: PowerShell as ``powershell -File`` gives it; cmd the value of ``exit n`` or the last errorlevel.

@@ -237,7 +237,8 @@ class _Prototypes:
         _, power, generalized = KINDS[kind]
         vm = self.make_vm(scratch, {"name": "proto-vm", "resource_group": rg, "location": self.location,
                                     "size": "Standard_D2s_v3", "guest": dict(spec, uid="{}/{}".format(rg, kind)),
-                                    "computer_name": "proto-vm", "power_state": power, "generalized_by_api": generalized})
+                                    "computer_name": "proto-vm", "power_state": power,
+                                    "generalized_by_api": generalized})
         image = None
         if kind in ("oobe-stuck-imaged", "generalized-by-api"):
             props = {"sourceVirtualMachine": {"id": vm.id}} if generalized else {"storageProfile": {"osDisk": {
@@ -267,8 +268,8 @@ def _vm(compute, sub, prefix, i, per_group, kind, prototypes):
                ids.key(proto.vm.nics[0]["id"]): nic_id}
     vm = renamed_copy(FleetVirtualMachine, proto.vm, compute, renames, subscription_id=sub, resource_group=rg,
                       name=name, vm_id=str(uuid.uuid4()), time_created=compute.cloud.clock.now(),
-                      tags={"fleet": prefix, "tier": ("web", "app", "db")[i % 3]}, _proto=proto, _guest_spec=dict(spec, uid="{}/{}/{}".format(sub, rg, name).lower(),
-                                                         computer_name=name[:15]),
+                      tags={"fleet": prefix, "tier": ("web", "app", "db")[i % 3]}, _proto=proto,
+                      _guest_spec=dict(spec, uid="{}/{}/{}".format(sub, rg, name).lower(), computer_name=name[:15]),
                       _made=False, _boot_result=None)
     vm.last_operation_time = vm.time_created
     vm.os_disk["name"] = disk_id.rsplit("/", 1)[1]

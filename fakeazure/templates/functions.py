@@ -178,7 +178,7 @@ def _copy_index(ev, *args):
 
 def _group(ev):
     g = ev.group
-    if g is None:  # wording not verified (fakeazure/UNVERIFIED.md); Learn: "can't be used ... at the subscription level"
+    if g is None:  # Learn: "can't be used ... at the subscription level"; the wording is not verified (UNVERIFIED.md)
         raise ExpressionError("The template function 'RESOURCEGROUP' is not expected at this location. Please see "
                               "https://aka.ms/arm-functions for usage details.")
     out = {"id": g["id"], "name": g["name"], "type": "Microsoft.Resources/resourceGroups",

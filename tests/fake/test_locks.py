@@ -216,7 +216,8 @@ def test_permissions_default_restricted_and_deny_fault(cloud):
      "Microsoft.Resources/subscriptions/resourceGroups/moveResources/action"),
     ("POST", "/subscriptions/s/resourcegroups/rg/exportTemplate",
      "Microsoft.Resources/subscriptions/resourceGroups/exportTemplate/action"),
-    ("GET", "/subscriptions/s/resourceGroups/rg/resources", "Microsoft.Resources/subscriptions/resourceGroups/resources/read"),
+    ("GET", "/subscriptions/s/resourceGroups/rg/resources",
+     "Microsoft.Resources/subscriptions/resourceGroups/resources/read"),
 ])
 def test_action_for(method, path, action):
     assert action_for(method, path)[0] == action
