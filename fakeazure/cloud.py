@@ -167,9 +167,9 @@ class Cloud:
         """A resource deleted with its VM (``deleteOption: Delete``), at once."""
         return self.network.delete_by_id(rid)
 
-    def sas_url(self, base_url, container, blob, minutes):
-        """A read SAS URL of a blob the fake's storage serves (boot diagnostics)."""
-        return self.blob.sas_url(base_url, container, blob, minutes)
+    def sas_url(self, base_url, container, blob, minutes, permissions="r"):
+        """A SAS URL of a blob the fake's storage serves (boot diagnostics, disk and snapshot access)."""
+        return self.blob.sas_url(base_url, container, blob, minutes, permissions)
 
     # -- control ----------------------------------------------------------------------------------
     def handle_control(self, request):

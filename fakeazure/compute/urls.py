@@ -28,6 +28,9 @@ url_table = (
                       ("GET", "PUT", "PATCH", "DELETE"), SP + "/disks")
     + resource_routes(P + "/snapshots", P + "/snapshots/{snapshotName}", "Microsoft.Compute/snapshots",
                       r.SnapshotResponse, ("GET", "PUT", "PATCH", "DELETE"), SP + "/snapshots")
+    + [(m, P + "/{}/{{{}}}/{}".format(t, n, a), "Microsoft.Compute/" + t, cls, h)
+       for t, n, cls in (("disks", "diskName", r.DiskResponse), ("snapshots", "snapshotName", r.SnapshotResponse))
+       for m, a, h in (("POST", "beginGetAccess", "begin_get_access"), ("POST", "endGetAccess", "end_get_access"))]
     + resource_routes(P + "/images", P + "/images/{imageName}", "Microsoft.Compute/images", r.ImageResponse,
                       subscription_collection=SP + "/images")
     + resource_routes(P + "/galleries", GP, "Microsoft.Compute/galleries", r.GalleryResponse,
@@ -46,3 +49,4 @@ url_table = (
        ("GET", LOC + "/capsOperations/{operationId}", "Microsoft.Compute/locations/capsOperations", L,
         "caps_operation_status")]
 )
+

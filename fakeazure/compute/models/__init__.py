@@ -5,7 +5,8 @@
 |---|---|---|
 | virtual machines | ``virtual_machine`` (model), ``virtual_machines`` (reads, create, delete), | ``vms`` |
 | | ``vm_updates`` (PUT/PATCH of a VM), ``vm_actions`` (power, generalize, boot) | |
-| disks, snapshots | ``disks``, ``snapshots`` | ``disks``, ``snapshots`` |
+| disks, snapshots | ``disks``, ``snapshots``, ``disk_access`` (grant, revoke, uploads) | ``disks``, |
+| | | ``snapshots`` |
 | managed images, image references | ``images``, ``marketplace`` | ``images`` |
 | galleries | ``galleries`` | ``galleries``, ``gallery_images``, ``gallery_versions`` |
 | SKUs and quotas | ``skus`` | ``quotas`` |
@@ -24,6 +25,7 @@ from ...core.backend import ResourceBackend
 from ..ratelimit import RateCounter
 from .base import ComputeBase, NS
 from .boot_diagnostics import BootDiagnosticsBackend
+from .disk_access import DiskAccessBackend
 from .disks import Disk, DiskBackend
 from .galleries import Gallery, GalleryBackend, GalleryImage, GalleryImageVersion
 from .images import Image, ImageBackend
@@ -36,7 +38,8 @@ from .vm_actions import VirtualMachineActionsBackend, boot_vm
 from .vm_updates import VirtualMachineUpdateBackend
 
 _FAMILIES = (VirtualMachineBackend, VirtualMachineUpdateBackend, VirtualMachineActionsBackend, DiskBackend,
-             SnapshotBackend, ImageBackend, GalleryBackend, SkuBackend, RunCommandBackend, BootDiagnosticsBackend)
+             DiskAccessBackend, SnapshotBackend, ImageBackend, GalleryBackend, SkuBackend, RunCommandBackend,
+             BootDiagnosticsBackend)
 
 
 _TABLE_OF = {"virtualMachines": "vms", "disks": "disks", "snapshots": "snapshots", "images": "images",
