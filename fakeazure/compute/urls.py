@@ -1,4 +1,5 @@
 from ..core.routing import resource_routes
+from . import marketplace_responses as mr
 from . import responses as r
 
 SUB = "/subscriptions/{subscriptionId}"
@@ -50,3 +51,18 @@ url_table = (
         "caps_operation_status")]
 )
 
+# the marketplace (VirtualMachineImages_*, VirtualMachineExtensionImages_*) and the image alias document az reads
+PUB = LOC + "/publishers"
+IMG = PUB + "/{publisherName}/artifacttypes/vmimage/offers"
+EXT = PUB + "/{publisherName}/artifacttypes/vmextension/types"
+_PT = "Microsoft.Compute/locations/publishers"
+url_table += [(m, path, _PT, mr.MarketplaceResponse, h) for m, path, h in (
+    ("GET", PUB, "list_publishers"),
+    ("GET", IMG, "list_offers"),
+    ("GET", IMG + "/{offer}/skus", "list_skus"),
+    ("GET", IMG + "/{offer}/skus/{skus}/versions", "list_versions"),
+    ("GET", IMG + "/{offer}/skus/{skus}/versions/{version}", "get_version"),
+    ("GET", EXT, "list_extension_types"),
+    ("GET", EXT + "/{type}/versions", "list_extension_versions"),
+    ("GET", EXT + "/{type}/versions/{version}", "get_extension_version"))]
+url_table += [("GET", "/arm-compute/quickstart-templates/aliases.json", None, mr.AliasDocResponse, "get_alias_doc")]

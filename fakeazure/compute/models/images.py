@@ -155,15 +155,15 @@ class ImageBackend:
                                           target="imageReference.id")
 
     def _platform_image(self, ref, location):
-        entry = marketplace.lookup(ref.get("publisher"), ref.get("offer"), ref.get("sku"))
-        if entry is None:
+        found = marketplace.resolve(ref.get("publisher"), ref.get("offer"), ref.get("sku"), ref.get("version"))
+        if found is None:
             raise exceptions.PlatformImageNotFound(ref.get("publisher"), ref.get("offer"), ref.get("sku"),
                                                    ref.get("version", "latest"))
+        sku, exact = found
         from ...guest import guest_from_spec
-        return {"kind": "platform", "os_type": entry["os_type"], "generation": entry["generation"],
-                "os_state": "Generalized", "security": "TrustedLaunchSupported",
-                "guest": guest_from_spec(dict(entry["guest"])), "size_gb": entry["size_gb"],
-                "exact_version": entry["exact_version"], "fresh": True,
-                "source_id": marketplace.platform_image_id(self.cloud.default_subscription, location,
-                                                           ref.get("publisher"), ref.get("offer"),
-                                                           ref.get("sku"), entry["exact_version"])}
+        return {"kind": "platform", "os_type": sku.os_type, "generation": sku.generation,
+                "os_state": "Generalized", "security": sku.security_feature or "Standard",
+                "guest": guest_from_spec(dict(sku.raw["guest"])), "size_gb": sku.size_gb,
+                "exact_version": exact, "fresh": True,
+                "source_id": marketplace.platform_image_id(self.cloud.default_subscription, location, sku.publisher,
+                                                           sku.offer, sku.sku, exact)}
