@@ -155,6 +155,12 @@ class Cloud:
         if policy is not None and method == "PUT":
             policy.enforce(method, path, body)
 
+    def check_registration(self, method, subscription_id, resource_type):
+        """ARM refuses a write (PUT, PATCH, POST) to a provider the subscription has unregistered."""
+        namespace = (resource_type or "").split("/", 1)[0]
+        if method in ("PUT", "PATCH", "POST") and subscription_id and namespace.lower() != "microsoft.resources":
+            self.resources.check_registered(subscription_id, namespace)
+
     def attach_nic(self, nic_id, vm_id):
         """A VM takes a NIC (Network's NicInUse / NicReservedForAnotherVm when it may not)."""
         return self.network.attach_nic(nic_id, vm_id)
