@@ -35,6 +35,8 @@ class ArmResource:
         self.tags = dict(tags or {})
         self.provisioning_state = "Succeeded"
         self.pending_op = None  # id of the operation in progress on this resource
+        # ARM's own record of the resource (createdTime of the generic resource list)
+        self.time_created = backend.cloud.clock.now() if backend is not None else None
 
     @property
     def id(self):
