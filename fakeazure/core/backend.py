@@ -126,7 +126,9 @@ class ResourceBackend(BaseBackend):
             pairs += [t, n]
         obj = table.get(ids.key(ids.resource_id(subscription_id, resource_group, self.namespace, *pairs)))
         if obj is None:
-            raise errors.ResourceNotFound("{}/{}".format(self.namespace, type_name), "/".join(names), resource_group)
+            # a child's types and names interleave: 'Microsoft.Compute/virtualMachines/vm1/extensions/ext1'
+            # (seen in a ResourceNotFound of a VM extension)
+            raise errors.ResourceNotFound("/".join([self.namespace] + pairs[:-1]), pairs[-1], resource_group)
         return obj
 
     def list_resources(self, table, subscription_id, resource_group=None, parent=None):
