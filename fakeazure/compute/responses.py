@@ -89,12 +89,34 @@ class ComputeResponse(BaseResponse):
         op = self._call("begin_delete_", *self._names())
         return Reply(204, None) if op is None else self._accepted(op)
 
+    def patch(self):
+        """``*_Update`` (PATCH) of a type whose backend has no update of its own: the request merged into the
+        resource as it is, then written as a PUT would be (a PATCH of a missing resource is the gateway's 404)."""
+        current = self._call("get_", *self._names()).to_json()
+        write = self._call("begin_create_or_update_", *self._names(), merged(current, self.json_body()))
+        return self._async(write.operation, 200, write.accepted)
+
+
+def merged(current, change):
+    """``change`` laid over ``current``: objects merged key by key, everything else replaced."""
+    if not isinstance(current, dict) or not isinstance(change, dict):
+        return change
+    out = dict(current)
+    for k, v in change.items():
+        out[k] = merged(current.get(k), v) if isinstance(v, dict) else v
+    return out
+
 
 class VirtualMachineResponse(ComputeResponse):
     kind, plural, names, notification = "vm", "vms", ("vmName",), True
     buckets = {"get": "LowCostGet", "get_instance_view": "LowCostGet", "list": "HighCostGet",
                "list_all": "HighCostGet", "put": "PutVM", "delete": "DeleteVM", "start": "UpdateVM",
-               "power_off": "UpdateVM", "restart": "UpdateVM", "deallocate": "DeleteVM", "generalize": "UpdateVM"}
+               "power_off": "UpdateVM", "restart": "UpdateVM", "deallocate": "DeleteVM", "generalize": "UpdateVM",
+               "redeploy": "UpdateVM", "reapply": "UpdateVM", "perform_maintenance": "UpdateVM",
+               "reimage": "UpdateVM", "simulate_eviction": "UpdateVM", "convert_to_managed_disks": "UpdateVM",
+               "capture": "UpdateVM", "assess_patches": "UpdateVM", "install_patches": "UpdateVM",
+               "attach_detach_data_disks": "UpdateVM", "migrate_to_vmss": "UpdateVM", "list_available_sizes": "LowCostGet",
+               "list_by_location": "HighCostGet"}
 
     def get(self):
         vm = self.backend.get_vm(self.subscription, self.resource_group, self.param("vmName"))
@@ -162,6 +184,50 @@ class VirtualMachineResponse(ComputeResponse):
             self.subscription, self.resource_group, self.param("vmName"),
             self.query.get("sasUriExpirationTimeInMinutes"), self.ctx.base_url))
 
+    # the other VirtualMachines_* actions (:mod:`.models.vm_operations`): 202 + both headers
+    def redeploy(self):
+        return self._action("redeploy")
+
+    def reapply(self):
+        return self._action("reapply")
+
+    def perform_maintenance(self):
+        return self._action("perform_maintenance")
+
+    def reimage(self):
+        return self._action("reimage", body=self.json_body(required=False))
+
+    def simulate_eviction(self):
+        """VirtualMachines_SimulateEviction answers 204 (no operation); the fake's VMs are not Spot VMs."""
+        self.backend.begin_simulate_eviction_vm(self.subscription, self.resource_group, self.param("vmName"))
+        return Reply(204, None)
+
+    def migrate_to_vmss(self):
+        return self._action("migrate_to_vmss", body=self.json_body(required=False))
+
+    def convert_to_managed_disks(self):
+        return self._action("convert_to_managed_disks")
+
+    def capture(self):
+        return self._action("capture", body=self.json_body())
+
+    def assess_patches(self):
+        return self._action("assess_patches")
+
+    def install_patches(self):
+        return self._action("install_patches", body=self.json_body())
+
+    def attach_detach_data_disks(self):
+        return self._action("attach_detach_data_disks", body=self.json_body())
+
+    def list_available_sizes(self):
+        return self.list_of([s.size_body() for s in self.backend.available_sizes_vm(
+            self.subscription, self.resource_group, self.param("vmName"))])
+
+    def list_by_location(self):
+        return self.list_of([vm.to_json() for vm in self.backend.list_vms_by_location(self.subscription,
+                                                                                      self.param("location"))])
+
     def run_command(self):
         return self._async(self.backend.begin_run_command(self.subscription, self.resource_group,
                                                           self.param("vmName"), self.json_body()), 202, None,
@@ -214,12 +280,29 @@ class GalleryVersionResponse(ComputeResponse):
     buckets = ratelimit.buckets("GetGalleryImageVersion", "CreateUpdateGallery", "CreateUpdateGallery")
 
 
+class VmExtensionResponse(ComputeResponse):
+    """VM extensions (``.../virtualMachines/{vmName}/extensions/{vmExtensionName}``): PUT 201/200, PATCH 200, both
+    with Azure-AsyncOperation and no Location; DELETE 202 (shared/fidelity vm-create.yaml, vm-power-lro.yaml)."""
+    kind, plural, names, notification = "vm_extension", "vm_extensions", ("vmName", "vmExtensionName"), True
+    buckets = ratelimit.buckets("LowCostGet", "UpdateVM", "UpdateVM")
+
+    def put(self):
+        write = self._call("begin_create_or_update_", *self._names(), self.json_body(),
+                           patch=self.ctx.method == "PATCH")
+        return self._async(write.operation, 201 if write.created else 200, write.accepted)
+
+    def list(self):
+        return self.list_of([e.to_json() for e in self.backend.list_vm_extensions(
+            self.subscription, self.resource_group, self.param("vmName"))])
+
+
 class RunCommandResponse(ComputeResponse):
     """Managed Run Commands of a VM (``.../virtualMachines/{vmName}/runCommands/{runCommandName}``)."""
     kind, plural, names, notification = "run_command", "run_commands", ("vmName", "runCommandName"), True
 
     def put(self):
-        write = self._call("begin_create_or_update_", *self._names(), self.json_body())
+        write = self._call("begin_create_or_update_", *self._names(), self.json_body(),
+                           patch=self.ctx.method == "PATCH")
         op, body = write.operation, write.obj.to_json()
         if op.done and op.status == "Succeeded":
             # the fast profile finished the work already; the PUT itself still shows the transition

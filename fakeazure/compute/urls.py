@@ -24,7 +24,19 @@ url_table = (
        ("POST", VMP + "/generalize", VM, R, "generalize"),
        ("POST", VMP + "/retrieveBootDiagnosticsData", VM, R, "retrieve_boot_diagnostics_data"),
        ("POST", VMP + "/runCommand", VM, R, "run_command")]
-    + resource_routes(RC, RC + "/{runCommandName}", VM + "/runCommands", r.RunCommandResponse)
+    + [("POST", VMP + "/" + action, VM, R, handler) for action, handler in (
+        ("redeploy", "redeploy"), ("reapply", "reapply"), ("performMaintenance", "perform_maintenance"),
+        ("reimage", "reimage"), ("simulateEviction", "simulate_eviction"),
+        ("convertToManagedDisks", "convert_to_managed_disks"), ("capture", "capture"),
+        ("assessPatches", "assess_patches"), ("installPatches", "install_patches"),
+        ("attachDetachDataDisks", "attach_detach_data_disks"),
+        ("migrateToVirtualMachineScaleSet", "migrate_to_vmss"))]
+    + [("GET", VMP + "/vmSizes", VM, R, "list_available_sizes"),
+       ("GET", LOC + "/virtualMachines", VM, R, "list_by_location")]
+    + resource_routes(VMP + "/extensions", VMP + "/extensions/{vmExtensionName}", VM + "/extensions",
+                      r.VmExtensionResponse, ("GET", "PUT", "PATCH", "DELETE"))
+    + resource_routes(RC, RC + "/{runCommandName}", VM + "/runCommands", r.RunCommandResponse,
+                      ("GET", "PUT", "PATCH", "DELETE"))
     + resource_routes(P + "/disks", P + "/disks/{diskName}", "Microsoft.Compute/disks", r.DiskResponse,
                       ("GET", "PUT", "PATCH", "DELETE"), SP + "/disks")
     + resource_routes(P + "/snapshots", P + "/snapshots/{snapshotName}", "Microsoft.Compute/snapshots",
@@ -39,6 +51,12 @@ url_table = (
     + resource_routes(GP + "/images", GIP, "Microsoft.Compute/galleries/images", r.GalleryImageResponse)
     + resource_routes(GIP + "/versions", GIP + "/versions/{versionName}", "Microsoft.Compute/galleries/images/versions",
                       r.GalleryVersionResponse)
+    # *_Update (PATCH) of images and galleries: the request laid over the resource, then written as a PUT
+    + [("PATCH", path, t, cls, "patch") for path, t, cls in (
+        (P + "/images/{imageName}", "Microsoft.Compute/images", r.ImageResponse),
+        (GP, "Microsoft.Compute/galleries", r.GalleryResponse),
+        (GIP, "Microsoft.Compute/galleries/images", r.GalleryImageResponse),
+        (GIP + "/versions/{versionName}", "Microsoft.Compute/galleries/images/versions", r.GalleryVersionResponse))]
     + [  # SKUs, sizes, quotas
        ("GET", SP + "/skus", "Microsoft.Compute/skus", L, "list_skus"),
        ("GET", LOC + "/vmSizes", "Microsoft.Compute/locations/vmSizes", L, "list_vm_sizes"),

@@ -231,6 +231,12 @@ def extension_version_get(subscription, location, publisher, etype, version):
     return body
 
 
+def extension_versions(publisher, etype):
+    """The published versions of an extension image ([] when the marketplace has none)."""
+    e = _load()["ext_index"].get(((publisher or "").lower(), (etype or "").lower()))
+    return list(e["versions"]) if e else []
+
+
 def extension_latest(publisher, etype):
     """(publisher, type, newest version) of an extension image, or None."""
     e = _load()["ext_index"].get(((publisher or "").lower(), (etype or "").lower()))

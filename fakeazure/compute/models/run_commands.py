@@ -104,6 +104,16 @@ class ManagedRunCommand:
     def id(self):
         return self.vm_id + "/runCommands/" + self.name
 
+    def as_request(self):
+        """The run command as a PUT would send it (what a PATCH is laid over), protected parameters included."""
+        props = {"source": dict(self.source), "parameters": list(self.parameters),
+                 "protectedParameters": list(self.protected_parameters), "asyncExecution": self.async_execution,
+                 "treatFailureAsDeploymentFailure": self.treat_failure, "timeoutInSeconds": self.timeout,
+                 "runAsUser": self.run_as_user, "outputBlobUri": self.output_blob_uri,
+                 "errorBlobUri": self.error_blob_uri}
+        return {"location": self.location, "tags": dict(self.tags),
+                "properties": {k: v for k, v in props.items() if v is not None}}
+
     def to_json(self, instance_view=False):
         props = {"source": self.source, "parameters": self.parameters, "asyncExecution": self.async_execution,
                  "treatFailureAsDeploymentFailure": self.treat_failure}
@@ -263,8 +273,12 @@ class RunCommandBackend:
         vm = self.get_vm(sub, rg, name)
         return sorted(self._table(vm).values(), key=lambda r: r.name.lower())
 
-    def begin_create_or_update_run_command(self, sub, rg, name, rc_name, body):
+    def begin_create_or_update_run_command(self, sub, rg, name, rc_name, body, patch=False):
         vm = self.get_vm(sub, rg, name)
+        if patch:  # VirtualMachineRunCommands_Update: the request laid over the run command as it is
+            current = self.get_run_command(sub, rg, name, rc_name)
+            body = dict(current.as_request(), **{k: v for k, v in body.items() if k != "properties"},
+                        properties=dict(current.as_request()["properties"], **(body.get("properties") or {})))
         if not body.get("location"):
             raise exceptions.BadRequest("Required property 'location' not found in JSON.", code="LocationRequired")
         props = body.get("properties") or {}

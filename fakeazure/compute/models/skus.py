@@ -52,6 +52,12 @@ class Size:
         self.trusted_launch_disabled = caps.get("TrustedLaunchDisabled") == "True"
         self.max_data_disks = int(caps["MaxDataDiskCount"])
 
+    def size_body(self):
+        """The size as ``vmSizes`` lists it (VirtualMachineSize)."""
+        return {"name": self.name, "numberOfCores": self.vcpus, "osDiskSizeInMB": 1047552,
+                "resourceDiskSizeInMB": 16384 * self.vcpus, "memoryInMB": int(self.memory_gb * 1024),
+                "maxDataDiskCount": self.max_data_disks}
+
     def restricted_in(self, location):
         for r in self.raw.get("restrictions", []):
             if r["type"] == "Location" and location in r["values"]:
@@ -97,9 +103,7 @@ def vm_sizes(location):
         sz = Size(s)
         if sz.restricted_in(location):
             continue
-        out.append({"name": sz.name, "numberOfCores": sz.vcpus, "osDiskSizeInMB": 1047552,
-                    "resourceDiskSizeInMB": 16384 * sz.vcpus, "memoryInMB": int(sz.memory_gb * 1024),
-                    "maxDataDiskCount": sz.max_data_disks})
+        out.append(sz.size_body())
     return out
 
 

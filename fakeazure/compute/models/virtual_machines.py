@@ -217,6 +217,7 @@ class VirtualMachineBackend:
     def _vm_deleted(self, vm):
         """The effect of a VM delete, honouring deleteOption on every disk and NIC."""
         self.vms.pop(ids.key(vm.id), None)
+        self.drop_extensions(vm)
         os_model = vm.os_disk_model()
         if vm.ephemeral_disk is not None:
             vm.ephemeral_disk = None
