@@ -18,7 +18,7 @@ import json
 
 from ..core import errors
 from ..core.responses import BaseResponse, Reply, operation_status_reply
-from . import exceptions, paging, ratelimit
+from . import exceptions, paging, ratelimit, shapes
 from .models import skus
 
 
@@ -36,7 +36,9 @@ class ComputeResponse(BaseResponse):
         """Count the call in its Compute throttling bucket and put the headers on the answer or the error."""
         bucket = self.buckets.get(handler)
         if bucket is None:
-            return getattr(self, handler)()
+            reply = getattr(self, handler)()
+            shapes.shaped(getattr(reply, "body", None), self.ctx.api_version)
+            return reply
         counter = self.backend.rate
         try:
             reply = getattr(self, handler)()
@@ -47,6 +49,7 @@ class ComputeResponse(BaseResponse):
             raise
         reply.headers["x-ms-ratelimit-remaining-resource"] = counter.take(self.subscription, bucket)
         reply.headers.update(ratelimit.subscription_headers(self.ctx.method))
+        shapes.shaped(reply.body, self.ctx.api_version)  # no key the requested api-version's model lacks
         if isinstance(reply.body, dict) and "value" not in reply.body and reply.raw is None:
             # single Compute resources and status documents are pretty-printed with \r\n; lists are compact
             # (shared/fidelity README item 15)
@@ -115,7 +118,8 @@ class VirtualMachineResponse(ComputeResponse):
                "redeploy": "UpdateVM", "reapply": "UpdateVM", "perform_maintenance": "UpdateVM",
                "reimage": "UpdateVM", "simulate_eviction": "UpdateVM", "convert_to_managed_disks": "UpdateVM",
                "capture": "UpdateVM", "assess_patches": "UpdateVM", "install_patches": "UpdateVM",
-               "attach_detach_data_disks": "UpdateVM", "migrate_to_vmss": "UpdateVM", "list_available_sizes": "LowCostGet",
+               "attach_detach_data_disks": "UpdateVM", "migrate_to_vmss": "UpdateVM",
+               "list_available_sizes": "LowCostGet",
                "list_by_location": "HighCostGet"}
 
     def get(self):

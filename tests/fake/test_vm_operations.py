@@ -58,7 +58,8 @@ def test_extension_refusals_and_failures(cloud, cc, vm):
         cc.virtual_machine_extensions.get(RG, "web01", "nope")
     # seen: "The Resource 'Microsoft.Compute/virtualMachines/<vm>/extensions/CustomScript' under resource group"
     assert "'Microsoft.Compute/virtualMachines/web01/extensions/nope'" in err.value.message
-    bad = {"location": "eastus", "properties": {"publisher": "Contoso.Nope", "type": "Nope", "typeHandlerVersion": "1.0"}}
+    bad = {"location": "eastus",
+           "properties": {"publisher": "Contoso.Nope", "type": "Nope", "typeHandlerVersion": "1.0"}}
     with pytest.raises(HttpResponseError) as err:
         cc.virtual_machine_extensions.begin_create_or_update(RG, "web01", "bad", bad).result()
     assert err.value.error.code == "VMExtensionProvisioningError"
@@ -109,8 +110,8 @@ def test_actions_azure_refuses_for_this_vm(cloud, cc, vm):
     for call in (lambda: cc.virtual_machines.simulate_eviction(RG, "web01"),
                  lambda: cc.virtual_machines.begin_convert_to_managed_disks(RG, "web01"),
                  lambda: cc.virtual_machines.begin_reimage(RG, "web01"),
-                 lambda: cc.virtual_machines.begin_capture(RG, "web01", {"vhd_prefix": "p", "destination_container_name":
-                                                                          "c", "overwrite_vhds": True})):
+                 lambda: cc.virtual_machines.begin_capture(RG, "web01", {
+                     "vhd_prefix": "p", "destination_container_name": "c", "overwrite_vhds": True})):
         with pytest.raises(HttpResponseError) as err:
             call()
         assert err.value.status_code == 409 and err.value.error.code == "OperationNotAllowed"

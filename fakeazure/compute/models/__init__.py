@@ -17,8 +17,8 @@
 
 The tables of resources are made empty in ``__init__`` (:class:`fakeazure.core.backend.ResourceBackend`,
 from ``tables``), a family with other state makes it in its own ``__init__``, and so does this class (the
-throttling counters): ``Cloud.reset()``, which makes a new backend, drops all of it. Backends return model objects, operations
-and :class:`fakeazure.core.backend.Write` records; :mod:`fakeazure.compute.responses` chooses the status
+throttling counters): ``Cloud.reset()``, which makes a new backend, drops all of it. Backends return model objects,
+operations and :class:`fakeazure.core.backend.Write` records; :mod:`fakeazure.compute.responses` chooses the status
 codes and bodies. Request checks are in :mod:`fakeazure.compute.checks`, errors in
 :mod:`fakeazure.compute.exceptions`.
 """
