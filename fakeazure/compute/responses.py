@@ -37,7 +37,8 @@ class ComputeResponse(BaseResponse):
         bucket = self.buckets.get(handler)
         if bucket is None:
             reply = getattr(self, handler)()
-            shapes.shaped(getattr(reply, "body", None), self.ctx.api_version)
+            if isinstance(reply, Reply):
+                reply.body = shapes.shaped(reply.body, self.ctx.api_version)
             return reply
         counter = self.backend.rate
         try:
@@ -49,7 +50,7 @@ class ComputeResponse(BaseResponse):
             raise
         reply.headers["x-ms-ratelimit-remaining-resource"] = counter.take(self.subscription, bucket)
         reply.headers.update(ratelimit.subscription_headers(self.ctx.method))
-        shapes.shaped(reply.body, self.ctx.api_version)  # no key the requested api-version's model lacks
+        reply.body = shapes.shaped(reply.body, self.ctx.api_version)  # no key its api-version's model lacks
         if isinstance(reply.body, dict) and "value" not in reply.body and reply.raw is None:
             # single Compute resources and status documents are pretty-printed with \r\n; lists are compact
             # (shared/fidelity README item 15)

@@ -116,3 +116,14 @@ def test_answers_of_writes_and_operations_are_shaped_too(estate):
     doc = follow(cloud, hdrs(r.headers)["azure-asyncoperation"]).json()
     assert outside_the_model("Disk", doc["properties"]["output"], "2019-07-01") == []
     assert "networkAccessPolicy" not in doc["properties"]["output"]["properties"]
+
+
+def test_keys_azure_stopped_sending(estate):
+    """enableVMAgentPlatformUpdates: in Azure's bodies at 2022-08-01 (F2, fidelity vm-create.yaml), gone from the
+    bodies recorded at 2024-11-01 and 2026-04-01 (fidelity vm-get.yaml)."""
+    cloud, paths = estate
+    for version, present in (("2022-03-01", False), ("2022-08-01", True), ("2024-07-01", True),
+                             ("2024-11-01", False), ("2026-04-01", False)):
+        wc = raw(cloud, "GET", paths["VirtualMachine"][1], api=version).json()["properties"]["osProfile"][
+            "windowsConfiguration"]
+        assert ("enableVMAgentPlatformUpdates" in wc) is present, version

@@ -251,12 +251,14 @@ def _stored_os_profile(name, os_profile, os_type):
         wc.setdefault("provisionVMAgent", True)
         wc.setdefault("enableAutomaticUpdates", True)
         wc.setdefault("patchSettings", {"patchMode": "AutomaticByOS", "assessmentMode": "ImageDefault"})
+        wc.setdefault("enableVMAgentPlatformUpdates", False)  # sent by the api-versions that have it (shapes.py)
         stored["windowsConfiguration"] = wc
     else:
         lc = dict(os_profile.get("linuxConfiguration") or {})
         lc.setdefault("disablePasswordAuthentication", not os_profile.get("adminPassword"))
         lc.setdefault("provisionVMAgent", True)
         lc.setdefault("patchSettings", {"patchMode": "ImageDefault", "assessmentMode": "ImageDefault"})
+        lc.setdefault("enableVMAgentPlatformUpdates", False)
         stored["linuxConfiguration"] = lc
     stored.update(secrets=os_profile.get("secrets") or [], allowExtensionOperations=True,
                   requireGuestProvisionSignal=True)
