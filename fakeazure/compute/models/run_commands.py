@@ -39,7 +39,8 @@ Managed Run Command (``.../runCommands/{name}``)
   ``VMAgentStatusCommunicationError`` and leaves ``provisioningState: Failed``; a non-zero exit gives
   ``executionState: Failed`` and, only with ``treatFailureAsDeploymentFailure``, a failed operation
   (``VMExtensionProvisioningError``). DELETE answers 202 + async headers, 204 when absent.
-  PATCH (update) is not modelled.
+  PATCH (update) lays the request's keys over the run command as it stands (location, tags, each property)
+  and then runs as a PUT would.
 
 What the guest side leaves out (see fakeazure.guest): scripts run through the guest's interpreter, which
 knows a fixed set of commands; anything else is reported in stderr as PowerShell/cmd would, never
