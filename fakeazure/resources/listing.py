@@ -6,11 +6,13 @@ Resource list (azure-cli recording test_resource_scenario, 2022): ``{"value": [.
 ``{id, name, type, [sku], [kind], [managedBy], location, [identity], [createdTime, changedTime,
 provisioningState with $expand=createdTime,changedTime,provisioningState], [tags]}``. ``$filter`` as Learn's
 Resources - List page describes it: ``eq``/``ne`` on ``resourceType``, ``name``, ``location``, ``resourceGroup``;
-``substringof('x', name|resourceGroup)``, several joined by and/or, or one with a resourceType test;
-``tagName eq 'n' [and tagValue eq 'v']``, whose answer leaves out the tags and the expanded properties (as the
-recording shows). Other combinations are 400 InvalidFilterInQueryString "Invalid $filter '<filter>' specified in
-the query string." (azure-sdk-for-net#18748, azure-rest-api-specs#21324). ``$top`` cuts the list (no nextLink:
-the fake never pages).
+``substringof('x', name|resourceGroup)``; these joined by and/or (az itself sends ``resourceGroup eq 'g' and
+resourceType eq 't'`` for ``az resource list -g g --resource-type t``, and ``name``/``location`` likewise);
+``tagName eq 'n' [and tagValue eq 'v']`` alone, whose answer leaves out the tags and the expanded properties (as
+the recording shows). A tag test joined to any other (azure-rest-api-specs#21324: tags with resourceType), a
+tagValue without its tagName, or a test ARM does not know is 400 InvalidFilterInQueryString "Invalid $filter
+'<filter>' specified in the query string." (azure-sdk-for-net#18748). ``$top`` cuts the list (no nextLink: the
+fake never pages).
 
 Providers (test_resource_scenario): ``{id, namespace, authorizations, resourceTypes: [{resourceType, locations
 (display names), apiVersions (newest first), capabilities}], registrationState, registrationPolicy}``, the
@@ -27,9 +29,6 @@ _COND = re.compile(r"^\s*([\w/]+)\s+(eq|ne)\s+'([^']*)'\s*$", re.IGNORECASE)
 _SUBSTRING = re.compile(r"^\s*substringof\(\s*'([^']*)'\s*,\s*(\w+)\s*\)\s*$", re.IGNORECASE)
 _FIELDS = {"resourcetype": "type", "name": "name", "location": "location", "resourcegroup": "resourceGroup",
            "tagname": "tagName", "tagvalue": "tagValue"}
-# the conditions ARM lets a filter join (Learn, Resources - List, $filter: "substringof() and/or resourceType";
-# tagName with tagValue; several substringof with and/or)
-_COMBINABLE = [{"tagName", "tagValue"}, {"substringof", "type"}]
 # top-level resource types that are tracked resources (tags, location); the rest are children or actions
 _TRACKED = {"virtualMachines", "disks", "snapshots", "images", "galleries", "availabilitySets", "virtualNetworks",
             "networkInterfaces", "publicIPAddresses", "networkSecurityGroups"}
@@ -44,28 +43,30 @@ class InvalidFilterInQueryString(errors.GatewayError):
 
 
 class Filter:
-    """A parsed $filter: conditions (field, op, value) joined by 'and' (or 'or' between substringof tests)."""
+    """A parsed $filter: conditions (field, op, value); 'and' binds tighter than 'or' (OData)."""
 
     def __init__(self, text):
         self.text = (text or "").strip()
-        self.conds, self.any_of = [], False
+        self.conds, self.any_of = [], []  # any_of: groups of indexes into conds, each group joined by 'and'
         if not self.text:
             return
-        self.any_of = bool(re.search(r"\s+or\s+", self.text, re.IGNORECASE))
-        for part in re.split(r"\s+(?:and|or)\s+", self.text, flags=re.IGNORECASE):
-            m, s = _COND.match(part), _SUBSTRING.match(part)
-            if m and m.group(1).lower() in _FIELDS and (m.group(2).lower() == "eq" or
-                                                         m.group(1).lower() not in ("tagname", "tagvalue")):
-                self.conds.append((_FIELDS[m.group(1).lower()], m.group(2).lower(), m.group(3)))
-            elif s and s.group(2).lower() in ("name", "resourcegroup"):
-                self.conds.append(("substringof", s.group(2).lower(), s.group(1)))
-            else:
-                raise InvalidFilterInQueryString(self.text)
-        fields = {f for f, _, _ in self.conds}
-        if len(self.conds) > 1 and not any(fields <= allowed for allowed in _COMBINABLE):
-            raise InvalidFilterInQueryString(self.text)
-        if ("tagValue" in fields and "tagName" not in fields) or (self.any_of and fields != {"substringof"}):
-            raise InvalidFilterInQueryString(self.text)
+        for alternative in re.split(r"\s+or\s+", self.text, flags=re.IGNORECASE):
+            group = []
+            for part in re.split(r"\s+and\s+", alternative, flags=re.IGNORECASE):
+                m, s = _COND.match(part), _SUBSTRING.match(part)
+                if m and m.group(1).lower() in _FIELDS and (m.group(2).lower() == "eq" or
+                                                             m.group(1).lower() not in ("tagname", "tagvalue")):
+                    self.conds.append((_FIELDS[m.group(1).lower()], m.group(2).lower(), m.group(3)))
+                elif s and s.group(2).lower() in ("name", "resourcegroup"):
+                    self.conds.append(("substringof", s.group(2).lower(), s.group(1)))
+                else:
+                    raise InvalidFilterInQueryString(self.text)
+                group.append(len(self.conds) - 1)
+            self.any_of.append(group)
+        fields = [f for f, _, _ in self.conds]
+        tags = [f for f in fields if f in ("tagName", "tagValue")]
+        if tags and (sorted(fields) not in (["tagName"], ["tagName", "tagValue"]) or len(self.any_of) > 1):
+            raise InvalidFilterInQueryString(self.text)  # a tag test stands alone (tagValue with its tagName)
 
     @property
     def by_tag(self):
@@ -74,8 +75,9 @@ class Filter:
         return any(f == "tagName" for f, _, _ in self.conds)
 
     def matches(self, item, group):
-        results = [self._test(item, group, *c) for c in self.conds]
-        return any(results) if self.any_of else all(results)
+        if not self.conds:
+            return True
+        return any(all(self._test(item, group, *self.conds[i]) for i in alt) for alt in self.any_of)
 
     def _test(self, item, group, field, op, value):
         tags = item.get("tags") or {}
