@@ -1,6 +1,7 @@
 """The fake's VM sizes (fakeazure/compute/models/skus.json): the four families issue 9 names, every size with its
 source, and the numbers checked against Learn's size pages (tests/fixtures/sizes/learn.yaml)."""
 import os
+import re
 
 import pytest
 import yaml
@@ -43,6 +44,18 @@ def test_numbers_agree_with_learn(series):
             assert int(c[cap]) != learn_value  # listed as a disagreement: it must still be one
         elif iops is not None:
             assert int(c["UncachedDiskIOPS"]) == iops, name
+
+
+def test_premium_storage_follows_the_size_name():
+    """Azure's naming: an 's' among the additive features (D4s_v5, B2ms, D4as_v5) or a DS/GS-style family letter
+    marks premium storage (Learn, "Azure virtual machine sizes naming conventions"; the Dv5 page: "Premium
+    Storage: Not Supported"). Azure's own records follow it but for the M-series sizes listed here."""
+    recorded_exceptions = {"Standard_M128", "Standard_M128m", "Standard_M64", "Standard_M64m"}
+    for s in skus.data()["virtualMachines"]:
+        prefix, features = re.match(r"Standard_([A-Z]+)\d+(?:-\d+)?([a-z]*)", s["name"]).groups()
+        named = "s" in features or (len(prefix) > 1 and prefix.endswith("S"))
+        premium = caps(s["name"])["PremiumIO"] == "True"
+        assert premium == (named != (s["name"] in recorded_exceptions)), s["name"]
 
 
 def test_sizes_shape_what_a_vm_may_be(cloud, cc):
