@@ -152,6 +152,31 @@ def test_incremental_snapshots_of_one_disk_share_a_family(cloud, cc):
     assert "incrementalSnapshotFamilyId" not in full["properties"]
 
 
+def test_incremental_snapshot_of_an_ultra_disk_copies_in_the_background(cloud, cc):
+    """test_snapshot_ultra_ssd#7-#9: the snapshot of an Ultra disk reports completionPercent 0.0 when made; the
+    copy then runs on the cloud's clock (the rate is the fake's: fakeazure/UNVERIFIED.md)."""
+    disk_req = json.loads(exchange("vm/test_snapshot_ultra_ssd.yaml", 1)[0])
+    snap_req = json.loads(exchange("vm/test_snapshot_ultra_ssd.yaml", 7)[0].replace(
+        "cli_snapshot_ultra_ssd000001", RG).replace("00000000-0000-0000-0000-000000000000", cloud.default_subscription)
+        .replace("disk000002", "ultra"))
+    rec = exchange("vm/test_snapshot_ultra_ssd.yaml", 8)[2]["properties"]["output"]["properties"]
+    assert rec["completionPercent"] == 0.0
+    cc.disks.begin_create_or_update(RG, "ultra", disk_req | {"location": "eastus"}).result()
+    r = raw(cloud, "PUT", path(cloud, "snapshots", "s-ultra"), snap_req | {"location": "eastus"}, api="2022-03-02")
+    assert r.status_code == 202
+    got = raw(cloud, "GET", path(cloud, "snapshots", "s-ultra"), api="2022-03-02").json()["properties"]
+    assert got["completionPercent"] == 0.0 and got["incrementalSnapshotFamilyId"]
+    cloud.clock.advance(2)  # 4 GiB at the fake's rate: half copied
+    assert cc.snapshots.get(RG, "s-ultra").completion_percent == 50.0
+    cloud.clock.advance(60)
+    assert cc.snapshots.get(RG, "s-ultra").completion_percent == 100.0
+    premium = cc.disks.begin_create_or_update(RG, "prem", {"location": "eastus", "properties": {
+        "creationData": {"createOption": "Empty"}, "diskSizeGB": 4}}).result()
+    cc.snapshots.begin_create_or_update(RG, "s-prem", {"location": "eastus", "properties": {
+        "creationData": {"createOption": "Copy", "sourceResourceId": premium.id}, "incremental": True}}).result()
+    assert cc.snapshots.get(RG, "s-prem").completion_percent is None  # a Premium SSD's is usable at once
+
+
 def test_image_data_disks_carry_their_size(cloud, cc):
     """The image of test_vm_managed_disk#35 (a snapshot OS disk, data disks from a snapshot and two disks)."""
     os_snap = snapshot(cc, "s1", osType="Linux", hyperVGeneration="V1")

@@ -219,6 +219,9 @@ class DiskBackend:
             extra["incremental"] = bool(props.get("incremental", False))
             if lo in ("copy", "copystart"):
                 extra["family_root"] = getattr(src, "family_root", None) or src.unique_id
+                # copied in the background: CopyStart, and incremental snapshots of Ultra / Premium SSD v2 disks
+                extra["background_copy"] = lo == "copystart" or (
+                    extra["incremental"] and getattr(src, "sku", None) in ("UltraSSD_LRS", "PremiumV2_LRS"))
         return cls(self, sub, rg, name, location, sku=sku or ("Standard_LRS" if snapshot else "Premium_LRS"),
                    creation_data=cd, tags=body.get("tags"), zones=body.get("zones"), **kw, **extra)
 

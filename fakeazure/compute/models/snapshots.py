@@ -3,15 +3,17 @@
 
 What Azure computes for a snapshot (azure-cli recordings test_snapshot_incremental, test_completion_percent):
 an incremental snapshot has ``incrementalSnapshotFamilyId``, shared by the incremental snapshots of one disk in
-one region (a copy into another region starts a family of its own); a ``CopyStart`` copy reports
-``completionPercent`` (``0.0`` when Azure has just accepted it) while its data is copied in the background.
+one region (a copy into another region starts a family of its own); a ``CopyStart`` copy, and an incremental
+snapshot of an Ultra or Premium SSD v2 disk (test_snapshot_ultra_ssd; Learn, "Create an incremental snapshot":
+their data is copied in the background and the snapshot is usable at 100), report ``completionPercent``
+(``0.0`` when Azure has just accepted them) while the copy runs.
 """
 import uuid
 
 from ...core.backend import lister, reader
 from .disks import Disk
 
-# How fast a CopyStart copy's data arrives, in GiB per second of the cloud's clock (not verified: Azure publishes
+# How fast a background copy's data arrives, in GiB per second of the cloud's clock (not verified: Azure publishes
 # no rate; the recordings show 0.0 percent seconds after the copy was accepted).
 COPY_GIB_PER_SECOND = 1.0
 
@@ -19,9 +21,10 @@ COPY_GIB_PER_SECOND = 1.0
 class Snapshot(Disk):
     resource_type = "snapshots"
 
-    def __init__(self, *args, incremental=False, family_root=None, **kwargs):
+    def __init__(self, *args, incremental=False, family_root=None, background_copy=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.incremental = bool(incremental)
+        self.background_copy = bool(background_copy)
         self.family_root = family_root  # uniqueId of the disk the snapshot's lineage started from
 
     @property
@@ -32,7 +35,7 @@ class Snapshot(Disk):
         return str(uuid.uuid5(uuid.NAMESPACE_OID, "{}/{}".format(root, self.location)))
 
     def completion_percent(self):
-        """The background copy of a CopyStart snapshot, from 0.0 to 100.0 on the cloud's clock."""
+        """The background copy of the snapshot's data, from 0.0 to 100.0 on the cloud's clock."""
         elapsed = self.backend.cloud.clock.now() - self.time_created
         return round(min(100.0, 100.0 * elapsed * COPY_GIB_PER_SECOND / max(1, self.size_gb)), 1)
 
@@ -54,7 +57,7 @@ class Snapshot(Disk):
             out[k] = v
             if k == "encryption":
                 out["incremental"] = self.incremental
-        if (self.creation_data.get("createOption") or "").lower() == "copystart":
+        if self.background_copy:
             out["completionPercent"] = self.completion_percent()
         if self.incremental:
             out["incrementalSnapshotFamilyId"] = self.family_id
