@@ -17,8 +17,8 @@ TARGET = {"status": 99.0, "bodies": 90.0}
 # Measured at the commit that added this test (fake of main f9b8751); percentages rounded down.
 # Raise these when the fake agrees more; never lower them to make a change pass.
 FLOOR = {
-    "azure-cli": {"requests": 716, "status": 83.6, "codes": 21.6, "bodies": 57.8},
-    "fidelity": {"requests": 46, "status": 54.3, "codes": 14.2, "bodies": 37.0},
+    "azure-cli": {"requests": 716, "status": 86.1, "codes": 23.0, "bodies": 70.6},
+    "fidelity": {"requests": 46, "status": 89.1, "codes": 37.5, "bodies": 41.1},
 }
 
 
