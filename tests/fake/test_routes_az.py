@@ -20,7 +20,9 @@ def server():
 
 
 def _paths(server):
-    return [(e["method"], e["path"], e["status"]) for e in control(server, "GET", "/_fake/requests?clear=true")["value"]]
+    """The requests the fake answered since the last call: (method, path, status)."""
+    log = control(server, "GET", "/_fake/requests?clear=true")["value"]
+    return [(e["method"], e["path"], e["status"]) for e in log]
 
 
 def test_vm_image_list_reads_the_alias_document_from_the_fake(server):
