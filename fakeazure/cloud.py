@@ -155,6 +155,12 @@ class Cloud:
         if policy is not None and method == "PUT":
             policy.enforce(method, path, body)
 
+    def check_registration(self, method, subscription_id, resource_type):
+        """ARM refuses a write (PUT, PATCH, POST) to a provider the subscription has unregistered."""
+        namespace = (resource_type or "").split("/", 1)[0]
+        if method in ("PUT", "PATCH", "POST") and subscription_id and namespace.lower() != "microsoft.resources":
+            self.resources.check_registered(subscription_id, namespace)
+
     def attach_nic(self, nic_id, vm_id):
         """A VM takes a NIC (Network's NicInUse / NicReservedForAnotherVm when it may not)."""
         return self.network.attach_nic(nic_id, vm_id)
@@ -172,9 +178,9 @@ class Cloud:
         for backend in self.provider_backends():
             backend.move_resources(renames)
 
-    def sas_url(self, base_url, container, blob, minutes):
-        """A read SAS URL of a blob the fake's storage serves (boot diagnostics)."""
-        return self.blob.sas_url(base_url, container, blob, minutes)
+    def sas_url(self, base_url, container, blob, minutes, permissions="r"):
+        """A SAS URL of a blob the fake's storage serves (boot diagnostics, disk and snapshot access)."""
+        return self.blob.sas_url(base_url, container, blob, minutes, permissions)
 
     # -- control ----------------------------------------------------------------------------------
     def handle_control(self, request):

@@ -196,6 +196,25 @@ def disk_resize(backend, disk, new_size):
                 target="disk.diskSizeGB")  # seen (pre-2022 wording)
 
 
+
+def disk_access(backend, obj, body):
+    """A beginGetAccess request: (access, durationInSeconds), or Azure's refusal."""
+    access = body.get("access")
+    if access not in ("Read", "Write"):
+        raise exceptions.InvalidParameter("The value '{}' of parameter 'access' is not allowed.".format(access),
+                                          target="access")  # wording not verified
+    seconds = required(body.get("durationInSeconds"), "durationInSeconds")
+    vm = backend.vms.get(ids.key(getattr(obj, "managed_by", None) or ""))
+    if vm is not None and vm.power_state not in ("deallocated", "deallocating"):
+        # seen: 409 Conflict (microsoft/AzureStorageExplorer#6654)
+        raise exceptions.Conflict("Access not permitted because disk {} is currently attached to running VM {}."
+                                  .format(obj.name, vm.id))
+    if access == "Write" and obj.upload_state != "ReadyToUpload":
+        raise exceptions.OperationNotAllowed(
+            "Write access can be granted only to a disk in state ReadyToUpload; disk {} is in state {}."
+            .format(obj.name, obj.disk_state))  # wording not verified
+    return access, seconds
+
 def copy_source(src, option, location):
     if option == "restore" and src.resource_type != "snapshots":
         raise exceptions.InvalidParameter("Restore requires a snapshot as the source.",

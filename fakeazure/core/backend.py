@@ -35,6 +35,8 @@ class ArmResource:
         self.tags = dict(tags or {})
         self.provisioning_state = "Succeeded"
         self.pending_op = None  # id of the operation in progress on this resource
+        # ARM's own record of the resource (createdTime of the generic resource list)
+        self.time_created = backend.cloud.clock.now() if backend is not None else None
 
     @property
     def id(self):
@@ -146,7 +148,9 @@ class ResourceBackend(BaseBackend):
             pairs += [t, n]
         obj = table.get(ids.key(ids.resource_id(subscription_id, resource_group, self.namespace, *pairs)))
         if obj is None:
-            raise errors.ResourceNotFound("{}/{}".format(self.namespace, type_name), "/".join(names), resource_group)
+            # a child's types and names interleave: 'Microsoft.Compute/virtualMachines/vm1/extensions/ext1'
+            # (seen in a ResourceNotFound of a VM extension)
+            raise errors.ResourceNotFound("/".join([self.namespace] + pairs[:-1]), pairs[-1], resource_group)
         return obj
 
     def list_resources(self, table, subscription_id, resource_group=None, parent=None):

@@ -45,6 +45,11 @@ InUseSubnetCannotBeDeleted = _coded("InUseSubnetCannotBeDeleted")
 InUseNetworkSecurityGroupCannotBeDeleted = _coded("InUseNetworkSecurityGroupCannotBeDeleted")
 SubnetIsFull = _coded("SubnetIsFull")
 NotFound = _coded("NotFound", 404)
+InvalidParameter = _coded("InvalidParameter")
+SecurityRuleInvalid = _coded("SecurityRuleInvalidParameter")
+SecurityRuleConflict = _coded("SecurityRuleConflict")
+NicNotAttachedToRunningVm = _coded("NetworkInterfaceNotAttachedToRunningVm")
+PrivateIPAddressNotInAnySubnet = _coded("PrivateIPAddressNotInAnySubnet")
 
 
 class NicInUse(NetworkError):

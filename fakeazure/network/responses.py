@@ -16,6 +16,7 @@ equal to ``x-ms-request-id``, status body ``{"status": "Succeeded"}``) and azure
 """
 from ..core import errors
 from ..core.responses import BaseResponse, Reply
+from . import exceptions
 from .models import NS
 
 
@@ -86,9 +87,26 @@ class NetworkResponse(BaseResponse):
         return self.list_of([self.render(o) for o in getattr(self.backend, "list_" + self.plural)(
             self.subscription)])
 
+    def update_tags(self):
+        """``*_UpdateTags`` (PATCH): synchronous, 200 with the resource."""
+        obj = self.backend.update_tags(self.kind, self.subscription, self.resource_group, *self._names(),
+                                       self.json_body())
+        return Reply(200, obj.to_json(), {"ETag": self._etag_of(obj)})
+
+    def _post_lro(self, op):
+        """A long-running POST whose result is read at its Location (final-state-via: location)."""
+        return Reply(202, None, lro_headers(self.cloud, op, self.ctx.base_url, self.ctx.api_version))
+
 
 class VirtualNetworkResponse(NetworkResponse):
     kind, plural, names = "vnet", "vnets", ("vnetName",)
+
+    def check_ip_address(self):
+        return Reply(200, self.backend.check_ip_address(self.subscription, self.resource_group, self.param("vnetName"),
+                                                        self.query.get("ipAddress")))
+
+    def list_usages(self):
+        return self.list_of(self.backend.vnet_usages(self.subscription, self.resource_group, self.param("vnetName")))
 
 
 class SubnetResponse(NetworkResponse):
@@ -112,9 +130,21 @@ class SubnetResponse(NetworkResponse):
 class NetworkInterfaceResponse(NetworkResponse):
     kind, plural, names = "nic", "nics", ("nicName",)
 
+    def effective_route_table(self):
+        return self._post_lro(self.backend.begin_effective_route_table(self.subscription, self.resource_group,
+                                                                       self.param("nicName")))
+
+    def effective_security_groups(self):
+        return self._post_lro(self.backend.begin_effective_network_security_groups(
+            self.subscription, self.resource_group, self.param("nicName")))
+
 
 class PublicIPResponse(NetworkResponse):
     kind, plural, names = "public_ip", "public_ips", ("publicIpName",)
+
+    def ddos_protection_status(self):
+        return self._post_lro(self.backend.begin_ddos_protection_status(self.subscription, self.resource_group,
+                                                                        self.param("publicIpName")))
 
 
 class SecurityGroupResponse(NetworkResponse):
@@ -122,6 +152,43 @@ class SecurityGroupResponse(NetworkResponse):
 
     def render(self, obj):
         return obj.to_json(self.ctx.api_version)
+
+
+class SecurityRuleResponse(NetworkResponse):
+    """``networkSecurityGroups/{nsg}/securityRules`` and ``defaultSecurityRules``."""
+    names = ("nsgName", "securityRuleName")
+
+    def get(self):
+        nsg, rule = self.backend.get_security_rule(self.subscription, self.resource_group, *self._names())
+        return Reply(200, nsg.rule_json(rule["name"]), {"ETag": nsg.etag})
+
+    def list(self):
+        nsg, rules = self.backend.list_security_rules(self.subscription, self.resource_group, self.param("nsgName"))
+        return self.list_of([nsg.rule_json(r["name"]) for r in rules])
+
+    def put(self):
+        write, body = self.backend.begin_create_or_update_security_rule(self.subscription, self.resource_group,
+                                                                        *self._names(), self.json_body())
+        headers = lro_headers(self.cloud, write.operation, self.ctx.base_url, self.ctx.api_version, location=False)
+        body["properties"]["provisioningState"] = "Updating" if not write.operation.done else "Succeeded"
+        return Reply(201 if write.created else 200, body, headers)
+
+    def delete(self):
+        op = self.backend.begin_delete_security_rule(self.subscription, self.resource_group, *self._names())
+        return Reply(204) if op is None else self._delete_reply(op)
+
+    def get_default(self):
+        nsg = self.backend.get_nsg(self.subscription, self.resource_group, self.param("nsgName"))
+        rule = next((r for r in nsg.default_rules_json(self.ctx.api_version) if r["name"].lower() ==
+                     self.param("defaultSecurityRuleName").lower()), None)
+        if rule is None:
+            raise exceptions.NotFound("Default security rule {} not found in network security group {}.".format(
+                self.param("defaultSecurityRuleName"), nsg.id))  # wording not verified
+        return Reply(200, rule)
+
+    def list_default(self):
+        nsg = self.backend.get_nsg(self.subscription, self.resource_group, self.param("nsgName"))
+        return self.list_of(nsg.default_rules_json(self.ctx.api_version))
 
 
 class OperationResponse(NetworkResponse):
@@ -150,4 +217,6 @@ class OperationResponse(NetworkResponse):
             return Reply(202, None, lro_headers(self.cloud, op, self.ctx.base_url, self.ctx.api_version))
         if op.status == "Failed":
             raise op.error
+        if isinstance(op.output, dict):  # a POST's result (effective routes, effective security groups)
+            return Reply(200, op.output)
         return Reply(204)

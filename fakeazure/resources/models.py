@@ -3,6 +3,7 @@ from ..core import errors, ids
 from ..core.backend import BaseBackend
 from .exceptions import InvalidResourceGroupLocation
 from .group_actions import GroupActions
+from .listing import canonical_namespace
 
 
 class Subscription:
@@ -49,6 +50,7 @@ class ResourcesBackend(GroupActions, BaseBackend):
         super().__init__(cloud)
         self.subscriptions = {}
         self.groups = {}
+        self.registrations = {}  # (subscription, namespace) -> 'Registered' / 'Unregistered'; default Registered
 
     # -- subscriptions ----------------------------------------------------------------------------
     def add_subscription(self, subscription_id, display_name):
@@ -61,6 +63,27 @@ class ResourcesBackend(GroupActions, BaseBackend):
         if sub is None:
             raise errors.SubscriptionNotFound(subscription_id)
         return sub
+
+    # -- resource provider registration ---------------------------------------------------------
+    def registration(self, subscription_id, namespace):
+        return self.registrations.get((subscription_id.lower(), namespace.lower()), "Registered")
+
+    def set_registration(self, subscription_id, namespace, state):
+        """Register or unregister a provider (at once: Azure passes through Registering/Unregistering, which
+        ``az provider register --wait`` polls out). -> the namespace in its own casing."""
+        self.get_subscription(subscription_id)
+        found = canonical_namespace(namespace)
+        self.registrations[(subscription_id.lower(), found.lower())] = state
+        return found
+
+    def check_registered(self, subscription_id, namespace):
+        """ARM's refusal of a write to a provider the subscription is not registered for."""
+        if self.registration(subscription_id or "", namespace or "") == "Unregistered":
+            # seen: 409, the text repeated in details with target (nforgeio/neonKUBE#1670, Azure/OpenShift#21)
+            message = ("The subscription is not registered to use namespace '{}'. See https://aka.ms/rps-not-found "
+                       "for how to register subscriptions.".format(namespace))
+            raise errors.GatewayError(message, code="MissingSubscriptionRegistration", status=409, details=[
+                {"code": "MissingSubscriptionRegistration", "target": namespace, "message": message}])
 
     # -- resource groups --------------------------------------------------------------------------
     def get_group(self, subscription_id, name):
@@ -116,13 +139,6 @@ class ResourcesBackend(GroupActions, BaseBackend):
 
         return self.cloud.operations.start(subscription_id, None, group.location, kind="operationresults",
                                            on_success=done, on_failure=failed)
-
-    def resources_in_group(self, subscription_id, name):
-        self.get_group(subscription_id, name)
-        out = []
-        for backend in self.cloud.provider_backends():
-            out.extend(backend.generic_resources(subscription_id, name))
-        return out
 
     def get_by_id(self, rid):
         p = ids.parse(rid)

@@ -1,6 +1,7 @@
 from ..core import errors
 from ..core.locations import entries, location_json
 from ..core.responses import BaseResponse, Reply, operation_result_reply
+from . import listing
 
 
 class ResourcesResponse(BaseResponse):
@@ -60,8 +61,42 @@ class ResourcesResponse(BaseResponse):
         return self.lro(op)  # 202 with Location; 204 there when the move is done
 
     def list_group_resources(self):
-        items = self.cloud.resources.resources_in_group(self.subscription, self.resource_group)
-        return self.list_of(items)
+        return self.list_of(listing.list_resources(self.cloud, self.subscription, self.resource_group,
+                                                   **self._list_query()))
+
+    def list_resources(self):
+        """GET /subscriptions/{s}/resources (az resource list)."""
+        return self.list_of(listing.list_resources(self.cloud, self.subscription, **self._list_query()))
+
+    def _list_query(self):
+        return {"flt": self.query.get("$filter"), "expand": self.query.get("$expand"), "top": self.query.get("$top")}
+
+    # -- resource providers -------------------------------------------------------------------------
+    def list_providers(self):
+        self.cloud.resources.get_subscription(self.subscription)
+        return self.list_of([self._provider(ns) for ns in listing.namespaces()])
+
+    def get_provider(self):
+        self.cloud.resources.get_subscription(self.subscription)
+        return self.ok(self._provider(self.param("resourceProviderNamespace")))
+
+    def register_provider(self):
+        return self.ok(self._provider(self.cloud.resources.set_registration(
+            self.subscription, self.param("resourceProviderNamespace"), "Registered")))
+
+    def unregister_provider(self):
+        return self.ok(self._provider(self.cloud.resources.set_registration(
+            self.subscription, self.param("resourceProviderNamespace"), "Unregistered")))
+
+    def _provider(self, namespace):
+        state = self.cloud.resources.registration(self.subscription, namespace)
+        return listing.provider(self.subscription, namespace, state)
+
+    def list_tenant_providers(self):
+        return self.list_of([listing.provider(None, ns) for ns in listing.namespaces()])
+
+    def get_tenant_provider(self):
+        return self.ok(listing.provider(None, self.param("resourceProviderNamespace")))
 
     def operation_result(self):
         """Location polling for resource-group deletes: 202 while running, 200 when done."""

@@ -16,6 +16,16 @@ url_table = [
     ("PATCH", RG, "Microsoft.Resources/resourceGroups", R, "patch_group"),
     ("DELETE", RG, "Microsoft.Resources/resourceGroups", R, "delete_group"),
     ("GET", RG + "/resources", "Microsoft.Resources/resources", R, "list_group_resources"),
+    ("GET", SUB + "/resources", "Microsoft.Resources/resources", R, "list_resources"),
+    # resource providers (Providers_*): subscription and tenant scope
+    ("GET", SUB + "/providers", "Microsoft.Resources/providers", R, "list_providers"),
+    ("GET", SUB + "/providers/{resourceProviderNamespace}", "Microsoft.Resources/providers", R, "get_provider"),
+    ("POST", SUB + "/providers/{resourceProviderNamespace}/register", "Microsoft.Resources/providers", R,
+     "register_provider"),
+    ("POST", SUB + "/providers/{resourceProviderNamespace}/unregister", "Microsoft.Resources/providers", R,
+     "unregister_provider"),
+    ("GET", "/providers", "Microsoft.Resources/providers", R, "list_tenant_providers"),
+    ("GET", "/providers/{resourceProviderNamespace}", "Microsoft.Resources/providers", R, "get_tenant_provider"),
     ("GET", SUB + "/operationresults/{operationId}", "Microsoft.Resources/subscriptions/operationresults", R,
      "operation_result"),
 ]

@@ -522,7 +522,9 @@ def test_resource_skus_and_sizes(cloud, cc):
     caps = {c.name: c.value for c in by["Standard_D2s_v3"].capabilities}
     assert caps["vCPUs"] == "2" and caps["HyperVGenerations"] == "V1,V2" and caps["PremiumIO"] == "True"
     assert by["Standard_NC6s_v3"].restrictions[0].reason_code == "NotAvailableForSubscription"
-    assert "TrustedLaunchDisabled" in {c.name for c in by["Standard_A1_v2"].capabilities}
+    a1 = {c.name: c.value for c in by["Standard_A1_v2"].capabilities}
+    assert a1["HyperVGenerations"] == "V1" and "TrustedLaunchDisabled" not in a1  # Azure's record (skus.json)
+    assert {c.name: c.value for c in by["Standard_E2bds_v5"].capabilities}["TrustedLaunchDisabled"] == "True"
     sizes = {s.name for s in cc.virtual_machine_sizes.list("eastus")}
     assert "Standard_B2s" in sizes
 

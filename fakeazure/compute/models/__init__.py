@@ -4,18 +4,21 @@
 | family | module | state |
 |---|---|---|
 | virtual machines | ``virtual_machine`` (model), ``virtual_machines`` (reads, create, delete), | ``vms`` |
-| | ``vm_updates`` (PUT/PATCH of a VM), ``vm_actions`` (power, generalize, boot) | |
-| disks, snapshots | ``disks``, ``snapshots`` | ``disks``, ``snapshots`` |
+| | ``vm_updates`` (PUT/PATCH of a VM), ``vm_actions`` (power, generalize, boot), | |
+| | ``vm_operations`` (redeploy, reapply, patches, attach/detach, ...) | |
+| disks, snapshots | ``disks``, ``snapshots``, ``disk_access`` (grant, revoke, uploads) | ``disks``, |
+| | | ``snapshots`` |
 | managed images, image references | ``images``, ``marketplace`` | ``images`` |
 | galleries | ``galleries`` | ``galleries``, ``gallery_images``, ``gallery_versions`` |
 | SKUs and quotas | ``skus`` | ``quotas`` |
+| VM extensions | ``vm_extensions`` | ``vm_extensions`` |
 | guest operations | ``run_commands``, ``boot_diagnostics`` | ``running``, ``run_commands``, ``history``, |
 | | | ``last_boot`` |
 
 The tables of resources are made empty in ``__init__`` (:class:`fakeazure.core.backend.ResourceBackend`,
 from ``tables``), a family with other state makes it in its own ``__init__``, and so does this class (the
-throttling counters): ``Cloud.reset()``, which makes a new backend, drops all of it. Backends return model objects, operations
-and :class:`fakeazure.core.backend.Write` records; :mod:`fakeazure.compute.responses` chooses the status
+throttling counters): ``Cloud.reset()``, which makes a new backend, drops all of it. Backends return model objects,
+operations and :class:`fakeazure.core.backend.Write` records; :mod:`fakeazure.compute.responses` chooses the status
 codes and bodies. Request checks are in :mod:`fakeazure.compute.checks`, errors in
 :mod:`fakeazure.compute.exceptions`.
 """
@@ -24,6 +27,7 @@ from ...core.backend import ResourceBackend, rename
 from ..ratelimit import RateCounter
 from .base import ComputeBase, NS
 from .boot_diagnostics import BootDiagnosticsBackend
+from .disk_access import DiskAccessBackend
 from .disks import Disk, DiskBackend
 from .galleries import Gallery, GalleryBackend, GalleryImage, GalleryImageVersion
 from .images import Image, ImageBackend
@@ -33,19 +37,23 @@ from .snapshots import Snapshot, SnapshotBackend
 from .virtual_machine import VirtualMachine
 from .virtual_machines import VirtualMachineBackend
 from .vm_actions import VirtualMachineActionsBackend, boot_vm
+from .vm_extensions import VmExtension, VmExtensionBackend
+from .vm_operations import VirtualMachineOperationsBackend
 from .vm_updates import VirtualMachineUpdateBackend
 
 _FAMILIES = (VirtualMachineBackend, VirtualMachineUpdateBackend, VirtualMachineActionsBackend, DiskBackend,
-             SnapshotBackend, ImageBackend, GalleryBackend, SkuBackend, RunCommandBackend, BootDiagnosticsBackend)
+             DiskAccessBackend, SnapshotBackend, ImageBackend, GalleryBackend, SkuBackend, RunCommandBackend,
+             BootDiagnosticsBackend, VmExtensionBackend, VirtualMachineOperationsBackend)
 
 
 _TABLE_OF = {"virtualMachines": "vms", "disks": "disks", "snapshots": "snapshots", "images": "images",
              "galleries": "galleries", "galleries/images": "gallery_images",
-             "galleries/images/versions": "gallery_versions"}
+             "galleries/images/versions": "gallery_versions", "virtualMachines/extensions": "vm_extensions"}
 
 
 class ComputeBackend(ComputeBase, ResourceBackend, *_FAMILIES):
-    tables = ("vms", "disks", "snapshots", "images", "galleries", "gallery_images", "gallery_versions")
+    tables = ("vms", "disks", "snapshots", "images", "galleries", "gallery_images", "gallery_versions",
+              "vm_extensions")
 
     def __init__(self, cloud):
         ResourceBackend.__init__(self, cloud)
@@ -99,4 +107,4 @@ class ComputeBackend(ComputeBase, ResourceBackend, *_FAMILIES):
 
 
 __all__ = ["ComputeBackend", "Disk", "Gallery", "GalleryImage", "GalleryImageVersion", "Image", "NS", "Snapshot",
-           "VirtualMachine", "boot_vm"]
+           "VirtualMachine", "VmExtension", "boot_vm"]

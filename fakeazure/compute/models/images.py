@@ -36,10 +36,18 @@ class Image(ComputeResource):
         props = {}
         if self.source_vm_id:
             props["sourceVirtualMachine"] = {"id": self.source_vm_id}
-        props["storageProfile"] = {"osDisk": os_disk, "dataDisks": list(self.data_disks)}
+        props["storageProfile"] = {"osDisk": os_disk, "dataDisks": [self._data_disk_json(d) for d in self.data_disks]}
         props["provisioningState"] = self.provisioning_state
         props["hyperVGeneration"] = self.hyper_v_generation
         return self.envelope(props)
+
+    def _data_disk_json(self, entry):
+        """A data disk of the image: its size once the image is made (test_vm_managed_disk#37)."""
+        out = {"lun": entry["lun"]}
+        if self.provisioning_state == "Succeeded" and entry.get("diskSizeGB"):
+            out["diskSizeGB"] = entry["diskSizeGB"]
+        out.update((k, v) for k, v in entry.items() if k not in ("lun", "diskSizeGB"))
+        return out
 
 
 class ImageBackend:
@@ -72,8 +80,10 @@ class ImageBackend:
                 "size_gb": disk.size_gb if disk is not None else 127,
                 "guest": disk.guest.copy() if disk is not None and disk.guest is not None else None,
                 "generation": vm.hyper_v_generation(),
-                "data": [{"lun": d["lun"], "managedDisk": {"id": d["id"]}, "caching": d.get("caching") or "None",
-                          "storageAccountType": "Standard_LRS"} for d in vm.data_disks if d.get("id")]}
+                "data": [{"lun": d["lun"], "diskSizeGB": model.size_gb, "managedDisk": {"id": model.id},
+                          "caching": d.get("caching") or "None", "storageAccountType": "Standard_LRS"}
+                         for d, model in zip(sorted(vm.data_disks, key=lambda x: x["lun"]), vm.data_disk_models())
+                         if model is not None]}
 
     def _image_from_disk(self, sp):
         osd = sp.get("osDisk") or {}
@@ -91,8 +101,9 @@ class ImageBackend:
         data = []
         for d in sp.get("dataDisks") or []:
             entry = {"lun": d.get("lun")}
-            for k in ("snapshot", "managedDisk"):
+            for k, table in (("snapshot", "snapshots"), ("managedDisk", "disks")):
                 if (d.get(k) or {}).get("id"):
+                    entry["diskSizeGB"] = self.referenced(d[k]["id"], table, table).size_gb
                     entry[k] = {"id": d[k]["id"]}
             entry.update(caching=d.get("caching") or "None",
                          storageAccountType=d.get("storageAccountType") or "Standard_LRS")
@@ -144,15 +155,15 @@ class ImageBackend:
                                           target="imageReference.id")
 
     def _platform_image(self, ref, location):
-        entry = marketplace.lookup(ref.get("publisher"), ref.get("offer"), ref.get("sku"))
-        if entry is None:
+        found = marketplace.resolve(ref.get("publisher"), ref.get("offer"), ref.get("sku"), ref.get("version"))
+        if found is None:
             raise exceptions.PlatformImageNotFound(ref.get("publisher"), ref.get("offer"), ref.get("sku"),
                                                    ref.get("version", "latest"))
+        sku, exact = found
         from ...guest import guest_from_spec
-        return {"kind": "platform", "os_type": entry["os_type"], "generation": entry["generation"],
-                "os_state": "Generalized", "security": "TrustedLaunchSupported",
-                "guest": guest_from_spec(dict(entry["guest"])), "size_gb": entry["size_gb"],
-                "exact_version": entry["exact_version"], "fresh": True,
-                "source_id": marketplace.platform_image_id(self.cloud.default_subscription, location,
-                                                           ref.get("publisher"), ref.get("offer"),
-                                                           ref.get("sku"), entry["exact_version"])}
+        return {"kind": "platform", "os_type": sku.os_type, "generation": sku.generation,
+                "os_state": "Generalized", "security": sku.security_feature or "Standard",
+                "guest": guest_from_spec(dict(sku.raw["guest"])), "size_gb": sku.size_gb,
+                "exact_version": exact, "fresh": True,
+                "source_id": marketplace.platform_image_id(self.cloud.default_subscription, location, sku.publisher,
+                                                           sku.offer, sku.sku, exact)}

@@ -39,7 +39,8 @@ Managed Run Command (``.../runCommands/{name}``)
   ``VMAgentStatusCommunicationError`` and leaves ``provisioningState: Failed``; a non-zero exit gives
   ``executionState: Failed`` and, only with ``treatFailureAsDeploymentFailure``, a failed operation
   (``VMExtensionProvisioningError``). DELETE answers 202 + async headers, 204 when absent.
-  PATCH (update) is not modelled.
+  PATCH (update) lays the request's keys over the run command as it stands (location, tags, each property)
+  and then runs as a PUT would.
 
 What the guest side leaves out (see fakeazure.guest): scripts run through the guest's interpreter, which
 knows a fixed set of commands; anything else is reported in stderr as PowerShell/cmd would, never
@@ -103,6 +104,16 @@ class ManagedRunCommand:
     @property
     def id(self):
         return self.vm_id + "/runCommands/" + self.name
+
+    def as_request(self):
+        """The run command as a PUT would send it (what a PATCH is laid over), protected parameters included."""
+        props = {"source": dict(self.source), "parameters": list(self.parameters),
+                 "protectedParameters": list(self.protected_parameters), "asyncExecution": self.async_execution,
+                 "treatFailureAsDeploymentFailure": self.treat_failure, "timeoutInSeconds": self.timeout,
+                 "runAsUser": self.run_as_user, "outputBlobUri": self.output_blob_uri,
+                 "errorBlobUri": self.error_blob_uri}
+        return {"location": self.location, "tags": dict(self.tags),
+                "properties": {k: v for k, v in props.items() if v is not None}}
 
     def to_json(self, instance_view=False):
         props = {"source": self.source, "parameters": self.parameters, "asyncExecution": self.async_execution,
@@ -263,8 +274,12 @@ class RunCommandBackend:
         vm = self.get_vm(sub, rg, name)
         return sorted(self._table(vm).values(), key=lambda r: r.name.lower())
 
-    def begin_create_or_update_run_command(self, sub, rg, name, rc_name, body):
+    def begin_create_or_update_run_command(self, sub, rg, name, rc_name, body, patch=False):
         vm = self.get_vm(sub, rg, name)
+        if patch:  # VirtualMachineRunCommands_Update: the request laid over the run command as it is
+            current = self.get_run_command(sub, rg, name, rc_name)
+            body = dict(current.as_request(), **{k: v for k, v in body.items() if k != "properties"},
+                        properties=dict(current.as_request()["properties"], **(body.get("properties") or {})))
         if not body.get("location"):
             raise exceptions.BadRequest("Required property 'location' not found in JSON.", code="LocationRequired")
         props = body.get("properties") or {}

@@ -7,8 +7,8 @@ region (the fake derives it from the source's ``uniqueId`` and the region). ``cr
 an incremental snapshot into another region (Learn, "Copy an incremental snapshot to a new region"): the new
 snapshot is made at once and reports its background copy in ``completionPercent`` (0.0 right after, in the
 recording); so does an incremental snapshot of an Ultra or Premium SSD v2 disk (``test_snapshot_ultra_ssd``).
-How long Azure's copy takes is not recorded; the fake's runs for :data:`COPY_SECONDS` on the cloud's clock
-(``fakeazure/UNVERIFIED.md``). A CopyStart of a disk into a full snapshot was refused with 409
+How long Azure's copy takes is not recorded; the fake's copies :data:`COPY_GIB_PER_SECOND` on the cloud's
+clock (``fakeazure/UNVERIFIED.md``). A CopyStart of a disk into a full snapshot was refused with 409
 ``OperationNotAllowed`` "CopyStart creation is not supported for this subscription."
 (``test_vm_snapshot_copy_start_detection``): the fake answers so to every CopyStart that is not an incremental
 snapshot copied into an incremental snapshot.
@@ -21,31 +21,34 @@ from .. import exceptions
 from .base import lower
 from .disks import Disk
 
-COPY_SECONDS = 600.0
+# How fast a background copy's data arrives, in GiB per second of the cloud's clock (not verified: Azure publishes
+# no rate; the recordings show 0.0 percent seconds after the copy was accepted).
+COPY_GIB_PER_SECOND = 1.0
 
 
 class Snapshot(Disk):
     resource_type = "snapshots"
 
-    def __init__(self, *args, incremental=False, **kwargs):
+    def __init__(self, *args, incremental=False, family_root=None, background_copy=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.incremental = bool(incremental)
-        self.family_id = None
-        source = self.backend.get_by_id(self.creation_data.get("sourceResourceId") or "")
-        # a background copy: CopyStart, and an incremental snapshot of an Ultra or Premium SSD v2 disk (Learn,
-        # "Create an incremental snapshot": their snapshots report completionPercent; test_snapshot_ultra_ssd)
-        self.background_copy = lower(self.creation_data.get("createOption")) == "copystart" or (
-            self.incremental and getattr(source, "sku", None) in ("UltraSSD_LRS", "PremiumV2_LRS"))
-        if self.incremental:  # one family per disk and region; a CopyStart copy starts its own
-            origin = getattr(source, "family_id", None) or self.creation_data.get("sourceUniqueId") or self.unique_id
-            self.family_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "{}/{}".format(origin, self.location)))
+        self.background_copy = bool(background_copy)
+        self.family_root = family_root  # uniqueId of the disk the snapshot's lineage started from
+
+    @property
+    def family_id(self):
+        if not self.incremental:
+            return None
+        root = self.family_root or self.unique_id
+        return str(uuid.uuid5(uuid.NAMESPACE_OID, "{}/{}".format(root, self.location)))
 
     def completion_percent(self):
-        """A background copy's progress on the cloud's clock (None for a snapshot made without one)."""
+        """The background copy of the snapshot's data, from 0.0 to 100.0 on the cloud's clock (None for a
+        snapshot made without one)."""
         if not self.background_copy:
             return None
         elapsed = self.backend.cloud.clock.now() - self.time_created
-        return float(min(100, int(100 * elapsed / COPY_SECONDS)))
+        return round(min(100.0, 100.0 * elapsed * COPY_GIB_PER_SECOND / max(1, self.size_gb)), 1)
 
     @property
     def disk_state(self):
@@ -65,9 +68,9 @@ class Snapshot(Disk):
             out[k] = v
             if k == "encryption":
                 out["incremental"] = self.incremental
-        if self.completion_percent() is not None:
+        if self.background_copy:
             out["completionPercent"] = self.completion_percent()
-        if self.family_id and self.provisioning_state != "Updating":  # not in the first answer (recordings)
+        if self.incremental and self.provisioning_state != "Updating":  # not in the first answer (recordings)
             out["incrementalSnapshotFamilyId"] = self.family_id
         body["properties"] = out
         body.pop("managedBy", None)

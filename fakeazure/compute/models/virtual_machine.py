@@ -122,6 +122,9 @@ class VirtualMachine(ComputeResource):
         props["timeCreated"] = iso(self.time_created)
         body = self.envelope(props)
         body["etag"] = self.etag_value
+        extensions = self.backend.extensions_of(self)
+        if extensions:  # the VM's extensions, after its etag (shared/fidelity vm-get.yaml)
+            body["resources"] = [e.to_json() for e in extensions]
         if self.zones:
             body["zones"] = list(self.zones)
         return body
@@ -138,6 +141,10 @@ class VirtualMachine(ComputeResource):
             view["osVersion"] = boot.os_version
         if allocated and self.power_state != "starting" or (allocated and boot is not None):
             view["vmAgent"] = self.agent_view()
+        agent = view.get("vmAgent")
+        extensions = self.backend.extensions_of(self) if "vmAgent" in view else []
+        if agent is not None and "extensionHandlers" in agent:
+            agent["extensionHandlers"] = [e.handler_view() for e in extensions]
         disks = []
         for d in [self.os_disk_model()] + self.data_disk_models():
             if d is not None:
@@ -145,6 +152,8 @@ class VirtualMachine(ComputeResource):
                     "code": "ProvisioningState/succeeded", "level": "Info",
                     "displayStatus": "Provisioning succeeded", "time": iso(self.last_operation_time)}]})
         view["disks"] = disks
+        if extensions:  # no "extensions" member when the VM has none (vm-get.yaml notes)
+            view["extensions"] = [e.instance_view() for e in extensions]
         if self.boot_diagnostics:
             view["bootDiagnostics"] = {}
         view["hyperVGeneration"] = self.hyper_v_generation()

@@ -217,6 +217,7 @@ class VirtualMachineBackend:
     def _vm_deleted(self, vm):
         """The effect of a VM delete, honouring deleteOption on every disk and NIC."""
         self.vms.pop(ids.key(vm.id), None)
+        self.drop_extensions(vm)
         os_model = vm.os_disk_model()
         if vm.ephemeral_disk is not None:
             vm.ephemeral_disk = None
@@ -250,12 +251,14 @@ def _stored_os_profile(name, os_profile, os_type):
         wc.setdefault("provisionVMAgent", True)
         wc.setdefault("enableAutomaticUpdates", True)
         wc.setdefault("patchSettings", {"patchMode": "AutomaticByOS", "assessmentMode": "ImageDefault"})
+        wc.setdefault("enableVMAgentPlatformUpdates", False)  # sent by the api-versions that have it (shapes.py)
         stored["windowsConfiguration"] = wc
     else:
         lc = dict(os_profile.get("linuxConfiguration") or {})
         lc.setdefault("disablePasswordAuthentication", not os_profile.get("adminPassword"))
         lc.setdefault("provisionVMAgent", True)
         lc.setdefault("patchSettings", {"patchMode": "ImageDefault", "assessmentMode": "ImageDefault"})
+        lc.setdefault("enableVMAgentPlatformUpdates", False)
         stored["linuxConfiguration"] = lc
     stored.update(secrets=os_profile.get("secrets") or [], allowExtensionOperations=True,
                   requireGuestProvisionSignal=True)

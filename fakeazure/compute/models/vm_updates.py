@@ -13,7 +13,9 @@ from .vm_actions import boot_vm
 
 
 class VirtualMachineUpdateBackend:
-    def update_vm(self, vm, body, patch):
+    def update_vm(self, vm, body, patch, result=None):
+        """``result()`` (if given) is the output of the update's operation (attachDetachDataDisks answers the
+        VM's storageProfile)."""
         self.not_busy(vm)
         props = body.get("properties") or {}
         sp = props.get("storageProfile") or {}
@@ -49,9 +51,9 @@ class VirtualMachineUpdateBackend:
                 new_data = parsed
         if not changes and swap_to is None and new_data is None:
             return Write(vm, False, None, vm.to_json())
-        return self._apply_update(vm, changes, swap_to, osd, new_data)
+        return self._apply_update(vm, changes, swap_to, osd, new_data, result)
 
-    def _apply_update(self, vm, changes, swap_to, osd, new_data):
+    def _apply_update(self, vm, changes, swap_to, osd, new_data, result=None):
         saved = {"tags": dict(vm.tags), "size": vm.size, "os_disk": dict(vm.os_disk),
                  "data_disks": [dict(d) for d in vm.data_disks], "power": vm.power_state,
                  "prov": vm.provisioning_state}
@@ -97,6 +99,7 @@ class VirtualMachineUpdateBackend:
             vm.last_operation_time = self.cloud.clock.now()
             if running and "size" in changes:
                 boot_vm(vm, None)  # a resize restarts the VM
+            return result() if result is not None else None
 
         def failed(_err):
             vm.tags, vm.size = saved["tags"], saved["size"]
