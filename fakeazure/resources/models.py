@@ -140,6 +140,14 @@ class ResourcesBackend(GroupActions, BaseBackend):
         return self.cloud.operations.start(subscription_id, None, group.location, kind="operationresults",
                                            on_success=done, on_failure=failed)
 
+    def resources_in_group(self, subscription_id, name):
+        """The generic resources of one group, as every provider lists them (export, move, what-if)."""
+        self.get_group(subscription_id, name)
+        out = []
+        for backend in self.cloud.provider_backends():
+            out.extend(backend.generic_resources(subscription_id, name))
+        return out
+
     def get_by_id(self, rid):
         p = ids.parse(rid)
         if p and p["resource_group"] and not p["namespace"]:
