@@ -35,6 +35,7 @@ class ArmResource:
         self.tags = dict(tags or {})
         self.provisioning_state = "Succeeded"
         self.pending_op = None  # id of the operation in progress on this resource
+        self.kept = {}  # writable properties kept as sent (fakeazure.core.properties), laid over the body
 
     @property
     def id(self):
