@@ -204,6 +204,7 @@ class RunCommandBackend:
     # -- action run command -----------------------------------------------------------------------
     def begin_run_command(self, sub, rg, name, body):
         vm = self.get_vm(sub, rg, name)
+        self.cloud.check_locks_for_write(vm.id)  # a POST action (Learn, "Lock your resources")
         command_id = body.get("commandId")
         if not command_id:
             raise exceptions.InvalidParameter("Required parameter 'commandId' is missing (null).", target="commandId")
@@ -265,6 +266,7 @@ class RunCommandBackend:
 
     def begin_create_or_update_run_command(self, sub, rg, name, rc_name, body):
         vm = self.get_vm(sub, rg, name)
+        self.cloud.check_locks_for_write(vm.id + "/runCommands/" + rc_name)
         if not body.get("location"):
             raise exceptions.BadRequest("Required property 'location' not found in JSON.", code="LocationRequired")
         props = body.get("properties") or {}

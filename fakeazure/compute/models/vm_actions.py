@@ -43,6 +43,9 @@ class VirtualMachineActionsBackend:
 
     def _begin_power(self, subscription_id, resource_group, name, action):
         vm = self.get_vm(subscription_id, resource_group, name)
+        # a ReadOnly lock blocks the POST actions as it blocks writes (Learn, "Lock your resources": a ReadOnly
+        # lock on a group holding a VM prevents starting or restarting it, "these operations require a POST")
+        self.cloud.check_locks_for_write(vm.id)
         self.not_busy(vm)
         label, transitional, final = POWER_ACTIONS[action]
         if action in ("start", "restart") and vm.generalized:
@@ -77,6 +80,7 @@ class VirtualMachineActionsBackend:
 
     def generalize_vm(self, subscription_id, resource_group, name):
         vm = self.get_vm(subscription_id, resource_group, name)
+        self.cloud.check_locks_for_write(vm.id)
         self.not_busy(vm)
         if vm.power_state not in ("stopped", "deallocated"):
             # seen (MicrosoftDocs/azure-docs#86809): "Operation 'generalize' is not allowed on VM 'myVM' since the
