@@ -154,7 +154,7 @@ _DISK_COMMON = [
 ]
 
 DISKS = _DISK_COMMON + [
-    Row("sku", IN_PLACE, "Learn: change the disk type (disk unattached or its VM deallocated)", by_backend=True),
+    Row("sku", DEALLOCATED, "Learn: change the disk type (disk unattached or its VM deallocated)", by_backend=True),
     Row("zones", CREATE_ONLY, "seen for VMs: terraform-provider-azurerm#3277; for disks inferred"),
     Row(P + "purchasePlan", IN_PLACE, SPEC),
     Row(P + "diskIOPSReadWrite", IN_PLACE, SPEC + " (Ultra and Premium v2); seen kept"),

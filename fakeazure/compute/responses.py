@@ -103,7 +103,7 @@ class VirtualMachineResponse(ComputeResponse):
             raise exceptions.InvalidParameter("The value of parameter '$expand' is invalid.", target="$expand")
         if expand == "instanceview":
             return self.ok(vm.to_json(instance_view=True))
-        return self.ok(vm.to_json(), headers={"ETag": vm.etag_value})
+        return self.ok(vm.to_json(user_data=expand == "userdata"), headers={"ETag": vm.etag_value})
 
     def get_instance_view(self):
         return self.ok(self.backend.get_vm(self.subscription, self.resource_group, self.param("vmName"))

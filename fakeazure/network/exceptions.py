@@ -45,6 +45,8 @@ InUseSubnetCannotBeDeleted = _coded("InUseSubnetCannotBeDeleted")
 InUseNetworkSecurityGroupCannotBeDeleted = _coded("InUseNetworkSecurityGroupCannotBeDeleted")
 SubnetIsFull = _coded("SubnetIsFull")
 NotFound = _coded("NotFound", 404)
+PropertyChangeNotAllowed = _coded("PropertyChangeNotAllowed", 409)
+OperationNotAllowed = _coded("OperationNotAllowed", 409)
 
 
 class NicInUse(NetworkError):

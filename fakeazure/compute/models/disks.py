@@ -173,7 +173,7 @@ class DiskBackend:
         changed = changes(rows, current, body, (IN_PLACE, DEALLOCATED))
         free = existing.disk_state != "Attached"  # unattached, or its VM deallocated (Reserved)
         for row, _ in changed:
-            if (row.kind == DEALLOCATED or row.path == "sku") and not free:
+            if row.kind == DEALLOCATED and not free:
                 raise properties.deallocated_refusal(row, "the disk is unattached or its VM is deallocated")
         props = body.get("properties") or {}
         checks.disk_resize(self, existing, props.get("diskSizeGB"))
