@@ -11,8 +11,11 @@ _W = "MicrosoftWindowsServer", "WindowsServer"
 def _win(sku, version, gen, exact):
     return ((_W[0], _W[1], sku), {"os_type": "Windows", "generation": gen, "exact_version": exact,
                                   "size_gb": 127,
+                                  # EMS/SAC on (Learn, "Azure Serial Console for Windows": newer Windows Server
+                                  # images on Azure have SAC enabled by default), so a VM from one has SAC in
+                                  # its serial log
                                   "guest": {"os": "windows", "version": version, "edition": "Datacenter",
-                                            "generation": gen, "state": "generalized"}})
+                                            "generation": gen, "state": "generalized", "ems": True}})
 
 
 def _desktop(offer, sku, version, edition, gen, exact):

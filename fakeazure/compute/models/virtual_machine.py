@@ -36,6 +36,7 @@ class VirtualMachine(ComputeResource):
         self.user_data = None  # returned only with $expand=userData
         self.custom_data = None  # never returned; kept to refuse a change (compute.properties)
         self.last_operation_time = self.time_created
+        self.last_heartbeat = None  # when the guest agent last reported (set when a running VM stops)
         self.boot = None  # the last BootResult of the guest (fakeazure.guest), set by boot_vm
         self.ephemeral_disk = None  # a Disk object that is not an ARM resource (ephemeral OS disk)
 
@@ -252,8 +253,13 @@ class VirtualMachine(ComputeResource):
         return view
 
     def agent_view(self):
+        """The agent's report: heartbeats while the VM runs (time: now); a stopped VM keeps the agent's last
+        report (fidelity README item 11: stopped VMs keep vmAgent), dated when it was made."""
         boot = self.boot
-        now = iso(self.backend.cloud.clock.now()).split(".")[0] + "+00:00"
+        when = self.backend.cloud.clock.now()
+        if self.power_state == "stopped" and self.last_heartbeat is not None:
+            when = self.last_heartbeat
+        now = iso(when).split(".")[0] + "+00:00"
         if boot is not None and getattr(boot, "agent_ready", False):
             version = "2.7.41491.1102" if self.os_type() == "Windows" else "2.9.1.1"
             return {"vmAgentVersion": version, "statuses": [{

@@ -57,7 +57,10 @@ class VirtualMachineActionsBackend:
                                                  .format(label, vm.name, vm.power_state))  # pattern as above
         # starting needs no new quota: quota counts every VM, allocated or not
         saved = (vm.power_state, vm.provisioning_state)
-        if not (action == "powerOff" and vm.power_state == "deallocated"):
+        # start on a running VM is accepted and changes nothing: the guest is not rebooted (a no-op on Azure;
+        # restart is the action that reboots)
+        no_op = action == "start" and vm.power_state == "running"
+        if not no_op and not (action == "powerOff" and vm.power_state == "deallocated"):
             vm.power_state = transitional
         vm.provisioning_state = "Updating"
         vm.etag += 1
@@ -68,6 +71,10 @@ class VirtualMachineActionsBackend:
             if action == "powerOff" and saved[0] == "deallocated":
                 vm.power_state = "deallocated"
                 return None
+            if no_op:
+                return None
+            if final != "running" and saved[0] == "running":
+                vm.last_heartbeat = self.cloud.clock.now()  # the agent's last report before the VM stopped
             vm.power_state = final
             if final == "running":
                 boot_vm(vm, None)
