@@ -345,9 +345,11 @@ def gallery_version_source(src_id, made, definition):
                                                                           definition.os_state))
     gen = made["gen"] or "V1"
     if gen != definition.hyper_v_generation:
+        # seen for managed image sources (Learn, "Troubleshoot shared image galleries", and public build logs);
+        # a disk or snapshot source is not checked (its made["gen"] is the definition's). The code is not verified.
         raise exceptions.BadRequest("The resource with id '{}' has a different Hypervisor generation ['{}'] than the "
                                     "parent gallery image Hypervisor generation ['{}'].".format(
-                                        src_id, gen, definition.hyper_v_generation))  # modelled on the above
+                                        src_id, gen, definition.hyper_v_generation))
     if made["os_type"] and made["os_type"] != definition.os_type:
         raise exceptions.BadRequest("The resource with id '{}' has a different OS type ['{}'] than the parent "
                                     "gallery image OS type ['{}'].".format(src_id, made["os_type"],

@@ -185,6 +185,18 @@ IMAGES = [
 ]
 
 
+GALLERIES = [  # 2021-10-01, the api-version az 2.91 sends for galleries
+    Row("location", CREATE_ONLY, "ARM: InvalidResourceLocation", by_backend=True),
+    Row("tags", IN_PLACE, SPEC, by_backend=True),
+    Row(P + "description", IN_PLACE, SPEC, by_backend=True),
+    Row(P + "identifier", IN_PLACE, "spec: its only member (uniqueName) is read-only; az sends {} back",
+        by_backend=True),
+    Row(P + "sharingProfile", IN_PLACE, "spec; seen kept, with Azure's communityGalleryEnabled and publicNames "
+        "(azure-cli test_update_gallery_permissions)", apply="set_sharing"),
+    Row(P + "softDeletePolicy", IN_PLACE, "spec; seen kept (azure-cli test_gallery_soft_delete)"),
+]
+
+
 def deallocated_refusal(row, what):
     """The 409 of a ``DEALLOCATED`` row changed at the wrong time (wording not verified)."""
     from .exceptions import OperationNotAllowed

@@ -24,7 +24,7 @@ from fakeazure.network.scenario import ensure_vm_network
 
 RG = "rg"
 SUB_RG = "/subscriptions/{sub}/resourceGroups/rg/providers/"
-API = {"virtualMachines": "2024-11-01", "images": "2024-11-01", "disks": "2023-04-02", "snapshots": "2023-10-02",
+API = {"virtualMachines": "2024-11-01", "images": "2024-11-01", "galleries": "2021-10-01", "disks": "2023-04-02", "snapshots": "2023-10-02",
        "networkInterfaces": "2023-11-01", "publicIPAddresses": "2025-09-01",
        "networkSecurityGroups": "2024-07-01"}
 WIN = {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer", "sku": "2022-datacenter-azure-edition",
@@ -128,6 +128,14 @@ IMAGE_SAMPLES = {
     "location": "westus", "tags": {"team": "ops"},
     "extendedLocation": {"name": "microsoftlosangeles1", "type": "EdgeZone"},
     "properties.hyperVGeneration": "V2",
+}
+GALLERY_SAMPLES = {
+    "location": "westus", "tags": {"team": "ops"}, "properties.description": "images of the team",
+    "properties.identifier": {},
+    "properties.sharingProfile": {"permissions": "Community", "communityGalleryInfo": {
+        "publisherUri": "https://contoso.example", "publisherContact": "ops@contoso.example", "eula": "eula",
+        "publicNamePrefix": "contoso"}},
+    "properties.softDeletePolicy": {"isSoftDeleteEnabled": True},
 }
 NIC_SAMPLES = {
     "location": "westus", "tags": {"team": "ops"},
@@ -385,6 +393,17 @@ def test_image_property(row):
     check_row(env, row, image, env.fill(IMAGE_SAMPLES[row.path]), method="PUT", base=env.get(image))
 
 
+@rows_of(cprops.GALLERIES)
+def test_gallery_property(row):
+    env = Env()
+    gallery = env.path("galleries", "g1")
+    env.ok("PUT", gallery, {"location": "eastus"})
+    check_row(env, row, gallery, env.fill(GALLERY_SAMPLES[row.path]), method="PUT", base=env.get(gallery))
+    if row.path == "properties.sharingProfile":  # Azure adds the public name and leaves it disabled
+        info = env.get(gallery)["properties"]["sharingProfile"]["communityGalleryInfo"]
+        assert info["communityGalleryEnabled"] is False and info["publicNames"][0].startswith("contoso-")
+
+
 # -- network interfaces and public IPs ---------------------------------------------------------------------
 def _nic_ip_configurations(env, row, nic):
     body = env.get(nic)
@@ -451,7 +470,8 @@ def _writable_paths(cls, prefix=""):
 
 @pytest.mark.parametrize("table,version,model", [
     (cprops.VIRTUAL_MACHINES, "v2024_11_01", "VirtualMachine"), (cprops.DISKS, "v2023_04_02", "Disk"),
-    (cprops.SNAPSHOTS, "v2023_10_02", "Snapshot"), (cprops.IMAGES, "v2024_11_01", "Image")])
+    (cprops.SNAPSHOTS, "v2023_10_02", "Snapshot"), (cprops.IMAGES, "v2024_11_01", "Image"),
+    (cprops.GALLERIES, "v2021_10_01", "Gallery")])
 def test_rows_cover_the_rest_models(table, version, model):
     import importlib
     cls = getattr(importlib.import_module("azure.mgmt.compute.{}.models".format(version)), model)
@@ -461,7 +481,7 @@ def test_rows_cover_the_rest_models(table, version, model):
 
 @pytest.mark.parametrize("table,samples,special", [
     (cprops.VIRTUAL_MACHINES, VM_SAMPLES, VM_SPECIAL), (cprops.DISKS, DISK_SAMPLES, {}),
-    (cprops.SNAPSHOTS, SNAPSHOT_SAMPLES, {}),
+    (cprops.SNAPSHOTS, SNAPSHOT_SAMPLES, {}), (cprops.GALLERIES, GALLERY_SAMPLES, {}),
     (cprops.IMAGES, IMAGE_SAMPLES, {"properties.sourceVirtualMachine": 1, "properties.storageProfile": 1}),
     (nprops.NETWORK_INTERFACES, NIC_SAMPLES, {"properties.ipConfigurations": 1, "properties.networkSecurityGroup": 1}),
     (nprops.PUBLIC_IPS, PIP_SAMPLES, {})])

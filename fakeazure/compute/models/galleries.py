@@ -1,10 +1,13 @@
 """Azure Compute Gallery: galleries, image definitions and image versions (models and backend). Their
 operations are Compute's ``capsOperations``."""
+import uuid
+
 from ...core import ids
 from ...core.backend import lister, reader
 from ...core.clock import iso
 from ...core.locations import display_name
-from .. import checks, exceptions
+from ...core.properties import check_location, keep_at_create, overlay, set_at
+from .. import checks, exceptions, properties
 from .base import NS, ComputeResource, lower
 
 
@@ -22,7 +25,23 @@ class Gallery(ComputeResource):
             props["description"] = self.description
         props["identifier"] = {"uniqueName": self.unique_name}
         props["provisioningState"] = self.provisioning_state
-        return self.envelope(props)
+        return overlay(self.envelope(props), self.kept)
+
+    def set_sharing(self, profile):
+        """The sharing profile as Azure keeps it: a community gallery gets its public name (prefix and a
+        GUID) and is not enabled until shared (azure-cli test_update_gallery_permissions)."""
+        saved = dict(self.kept.get("properties") or {})
+        profile = dict(profile or {})
+        info = dict(profile.get("communityGalleryInfo") or {})
+        if info:
+            info = dict({"communityGalleryEnabled": False}, **info)
+            info["publicNames"] = ["{}-{}".format(info.get("publicNamePrefix"), uuid.uuid4())]
+            profile["communityGalleryInfo"] = info
+        set_at(self.kept, "properties.sharingProfile", profile)
+
+        def undo():
+            self.kept["properties"] = saved
+        return undo
 
 
 class GalleryImage(ComputeResource):
@@ -135,8 +154,13 @@ class GalleryBackend:
     def begin_create_or_update_gallery(self, sub, rg, name, body):
         self.cloud.resources.get_group(sub, rg)
         existing = self.galleries.get(ids.key(ids.resource_id(sub, rg, NS, "galleries", name)))
+        if existing is not None:
+            check_location(existing, body)
         g = Gallery(self, sub, rg, name, checks.location_of(body), tags=body.get("tags"),
                     description=(body.get("properties") or {}).get("description"))
+        if existing is not None:
+            g.kept = dict(existing.kept)  # an update keeps what it does not name
+        keep_at_create(g, properties.GALLERIES, body)
         return self.begin_put(self.galleries, g, existing, "capsOperations")
 
     def begin_create_or_update_gallery_image(self, sub, rg, gallery, name, body):
@@ -215,7 +239,9 @@ def _version_source(src, table, definition):
     if table == "images":
         return {"state": src.os_state, "guest": src.guest, "size_gb": src.size_gb, "gen": src.hyper_v_generation,
                 "sec": "Standard", "os_type": src.os_type}
-    # a disk or snapshot carries no OS state: the definition's applies
+    # a disk or snapshot carries no OS state, and its Hyper-V generation is not checked: the definition's
+    # apply (Azure made a version of a V2 definition from snapshots of a V1 disk, azure-cli
+    # test_gallery_specialized #39)
     return {"state": definition.os_state, "guest": src.guest, "size_gb": src.size_gb,
-            "gen": src.hyper_v_generation or definition.hyper_v_generation,
+            "gen": definition.hyper_v_generation,
             "sec": src.security_type or "Standard", "os_type": src.os_type or definition.os_type}
