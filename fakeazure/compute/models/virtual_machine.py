@@ -38,6 +38,7 @@ class VirtualMachine(ComputeResource):
         self.last_operation_time = self.time_created
         self.last_heartbeat = None  # when the guest agent last reported (set when a running VM stops)
         self.boot = None  # the last BootResult of the guest (fakeazure.guest), set by boot_vm
+        self.boots = 0  # how many times the guest booted (the control API's state shows it)
         self.ephemeral_disk = None  # a Disk object that is not an ARM resource (ephemeral OS disk)
 
     @property

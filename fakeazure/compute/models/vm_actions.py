@@ -25,6 +25,7 @@ def boot_vm(vm, provisioning=None):
     data = [model.guest if model is not None else None for model in vm.data_disk_models()]
     vm.boot = boot(disk.guest, provisioning=provisioning, data_disks=data)
     vm.boot.booted_at = vm.backend.cloud.clock.now()
+    vm.boots += 1
     return vm.boot
 
 

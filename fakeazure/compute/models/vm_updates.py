@@ -181,5 +181,6 @@ def _data_key(entries):
 
 
 def _nic_key(nics):
-    return sorted((lower(n["id"]), bool((n.get("properties") or {}).get("primary")),
-                   lower((n.get("properties") or {}).get("deleteOption") or "Detach")) for n in nics)
+    """What a NIC entry says (a value sent explicitly counts, even Azure's default: it is kept and shown)."""
+    return sorted((lower(n["id"]), (n.get("properties") or {}).get("primary"),
+                   lower((n.get("properties") or {}).get("deleteOption"))) for n in nics)
