@@ -8,12 +8,15 @@ existing resource and either read back from the next GET or refused with Azure's
 * create-only rows: 409 PropertyChangeNotAllowed (target: the property) and the GET unchanged; the location
   409 InvalidResourceLocation; a row Azure accepts and ignores (the admin password) 200 and nothing shown.
 
-The rows must cover every writable path of the REST models az 2.91 sends (the azure-mgmt-compute models of
-those api-versions, generated from azure-rest-api-specs): ``test_rows_cover_the_rest_models``.
+The sample values are data (tests/fixtures/writable_samples.yaml). The rows must cover every writable path of
+the REST models az 2.91 sends (the azure-mgmt-compute models of those api-versions, generated from
+azure-rest-api-specs): ``test_rows_cover_the_rest_models``.
 """
 import json
+import os
 
 import pytest
+import yaml
 
 from fakeazure.cloud import Cloud
 from fakeazure.compute import properties as cprops
@@ -23,142 +26,19 @@ from fakeazure.network import properties as nprops
 from fakeazure.network.scenario import ensure_vm_network
 
 RG = "rg"
-SUB_RG = "/subscriptions/{sub}/resourceGroups/rg/providers/"
-API = {"virtualMachines": "2024-11-01", "images": "2024-11-01", "galleries": "2021-10-01", "disks": "2023-04-02", "snapshots": "2023-10-02",
-       "networkInterfaces": "2023-11-01", "publicIPAddresses": "2025-09-01",
+API = {"virtualMachines": "2024-11-01", "images": "2024-11-01", "galleries": "2021-10-01", "disks": "2023-04-02",
+       "snapshots": "2023-10-02", "networkInterfaces": "2023-11-01", "publicIPAddresses": "2025-09-01",
        "networkSecurityGroups": "2024-07-01"}
 WIN = {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer", "sku": "2022-datacenter-azure-edition",
        "version": "latest"}
 UBUNTU = {"publisher": "Canonical", "offer": "0001-com-ubuntu-server-jammy", "sku": "22_04-lts-gen2",
           "version": "latest"}
-ARM = "/subscriptions/{sub}/resourceGroups/rg/providers/"
-
-
-def ref(kind_and_name):
-    return {"id": ARM + kind_and_name}
-
-
-# -- one sample value per row (a value different from what the fixture resource has) ----------------------
-VM_SAMPLES = {
-    "location": "westus", "tags": {"team": "ops"}, "plan": {"name": "p", "publisher": "pub", "product": "prod"},
-    "identity": {"type": "SystemAssigned"}, "zones": ["2"],
-    "extendedLocation": {"name": "microsoftlosangeles1", "type": "EdgeZone"},
-    "placement": {"zonePlacementPolicy": "Any"},
-    "properties.hardwareProfile.vmSize": "Standard_D4s_v3",
-    "properties.hardwareProfile.vmSizeProperties": {"vCPUsAvailable": 1},
-    "properties.scheduledEventsPolicy": {"userInitiatedReboot": {"automaticallyApprove": True}},
-    "properties.storageProfile.imageReference": dict(WIN, sku="2019-datacenter"),
-    "properties.storageProfile.osDisk.osType": "Linux",
-    "properties.storageProfile.osDisk.encryptionSettings": {"enabled": False},
-    "properties.storageProfile.osDisk.name": "another-name",
-    "properties.storageProfile.osDisk.vhd": {"uri": "https://sa.blob.core.windows.net/vhds/os.vhd"},
-    "properties.storageProfile.osDisk.image": {"uri": "https://sa.blob.core.windows.net/vhds/img.vhd"},
-    "properties.storageProfile.osDisk.caching": "ReadOnly",
-    "properties.storageProfile.osDisk.writeAcceleratorEnabled": True,
-    "properties.storageProfile.osDisk.diffDiskSettings": {"option": "Local"},
-    "properties.storageProfile.osDisk.createOption": "Attach",
-    "properties.storageProfile.osDisk.diskSizeGB": 256,
-    "properties.storageProfile.osDisk.managedDisk.storageAccountType": "Standard_LRS",
-    "properties.storageProfile.osDisk.managedDisk.diskEncryptionSet": ref("Microsoft.Compute/diskEncryptionSets/d"),
-    "properties.storageProfile.osDisk.managedDisk.securityProfile": {"securityEncryptionType": "VMGuestStateOnly"},
-    "properties.storageProfile.osDisk.deleteOption": "Delete",
-    "properties.storageProfile.diskControllerType": "NVMe",
-    "properties.storageProfile.alignRegionalDisksToVMZone": True,
-    "properties.additionalCapabilities.ultraSSDEnabled": True,
-    "properties.additionalCapabilities.hibernationEnabled": True,
-    "properties.osProfile.computerName": "othername",
-    "properties.osProfile.adminUsername": "otheradmin",
-    "properties.osProfile.adminPassword": "An0ther-Passw0rd!",
-    "properties.osProfile.customData": "Y3VzdG9tIGRhdGE=",
-    "properties.osProfile.windowsConfiguration": {"enableAutomaticUpdates": False},
-    "properties.osProfile.linuxConfiguration": {"patchSettings": {"patchMode": "AutomaticByPlatform"}},
-    "properties.osProfile.secrets": [{"sourceVault": ref("Microsoft.KeyVault/vaults/kv"), "vaultCertificates": [
-        {"certificateUrl": "https://kv.vault.azure.net/secrets/c/1", "certificateStore": "My"}]}],
-    "properties.osProfile.allowExtensionOperations": False,
-    "properties.osProfile.requireGuestProvisionSignal": False,
-    "properties.networkProfile.networkApiVersion": "2020-11-01",
-    "properties.networkProfile.networkInterfaceConfigurations": [{"name": "cfg", "properties": {"primary": True}}],
-    "properties.securityProfile.uefiSettings": {"secureBootEnabled": False, "vTpmEnabled": True},
-    "properties.securityProfile.encryptionAtHost": True,
-    "properties.securityProfile.securityType": "TrustedLaunch",
-    "properties.securityProfile.encryptionIdentity": {
-        "userAssignedIdentityResourceId": ARM + "Microsoft.ManagedIdentity/userAssignedIdentities/u"},
-    "properties.securityProfile.proxyAgentSettings": {"enabled": True},
-    "properties.diagnosticsProfile": {"bootDiagnostics": {"enabled": True,
-                                                          "storageUri": "https://sa.blob.core.windows.net/"}},
-    "properties.availabilitySet": ref("Microsoft.Compute/availabilitySets/as1"),
-    "properties.virtualMachineScaleSet": ref("Microsoft.Compute/virtualMachineScaleSets/ss"),
-    "properties.proximityPlacementGroup": ref("Microsoft.Compute/proximityPlacementGroups/ppg"),
-    "properties.priority": "Spot", "properties.evictionPolicy": "Deallocate",
-    "properties.billingProfile": {"maxPrice": 0.5},
-    "properties.host": ref("Microsoft.Compute/hostGroups/hg/hosts/h1"),
-    "properties.hostGroup": ref("Microsoft.Compute/hostGroups/hg"),
-    "properties.licenseType": "Windows_Server", "properties.extensionsTimeBudget": "PT1H",
-    "properties.platformFaultDomain": 1,
-    "properties.scheduledEventsProfile": {"terminateNotificationProfile": {"enable": True,
-                                                                          "notBeforeTimeout": "PT10M"}},
-    "properties.userData": "dXNlciBkYXRh",
-    "properties.capacityReservation": {"capacityReservationGroup": ref("Microsoft.Compute/capacityReservationGroups/c")},
-    "properties.applicationProfile": {"galleryApplications": [
-        {"packageReferenceId": ARM + "Microsoft.Compute/galleries/g/applications/a/versions/1.0.0"}]},
-}
-DISK_SAMPLES = {
-    "location": "westus", "tags": {"team": "ops"}, "zones": ["1"], "sku": {"name": "StandardSSD_LRS"},
-    "extendedLocation": {"name": "microsoftlosangeles1", "type": "EdgeZone"},
-    "properties.osType": "Windows", "properties.hyperVGeneration": "V2",
-    "properties.supportedCapabilities": {"acceleratedNetwork": True, "architecture": "x64"},
-    "properties.creationData": {"createOption": "Upload", "uploadSizeBytes": 20972032},
-    "properties.diskSizeGB": 128, "properties.encryptionSettingsCollection": {"enabled": False},
-    "properties.encryption": {"type": "EncryptionAtRestWithCustomerKey",
-                              "diskEncryptionSetId": ARM + "Microsoft.Compute/diskEncryptionSets/d"},
-    "properties.networkAccessPolicy": "DenyAll",
-    "properties.diskAccessId": ARM + "Microsoft.Compute/diskAccesses/da",
-    "properties.securityProfile": {"securityType": "TrustedLaunch"},
-    "properties.supportsHibernation": True, "properties.publicNetworkAccess": "Disabled",
-    "properties.completionPercent": 50.0, "properties.dataAccessAuthMode": "AzureActiveDirectory",
-    "properties.purchasePlan": {"name": "p", "publisher": "pub", "product": "prod"},
-    "properties.diskIOPSReadWrite": 600, "properties.diskMBpsReadWrite": 70, "properties.diskIOPSReadOnly": 100,
-    "properties.diskMBpsReadOnly": 10, "properties.maxShares": 2, "properties.tier": "P30",
-    "properties.burstingEnabled": True, "properties.optimizedForFrequentAttach": True,
-    "properties.incremental": True,
-    "properties.copyCompletionError": {"errorCode": "CopySourceNotFound", "errorMessage": "gone"},
-}
-SNAPSHOT_SAMPLES = dict(DISK_SAMPLES, sku={"name": "Premium_LRS"})
-IMAGE_SAMPLES = {
-    "location": "westus", "tags": {"team": "ops"},
-    "extendedLocation": {"name": "microsoftlosangeles1", "type": "EdgeZone"},
-    "properties.hyperVGeneration": "V2",
-}
-GALLERY_SAMPLES = {
-    "location": "westus", "tags": {"team": "ops"}, "properties.description": "images of the team",
-    "properties.identifier": {},
-    "properties.sharingProfile": {"permissions": "Community", "communityGalleryInfo": {
-        "publisherUri": "https://contoso.example", "publisherContact": "ops@contoso.example", "eula": "eula",
-        "publicNamePrefix": "contoso"}},
-    "properties.softDeletePolicy": {"isSoftDeleteEnabled": True},
-}
-NIC_SAMPLES = {
-    "location": "westus", "tags": {"team": "ops"},
-    "extendedLocation": {"name": "microsoftlosangeles1", "type": "EdgeZone"},
-    "properties.dnsSettings": {"dnsServers": ["10.0.0.4"]}, "properties.enableAcceleratedNetworking": True,
-    "properties.enableIPForwarding": True, "properties.disableTcpStateTracking": True,
-    "properties.workloadType": "Test", "properties.nicType": "Elastic",
-    "properties.privateLinkService": ref("Microsoft.Network/privateLinkServices/pls"),
-    "properties.migrationPhase": "Prepare", "properties.auxiliaryMode": "AcceleratedConnections",
-    "properties.auxiliarySku": "A1",
-}
-PIP_SAMPLES = {
-    "location": "westus", "tags": {"team": "ops"}, "sku": {"name": "Basic", "tier": "Regional"}, "zones": ["1"],
-    "extendedLocation": {"name": "microsoftlosangeles1", "type": "EdgeZone"},
-    "properties.publicIPAllocationMethod": "Static", "properties.publicIPAddressVersion": "IPv6",
-    "properties.dnsSettings": {"domainNameLabel": "fakestrict"}, "properties.ddosSettings": {"protectionMode": "Disabled"},
-    "properties.ipTags": [{"ipTagType": "RoutingPreference", "tag": "Internet"}], "properties.ipAddress": "1.2.3.4",
-    "properties.publicIPPrefix": ref("Microsoft.Network/publicIPPrefixes/pp"), "properties.idleTimeoutInMinutes": 10,
-    "properties.servicePublicIPAddress": ref("Microsoft.Network/publicIPAddresses/svc"),
-    "properties.natGateway": ref("Microsoft.Network/natGateways/ng"), "properties.migrationPhase": "Prepare",
-    "properties.linkedPublicIPAddress": ref("Microsoft.Network/publicIPAddresses/linked"),
-    "properties.deleteOption": "Delete",
-}
+with open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "writable_samples.yaml"), encoding="utf-8") as _fh:
+    SAMPLES = yaml.safe_load(_fh)
+VM_SAMPLES, DISK_SAMPLES = SAMPLES["virtualMachines"], SAMPLES["disks"]
+SNAPSHOT_SAMPLES = dict(DISK_SAMPLES, **SAMPLES["snapshots"])
+IMAGE_SAMPLES, GALLERY_SAMPLES = SAMPLES["images"], SAMPLES["galleries"]
+NIC_SAMPLES, PIP_SAMPLES = SAMPLES["networkInterfaces"], SAMPLES["publicIPAddresses"]
 
 
 # -- the driver --------------------------------------------------------------------------------------
