@@ -263,7 +263,7 @@ def _echo(body, name):
     out = {}
     if name:
         out["name"] = name
-    for k in ("location", "tags", "sku", "zones"):
+    for k in ("location", "extendedLocation", "tags", "sku", "zones"):
         if k in body:
             out[k] = body[k]
     props = {k: v for k, v in (body.get("properties") or {}).items()
