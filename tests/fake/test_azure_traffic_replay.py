@@ -14,10 +14,11 @@ from replay import report
 # Issue 9, "Done means": >= 99 % of status codes and >= 90 % of body key sets agree.
 TARGET = {"status": 99.0, "bodies": 90.0}
 
-# Measured at the commit that added this test (fake of main f9b8751); percentages rounded down.
-# Raise these when the fake agrees more; never lower them to make a change pass.
+# Measured at the commit that added this test (fake of main f9b8751), raised by fake-strict (K2, K5, K9, D6
+# fixed; main 70dee6b); percentages rounded down. Raise these when the fake agrees more; never lower them to make
+# a change pass.
 FLOOR = {
-    "azure-cli": {"requests": 716, "status": 83.6, "codes": 21.6, "bodies": 57.8},
+    "azure-cli": {"requests": 716, "status": 84.0, "codes": 22.1, "bodies": 68.8},
     "fidelity": {"requests": 46, "status": 54.3, "codes": 14.2, "bodies": 37.0},
 }
 
