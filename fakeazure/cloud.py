@@ -165,9 +165,9 @@ class Cloud:
         """A VM takes a NIC (Network's NicInUse / NicReservedForAnotherVm when it may not)."""
         return self.network.attach_nic(nic_id, vm_id)
 
-    def release_nic(self, nic_id, vm_id):
-        """A deleted VM lets its NIC go (reserved for a while, as Azure does)."""
-        return self.network.release_nic(nic_id, vm_id)
+    def release_nic(self, nic_id, vm_id, reserve_seconds=None):
+        """A deleted VM lets its NIC go (reserved for a while, as Azure does; 0: a plain detach)."""
+        return self.network.release_nic(nic_id, vm_id, reserve_seconds)
 
     def delete_by_id(self, rid):
         """A resource deleted with its VM (``deleteOption: Delete``), at once."""

@@ -130,7 +130,7 @@ class VirtualMachineResponse(ComputeResponse):
             raise exceptions.InvalidParameter("The value of parameter '$expand' is invalid.", target="$expand")
         if expand == "instanceview":
             return self.ok(vm.to_json(instance_view=True))
-        return self.ok(vm.to_json(), headers={"ETag": vm.etag_value})
+        return self.ok(vm.to_json(user_data=expand == "userdata"), headers={"ETag": vm.etag_value})
 
     def get_instance_view(self):
         return self.ok(self.backend.get_vm(self.subscription, self.resource_group, self.param("vmName"))
@@ -398,7 +398,7 @@ def _echo(body, obj):
     a copy's ``sourceUniqueId``: fidelity disk-create.yaml, test_vm_snapshot_copy_start_detection) was sent at
     the same api-versions: a change of the service, not of the api-version, so the fake answers today's."""
     out = {"name": obj.name, "id": obj.id, "type": obj.full_type}
-    for k in ("location", "tags", "sku"):  # zones are not echoed (test_vm_disk_create_zones#1)
+    for k in ("location", "extendedLocation", "tags", "sku"):  # zones are not echoed (test_vm_disk_create_zones#1)
         if k in body:
             out[k] = body[k]
     props = dict(body.get("properties") or {})

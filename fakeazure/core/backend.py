@@ -37,6 +37,7 @@ class ArmResource:
         self.pending_op = None  # id of the operation in progress on this resource
         # ARM's own record of the resource (createdTime of the generic resource list)
         self.time_created = backend.cloud.clock.now() if backend is not None else None
+        self.kept = {}  # writable properties kept as sent (fakeazure.core.properties), laid over the body
 
     @property
     def id(self):

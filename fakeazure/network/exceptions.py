@@ -50,6 +50,8 @@ SecurityRuleInvalid = _coded("SecurityRuleInvalidParameter")
 SecurityRuleConflict = _coded("SecurityRuleConflict")
 NicNotAttachedToRunningVm = _coded("NetworkInterfaceNotAttachedToRunningVm")
 PrivateIPAddressNotInAnySubnet = _coded("PrivateIPAddressNotInAnySubnet")
+PropertyChangeNotAllowed = _coded("PropertyChangeNotAllowed", 409)
+OperationNotAllowed = _coded("OperationNotAllowed", 409)
 
 
 class NicInUse(NetworkError):

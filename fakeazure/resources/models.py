@@ -27,6 +27,7 @@ class ResourceGroup:
         self.name = name
         self.location = location
         self.tags = dict(tags or {})
+        self.tags_sent = tags is not None  # Azure echoes "tags": {} when a PUT sent them empty (test_resource_group)
         self.managed_by = managed_by
         self.provisioning_state = "Succeeded"
 
@@ -37,7 +38,7 @@ class ResourceGroup:
     def to_json(self):
         body = {"id": self.id, "name": self.name, "type": "Microsoft.Resources/resourceGroups",
                 "location": self.location}
-        if self.tags:
+        if self.tags or self.tags_sent:
             body["tags"] = self.tags
         if self.managed_by:
             body["managedBy"] = self.managed_by
@@ -112,6 +113,7 @@ class ResourcesBackend(GroupActions, BaseBackend):
                     "Invalid resource group location '{}'. The Resource group already exists in location "
                     "'{}'.".format(location, existing.location))
             existing.tags = dict(tags or {})
+            existing.tags_sent = tags is not None
             return existing, False
         group = ResourceGroup(subscription_id, name, location.replace(" ", "").lower(), tags, managed_by)
         self.groups[(subscription_id.lower(), name.lower())] = group
@@ -121,6 +123,7 @@ class ResourcesBackend(GroupActions, BaseBackend):
         group = self.get_group(subscription_id, name)
         if tags is not None:
             group.tags = dict(tags)
+            group.tags_sent = True
         return group
 
     def begin_delete_group(self, subscription_id, name):

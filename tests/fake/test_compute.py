@@ -118,7 +118,7 @@ def test_generalized_source_needs_os_profile_and_password(cloud, cc):
     assert e.value.status_code == 400 and e.value.error.target == "osProfile"
     body = {"location": "eastus", "hardware_profile": {"vm_size": "Standard_D2s_v3"},
             "storage_profile": {"image_reference": WIN2022},
-            "os_profile": {"computer_name": "x", "admin_username": "a"},
+            "os_profile": {"computer_name": "x", "admin_username": "azureadmin"},
             "network_profile": {"network_interfaces": [{"id": nic(cloud, "x")}]}}
     with pytest.raises(HttpResponseError) as e:
         cc.virtual_machines.begin_create_or_update(RG, "x", body)

@@ -288,12 +288,12 @@ def test_az_vm_create_from_generalized_image(gen_server):
     assert vm["osProfile"]["adminUsername"] == "azureadmin"
     model = gen_server.cloud.compute.get_vm(gen_server.cloud.default_subscription, "rg-gen", "new01")
     assert model.boot.category == "logon" and model.boot.provisioned
+    # Trusted Launch from a managed image: Azure refuses it (Learn: Trusted launch does not support managed
+    # images; the wording of Azure/azure-cli#27975), inside the deployment az vm create runs
     tl = az(gen_server, "vm", "create", "-g", "rg-gen", "-n", "tl01", "--image", "app01-image", "--admin-username",
             "azureadmin", "--admin-password", "Passw0rd!Passw0rd", "--security-type", "TrustedLaunch",
             "--size", "Standard_D2s_v3", check=False)
-    vm = az(gen_server, "vm", "show", "-g", "rg-gen", "-n", "tl01") if tl.rc == 0 else None
-    assert tl.rc == 0, tl.stderr
-    assert vm["securityProfile"]["securityType"] == "TrustedLaunch"
+    assert tl.rc == 1 and "Use of TrustedLaunch setting is not supported for the provided image" in tl.stderr
 
 
 @pytest.mark.az

@@ -103,7 +103,9 @@ class ComputeBackend(ComputeBase, ResourceBackend, *_FAMILIES):
                 "images": [i.to_json() for i in self.images.values()],
                 "galleries": [g.to_json() for g in self.galleries.values()],
                 "galleryImages": [g.to_json() for g in self.gallery_images.values()],
-                "galleryImageVersions": [g.to_json() for g in self.gallery_versions.values()]}
+                "galleryImageVersions": [g.to_json() for g in self.gallery_versions.values()],
+                # not Azure's: how often each VM's guest booted, for tests that must see a reboot or its absence
+                "guestBoots": {"{}/{}".format(vm.resource_group, vm.name): vm.boots for vm in self.vms.values()}}
 
 
 __all__ = ["ComputeBackend", "Disk", "Gallery", "GalleryImage", "GalleryImageVersion", "Image", "NS", "Snapshot",

@@ -2,7 +2,8 @@
 image (definition or version) or a platform image of the marketplace (:mod:`.marketplace`)."""
 from ...core import ids
 from ...core.backend import lister, reader
-from .. import checks, exceptions
+from ...core.properties import check_location, keep_at_create, overlay, refuse_changes
+from .. import checks, exceptions, properties
 from . import marketplace
 from ..checks import security_type as security
 from .base import NS, ComputeResource, lower
@@ -39,7 +40,7 @@ class Image(ComputeResource):
         props["storageProfile"] = {"osDisk": os_disk, "dataDisks": [self._data_disk_json(d) for d in self.data_disks]}
         props["provisioningState"] = self.provisioning_state
         props["hyperVGeneration"] = self.hyper_v_generation
-        return self.envelope(props)
+        return overlay(self.envelope(props), self.kept)
 
     def _data_disk_json(self, entry):
         """A data disk of the image: its size once the image is made (test_vm_managed_disk#37)."""
@@ -56,9 +57,15 @@ class ImageBackend:
 
     def begin_create_or_update_image(self, subscription_id, resource_group, name, body):
         self.cloud.resources.get_group(subscription_id, resource_group)
-        existing = self.images.get(ids.key(ids.resource_id(subscription_id, resource_group, NS, "images", name)))
+        rid = ids.resource_id(subscription_id, resource_group, NS, "images", name)
+        existing = self.images.get(ids.key(rid))
+        self.cloud.check_locks_for_write(rid)
         if existing is not None:
             self.not_busy(existing)
+            check_location(existing, body)
+            refuse_changes(properties.IMAGES, existing.to_json(), body, properties.create_only_refusal)
+        else:
+            checks.resource_name(name, 80)
         location = checks.location_of(body)
         props = body.get("properties") or {}
         sp = props.get("storageProfile") or {}
@@ -69,6 +76,9 @@ class ImageBackend:
                     source_vm_id=src_vm, os_disk_ref=made["ref"], size_gb=made["size_gb"], guest=made["guest"],
                     data_disks=made["data"], tags=body.get("tags"),
                     storage_account_type=(sp.get("osDisk") or {}).get("storageAccountType") or "Standard_LRS")
+        if existing is not None:
+            img.kept = dict(existing.kept)
+        keep_at_create(img, properties.IMAGES, body)
         return self.begin_put(self.images, img, existing, state="Creating")
 
     def _image_from_vm(self, src_vm):

@@ -25,8 +25,8 @@ Run Command, action form (``POST .../runCommand``)
   of Azure's was found (fakeazure/UNVERIFIED.md). Managed Run Command: nothing documented, values arrive intact.
 - C: a Linux script that exits non-zero gives ``ProvisioningState/failed`` / "Enable failed: ... exit
   status=<n>" in the single entry; the operation itself still Succeeds.
-- C: commandId must suit the OS (RunPowerShellScript on Windows, RunShellScript on Linux), else 400
-  ``InvalidParameter``; other built-in ids (IPConfig, EnableRemotePS, ...) are not modelled (400).
+- V: the built-in command ids Azure lists are accepted, an unknown one gets 404 ``NotFound`` "The entity was
+  not found in this Azure location." (:mod:`.run_command_ids`, which also says what each id runs).
 
 Managed Run Command (``.../runCommands/{name}``)
 - V: PUT answers 201 (new, ``provisioningState: Creating``) or 200 (``Updating``); body echoes source,
@@ -53,6 +53,7 @@ from ...core import ids
 from ...core.backend import Write
 from ...core.clock import iso
 from .. import exceptions
+from . import run_command_ids
 from .vm_actions import boot_vm
 
 OUTPUT_LIMIT = 4096
@@ -215,15 +216,15 @@ class RunCommandBackend:
     # -- action run command -----------------------------------------------------------------------
     def begin_run_command(self, sub, rg, name, body):
         vm = self.get_vm(sub, rg, name)
+        self.cloud.check_locks_for_write(vm.id)  # a POST action (Learn, "Lock your resources")
         command_id = body.get("commandId")
         if not command_id:
             raise exceptions.InvalidParameter("Required parameter 'commandId' is missing (null).", target="commandId")
         os_type = self._os_type(vm)
-        wanted = "RunShellScript" if os_type == "Linux" else "RunPowerShellScript"
-        if command_id.lower() != wanted.lower():
-            raise exceptions.InvalidParameter(
-                "The command '{}' is not supported for the OS type '{}' in this fake; use '{}'.".format(
-                    command_id, os_type, wanted), target="commandId")
+        script = body.get("script") or []
+        if isinstance(script, str):
+            script = [script]
+        script = run_command_ids.script_of(command_id, os_type, script)  # 404 NotFound for an unknown id
         if vm.power_state != "running":
             raise exceptions.OperationNotAllowed(NOT_RUNNING)
         key = ids.key(vm.id)
@@ -232,9 +233,6 @@ class RunCommandBackend:
             op = self.cloud.operations.get(current)
             if op is not None and not op.done:
                 raise exceptions.Conflict(RUN_CONFLICT)
-        script = body.get("script") or []
-        if isinstance(script, str):
-            script = [script]
         text = "\n".join(script)
         parameters = body.get("parameters") or []
         linux = os_type == "Linux"
@@ -276,6 +274,7 @@ class RunCommandBackend:
 
     def begin_create_or_update_run_command(self, sub, rg, name, rc_name, body, patch=False):
         vm = self.get_vm(sub, rg, name)
+        self.cloud.check_locks_for_write(vm.id + "/runCommands/" + rc_name)
         if patch:  # VirtualMachineRunCommands_Update: the request laid over the run command as it is
             current = self.get_run_command(sub, rg, name, rc_name)
             body = dict(current.as_request(), **{k: v for k, v in body.items() if k != "properties"},
@@ -284,6 +283,8 @@ class RunCommandBackend:
             raise exceptions.BadRequest("Required property 'location' not found in JSON.", code="LocationRequired")
         props = body.get("properties") or {}
         source = props.get("source") or {}
+        if source.get("commandId") and not source.get("script"):
+            run_command_ids.script_of(source["commandId"], self._os_type(vm), [])  # 404 for an unknown id
         if not (source.get("script") or source.get("scriptUri") or source.get("commandId")):
             raise exceptions.InvalidParameter("One of 'source.script', 'source.scriptUri' or 'source.commandId' "
                                           "must be specified.", target="source")
@@ -313,7 +314,8 @@ class RunCommandBackend:
             if rc.source.get("scriptUri") and not rc.source.get("script"):
                 out, err, code = "", "Downloading a script from scriptUri is not modelled by the fake.", 1
             else:
-                script = rc.source.get("script") or rc.source.get("commandId") or ""
+                script = rc.source.get("script") or "\n".join(
+                    run_command_ids.script_of(rc.source.get("commandId"), self._os_type(vm), []))
                 out, err, code = self._run(vm, "runCommands/" + rc.name, script,
                                            list(rc.parameters) + list(rc.protected_parameters),
                                            "bash" if linux else "powershell")

@@ -9,7 +9,8 @@ import uuid
 
 from ...core import ids
 from ...core.backend import Write, lister, reader
-from .. import checks, exceptions
+from ...core.properties import keep_at_create
+from .. import checks, exceptions, properties
 from ..checks import security_type as security
 from .base import NS, lower
 from .disks import Disk
@@ -32,6 +33,8 @@ class VirtualMachineBackend:
             return self.update_vm(vm, body, patch)
         if patch:
             raise exceptions.ResourceNotFound(NS + "/virtualMachines", name, resource_group)
+        self.cloud.check_locks_for_write(ids.resource_id(subscription_id, resource_group, NS, "virtualMachines", name))
+        checks.resource_name(name, 64)
         return self._create_vm(subscription_id, resource_group, name, body)
 
     # -- create -----------------------------------------------------------------------------------
@@ -51,7 +54,7 @@ class VirtualMachineBackend:
         if option == "fromimage":
             src = self.resolve_image(checks.required(image_ref, "imageReference"), sub, location)
             if src["os_state"] == "Generalized":
-                checks.os_profile(os_profile, src["os_type"])
+                checks.os_profile(os_profile, src["os_type"], name)
             else:
                 checks.no_os_profile(os_profile)
             return None, src
@@ -72,7 +75,7 @@ class VirtualMachineBackend:
         vm_id = ids.resource_id(sub, rg, NS, "virtualMachines", name)
         attach_disk, src = self._os_disk_source(sub, name, location, osd, image_ref, os_profile)
         if attach_disk is not None:
-            checks.attachable(attach_disk, vm_id, name)
+            checks.attachable(attach_disk, vm_id, name, body.get("zones"))
             checks.required(src["os_type"], "osDisk.osType")  # seen
             checks.no_os_profile(os_profile)  # seen
         gen = src["generation"] or "V1"
@@ -80,7 +83,8 @@ class VirtualMachineBackend:
         checks.security(vm_security, src, gen, size)
         self.check_quota(sub, location, size, size.vcpus)
         default_sku = "Premium_LRS" if size.premium_io else "Standard_LRS"
-        data_entries = checks.data_disks(self, sp.get("dataDisks"), vm_id, name, size, location, default_sku)
+        data_entries = checks.data_disks(self, sp.get("dataDisks"), vm_id, name, size, location, default_sku,
+                                         vm_zones=body.get("zones"))
         nics = []
         for n in ((props.get("networkProfile") or {}).get("networkInterfaces") or []):
             entry = {"id": n.get("id")}
@@ -123,6 +127,8 @@ class VirtualMachineBackend:
                             image_reference=stored_ref, security_profile=security_profile,
                             boot_diagnostics=bool(((diag or {}).get("bootDiagnostics") or {}).get("enabled"))
                             if diag else None, tags=body.get("tags"), zones=body.get("zones"))
+        keep_at_create(vm, properties.VIRTUAL_MACHINES, body)
+        vm.custom_data = (os_profile or {}).get("customData")
         vm.password_set = bool((os_profile or {}).get("adminPassword"))
         vm.provisioning_state = "Creating"
         vm.power_state = "starting"

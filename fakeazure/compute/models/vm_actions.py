@@ -25,6 +25,7 @@ def boot_vm(vm, provisioning=None):
     data = [model.guest if model is not None else None for model in vm.data_disk_models()]
     vm.boot = boot(disk.guest, provisioning=provisioning, data_disks=data)
     vm.boot.booted_at = vm.backend.cloud.clock.now()
+    vm.boots += 1
     return vm.boot
 
 
@@ -43,6 +44,9 @@ class VirtualMachineActionsBackend:
 
     def _begin_power(self, subscription_id, resource_group, name, action):
         vm = self.get_vm(subscription_id, resource_group, name)
+        # a ReadOnly lock blocks the POST actions as it blocks writes (Learn, "Lock your resources": a ReadOnly
+        # lock on a group holding a VM prevents starting or restarting it, "these operations require a POST")
+        self.cloud.check_locks_for_write(vm.id)
         self.not_busy(vm)
         label, transitional, final = POWER_ACTIONS[action]
         if action in ("start", "restart") and vm.generalized:
@@ -54,7 +58,10 @@ class VirtualMachineActionsBackend:
                                                  .format(label, vm.name, vm.power_state))  # pattern as above
         # starting needs no new quota: quota counts every VM, allocated or not
         saved = (vm.power_state, vm.provisioning_state)
-        if not (action == "powerOff" and vm.power_state == "deallocated"):
+        # start on a running VM is accepted and changes nothing: the guest is not rebooted (a no-op on Azure;
+        # restart is the action that reboots)
+        no_op = action == "start" and vm.power_state == "running"
+        if not no_op and not (action == "powerOff" and vm.power_state == "deallocated"):
             vm.power_state = transitional
         vm.provisioning_state = "Updating"
         vm.etag += 1
@@ -65,6 +72,10 @@ class VirtualMachineActionsBackend:
             if action == "powerOff" and saved[0] == "deallocated":
                 vm.power_state = "deallocated"
                 return None
+            if no_op:
+                return None
+            if final != "running" and saved[0] == "running":
+                vm.last_heartbeat = self.cloud.clock.now()  # the agent's last report before the VM stopped
             vm.power_state = final
             if final == "running":
                 boot_vm(vm, None)
@@ -77,6 +88,7 @@ class VirtualMachineActionsBackend:
 
     def generalize_vm(self, subscription_id, resource_group, name):
         vm = self.get_vm(subscription_id, resource_group, name)
+        self.cloud.check_locks_for_write(vm.id)
         self.not_busy(vm)
         if vm.power_state not in ("stopped", "deallocated"):
             # seen (MicrosoftDocs/azure-docs#86809): "Operation 'generalize' is not allowed on VM 'myVM' since the
