@@ -61,7 +61,7 @@ def estate():
     cc.virtual_machine_extensions.begin_create_or_update(RG, "web01", "cse", {
         "location": "eastus", "publisher": "Microsoft.Compute", "type_properties_type": "CustomScriptExtension",
         "type_handler_version": "1.10", "settings": {"a": 1}, "auto_upgrade_minor_version": True}).result()
-    d = cc.disks.begin_create_or_update(RG, "dd", {"location": "eastus", "properties": {
+    d = cc.disks.begin_create_or_update(RG, "dd", {"location": "eastus", "zones": ["1"], "properties": {
         "creationData": {"createOption": "Empty"}, "diskSizeGB": 4}}).result()
     cc.virtual_machines.begin_attach_detach_data_disks(RG, "web01", {"data_disks_to_attach": [
         {"disk_id": d.id, "lun": 1}]}).result()
