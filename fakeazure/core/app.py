@@ -81,6 +81,7 @@ class FakeAzureApp:
         try:
             dispatch.check_api_version(route, api_version)
             cloud.gateway_checks(method, path, _json_or_none(ctx.data) if method == "PUT" else None)
+            cloud.check_writable(method, path, params)
             return dispatch.call(route, ctx), False
         finally:
             cloud.operations.pending_failures.clear()

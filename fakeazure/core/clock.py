@@ -1,6 +1,7 @@
 """Clocks. ``RealClock`` follows wall time (``serve``'s default, used by demos and benchmarks);
 ``VirtualClock`` only moves when told to (tests), so a 180-second NIC reservation or a slow operation
-costs no wall time."""
+costs no wall time. A ``VirtualClock(follow_wall=True)`` also moves with wall time between its jumps: the
+clock of a fake served over HTTPS, whose clients wait by sleeping (``az vm wait``, a retry after a delay)."""
 import datetime
 import threading
 import time
@@ -19,20 +20,24 @@ class RealClock:
 class VirtualClock:
     virtual = True
 
-    def __init__(self, start=None):
+    def __init__(self, start=None, follow_wall=False):
         self._t = float(start if start is not None else time.time())
         self._lock = threading.Lock()
+        self._wall0 = time.monotonic() if follow_wall else None
+
+    def _now(self):
+        return self._t + (time.monotonic() - self._wall0 if self._wall0 is not None else 0.0)
 
     def now(self):
         with self._lock:
-            return self._t
+            return self._now()
 
     def advance(self, seconds):
         if seconds < 0:
             raise ValueError("a clock does not go backwards")
         with self._lock:
             self._t += float(seconds)
-            return self._t
+            return self._now()
 
 
 def iso(ts):

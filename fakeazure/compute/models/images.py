@@ -50,7 +50,7 @@ class ImageBackend:
         self.cloud.resources.get_group(subscription_id, resource_group)
         existing = self.images.get(ids.key(ids.resource_id(subscription_id, resource_group, NS, "images", name)))
         if existing is not None:
-            self.not_busy(existing)
+            self.not_busy(existing, "Update Image")
         location = checks.location_of(body)
         props = body.get("properties") or {}
         sp = props.get("storageProfile") or {}
@@ -102,7 +102,7 @@ class ImageBackend:
                 "generation": src.hyper_v_generation or "V1", "data": data}
 
     def begin_delete_image(self, subscription_id, resource_group, name):
-        img = self.deletable(self.images, "images", subscription_id, resource_group, name)
+        img = self.deletable(self.images, "images", subscription_id, resource_group, name, label="Delete Image")
         if img is None:
             return None
         self.cloud.check_locks_for_delete(img.id)

@@ -14,7 +14,7 @@ from .vm_actions import boot_vm
 
 class VirtualMachineUpdateBackend:
     def update_vm(self, vm, body, patch):
-        self.not_busy(vm)
+        self.not_busy(vm, "Update VM")  # seen: Operation 'Update VM' is not allowed ... (azure-sdk-for-python#2702)
         props = body.get("properties") or {}
         sp = props.get("storageProfile") or {}
         changes = {}
@@ -54,7 +54,7 @@ class VirtualMachineUpdateBackend:
     def _apply_update(self, vm, changes, swap_to, osd, new_data):
         saved = {"tags": dict(vm.tags), "size": vm.size, "os_disk": dict(vm.os_disk),
                  "data_disks": [dict(d) for d in vm.data_disks], "power": vm.power_state,
-                 "prov": vm.provisioning_state}
+                 "prov": vm.provisioning_state, "etag": vm.etag}
         managed_by_undo = []
 
         def set_owner(disk, owner):
@@ -102,10 +102,11 @@ class VirtualMachineUpdateBackend:
             vm.tags, vm.size = saved["tags"], saved["size"]
             vm.os_disk, vm.data_disks = saved["os_disk"], saved["data_disks"]
             vm.power_state, vm.provisioning_state = saved["power"], saved["prov"]
+            vm.etag = saved["etag"]  # the model is the one before the update again, and so is its etag
             for disk, owner in reversed(managed_by_undo):
                 disk.managed_by = owner
 
-        return Write(vm, False, self.start_operation(vm, "operations", done, failed), accepted)
+        return Write(vm, False, self.start_operation(vm, "operations", done, failed, operation="update"), accepted)
 
 
 def _data_key(entries):
