@@ -232,9 +232,10 @@ def test_transitional_states_then_final(cloud, cc):
     poller = c2.virtual_machines.begin_power_off(RG, "v")
     assert power(c2, "v") == "PowerState/stopping"
     assert c2.virtual_machines.get(RG, "v").provisioning_state == "Updating"
-    with pytest.raises(HttpResponseError) as e:  # a second write while one runs
+    with pytest.raises(HttpResponseError) as e:  # a second write while one runs (Learn's VM error messages)
         c2.virtual_machines.begin_start(RG, "v")
-    assert e.value.status_code == 409 and e.value.error.code == "Conflict"
+    assert e.value.status_code == 409 and e.value.error.code == "OperationNotAllowed"
+    assert e.value.error.message == "Operation 'Start VM' is not allowed on VM 'v' since another operation is in progress."
     slow.clock.advance(31)
     poller.result()
     assert power(c2, "v") == "PowerState/stopped"
