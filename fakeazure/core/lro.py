@@ -26,6 +26,7 @@ from .errors import ArmError
 
 class Operation:
     always_due = False  # a run that moves on at every tick (a deployment's), rather than once at its due time
+    clock = None        # the store's clock (set by OperationStore): effects see the operation's end as now
 
     def __init__(self, op_id, subscription, namespace, location, kind, started, due, on_success,
                  on_failure=None, result_in_status=False, name=None, activity=None):
@@ -56,6 +57,13 @@ class Operation:
         if self.done:
             return
         self.ended = now
+        if self.clock is not None:
+            with self.clock.at(now):
+                self._settle()
+        else:
+            self._settle()
+
+    def _settle(self):
         if self.fail_with is None:
             try:
                 self.output = self._on_success() if self._on_success else None
@@ -135,6 +143,7 @@ class OperationStore:
         op = Operation(str(uuid.uuid4()), subscription, namespace, location.replace(" ", "").lower(), kind,
                        now, now + dur + self.extra_delay, on_success, on_failure, result_in_status,
                        activity=activity)
+        op.clock = self.clock
         for hook in list(self.pending_failures):
             err = hook(op, match_info or {})
             if err is not None:
