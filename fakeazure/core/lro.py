@@ -125,13 +125,14 @@ class OperationStore:
         self._running = {}  # the operations not yet seen done (a subset of _ops, so that tick stays cheap)
         self.pending_failures = []  # callables(op) -> ArmError|None, from faults
 
-    def seconds(self, activity):
-        """How long an operation doing ``activity`` (resource type, operation) takes in this profile."""
+    def seconds(self, activity, plus=0.0):
+        """How long an operation doing ``activity`` (resource type, operation) takes in this profile, ``plus``
+        the time its own work adds (a script's run time) where the profile keeps Azure's time."""
         if self.duration is not None:
             return float(self.duration)
         if self.timing is None or activity is None:
             return 0.0
-        return self.timing.seconds(*activity)
+        return self.timing.seconds(*activity) + plus
 
     def start(self, subscription, namespace, location, kind="operations", on_success=None,
               on_failure=None, duration=None, result_in_status=False, match_info=None, activity=None):

@@ -129,3 +129,10 @@ def test_a_put_or_delete_ends_the_run_in_progress(cloud, client):
     client.virtual_machine_run_commands.begin_delete(RG, VM, "rc").result()
     assert running.status == "Canceled"
     assert list(client.virtual_machine_run_commands.list_by_virtual_machine(RG, VM)) == []
+
+
+def test_the_instant_profile_gives_a_script_no_time():
+    instant = Cloud("instant")
+    instant.load_scenario("healthy-windows")
+    _invoke(sdk_client(instant, ComputeManagementClient), ["Start-Sleep -Seconds 100"], polling=False)
+    assert not instant.operations.pending()

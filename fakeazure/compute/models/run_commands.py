@@ -188,7 +188,7 @@ class RunCommandBackend:
         else:
             run = self._execute(vm, "runCommand", "\n".join(script), delivered, "bash" if linux else "powershell")
         activity = (VM_TYPE, "runCommand:" + wanted)
-        seconds = self.cloud.operations.seconds(activity) + run.limit(ACTION_LIMIT_SECONDS)
+        seconds = self.cloud.operations.seconds(activity, plus=run.limit(ACTION_LIMIT_SECONDS))
 
         def work():
             self.running.pop(key, None)
@@ -269,7 +269,8 @@ class RunCommandBackend:
                                 list(rc.parameters) + list(rc.protected_parameters), "bash" if linux else "powershell")
         activity = (RC_TYPE, "create" if created else "update")
         handler = self.cloud.operations.seconds(activity)
-        ends = handler + run.limit(rc.timeout if isinstance(rc.timeout, int) and rc.timeout > 0 else None)
+        ends = self.cloud.operations.seconds(
+            activity, plus=run.limit(rc.timeout if isinstance(rc.timeout, int) and rc.timeout > 0 else None))
         handler_name = "RunCommandHandlerLinux" if linux else "RunCommandHandlerWindows"
 
         def run_ended():
