@@ -337,11 +337,8 @@ class RunCommandResponse(ComputeResponse):
     def put(self):
         write = self._call("begin_create_or_update_", *self._names(), self.json_body(),
                            patch=self.ctx.method == "PATCH")
-        op, body = write.operation, write.obj.to_json()
-        if op.done and op.status == "Succeeded":
-            # the fast profile finished the work already; the PUT itself still shows the transition
-            body["properties"]["provisioningState"] = "Creating" if write.created else "Updating"
-        return self._async(op, 201 if write.created else 200, body)
+        # the body as accepted: Creating or Updating, even when an instant profile has finished the work already
+        return self._async(write.operation, 201 if write.created else 200, write.accepted)
 
     def get(self):
         expand = (self.query.get("$expand") or "").lower()

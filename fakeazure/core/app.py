@@ -82,6 +82,7 @@ class FakeAzureApp:
             dispatch.check_api_version(route, api_version)
             cloud.gateway_checks(method, path, _json_or_none(ctx.data) if method == "PUT" else None)
             cloud.check_registration(method, params.get("subscriptionId"), route.resource_type)
+            cloud.check_writable(method, path, params)
             try:
                 reply = dispatch.call(route, ctx)
             except errors.ArmError as exc:

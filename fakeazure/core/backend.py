@@ -206,15 +206,30 @@ class ResourceBackend(BaseBackend):
                             setattr(obj, attr, new)
 
     # -- writes -----------------------------------------------------------------------------------
-    def start_operation(self, obj, kind, on_success=None, on_failure=None, result_in_status=False):
+    def start_operation(self, obj, kind, on_success=None, on_failure=None, result_in_status=False,
+                        operation="update", resource_type=None):
         """An operation on ``obj``, remembered on it (``obj.pending_op``) so that conflicts can be seen. Every
-        Compute and Network write starts here: the one place a profile of the time Azure takes per resource
-        type and kind of operation would set the operation's ``duration`` (``OperationStore.start``)."""
+        Compute and Network write starts here; ``operation`` (``create``, ``update``, ``delete``, an action)
+        with the resource's type (``resource_type`` when the operation is on a child the parent carries, as a
+        subnet) names the row of the durations table that says how long it takes."""
+        activity = (resource_type or obj.full_type, operation)
         op = self.cloud.operations.start(obj.subscription_id, self.namespace, obj.location, kind=kind,
                                          on_success=on_success, on_failure=on_failure,
-                                         result_in_status=result_in_status)
+                                         result_in_status=result_in_status, activity=activity)
         obj.pending_op = op.id
         return op
+
+    def deleting(self, obj):
+        """True while a delete of ``obj`` is in progress."""
+        op = self.running_operation(obj)
+        return op is not None and (op.activity or ("", ""))[1] == "delete"
+
+    def running_operation(self, obj):
+        """The operation in progress on ``obj`` (started by :meth:`start_operation`), or None."""
+        if not getattr(obj, "pending_op", None):
+            return None
+        op = self.cloud.operations.get(obj.pending_op)
+        return op if op is not None and not op.done else None
 
     def begin_put(self, table, obj, existing, kind="operations", state=None, settle=None, undo=None,
                   result_in_status=False):
@@ -240,12 +255,19 @@ class ResourceBackend(BaseBackend):
             if undo is not None:
                 undo()
 
-        op = self.start_operation(obj, kind, succeeded, failed, result_in_status=result_in_status)
+        op = self.start_operation(obj, kind, succeeded, failed, result_in_status=result_in_status,
+                                  operation="create" if existing is None else "update")
         return Write(obj, existing is None, op, accepted)
 
     def begin_delete(self, obj, kind="operations", effect=None, table=None, restore=None):
         """``obj`` shows ``Deleting`` until its operation runs ``effect`` (default: drop it from ``table``);
-        when the operation fails ``restore()`` runs (default: the provisioning state it had)."""
+        when the operation fails ``restore()`` runs (default: the provisioning state it had). A DELETE while a
+        delete is in progress is accepted, as Azure accepts it ("You can only retry the Delete operation (or
+        wait for an ongoing one to complete)", Learn's VM error messages): its operation ends with the first."""
+        first = self.running_operation(obj)
+        if first is not None and (first.activity or ("", ""))[1] == "delete":
+            return self.cloud.operations.start_following(first, obj.subscription_id, self.namespace, obj.location,
+                                                         kind)
         saved = obj.provisioning_state
         obj.provisioning_state = "Deleting"
 
@@ -261,4 +283,4 @@ class ResourceBackend(BaseBackend):
             else:
                 obj.provisioning_state = saved
 
-        return self.start_operation(obj, kind, done, failed)
+        return self.start_operation(obj, kind, done, failed, operation="delete")

@@ -98,16 +98,18 @@ class BaseResponse:
 
 
 def operation_status_reply(response, op_id):
-    """GET on an ``Azure-AsyncOperation`` URL: the operation status document."""
+    """GET on an ``Azure-AsyncOperation`` URL: the operation status document (after the client's wait, on a
+    virtual clock: :meth:`fakeazure.core.lro.OperationStore.waited`)."""
     op = response.cloud.operations.get(op_id)
     if op is None:
         raise errors.NotFound("The operation '{}' could not be found.".format(op_id),
                               code="OperationNotFound")
+    if response.ctx.query.get("monitor", "").lower() == "true":
+        return operation_result_reply(response, op_id)
+    response.cloud.operations.waited(op)
     headers = {}
     if not op.done:
         headers["Retry-After"] = str(int(response.cloud.operations.retry_after))
-    if response.ctx.query.get("monitor", "").lower() == "true":
-        return operation_result_reply(response, op_id)
     return Reply(200, op.status_document(), headers)
 
 
@@ -117,6 +119,7 @@ def operation_result_reply(response, op_id):
     if op is None:
         raise errors.NotFound("The operation '{}' could not be found.".format(op_id),
                               code="OperationNotFound")
+    response.cloud.operations.waited(op)
     if not op.done:
         headers = response.cloud.operations.headers(op, response.ctx.base_url, response.ctx.api_version)
         headers.pop("Azure-AsyncOperation", None)

@@ -181,6 +181,9 @@ def run_command(ctx, segment: str, line: str) -> None:
         ctx.ok()
     elif base == "net":
         _net(ctx, args, line)
+    elif base == "timeout" and len(args) >= 2 and args[0].lower() == "/t" and args[1].lstrip("-").isdigit():
+        ctx.seconds += max(0, int(args[1]))  # the script's run time grows
+        ctx.ok()
     elif base in ("start-sleep", "sleep", "timeout", "set-strictmode", "import-module", "pause"):
         ctx.ok()
     elif base == "exit":

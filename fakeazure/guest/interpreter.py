@@ -40,7 +40,7 @@ def run_script(os_guest, script_text: str, shell: str = "powershell", data_disks
     return ScriptResult(
         stdout="\n".join(ctx.out) + ("\n" if ctx.out else ""),
         stderr="\n".join(ctx.err) + ("\n" if ctx.err else ""),
-        exit_code=ctx.exit_code, unknown_commands=ctx.unknown, effects=ctx.effects)
+        exit_code=ctx.exit_code, unknown_commands=ctx.unknown, effects=ctx.effects, seconds=ctx.seconds)
 
 
 def _run_linux(ctx: Context, script_text: str) -> ScriptResult:

@@ -7,7 +7,8 @@ ConvertTo-Csv (-NoTypeInformation).
 Storage: Get-Disk, Set-Disk (-IsOffline, -IsReadOnly), Get-Partition, Set-Partition -NewDriveLetter,
 Add-PartitionAccessPath (-AccessPath X: or -AssignDriveLetter), Get-Volume (:mod:`.ps_storage`).
 Files: Test-Path, New-Item, Set-Content, Add-Content, Get-Content, Copy-Item, Remove-Item (:mod:`.commands`).
-System: Start-Sleep, Restart-Computer, Stop-Computer (recorded as effects for the VM model).
+System: Start-Sleep (adds to the script's run time), Restart-Computer, Stop-Computer (recorded as effects for
+the VM model).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from . import commands as files
 from . import ps_storage as storage
 from .cmd_storage import _assign as diskpart_assign
 from .ps_format import convert_to_csv, convert_to_json, format_default
-from .ps_values import SWITCH, ErrorRecord, NotModelled, PSObject, ScriptBlock, compare, member, to_str, truthy
+from .ps_values import (SWITCH, ErrorRecord, NotModelled, PSObject, ScriptBlock, compare, member, to_number, to_str,
+                        truthy)
 
 SWITCHES = {"convertto-json": {"compress"}, "convertto-csv": {"notypeinformation"},
             "new-item": {"force"}, "set-content": {"force", "nonewline"}, "add-content": {"force"},
@@ -364,6 +366,10 @@ def remove_item(engine, bound, stream):
 
 # -- system -------------------------------------------------------------------------------------------
 def start_sleep(engine, bound, stream):
+    """The script waits: its run time grows (Run Command's time limits are counted on it)."""
+    millis = bound.get("milliseconds", "m")
+    seconds = bound.get("seconds", "s", position=0)
+    engine.ctx.seconds += float(to_number(millis)) / 1000 if millis is not None else float(to_number(seconds or 0))
     return []
 
 

@@ -68,6 +68,13 @@ def cmd(engine, argv, _stdin):
     return _capture(engine, run)
 
 
+def whoami(engine, argv, _stdin):
+    """Run Command runs scripts as SYSTEM (Learn, Run Command restrictions): whoami prints that account."""
+    if argv:
+        raise NotModelled("whoami with options", _line("whoami", argv))
+    return "nt authority\\system\n", "", 0
+
+
 def hostname(engine, _argv, _stdin):
     return (engine.ctx.guest.computer_name or "") + "\n", "", 0
 
@@ -93,4 +100,4 @@ def mountvol(engine, argv, _stdin):
 
 
 NATIVES = {"bcdedit": bcdedit, "reg": reg, "diskpart": diskpart, "net": net, "cmd": cmd, "hostname": hostname,
-           "shutdown": shutdown, "mountvol": mountvol}
+           "shutdown": shutdown, "mountvol": mountvol, "whoami": whoami}

@@ -25,6 +25,7 @@ class ScriptResult:
     exit_code: int
     unknown_commands: list[str] = field(default_factory=list)
     effects: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # the time the script spent waiting (Start-Sleep, timeout /t): its run time in the fake
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -45,7 +46,10 @@ class Context:
         self.variables = {"true": True, "false": False, "null": None,
                           "env:systemdrive": "C:", "env:windir": "C:\\Windows",
                           "env:systemroot": "C:\\Windows", "env:temp": "C:\\Windows\\Temp",
-                          "env:computername": getattr(os_guest, "computer_name", "") or ""}
+                          "env:computername": getattr(os_guest, "computer_name", "") or "",
+                          # Run Command runs scripts as SYSTEM (Learn, Run Command restrictions), whose
+                          # USERNAME is the computer's account name
+                          "env:username": (getattr(os_guest, "computer_name", "") or "") + "$"}
         for name, value in (parameters or {}).items():
             self.variables[str(name).lower().lstrip("$")] = value
         self.strings: dict[str, str] = {}     # here-string placeholders
@@ -54,6 +58,7 @@ class Context:
         self.unknown: list[str] = []
         self.effects: list[str] = []
         self.exit_code = 0
+        self.seconds = 0.0
 
     def print(self, text: str) -> None:
         if text is not None:

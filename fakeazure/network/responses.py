@@ -17,6 +17,7 @@ equal to ``x-ms-request-id``, status body ``{"status": "Succeeded"}``) and azure
 from ..core import errors
 from ..core.responses import BaseResponse, Reply
 from . import exceptions
+from .exceptions import AnotherOperationInProgress
 from .models import NS
 
 
@@ -40,6 +41,17 @@ class NetworkResponse(BaseResponse):
     @property
     def backend(self):
         return self.cloud.network
+
+    def run(self, handler):
+        """A refusal for an operation in progress names that operation's URL; the client waits before it tries
+        again (a virtual clock moves as for a poll)."""
+        try:
+            return super().run(handler)
+        except AnotherOperationInProgress as exc:
+            url = lro_headers(self.cloud, exc.operation, self.ctx.base_url, self.ctx.api_version)
+            exc.headers["Retry-After"] = str(int(self.cloud.operations.retry_after))
+            self.cloud.operations.waited(exc.operation)
+            raise exc.with_url(url["Azure-AsyncOperation"])
 
     def _names(self):
         return [self.param(n) for n in self.names]
@@ -201,6 +213,7 @@ class OperationResponse(NetworkResponse):
 
     def operation_status(self):
         op = self._operation()
+        self.cloud.operations.waited(op)
         body = {"status": op.status}
         headers = {}
         if op.status == "Failed" and op.error is not None:
@@ -213,6 +226,7 @@ class OperationResponse(NetworkResponse):
 
     def operation_result(self):
         op = self._operation()
+        self.cloud.operations.waited(op)
         if not op.done:
             return Reply(202, None, lro_headers(self.cloud, op, self.ctx.base_url, self.ctx.api_version))
         if op.status == "Failed":

@@ -207,6 +207,11 @@ class DeploymentRun(Operation):
         self.engine = engine
         self.deployment = deployment
 
+    always_due = True
+
+    def finish_due(self, now):
+        self.finish(now)
+
     def finish(self, now):
         if self.done:
             return

@@ -156,7 +156,7 @@ class DeploymentRunner:
             res.state, res.ended = "Succeeded", now
             return True
         if not op.done and op.due <= now:
-            op.finish(now)
+            op.finish_due(now)
         if not op.done:
             return False
         res.ended = op.ended or now

@@ -165,4 +165,5 @@ class DeploymentsBackend(DeploymentPlanner, DeploymentRunner, DeploymentWhatIf, 
         def done():
             self.deployments.pop(self._key(sub, rg, name), None)
 
-        return self.cloud.operations.start(sub, None, "global", kind="operationresults", on_success=done)
+        return self.cloud.operations.start(sub, None, "global", kind="operationresults", on_success=done,
+                                           activity=(NS + "/deployments", "delete"))

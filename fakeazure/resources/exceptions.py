@@ -83,3 +83,16 @@ class InvalidDeploymentMode(errors.BadRequest):
 class InvalidResourceGroupLocation(errors.ArmError):
     status = 409
     code = "InvalidResourceGroupLocation"
+
+
+class ResourceGroupBeingDeleted(errors.GatewayError):
+    """A write into a resource group ARM is deleting. Seen: "(ResourceGroupBeingDeleted) The resource group
+    'umRandResourceGroup' is in deprovisioning state and cannot perform this operation." (az group create while
+    the group was being deleted, in a public az session log; also in Packer's azure-arm logs). The status code
+    409 is not shown there (fakeazure/UNVERIFIED.md)."""
+    status = 409
+    code = "ResourceGroupBeingDeleted"
+
+    def __init__(self, name):
+        super().__init__("The resource group '{}' is in deprovisioning state and cannot perform this operation."
+                         .format(name))

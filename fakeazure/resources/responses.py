@@ -165,6 +165,7 @@ class ResourcesResponse(BaseResponse):
         if run is None or run.id.lower() != self.param("operationId").lower():
             raise errors.NotFound("The operation '{}' could not be found.".format(self.param("operationId")),
                                   code="OperationNotFound")
+        self.cloud.operations.waited(run)
         headers = {} if run.done else {"Retry-After": str(int(self.cloud.operations.retry_after))}
         return Reply(200, run.status_document(), headers)
 

@@ -267,9 +267,9 @@ def gen_server():
 
 @pytest.fixture(scope="module")
 def oobe_server():
-    # a virtual clock (the 180 s NIC reservation costs no wall time), operations done at once, and
-    # Retry-After 1 (with 0 az would poll every 30 s)
-    with FakeAzureServer(profile="fast", retry_after=1, scenarios=["oobe-stuck"]) as srv:
+    # a virtual clock (the 180 s NIC reservation costs no wall time), operations as long as Azure's, and
+    # Retry-After 1 (with 0 az would poll every 30 s): fakecloud.fake_server's profile
+    with FakeAzureServer(profile="fast", retry_after=1, poll_seconds=30, scenarios=["oobe-stuck"]) as srv:
         yield srv
 
 

@@ -84,6 +84,9 @@ def test_locked_group_refuses_delete_with_azures_message(cloud, locks, rm):
     locks.delete_at_resource_group_level("rg", "l")
     assert lock.name == "l"
     cloud.resources.begin_delete_group(cloud.default_subscription, "rg")
+    assert cloud.resources.get_group(cloud.default_subscription, "rg").provisioning_state == "Deleting"
+    cloud.clock.advance(70)  # Azure took about 70 s (durations.yaml)
+    cloud.operations.tick()
     assert not cloud.resources.group_exists(cloud.default_subscription, "rg")
 
 

@@ -48,13 +48,30 @@ def follow(cloud, url):
     return raw(cloud, "GET", parts.path + ("?monitor=true" if monitor else ""), api=api)
 
 
-def create_attach_vm(cloud, cc, name="v"):
+def settle(cloud, resp):
+    """Poll the operation a response started until it is done, as a client does (each poll of an operation in
+    progress moves the fast profile's clock); -> the last answer of its ``Azure-AsyncOperation`` URL (or of its
+    ``Location`` URL when it gave no other)."""
+    h = hdrs(resp.headers)
+    url = h.get("azure-asyncoperation") or h["location"]
+    for _ in range(200):
+        answer = follow(cloud, url)
+        running = answer.status_code == 202 or (answer.content and answer.json().get("status") == "InProgress")
+        if not running:
+            return answer
+    raise AssertionError("the operation never ended")
+
+
+def create_attach_vm(cloud, cc, name="v", wait=True):
     d = empty_os_disk(cc, name + "-os")
     body = {"location": "eastus", "properties": {
         "hardwareProfile": {"vmSize": "Standard_D2s_v3"},
         "storageProfile": {"osDisk": {"createOption": "Attach", "managedDisk": {"id": d.id}}},
         "networkProfile": {"networkInterfaces": [{"id": nic(cloud, name)}]}}}
-    return raw(cloud, "PUT", vm_path(cloud, name), body)
+    r = raw(cloud, "PUT", vm_path(cloud, name), body)
+    if wait:
+        settle(cloud, r)
+    return r
 
 
 def test_vm_put_create_is_201_with_async_no_location(cloud, cc):
@@ -82,10 +99,13 @@ def test_vm_put_create_is_201_with_async_no_location(cloud, cc):
     assert r.content.count(b"\r\n") > 5  # pretty-printed like Compute's bodies
     status = follow(cloud, h["azure-asyncoperation"])
     doc = status.json()
-    assert list(doc) == ["startTime", "endTime", "status", "name"] and doc["status"] == "Succeeded"
-    assert doc["name"] in h["azure-asyncoperation"]
+    running = recorded("vm-create.yaml", "GET async operation (VM create) - InProgress")["response"]["body"]
+    assert list(doc) == list(running) and doc["status"] == "InProgress"  # Azure took 75.8 s (durations.yaml)
     assert hdrs(status.headers)["x-ms-ratelimit-remaining-resource"].startswith(
         "Microsoft.Compute/GetOperationResource;")
+    doc = settle(cloud, r).json()
+    assert list(doc) == ["startTime", "endTime", "status", "name"] and doc["status"] == "Succeeded"
+    assert doc["name"] in h["azure-asyncoperation"]
 
 
 @pytest.mark.parametrize("action,bucket", [("powerOff", "UpdateVM"), ("deallocate", "DeleteVM"),
@@ -100,6 +120,8 @@ def test_power_action_202_empty_both_headers(cloud, cc, action, bucket):
     assert same_op_url(h["azure-asyncoperation"], h["location"])
     assert h["azure-asyncnotification"] == "Enabled"
     assert h["x-ms-ratelimit-remaining-resource"].startswith("Microsoft.Compute/{}SubscriptionMaximum;".format(bucket))
+    final = settle(cloud, r)
+    assert final.status_code == 200
     final = follow(cloud, h["location"])
     assert final.status_code == 200 and final.content == b""
 
@@ -107,7 +129,7 @@ def test_power_action_202_empty_both_headers(cloud, cc, action, bucket):
 def test_generalize_synchronous_200(cloud, cc):
     rec = recorded("vm-generalize.yaml", "POST generalize")["response"]
     create_attach_vm(cloud, cc)
-    raw(cloud, "POST", vm_path(cloud, "v") + "/powerOff")
+    settle(cloud, raw(cloud, "POST", vm_path(cloud, "v") + "/powerOff"))
     r = raw(cloud, "POST", vm_path(cloud, "v") + "/generalize")
     assert r.status_code == rec["status"] == 200 and r.content == b""
     h = hdrs(r.headers)
@@ -122,6 +144,7 @@ def test_delete_202_then_204(cloud, cc):
     h = hdrs(r.headers)
     assert same_op_url(h["azure-asyncoperation"], h["location"])
     assert "x-ms-ratelimit-remaining-subscription-deletes" in h
+    settle(cloud, r)
     lst = raw(cloud, "GET", vm_path(cloud, "").rstrip("/"))
     assert lst.content == b'{"value":[]}'  # compact, as recorded
 
@@ -220,7 +243,7 @@ def test_retry_after_is_an_integer_on_real_profile():
     from fakeazure.cloud import Cloud
     from fakeazure.inprocess import sdk_client
     from azure.mgmt.compute import ComputeManagementClient
-    c = Cloud("fast", lro_seconds=10, retry_after=3)
+    c = Cloud("fast", lro_seconds=100, retry_after=3)
     c.resources.create_or_update_group(c.default_subscription, RG, "eastus")
     client = sdk_client(c, ComputeManagementClient)
     r = raw(c, "PUT", "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Compute/disks/d".format(
@@ -231,6 +254,6 @@ def test_retry_after_is_an_integer_on_real_profile():
     assert poll.json()["status"] == "InProgress" and poll.headers["Retry-After"] == "3"
     loc = follow(c, r.headers["Location"])
     assert loc.status_code == 202
-    c.clock.advance(11)
+    c.clock.advance(101)
     assert follow(c, r.headers["Azure-AsyncOperation"]).json()["status"] == "Succeeded"
     assert client.disks.get(RG, "d").provisioning_state == "Succeeded"

@@ -6,6 +6,12 @@ Invariants, whatever the fault and wherever it lands:
 - after the fault, `resume` finishes the repair, or `rollback` brings the original VM back as it was.
 A fault is one of: a refusal (HTTP 400 on the Nth ARM request), a long-running operation that ends
 Failed, or a crash of the process just before the Nth request (nothing after it runs).
+
+These tests run the fake's "instant" profile (every operation done inside the request that started it), not
+"fast" (the time Azure takes): the sweeps place a fault at every request number of a clean run, so a clean
+run must make the same requests every time, which a run that polls operations in progress does not
+(their number depends on how long each operation takes). Moving them onto the time profile, and resuming a
+run that left operations in flight, belongs to the repair issue (issue 12).
 """
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -25,6 +31,7 @@ RESCUE_REQUESTS = 77  # ARM requests of a clean rescue run on oobe-stuck-no-imag
 RESCUE = "oobe-stuck-no-image"
 SWEEP = "generalized-by-api"
 KINDS = ("refuse", "lro-fail", "crash")
+PROFILE = "instant"  # why: see the module's docstring
 
 
 def _inject(h, kind, nth):
@@ -39,7 +46,7 @@ def _inject(h, kind, nth):
 
 
 def _run_with_fault(scenario, kind, nth, path="recreate"):
-    h = Harness(scenario)
+    h = Harness(scenario, profile=PROFILE)
     ctx = h.new_context(path)
     _inject(h, kind, nth)
     outcome = "succeeded"
@@ -77,7 +84,7 @@ def _recover(h, journal, how):
 
 @pytest.mark.parametrize("scenario", ["generalized-by-api", "oobe-stuck"])
 def test_a_clean_run_makes_the_requests_the_sweep_covers(scenario):
-    h = Harness(scenario)
+    h = Harness(scenario, profile=PROFILE)
     ctx = h.new_context()
     h.requests = 0
     engine.apply(ctx)
@@ -95,7 +102,7 @@ def test_every_request_of_the_plan_can_fail_and_be_resumed_or_rolled_back(kind, 
 @pytest.mark.parametrize("scenario", [RESCUE, "oobe-stuck-gen1-no-image", "oobe-stuck-windows11"])
 def test_a_clean_rescue_makes_the_requests_the_rescue_sweep_covers(scenario):
     """Gen2 Server 2022, Gen1 Server 2016 and a Windows 11 client make the same requests (the mixed test's range)."""
-    h = Harness(scenario)
+    h = Harness(scenario, profile=PROFILE)
     ctx = h.new_context("rescue")
     h.requests = 0
     engine.apply(ctx)
@@ -137,7 +144,7 @@ def test_any_mix_of_faults_then_a_faulty_recovery_still_converges(run):
     recovery again always converges, and nothing is lost at any point. Both plans: recreate, and rescue on
     Gen2 Server 2022, Gen1 Server 2016 and a Windows 11 client."""
     scenario, path, faults, crash, how, second_fault = run
-    h = Harness(scenario)
+    h = Harness(scenario, profile=PROFILE)
     ctx = h.new_context(path)
     for kind, nth in faults:
         _inject(h, kind, nth)

@@ -61,7 +61,7 @@ class ImageBackend:
         existing = self.images.get(ids.key(rid))
         self.cloud.check_locks_for_write(rid)
         if existing is not None:
-            self.not_busy(existing)
+            self.not_busy(existing, "Update Image")
             check_location(existing, body)
             refuse_changes(properties.IMAGES, existing.to_json(), body, properties.create_only_refusal)
         else:
@@ -123,7 +123,7 @@ class ImageBackend:
                 "generation": src.hyper_v_generation or "V1", "data": data}
 
     def begin_delete_image(self, subscription_id, resource_group, name):
-        img = self.deletable(self.images, "images", subscription_id, resource_group, name)
+        img = self.deletable(self.images, "images", subscription_id, resource_group, name, label="Delete Image")
         if img is None:
             return None
         self.cloud.check_locks_for_delete(img.id)

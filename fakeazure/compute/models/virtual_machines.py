@@ -145,7 +145,8 @@ class VirtualMachineBackend:
             if vm.os_disk_model() is None:
                 vm.power_state = "deallocated"
 
-        op = self.start_operation(vm, "operations", lambda: self._vm_created(vm, src, guest, os_profile), failed)
+        op = self.start_operation(vm, "operations", lambda: self._vm_created(vm, src, guest, os_profile), failed,
+                                  operation="create")
         return Write(vm, True, op, accepted)
 
     def _new_disk(self, vm, name, **kw):
@@ -209,7 +210,9 @@ class VirtualMachineBackend:
     # -- delete -----------------------------------------------------------------------------------
     def begin_delete_vm(self, subscription_id, resource_group, name, force=False):
         """The operation, or None when there is no such VM (Azure answers 204)."""
-        vm = self.deletable(self.vms, "virtualMachines", subscription_id, resource_group, name)
+        # a delete preempts a create, update or power action in progress (OperationPreempted, seen in
+        # azure-sdk-for-python#5167 and osbuild-composer#1447 for VMs); a repeated delete is accepted
+        vm = self.deletable(self.vms, "virtualMachines", subscription_id, resource_group, name, preempt=True)
         if vm is None:
             return None
         self.cloud.check_locks_for_delete(vm.id)

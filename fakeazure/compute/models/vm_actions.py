@@ -47,8 +47,8 @@ class VirtualMachineActionsBackend:
         # a ReadOnly lock blocks the POST actions as it blocks writes (Learn, "Lock your resources": a ReadOnly
         # lock on a group holding a VM prevents starting or restarting it, "these operations require a POST")
         self.cloud.check_locks_for_write(vm.id)
-        self.not_busy(vm)
         label, transitional, final = POWER_ACTIONS[action]
+        self.not_busy(vm, label)
         if action in ("start", "restart") and vm.generalized:
             # seen: "Operation 'Start VM' is not allowed on VM 'x' since the VM is generalized."
             raise exceptions.OperationNotAllowed("Operation '{}' is not allowed on VM '{}' since the VM is "
@@ -57,7 +57,7 @@ class VirtualMachineActionsBackend:
             raise exceptions.OperationNotAllowed("Operation '{}' is not allowed on VM '{}' since the VM is {}."
                                                  .format(label, vm.name, vm.power_state))  # pattern as above
         # starting needs no new quota: quota counts every VM, allocated or not
-        saved = (vm.power_state, vm.provisioning_state)
+        saved = (vm.power_state, vm.provisioning_state, vm.etag)
         # start on a running VM is accepted and changes nothing: the guest is not rebooted (a no-op on Azure;
         # restart is the action that reboots)
         no_op = action == "start" and vm.power_state == "running"
@@ -82,14 +82,14 @@ class VirtualMachineActionsBackend:
             return None
 
         def failed(_err):
-            vm.power_state, vm.provisioning_state = saved
+            vm.power_state, vm.provisioning_state, vm.etag = saved
 
-        return self.start_operation(vm, "operations", done, failed)
+        return self.start_operation(vm, "operations", done, failed, operation=action)
 
     def generalize_vm(self, subscription_id, resource_group, name):
         vm = self.get_vm(subscription_id, resource_group, name)
         self.cloud.check_locks_for_write(vm.id)
-        self.not_busy(vm)
+        self.not_busy(vm, "generalize")
         if vm.power_state not in ("stopped", "deallocated"):
             # seen (MicrosoftDocs/azure-docs#86809): "Operation 'generalize' is not allowed on VM 'myVM' since the
             # VM is running."

@@ -24,7 +24,7 @@ class VirtualMachineUpdateBackend:
     def update_vm(self, vm, body, patch, result=None):
         """``result()`` (if given) is the output of the update's operation (attachDetachDataDisks answers the
         VM's storageProfile)."""
-        self.not_busy(vm)
+        self.not_busy(vm, "Update VM")  # seen: Operation 'Update VM' is not allowed ... (azure-sdk-for-python#2702)
         check_location(vm, body)
         props = body.get("properties") or {}
         sp = props.get("storageProfile") or {}
@@ -83,7 +83,7 @@ class VirtualMachineUpdateBackend:
     def _apply_update(self, vm, plan, result=None):
         saved = {"tags": dict(vm.tags), "size": vm.size, "os_disk": dict(vm.os_disk),
                  "data_disks": [dict(d) for d in vm.data_disks], "nics": [dict(n) for n in vm.nics],
-                 "power": vm.power_state, "prov": vm.provisioning_state}
+                 "power": vm.power_state, "prov": vm.provisioning_state, "etag": vm.etag}
         undo_steps = [apply_generic(vm, plan["generic"])]
 
         def set_owner(disk, owner):
@@ -144,10 +144,11 @@ class VirtualMachineUpdateBackend:
             vm.tags, vm.size = saved["tags"], saved["size"]
             vm.os_disk, vm.data_disks, vm.nics = saved["os_disk"], saved["data_disks"], saved["nics"]
             vm.power_state, vm.provisioning_state = saved["power"], saved["prov"]
+            vm.etag = saved["etag"]  # the model is the one before the update again, and so is its etag
             for step in reversed(undo_steps):
                 step()
 
-        return Write(vm, False, self.start_operation(vm, "operations", done, failed), accepted)
+        return Write(vm, False, self.start_operation(vm, "operations", done, failed, operation="update"), accepted)
 
     def _swap_nics(self, vm, new_nics, undo_steps):
         """NICs added are taken (NicInUse when another VM holds one), NICs removed let go at once (a detach
