@@ -37,8 +37,10 @@ def load_arguments(self, _):
                         "local administrator the answer file creates. Default: the VM's own.")
         c.argument("admin_password", options_list=["--admin-password"],
                    help="Its password (on the rescue path also the built-in administrator's); prompted for when "
-                        "omitted. Never written to the journal or logs; on the rescue path it reaches the VM only "
-                        "as a protected Run Command parameter.")
+                        "omitted. Never written to the journal or logs (--debug included); on the rescue path it "
+                        "reaches the VM only as a protected Run Command parameter. Given on the command line it "
+                        "stays in your shell history and in azure-cli's own --debug line of command arguments: "
+                        "prefer the prompt.")
         c.argument("rescue", options_list=["--rescue"], action="store_true",
                    help="Use the rescue path (article steps 5-12) even if an image exists: copy the OS disk, "
                         "finish OOBE on the copy from a rescue VM (an answer file written by Run Command, instead "

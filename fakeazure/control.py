@@ -8,7 +8,7 @@
 | GET | /_fake/scenarios | | the scenarios with their descriptions |
 | GET | /_fake/state | | dump every resource (JSON) |
 | GET | /_fake/requests | | the request log (method, path, query, status, ms); ``?clear=true`` empties it |
-| GET/POST/DELETE | /_fake/faults | a rule (see :mod:`fakeazure.core.faults`) | list / add / clear fault rules |
+| GET/POST/DELETE | /_fake/faults | a rule (see :mod:`fakeazure.core.faults`) | list (with the log of firings) / add / clear fault rules |
 | POST | /_fake/clock/advance | ``{"seconds": 200}`` | move a virtual clock (``--profile fast``) |
 | POST | /_fake/operations/finish | | finish every pending long-running operation now |
 | GET | /_fake/errors | | tracebacks of requests the fake itself failed on (answered 500) |
@@ -50,7 +50,7 @@ def call(cloud, method, path, body=None, query=None):
             return 200, {"value": log}
         if head == "faults":
             if method == "GET":
-                return 200, {"value": cloud.faults.list()}
+                return 200, {"value": cloud.faults.list(), "log": list(cloud.faults.log)}
             if method == "DELETE":
                 cloud.faults.clear()
                 return 200, {"value": []}

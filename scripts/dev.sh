@@ -6,6 +6,8 @@
 #   bash scripts/dev.sh bench    install, then print the benchmarks' figures
 #   bash scripts/dev.sh replay   install, then replay recorded real Azure traffic against the fake and print
 #                                the agreement per recording, the disagreements by cause and the totals
+#   bash scripts/dev.sh planted [N...]  plant issue 11's known bugs one at a time; print the tests that catch each
+#   bash scripts/dev.sh mutate [module...]  mutation testing (mutmut) of the repair code; prints the score
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -175,6 +177,8 @@ case "$cmd" in
   record) record "$@" ;;
   bench) bench "$@" ;;
   replay) replay "$@" ;;
+  planted) setup; "$PY" scripts/planted.py "$@" ;;
+  mutate) setup; "$PY" scripts/mutate.py "$@" ;;
   setup) setup ;;
-  *) echo "usage: bash scripts/dev.sh demo|test|record|bench|replay [args]" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/dev.sh demo|test|record|bench|replay|planted|mutate [args]" >&2; exit 2 ;;
 esac

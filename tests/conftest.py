@@ -8,6 +8,8 @@ azure-cli-testsdk 0.3.0 predates azure-cli-core 2.9x; two shims make its replay 
 shared/reference/fake-arm-and-az.md §1c): stub ``msrestazure`` modules for its LRO-delay patch, and a
 mock credential with ``acquire_token`` (core 2.9x calls it; the stock mock only has ``get_token``).
 """
+import importlib.util
+import logging
 import os
 import subprocess
 import sys
@@ -18,9 +20,12 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TESTS = os.path.join(ROOT, "tests")
-for p in (ROOT, TESTS):
-    if p not in sys.path:
-        sys.path.insert(0, p)
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)
+# the checkout's packages, unless they are importable already (`python -m pytest` from the checkout; mutmut,
+# which puts its mutated copy first and must not be overridden: scripts/mutate.py)
+if importlib.util.find_spec("azext_vmbootfix") is None or importlib.util.find_spec("fakeazure") is None:
+    sys.path.insert(1, ROOT)
 
 LIVE = bool(os.environ.get("AZURE_TEST_RUN_LIVE"))
 
@@ -130,3 +135,45 @@ def _every_operation_has_a_duration():
     yield
     assert not timing.UNLISTED, "operations with no row in fakeazure/durations.yaml: {}".format(
         sorted(timing.UNLISTED))
+
+
+# -- the fault sweep's tally (tests/property/test_repair_faults.py) ------------------------------------
+_FAULT_SWEEP = []
+
+
+@pytest.fixture
+def fault_sweep_tally():
+    """A list each sweep case appends (scenario, kind, nth, why the fault took effect or None) to."""
+    return _FAULT_SWEEP
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FAULT_SWEEP:
+        missed = [c for c in _FAULT_SWEEP if c[3] is None]
+        terminalreporter.write_line("fault sweep: {} cases, the fault took effect in {}, did not in {}{}".format(
+            len(_FAULT_SWEEP), len(_FAULT_SWEEP) - len(missed), len(missed),
+            "".join("\n  no effect: {} {} at {}".format(*c[:3]) for c in missed)))
+
+
+# -- the secret canary (tests/canary.py) ------------------------------------------------------------------
+@pytest.fixture
+def secret_canary(request, capfd, caplog):
+    """A unique password for this test; afterwards its stdout, stderr, every log record (DEBUG up), the az
+    config dir, watched folders, files and fake clouds, and a cassette it recorded are scanned for it.
+    unittest-style tests (ScenarioTest) get it as ``self.secret_canary`` (``@pytest.mark.usefixtures``)."""
+    from canary import Canary
+    canary = Canary()
+    caplog.set_level(logging.DEBUG)
+    config_dir = os.environ.get("AZURE_CONFIG_DIR")
+    if config_dir:
+        canary.watch_tree(config_dir)
+    instance = getattr(request, "instance", None)
+    if instance is not None:
+        instance.secret_canary = canary
+        if getattr(instance, "is_live", False) and getattr(instance, "recording_file", None):
+            canary.watch_file(instance.recording_file)  # the cassette this test writes
+    yield canary
+    out, err = capfd.readouterr()
+    logs = [("a log record of " + r.name, r.getMessage()) for r in caplog.get_records("setup") +
+            caplog.get_records("call")]
+    canary.check_all([("stdout", out), ("stderr", err)] + logs)

@@ -7,6 +7,11 @@
   drop token and control-API traffic; rewrite the fake's ``https://127.0.0.1:<port>`` to Azure's hosts
   (so replay does not depend on the port); subscription ids to zeros; SAS signatures and bearer tokens
   and passwords in request bodies to ``REDACTED``; binary bodies (boot screenshots) stored zlib-compressed and restored on replay.
+- Replay matches method, host, path, query AND the request body: the live body goes through the same
+  scrub as when recording (hosts, subscription, secrets) and both are compared as normalised JSON (or
+  bytes when not JSON). A test fails when it sends a body the cassette does not hold, and when a recorded
+  interaction was never played (a request the code no longer makes). Anything that varies between runs
+  (run ids, generated passwords) must be seeded by the test, not scrubbed.
 """
 import base64
 import json
@@ -77,6 +82,36 @@ class FakeHostRewriter(RecordingProcessor):
             response["headers"][name] = [scrub_text(v) for v in values] if isinstance(values, list) \
                 else scrub_text(values)
         return response
+
+
+class LiveRequestScrubber(RecordingProcessor):
+    """Replay: the live request scrubbed as FakeHostRewriter and SubscriptionRecordingProcessor did when
+    recording (responses come from the cassette: left alone)."""
+
+    def __init__(self):
+        self._recording = (FakeHostRewriter(), SubscriptionRecordingProcessor(MOCKED_SUBSCRIPTION_ID))
+
+    def process_request(self, request):
+        for processor in self._recording:
+            request = processor.process_request(request)
+        return request
+
+
+def _normalised_body(body):
+    if body is None:
+        return b""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    try:
+        return json.dumps(json.loads(text), sort_keys=True)
+    except ValueError:
+        return text
+
+
+def body_matcher(live, recorded):
+    """vcr matcher: the live request's (scrubbed) body is the recorded one, compared as normalised JSON."""
+    a, b = _normalised_body(live.body), _normalised_body(recorded.body)
+    assert a == b, "request body differs from the recording:\n  sent     {}\n  recorded {}".format(
+        a[:600], b[:600])
 
 
 class BinaryBodyCompressor(RecordingProcessor):
@@ -154,7 +189,10 @@ class VmBootFixScenarioTest(ScenarioTest):
         self.recording_processors = [DropAuthAndControl(), FakeHostRewriter(),
                                      SubscriptionRecordingProcessor(MOCKED_SUBSCRIPTION_ID),
                                      RequestUrlNormalizer(), BinaryBodyCompressor(), self.name_replacer]
-        self.replay_processors = [RequestUrlNormalizer(), BinaryBodyRestorer()]
+        # on replay the live request is scrubbed as it was when recording, so that bodies compare
+        self.replay_processors = [LiveRequestScrubber(), RequestUrlNormalizer(), BinaryBodyRestorer()]
+        self.vcr.register_matcher("body", body_matcher)
+        self.vcr.match_on = tuple(self.vcr.match_on) + ("body",)
 
     def _ensure_cassette(self):
         """vcr writes no file for a test that made no request; its (empty) cassette is still its record."""
@@ -177,10 +215,32 @@ class VmBootFixScenarioTest(ScenarioTest):
                 control("POST", "/_fake/scenarios", {"name": self.scenario})
             for rule in self.faults:
                 control("POST", "/_fake/faults", rule)
-            # vcrpy drops interactions recorded from several threads at once; record the extension's
-            # concurrent collection one call at a time (replay still runs it concurrently)
-            from unittest import mock
-            patcher = mock.patch("azext_vmbootfix.evidence.concurrent.futures.ThreadPoolExecutor", SerialExecutor)
-            patcher.start()
-            self.addCleanup(patcher.stop)
+        # vcrpy is not thread-safe: it drops interactions recorded from several threads at once, and each new
+        # VCRConnection briefly un-patches urllib3 for the whole process (vcr's force_reset), so a connection
+        # another thread opens in that moment goes to the real network (a SAS download then failed on DNS and
+        # diagnose went on without its screenshot). Record and replay the extension's concurrent collection
+        # one call at a time; tests/unit/test_diagnose_inprocess.py runs it concurrently.
+        from unittest import mock
+        patcher = mock.patch("azext_vmbootfix.evidence.concurrent.futures.ThreadPoolExecutor", SerialExecutor)
+        patcher.start()
+        self.addCleanup(patcher.stop)
         super().setUp()
+        if not self.is_live:
+            self.addCleanup(self._check_all_played)  # runs before the cassette is closed (cleanups run LIFO)
+
+    @staticmethod
+    def diagnose_problems(out):
+        """What diagnose could not read (a failed call reported as evidence instead of an error): a scenario
+        test expects none unless it injects the failure."""
+        problems = [e["observed"] for e in out.get("evidence", [])
+                    if e.get("source") in ("images/galleries", "retrieveBootDiagnosticsData")]
+        reason = (out.get("screenshot") or {}).get("reason") or ""
+        if "download failed" in reason or "download answered" in reason:  # a 404 (nothing captured) is not one
+            problems.append(reason)
+        return problems
+
+    def _check_all_played(self):
+        unplayed = [i for i in range(len(self.cassette)) if not self.cassette.play_counts[i]]
+        assert not unplayed, "{} recorded request(s) were never made (the code changed: re-record with " \
+            "`bash scripts/dev.sh record`):\n  {}".format(len(unplayed), "\n  ".join(
+                "{} {}".format(self.cassette.requests[i].method, self.cassette.requests[i].uri) for i in unplayed))

@@ -278,8 +278,10 @@ def show(cmd, resource_group, vm_name):
 
 
 def _run(action, ctx):
+    from azext_vmbootfix.redact import redacted_logs
     try:
-        out = action()
+        with redacted_logs([ctx._admin_password]):  # pylint: disable=protected-access
+            out = action()  # (under --debug azure-cli logs request bodies: the VM's and Run Commands')
     except engine.RepairError as exc:
         raise _errors().AzureResponseError(str(exc), recommendation=exc.recommendation) from exc
     warning = ctx.journal.step("verify-boot")["outputs"].get("warning") if out["status"] == "succeeded" else None

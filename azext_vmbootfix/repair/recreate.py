@@ -156,9 +156,8 @@ class KeepDisksAndNics(Step):
                  for n in props.get("networkProfile", {}).get("networkInterfaces", [])}
         for nic in (vm.network_profile.network_interfaces or []) if vm.network_profile else []:
             nic.delete_option = by_id.get(nic.id.lower()) or nic.delete_option
-        if self._all_detach(vm) and all(v in (None, "Detach") for v in list(by_lun.values()) + list(by_id.values())) \
-                and sp["osDisk"].get("deleteOption", "Detach") == "Detach":
-            return None  # nothing to restore
+        if self._all_detach(vm):
+            return None  # the original options are all Detach, as the VM's are now: nothing to restore
         ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
         return None
 
@@ -228,27 +227,34 @@ class DeleteVm(Step):
             ctx.resource_group, ctx.vm_name, body).result())
         before = ctx.journal.step(RecordOriginal.name)["outputs"]
         vms = ctx.compute.virtual_machines
-        if before.get("originalPowerState") in ("deallocated", "stopped") or before.get("originalGeneralized"):
-            vms.begin_deallocate(ctx.resource_group, ctx.vm_name).result()  # as it was: not running
-        if before.get("originalGeneralized"):
+        power, generalized = before.get("originalPowerState"), before.get("originalGeneralized")
+        if power == "stopped":
+            vms.begin_power_off(ctx.resource_group, ctx.vm_name).result()  # as it was: stopped, still allocated
+        elif power == "deallocated" or generalized:
+            vms.begin_deallocate(ctx.resource_group, ctx.vm_name).result()  # as it was: deallocated
+        if generalized:
             vms.generalize(ctx.resource_group, ctx.vm_name)  # as it was: OSState/generalized
         return None
 
 
-def _vm_body(original, os_disk, tags, image_reference=None, os_profile=None, data_delete_option=None):
+def _vm_body(original, os_disk, tags, image_reference=None, os_profile=None, detach_all=False):
     """A VM PUT body with the original VM's size, NICs, data disks, zone, security and diagnostics settings,
-    and the given OS disk. ``data_delete_option`` None keeps each data disk's original deleteOption."""
+    and the given OS disk. Each data disk and NIC keeps its original deleteOption, unless ``detach_all``: the
+    run's own VM gets Detach on all of them, so that deleting it (a rollback, a create started again) never
+    deletes a disk or NIC of the original VM."""
     props = original["properties"]
     storage = {"osDisk": os_disk,
                "dataDisks": [{"lun": d["lun"], "createOption": "Attach", "caching": d.get("caching"),
                               "managedDisk": {"id": d["managedDisk"]["id"]},
-                              "deleteOption": data_delete_option or d.get("deleteOption", "Detach")}
+                              "deleteOption": "Detach" if detach_all else d.get("deleteOption", "Detach")}
                              for d in props["storageProfile"].get("dataDisks", [])]}
     if image_reference:
         storage["imageReference"] = image_reference
+    nics = [dict(n, properties=dict(n.get("properties") or {}, deleteOption="Detach")) if detach_all else n
+            for n in props["networkProfile"]["networkInterfaces"]]
     body = {"location": original["location"], "tags": tags, "properties": {
         "hardwareProfile": props["hardwareProfile"], "storageProfile": storage,
-        "networkProfile": {"networkInterfaces": props["networkProfile"]["networkInterfaces"]}}}
+        "networkProfile": {"networkInterfaces": nics}}}
     if os_profile:
         body["properties"]["osProfile"] = os_profile
     for key in ("securityProfile", "diagnosticsProfile", "additionalCapabilities"):
@@ -310,8 +316,7 @@ class RecreateFromImage(Step):
                                    "managedDisk": {"storageAccountType":
                                                    (os_disk.get("managedDisk") or {}).get("storageAccountType")},
                                    "deleteOption": "Detach"},
-                        tags, image_reference={"id": ctx.image_id}, os_profile=os_profile,
-                        data_delete_option="Detach")
+                        tags, image_reference={"id": ctx.image_id}, os_profile=os_profile, detach_all=True)
 
     def apply(self, ctx):
         if _is_ours(_vm_or_none(ctx), ctx):
@@ -331,11 +336,11 @@ class RecreateFromImage(Step):
         vm = _vm_or_none(ctx)
         if _is_ours(vm, ctx):
             ctx.compute.virtual_machines.begin_delete(ctx.resource_group, ctx.vm_name).result()
-        try:  # the OS disk made from the image is this run's own; the original disks are never touched here
+        try:  # the OS disk made from the image: its name holds the run id; the original disks are never touched
             disk = ctx.compute.disks.get(ctx.resource_group, self._os_disk_name(ctx))
         except ResourceNotFoundError:
             return None
-        if (disk.tags or {}).get(RUN_TAG) == ctx.run_id or disk.managed_by is None:
+        if disk.managed_by is None:  # attached to something (not this run's VM, deleted above): left alone
             ctx.compute.disks.begin_delete(ctx.resource_group, self._os_disk_name(ctx)).result()
         return None
 

@@ -68,14 +68,13 @@ class FakeAzureApp:
         if route.resource_type is None:
             return dispatch.call(route, ctx), False
         self._authenticate(request)
+        if cloud.faults.has_kind("lro-fail"):
+            cloud.operations.pending_failures.append(_once(cloud.faults, method, path))
         for rule in cloud.faults.before_request(method, path):
             if rule.kind == "drop":
                 return None, True
             if rule.kind in ("error", "throttle", "deny"):
                 raise rule.error()
-            if rule.kind == "lro-fail":
-                err = rule.error()
-                cloud.operations.pending_failures.append(_once(err))
             if rule.kind == "delay":
                 cloud.operations.extra_delay = float(rule.spec.get("seconds", 5))
         try:
@@ -145,13 +144,15 @@ def redact_query(query):
     return _SIG.sub(r"\1REDACTED", query)
 
 
-def _once(err):
-    """A pending-failure hook that fails the first operation the faulted request starts."""
+def _once(faults, method, path):
+    """A pending-failure hook: the first operation this request starts asks the ``lro-fail`` rules whether
+    it fails (so they count only requests that start one)."""
     def hook(op, _info):
         if hook.used:
             return None
         hook.used = True
-        return err
+        rule = faults.on_operation_start(method, path)
+        return rule.error() if rule is not None else None
     hook.used = False
     return hook
 

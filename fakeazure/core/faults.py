@@ -7,10 +7,14 @@ not anchored) and acts on the Nth match (1-based) for ``count`` matches (``count
 - ``throttle``: answer 429 ``TooManyRequests`` with an integer ``Retry-After`` (``retryAfter``, default 1).
 - ``deny``: answer 403 ``AuthorizationFailed`` as ARM does when the caller lacks ``action``.
 - ``lro-fail``: serve the request; the operation it starts ends ``Failed`` (``code``, ``message``), no effect.
+  Only requests that start a long-running operation count (``nth`` is the Nth matching request that starts one):
+  a GET, or a PUT answered at once, has no operation to fail.
 - ``delay``: serve the request; the operation it starts takes ``seconds`` longer.
 - ``drop``: close the connection without answering (a network fault); in-process it raises ConnectionError.
 
-Rules are plain dicts so that scenarios and tests can carry them as data.
+Rules are plain dicts so that scenarios and tests can carry them as data. Every time a rule acts, the
+injector's ``log`` gets an entry ``{rule, kind, method, path}`` (``rule`` is the rule's index in the order it
+was added), so a test can tell a fault that took effect from one that never matched.
 """
 import re
 import threading
@@ -35,6 +39,7 @@ class FaultRule:
             raise ValueError("nth must be >= 1 and count >= 0")
         self.seen = 0
         self.fired = 0
+        self.index = None  # set by FaultInjector.add
 
     def matches(self, method, path):
         return (self.method in ("*", method.upper())) and bool(self.path.search(path))
@@ -86,16 +91,26 @@ class FaultInjector:
     def __init__(self):
         self._rules = []
         self._lock = threading.Lock()
+        self.log = []  # every firing, oldest first: {"rule", "kind", "method", "path"}
 
     def add(self, spec):
         rule = FaultRule(spec)
         with self._lock:
+            rule.index = len(self._rules)
             self._rules.append(rule)
         return rule
 
     def clear(self):
+        """Drop the rules and the log."""
         with self._lock:
             self._rules.clear()
+            self.log.clear()
+
+    def _fired(self, rule, method, path):
+        self.log.append({"rule": rule.index, "kind": rule.kind, "method": method.upper(), "path": path})
+
+    def has_kind(self, kind):
+        return any(rule.kind == kind for rule in self._rules)
 
     def list(self):
         return [r.describe() for r in self._rules]
@@ -107,14 +122,26 @@ class FaultInjector:
                        r.seen + 1 >= r.nth for r in self._rules)
 
     def before_request(self, method, path):
-        """Return the rules that act on this request (at most one of each kind)."""
+        """Return the rules that act on this request (at most one of each kind; ``lro-fail`` rules are
+        counted by :meth:`on_operation_start` instead)."""
         acting = []
         with self._lock:
             kinds = set()
             for rule in self._rules:
-                if rule.kind in kinds:
+                if rule.kind in kinds or rule.kind == "lro-fail":
                     continue
                 if rule.take(method, path):
                     acting.append(rule)
                     kinds.add(rule.kind)
+                    self._fired(rule, method, path)
         return acting
+
+    def on_operation_start(self, method, path):
+        """The request ``method path`` starts a long-running operation: the ``lro-fail`` rule that fails it,
+        or None. Call it at most once per request."""
+        with self._lock:
+            for rule in self._rules:
+                if rule.kind == "lro-fail" and rule.take(method, path):
+                    self._fired(rule, method, path)
+                    return rule
+        return None

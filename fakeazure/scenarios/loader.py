@@ -14,8 +14,9 @@ Sections, applied in this order (a later entry may name an earlier one):
 ``vms``: ``{name, resource_group, location, size, guest: <spec, see fakeazure.guest.presets>, security_type
 (Standard|TrustedLaunch), boot_diagnostics (managed|disabled), power_state (running|stopped|deallocated),
 generalized_by_api, image_reference, computer_name, admin_username, os_disk_name, os_disk_size_gb,
-os_disk_sku, os_disk_delete_option, public_ip, tags, zones, data_disks: [{lun, name, caching, guest: <spec>}
-| {lun, name, copy_of_os_disk: <vm>}]}``. A running VM's guest boots (the guest decides what the console
+os_disk_sku, os_disk_delete_option, nic_delete_option (Detach|Delete; unset: the NIC reference has no
+properties), public_ip, tags, zones, data_disks: [{lun, name, caching, delete_option, guest: <spec>}
+| {lun, name, delete_option, copy_of_os_disk: <vm>}]}``. A running VM's guest boots (the guest decides what the console
 shows and whether the agent is Ready). ``boot_as``: a VM that is stopped/deallocated but booted before (its
 boot diagnostics keep that last capture); other VMs that are not running keep no capture.
 
@@ -166,7 +167,8 @@ def _vm(ctx, spec):
     for dd in spec.get("data_disks", []):
         disk = _disk(ctx, rg, dd, location)
         data_disks.append({"lun": int(dd.get("lun", len(data_disks))), "createOption": "Attach",
-                           "caching": dd.get("caching", "None"), "managedDisk": {"id": disk.id}})
+                           "caching": dd.get("caching", "None"), "managedDisk": {"id": disk.id},
+                           "deleteOption": dd.get("delete_option", "Detach")})
     body = {"location": location, "tags": spec.get("tags") or {}, "properties": {
         "hardwareProfile": {"vmSize": spec.get("size", "Standard_D2s_v3")},
         "storageProfile": {"imageReference": dict(spec.get("image_reference") or _default_ref(spec, linux)),
@@ -177,7 +179,7 @@ def _vm(ctx, spec):
                                       "managedDisk": {"storageAccountType": spec.get("os_disk_sku", "Premium_LRS")}},
                            "dataDisks": data_disks},
         "osProfile": _os_profile(spec, name, linux),
-        "networkProfile": {"networkInterfaces": [{"id": nic_id}]},
+        "networkProfile": {"networkInterfaces": [_nic_ref(nic_id, spec)]},
         "diagnosticsProfile": {"bootDiagnostics": {"enabled": spec.get("boot_diagnostics", "managed") != "disabled"}}}}
     if spec.get("security_type", "Standard") == "TrustedLaunch":
         body["properties"]["securityProfile"] = {"uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True},
@@ -203,6 +205,12 @@ def _vm(ctx, spec):
     ctx["specs"][name.lower()] = guest_spec
     ctx["vms"][name.lower()] = vm
     return vm
+
+
+def _nic_ref(nic_id, spec):
+    if spec.get("nic_delete_option"):
+        return {"id": nic_id, "properties": {"deleteOption": spec["nic_delete_option"]}}
+    return {"id": nic_id}
 
 
 def _os_profile(spec, name, linux):

@@ -262,6 +262,54 @@ def test_lro_fail_fault_reverts(cloud, cc):
     assert cc.virtual_machines.get(RG, "v").provisioning_state == "Succeeded"
 
 
+def test_lro_fail_counts_only_requests_that_start_an_operation_and_is_logged(cloud, cc):
+    attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    rule = cloud.faults.add({"kind": "lro-fail", "method": "*", "path": ".*", "nth": 2})
+    cc.virtual_machines.get(RG, "v")  # a GET starts nothing: not counted
+    cc.virtual_machines.instance_view(RG, "v")
+    cc.virtual_machines.begin_power_off(RG, "v").result()  # the 1st request that starts an operation
+    assert rule.seen == 1 and rule.fired == 0 and cloud.faults.log == []
+    with pytest.raises(HttpResponseError, match="InternalExecutionError"):
+        cc.virtual_machines.begin_start(RG, "v").result()  # the 2nd: it fails
+    assert cloud.faults.log == [{"rule": 0, "kind": "lro-fail", "method": "POST",
+                                 "path": "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Compute/"
+                                         "virtualMachines/v/start".format(cloud.default_subscription, RG)}]
+    cloud.faults.add({"kind": "error", "method": "GET", "path": "/virtualMachines/v$", "status": 400,
+                      "code": "InvalidParameter", "message": "no"})
+    with pytest.raises(HttpResponseError):
+        cc.virtual_machines.get(RG, "v")
+    assert [(e["rule"], e["kind"], e["method"]) for e in cloud.faults.log][1:] == [(1, "error", "GET")]
+    cloud.faults.clear()
+    assert cloud.faults.log == []
+
+
+def test_update_applies_a_nics_delete_option_and_a_failed_update_takes_it_back(cloud, cc):
+    vm = attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    nic_id = vm.network_profile.network_interfaces[0].id
+    vm.network_profile.network_interfaces[0].delete_option = "Delete"
+    cc.virtual_machines.begin_create_or_update(RG, "v", vm).result()
+    assert cc.virtual_machines.get(RG, "v").network_profile.network_interfaces[0].delete_option == "Delete"
+    cloud.faults.add({"kind": "lro-fail", "method": "PUT", "path": "/virtualMachines/v$"})
+    vm.network_profile.network_interfaces[0].delete_option = "Detach"
+    with pytest.raises(HttpResponseError):
+        cc.virtual_machines.begin_create_or_update(RG, "v", vm).result()
+    assert cc.virtual_machines.get(RG, "v").network_profile.network_interfaces[0].delete_option == "Delete"
+    cc.virtual_machines.begin_create_or_update(RG, "v", vm).result()
+    assert cc.virtual_machines.get(RG, "v").network_profile.network_interfaces[0].delete_option == "Detach"
+    cc.virtual_machines.begin_delete(RG, "v").result()
+    assert cloud.find(nic_id) is not None  # Detach: the NIC outlives the VM
+
+
+def test_a_scenario_sets_delete_options_on_data_disks_and_the_nic():
+    cloud = Cloud("fast")
+    cloud.load_scenario("generalized-with-data-disks")
+    vm = sdk_client(cloud, ComputeManagementClient).virtual_machines.get("rg-data", "app02")
+    assert vm.storage_profile.os_disk.delete_option == "Delete"
+    assert [(d.lun, d.name, d.delete_option) for d in vm.storage_profile.data_disks] == [
+        (0, "app02-data", "Delete"), (1, "app02-logs", "Detach")]
+    assert vm.network_profile.network_interfaces[0].delete_option == "Delete"
+
+
 # -- update: tags, OS disk swap, data disks, etag ---------------------------------------------------
 def test_update_tags_etag_and_if_match(cloud, cc):
     vm = attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))

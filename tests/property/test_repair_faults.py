@@ -1,11 +1,15 @@
-"""Property tests: the repair plan against the fake cloud with a fault injected at every step.
+"""Property tests: the repair plans against the fake cloud with a fault injected at every step.
 
 Invariants, whatever the fault and wherever it lands:
-- no disk, NIC, snapshot or image that existed before is lost;
+- no disk, NIC, snapshot or image that existed before is lost, nor the run's backup snapshot once made;
 - the journal is always there and loadable, and says where the run stopped;
-- after the fault, `resume` finishes the repair, or `rollback` brings the original VM back as it was.
-A fault is one of: a refusal (HTTP 400 on the Nth ARM request), a long-running operation that ends
-Failed, or a crash of the process just before the Nth request (nothing after it runs).
+- after the fault, `resume` finishes the repair, or `rollback` brings the original VM back as it was
+  (the whole VM model compared, tests/vmmodel.py).
+A fault is one of: a refusal (HTTP 400 on the Nth request), a long-running operation that ends Failed (the
+Nth request that starts one), or a crash of the process (tests/childrun.py: the run goes on in a child
+process that is killed from outside just before its Nth request is served, or just after, before it sees the
+answer). Every case checks that its fault took effect: the fake's fault log shows the rule fired and the run
+saw it (a failed step naming the fault, or a killed process), and the sweep's tally is printed at the end.
 
 These tests run the fake's "instant" profile (every operation done inside the request that started it), not
 "fast" (the time Azure takes): the sweeps place a fault at every request number of a clean run, so a clean
@@ -18,153 +22,168 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from azext_vmbootfix.repair import engine
-from azext_vmbootfix.repair.journal import ACTIVE, Journal
-from repairkit import Harness, SimulatedCrash
+from azext_vmbootfix.repair.journal import Journal
+from repairkit import Harness
 
-pytestmark = [pytest.mark.property,
-              # a simulated crash inside an SDK poller thread is re-raised by result() in the test's thread;
-              # the poller thread's own copy of it is expected noise
-              pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")]
+pytestmark = pytest.mark.property
 
-CLEAN_RUN_REQUESTS = {"generalized-by-api": 34, "oobe-stuck": 35}  # ARM requests of a clean run (asserted)
-RESCUE_REQUESTS = 77  # ARM requests of a clean rescue run on oobe-stuck-no-image (asserted)
-RESCUE = "oobe-stuck-no-image"
-SWEEP = "generalized-by-api"
-KINDS = ("refuse", "lro-fail", "crash")
+# (scenario, plan): ARM requests of a clean run, and how many of them start a long-running operation (asserted)
+CLEAN = {("generalized-by-api", "recreate"): (34, 3), ("oobe-stuck", "recreate"): (35, 3),
+         ("generalized-with-data-disks", "recreate"): (38, 4), ("oobe-stuck-no-image", "rescue"): (77, 14),
+         ("oobe-stuck-gen1-no-image", "rescue"): (77, 14), ("oobe-stuck-windows11", "rescue"): (77, 14)}
+SWEEPS = [("generalized-by-api", "recreate"), ("generalized-with-data-disks", "recreate"),
+          ("oobe-stuck-no-image", "rescue")]
+KINDS = ("refuse", "lro-fail", "crash-before", "crash-after")
+REFUSAL = "injected refusal"
+LRO_FAILURE = "InternalExecutionError"
 PROFILE = "instant"  # why: see the module's docstring
 
 
-def _inject(h, kind, nth):
-    if kind == "crash":
-        h.requests = 0
-        h.crash_at = nth
-    elif kind == "refuse":
-        h.cloud.faults.add({"kind": "error", "method": "*", "path": ".*", "nth": nth, "count": 1, "status": 400,
-                            "code": "InvalidParameter", "message": "injected refusal"})
-    else:
-        h.cloud.faults.add({"kind": "lro-fail", "method": "*", "path": ".*", "nth": nth, "count": 1})
+def _cases():
+    out = []
+    for scenario, plan in SWEEPS:
+        requests, lros = CLEAN[(scenario, plan)]
+        for kind in KINDS:
+            for nth in range(1, (lros if kind == "lro-fail" else requests) + 1):
+                out.append(pytest.param(scenario, plan, kind, nth, id="{}-{}-{}".format(scenario, kind, nth)))
+    return out
 
 
-def _run_with_fault(scenario, kind, nth, path="recreate"):
-    h = Harness(scenario, profile=PROFILE)
-    ctx = h.new_context(path)
-    _inject(h, kind, nth)
-    outcome = "succeeded"
+def _add_fault(h, kind, nth):
+    if kind == "refuse":
+        return h.cloud.faults.add({"kind": "error", "method": "*", "path": ".*", "nth": nth, "count": 1,
+                                   "status": 400, "code": "InvalidParameter", "message": REFUSAL})
+    return h.cloud.faults.add({"kind": "lro-fail", "method": "*", "path": ".*", "nth": nth, "count": 1})
+
+
+def run_with_fault(h, ctx, kind, nth):
+    """Apply the plan with one fault; return what the run saw: ("crashed", (method, path)) or
+    ("failed", message) or ("succeeded", None)."""
+    if kind.startswith("crash"):
+        result = h.apply_in_child(ctx, crash_at=nth, crash_after=kind == "crash-after")
+        return result.outcome, result.crashed if result.outcome == "crashed" else result.error
+    if kind in ("refuse", "lro-fail"):
+        _add_fault(h, kind, nth)
     try:
         engine.apply(ctx)
-    except engine.RepairError:
-        outcome = "failed"
-    except SimulatedCrash:
-        outcome = "crashed"
-    h.cloud.faults.clear()
-    h.crash_at = None
-    h.assert_nothing_lost()
+    except engine.RepairError as exc:
+        return "failed", str(exc)
+    return "succeeded", None
+
+
+def fault_took_effect(h, kind, nth, outcome, detail):
+    """Why the fault took effect, or raise AssertionError saying why it did not."""
     journal = Journal.load(h.path)
-    assert journal is not None
-    if outcome == "succeeded":
-        assert journal.status == "succeeded"
-    else:
-        assert journal.status in ACTIVE + ("applying",), journal.status
-    return h, journal, outcome
+    assert journal is not None, "the journal must survive any failure"
+    if kind.startswith("crash"):
+        assert outcome == "crashed", "the process was not killed at request {}: it {}".format(nth, outcome)
+        assert journal.status == "applying", "a killed run cannot have recorded its end: " + journal.status
+        return "killed at request {} ({} {})".format(nth, *detail)
+    fired = [e for e in h.cloud.faults.log if e["kind"] == ("error" if kind == "refuse" else "lro-fail")]
+    assert len(fired) == 1, "the fake's fault log shows {} firings: {}".format(len(fired), h.cloud.faults.log)
+    want = REFUSAL if kind == "refuse" else LRO_FAILURE
+    assert outcome == "failed" and want in (detail or ""), "the run did not see the fault: {} {}".format(
+        outcome, detail)
+    failed = [s for s in journal.steps if s["state"] == "failed"]
+    assert journal.status == "failed" and len(failed) == 1 and want in failed[0]["error"], journal.data["status"]
+    return "{} {} failed step {}".format(fired[0]["method"], fired[0]["path"].rsplit("/", 2)[-2:], failed[0]["name"])
 
 
-def _recover(h, journal, how):
+def recover(h, how):
+    journal = Journal.load(h.path)
     if how == "resume":
         if journal.status != "succeeded":
             assert engine.apply(h.reloaded_context())["status"] == "succeeded"
         if journal.data["path"] == "rescue":
             h.assert_rescued()
         else:
-            h.assert_repaired(journal.data["runId"])
+            h.assert_repaired(journal.data["runId"], journal.data["params"]["imageId"])
     else:
         assert engine.rollback(h.reloaded_context())["status"] == "rolled-back"
         h.assert_original_restored()
     h.assert_nothing_lost()
 
 
-@pytest.mark.parametrize("scenario", ["generalized-by-api", "oobe-stuck"])
-def test_a_clean_run_makes_the_requests_the_sweep_covers(scenario):
+@pytest.mark.parametrize("scenario,plan", sorted(CLEAN))
+def test_a_clean_run_makes_the_requests_the_sweeps_cover(scenario, plan):
     h = Harness(scenario, profile=PROFILE)
-    ctx = h.new_context()
+    ctx = h.new_context(plan)
+    counter = h.cloud.faults.add({"kind": "lro-fail", "nth": 10 ** 6})  # never fires: counts LRO starts
     h.requests = 0
     engine.apply(ctx)
-    assert h.requests == CLEAN_RUN_REQUESTS[scenario]
+    assert (h.requests, counter.seen) == CLEAN[(scenario, plan)]
+    if plan == "rescue":
+        h.assert_rescued()
+    else:
+        h.assert_repaired(ctx.run_id, ctx.image_id)
+    h.assert_nothing_lost()
 
 
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("nth", range(1, CLEAN_RUN_REQUESTS[SWEEP] + 1))
-def test_every_request_of_the_plan_can_fail_and_be_resumed_or_rolled_back(kind, nth):
-    """The exhaustive sweep: each of the plan's requests fails in each way; odd ones resume, even roll back."""
-    h, journal, _ = _run_with_fault(SWEEP, kind, nth)
-    _recover(h, journal, "resume" if nth % 2 else "rollback")
+def test_the_sweep_keeps_at_least_its_333_cases():
+    assert len(_cases()) >= 333
 
 
-@pytest.mark.parametrize("scenario", [RESCUE, "oobe-stuck-gen1-no-image", "oobe-stuck-windows11"])
-def test_a_clean_rescue_makes_the_requests_the_rescue_sweep_covers(scenario):
-    """Gen2 Server 2022, Gen1 Server 2016 and a Windows 11 client make the same requests (the mixed test's range)."""
+@pytest.mark.parametrize("scenario,plan,kind,nth", _cases())
+def test_every_request_can_fail_and_be_resumed_or_rolled_back(scenario, plan, kind, nth, fault_sweep_tally):
+    """The exhaustive sweep: each request of each plan fails in each way and the fault is seen to take
+    effect; then odd cases resume and even ones roll back, and the invariants hold."""
     h = Harness(scenario, profile=PROFILE)
-    ctx = h.new_context("rescue")
-    h.requests = 0
-    engine.apply(ctx)
-    assert h.requests == RESCUE_REQUESTS
-    h.assert_rescued()
+    ctx = h.new_context(plan)
+    outcome, detail = run_with_fault(h, ctx, kind, nth)
+    try:
+        why = fault_took_effect(h, kind, nth, outcome, detail)
+    except AssertionError:
+        fault_sweep_tally.append((scenario, kind, nth, None))
+        raise
+    fault_sweep_tally.append((scenario, kind, nth, why))
+    h.cloud.faults.clear()
+    h.assert_nothing_lost()
+    recover(h, "resume" if nth % 2 else "rollback")
 
 
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("nth", range(1, RESCUE_REQUESTS + 1))
-def test_every_request_of_the_rescue_plan_can_fail_and_be_resumed_or_rolled_back(kind, nth):
-    """The rescue sweep: each of the rescue plan's requests (disk copy, rescue NIC and VM, Run Commands, detach,
-    deallocate, swap, start, deletes) fails in each way; odd ones resume, even ones roll back."""
-    h, journal, _ = _run_with_fault(RESCUE, kind, nth, path="rescue")
-    _recover(h, journal, "resume" if nth % 2 else "rollback")
-
-
-# the mixed-fault test's runs: (scenario, path, requests of a clean run, requests a recovery may see faulted)
-MIXED = [("generalized-by-api", "recreate", 35, 12), ("oobe-stuck", "recreate", 35, 12),
-         (RESCUE, "rescue", RESCUE_REQUESTS, 40), ("oobe-stuck-gen1-no-image", "rescue", RESCUE_REQUESTS, 40),
-         ("oobe-stuck-windows11", "rescue", RESCUE_REQUESTS, 40)]
+# the mixed-fault test's runs: (scenario, plan, requests a recovery may see faulted)
+MIXED = [("generalized-by-api", "recreate", 12), ("oobe-stuck", "recreate", 12),
+         ("generalized-with-data-disks", "recreate", 12), ("oobe-stuck-no-image", "rescue", 40),
+         ("oobe-stuck-gen1-no-image", "rescue", 40), ("oobe-stuck-windows11", "rescue", 40)]
 
 
 @st.composite
 def mixed_runs(draw):
     """A plan (recreate or rescue, on the scenarios it applies to), several refusals/LRO failures at requests of
     that plan, an optional crash, how to recover, and an optional refusal during the recovery."""
-    scenario, path, requests, recovery = draw(st.sampled_from(MIXED))
-    faults = draw(st.lists(st.tuples(st.sampled_from(KINDS[:2]), st.integers(1, requests)), max_size=3))
-    crash = draw(st.one_of(st.none(), st.integers(1, requests)))
+    scenario, plan, recovery = draw(st.sampled_from(MIXED))
+    requests, lros = CLEAN[(scenario, plan)]
+    faults = draw(st.lists(st.one_of(st.tuples(st.just("refuse"), st.integers(1, requests)),
+                                     st.tuples(st.just("lro-fail"), st.integers(1, lros))), max_size=3))
+    crash = draw(st.one_of(st.none(), st.tuples(st.integers(1, requests), st.booleans())))
     how = draw(st.sampled_from(["resume", "rollback"]))
     second_fault = draw(st.one_of(st.none(), st.integers(1, recovery)))
-    return scenario, path, faults, crash, how, second_fault
+    return scenario, plan, faults, crash, how, second_fault
 
 
-@settings(max_examples=160, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=160, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(run=mixed_runs())
 def test_any_mix_of_faults_then_a_faulty_recovery_still_converges(run):
-    """Several faults in one run, a crash on top, and a fault during the recovery itself: running the
-    recovery again always converges, and nothing is lost at any point. Both plans: recreate, and rescue on
-    Gen2 Server 2022, Gen1 Server 2016 and a Windows 11 client."""
-    scenario, path, faults, crash, how, second_fault = run
+    """Several faults in one run, a crash on top (in a child process), and a fault during the recovery
+    itself: running the recovery again always converges, and nothing is lost at any point. Both plans, on
+    every scenario they apply to."""
+    scenario, plan, faults, crash, how, second_fault = run
     h = Harness(scenario, profile=PROFILE)
-    ctx = h.new_context(path)
+    ctx = h.new_context(plan)
     for kind, nth in faults:
-        _inject(h, kind, nth)
+        _add_fault(h, kind, nth)
     if crash:
-        _inject(h, "crash", crash)
-    try:
-        engine.apply(ctx)
-        outcome = "succeeded"
-    except engine.RepairError:
-        outcome = "failed"
-    except SimulatedCrash:
-        outcome = "crashed"
-    event("{} {}: {} then {}".format(path, scenario, outcome, how))
+        outcome, _ = run_with_fault(h, ctx, "crash-after" if crash[1] else "crash-before", crash[0])
+    else:
+        outcome, _ = run_with_fault(h, ctx, "none", 0)
+    event("{} {}: {} then {}".format(plan, scenario, outcome, how))
     h.cloud.faults.clear()
-    h.crash_at = None
     h.assert_nothing_lost()
     journal = Journal.load(h.path)
-    assert journal is not None and journal.data["path"] == path
+    assert journal is not None and journal.data["path"] == plan
     if second_fault:  # the recovery is interrupted too
-        _inject(h, "refuse", second_fault)
+        _add_fault(h, "refuse", second_fault)
         try:
             if how == "resume":
                 engine.apply(h.reloaded_context())
@@ -174,5 +193,4 @@ def test_any_mix_of_faults_then_a_faulty_recovery_still_converges(run):
             pass
         h.cloud.faults.clear()
         h.assert_nothing_lost()
-        journal = Journal.load(h.path)
-    _recover(h, journal, how)
+    recover(h, how)

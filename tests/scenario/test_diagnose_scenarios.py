@@ -20,10 +20,18 @@ def scenario_vm(name, index=0):
 
 
 class DiagnoseTest(VmBootFixScenarioTest):
+    expected_problem = None  # what every problem diagnose reports must say (a test that injects one)
+
     def run_diagnose(self, extra=""):
         rg, vm = scenario_vm(self.scenario)
         self.kwargs.update(rg=rg, vm=vm)
-        return self.cmd("vm boot-fix diagnose -g {rg} -n {vm} " + extra).get_output_in_json()
+        out = self.cmd("vm boot-fix diagnose -g {rg} -n {vm} " + extra).get_output_in_json()
+        problems = self.diagnose_problems(out)
+        if self.expected_problem:
+            assert problems and all(self.expected_problem in p for p in problems), problems
+        else:
+            assert problems == [], "diagnose could not read everything: {}".format(problems)
+        return out
 
 
 class OobeStuck(DiagnoseTest):
@@ -168,6 +176,7 @@ class ImagesDenied(DiagnoseTest):
     scenario = "oobe-stuck"
     faults = ({"kind": "deny", "method": "GET", "path": r"/providers/Microsoft\.Compute/images$", "count": 0,
                "action": "Microsoft.Compute/images/read"},)
+    expected_problem = "could not list managed images: 403 AuthorizationFailed"
 
     def test_diagnose_with_images_denied(self):
         out = self.run_diagnose()

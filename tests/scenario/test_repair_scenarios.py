@@ -12,18 +12,28 @@ from harness import VmBootFixScenarioTest
 pytestmark = pytest.mark.scenario
 
 
+def _seeded(test, run_id):
+    """The run id names the run's snapshot and disks: the same when recording and replaying. The rescue VM's
+    throw-away password is the canary's too (a body that holds it is scrubbed, and the canary looks for it)."""
+    from unittest import mock
+    rescue_password = test.secret_canary.password[::-1]
+    test.secret_canary.also(rescue_password)
+    for target, value in (("azext_vmbootfix.repair.engine.new_run_id", run_id),
+                          ("azext_vmbootfix.repair.rescue.random_password", rescue_password)):
+        patcher = mock.patch(target, return_value=value)
+        patcher.start()
+        test.addCleanup(patcher.stop)
+
+
+@pytest.mark.usefixtures("secret_canary")
 class RepairGeneralizedByApi(VmBootFixScenarioTest):
     scenario = "generalized-by-api"
 
     def setUp(self):
-        from unittest import mock
-        # the run id names the run's snapshot and disk: the same one when recording and replaying
-        patcher = mock.patch("azext_vmbootfix.repair.engine.new_run_id", return_value="5eed0000-0000-4000-8000-0000000000a1")
-        patcher.start()
-        self.addCleanup(patcher.stop)
+        _seeded(self, "5eed0000-0000-4000-8000-0000000000a1")
         super().setUp()
-        self.kwargs.update(rg="rg-gen", vm="app01", pw="Fake-Passw0rd-" + "Recorded1!")
-        # the journal goes to the test's own config dir, fresh for each test
+        self.kwargs.update(rg="rg-gen", vm="app01", pw=self.secret_canary.password)
+        # the journal goes to the test's own config dir (scanned by the canary after the test)
         self.journal_dir = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
 
     def test_repair_dry_run_changes_nothing(self):
@@ -38,7 +48,8 @@ class RepairGeneralizedByApi(VmBootFixScenarioTest):
     def test_repair_then_rollback(self):
         import shutil
         shutil.rmtree(self.journal_dir, ignore_errors=True)
-        out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-password {pw}"
+        # --debug: azure-cli then logs every request body, the VM create's adminPassword included
+        out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-password {pw} --debug"
                        ).get_output_in_json()
         assert out["status"] == "succeeded", out
         assert [s["state"] for s in out["steps"]] == ["done"] * 6
@@ -53,24 +64,21 @@ class RepairGeneralizedByApi(VmBootFixScenarioTest):
             self.check("contains(instanceView.statuses[].code, 'OSState/generalized')", True),
             self.check("contains(instanceView.statuses[].code, 'PowerState/deallocated')", True),
             self.check("starts_with(storageProfile.osDisk.name, 'app01_OsDisk_1_')", True)])
-        shutil.rmtree(self.journal_dir, ignore_errors=True)
 
     def test_repair_needs_keep_disks(self):
         with pytest.raises(Exception, match="--keep-disks"):
             self.cmd("vm boot-fix repair -g {rg} -n {vm} --yes")
 
 
+@pytest.mark.usefixtures("secret_canary")
 class RescueWithoutImage(VmBootFixScenarioTest):
     """No image anywhere: repair takes the rescue path (article steps 5-12) through the CLI."""
     scenario = "oobe-stuck-no-image"
 
     def setUp(self):
-        from unittest import mock
-        patcher = mock.patch("azext_vmbootfix.repair.engine.new_run_id", return_value="5eed0000-0000-4000-8000-0000000000b2")
-        patcher.start()
-        self.addCleanup(patcher.stop)
+        _seeded(self, "5eed0000-0000-4000-8000-0000000000b2")
         super().setUp()
-        self.kwargs.update(rg="rg-oobe", vm="web01", pw="Fake-Passw0rd-" + "Rescue1!")
+        self.kwargs.update(rg="rg-oobe", vm="web01", pw=self.secret_canary.password)
 
     def test_rescue_then_diagnose_then_rollback(self):
         import shutil
@@ -79,13 +87,14 @@ class RescueWithoutImage(VmBootFixScenarioTest):
         plan = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --dry-run").get_output_in_json()
         assert plan["plan"]["path"] == "rescue"
         out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-username fixadmin "
-                       "--admin-password {pw}").get_output_in_json()
+                       "--admin-password {pw} --debug").get_output_in_json()
         assert out["status"] == "succeeded", out
         assert all(s["state"] == "done" for s in out["steps"])
         self.cmd("vm show -g {rg} -n {vm}", checks=[
             self.check("ends_with(storageProfile.osDisk.name, '-fixed')", True)])
         after = self.cmd("vm boot-fix diagnose -g {rg} -n {vm}").get_output_in_json()
         assert after["osState"] == "healthy" and after["vm"]["agentStatus"] == "Ready"
+        assert self.diagnose_problems(after) == []
         back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes").get_output_in_json()
         assert back["status"] == "rolled-back"
         self.cmd("vm show -g {rg} -n {vm}", checks=[
@@ -93,20 +102,53 @@ class RescueWithoutImage(VmBootFixScenarioTest):
         shutil.rmtree(journal_dir, ignore_errors=True)
 
 
+@pytest.mark.usefixtures("secret_canary")
+class RepairWithDataDisks(VmBootFixScenarioTest):
+    """Data disks and a NIC set to Delete (article step 1): kept by the repair, their options back on rollback."""
+    scenario = "generalized-with-data-disks"
+
+    def setUp(self):
+        _seeded(self, "5eed0000-0000-4000-8000-0000000000c3")
+        super().setUp()
+        self.kwargs.update(rg="rg-data", vm="app02", pw=self.secret_canary.password)
+
+    def test_repair_keeps_data_disks_and_nic_then_rollback_restores_their_delete_options(self):
+        import shutil
+        shutil.rmtree(os.path.join(self.cli_ctx.config.config_dir, "vmbootfix"), ignore_errors=True)
+        out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-password {pw}"
+                       ).get_output_in_json()
+        assert out["status"] == "succeeded", out
+        self.cmd("vm show -g {rg} -n {vm}", checks=[
+            self.check("storageProfile.dataDisks[].[lun, name, deleteOption]",
+                       [[0, "app02-data", "Detach"], [1, "app02-logs", "Detach"]]),
+            self.check("networkProfile.networkInterfaces[0].deleteOption", "Detach"),
+            self.check("storageProfile.osDisk.deleteOption", "Detach"),
+            self.check("tags.env", "prod")])
+        back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes").get_output_in_json()
+        assert back["status"] == "rolled-back"
+        self.cmd("vm show -g {rg} -n {vm}", checks=[
+            self.check("storageProfile.dataDisks[].[lun, name, deleteOption]",
+                       [[0, "app02-data", "Delete"], [1, "app02-logs", "Detach"]]),
+            self.check("networkProfile.networkInterfaces[0].deleteOption", "Delete"),
+            self.check("storageProfile.osDisk.deleteOption", "Delete"),
+            self.check("starts_with(storageProfile.osDisk.name, 'app02_OsDisk_1_')", True)])
+
+
+@pytest.mark.usefixtures("secret_canary")
 class RepairRefusedByLock(VmBootFixScenarioTest):
     """A CanNotDelete lock on the VM's group: pre-flight refuses before anything changes, through the CLI."""
     scenario = "oobe-stuck-locked"
 
     def setUp(self):
-        from unittest import mock
-        patcher = mock.patch("azext_vmbootfix.repair.engine.new_run_id", return_value="5eed0000-0000-4000-8000-0000000000c3")
-        patcher.start()
-        self.addCleanup(patcher.stop)
+        _seeded(self, "5eed0000-0000-4000-8000-0000000000d4")
         super().setUp()
-        self.kwargs.update(rg="rg-oobe", vm="web01", pw="Fake-Passw0rd-" + "Locked1!")
+        self.kwargs.update(rg="rg-oobe", vm="web01", pw=self.secret_canary.password)
 
     def test_repair_is_refused_and_nothing_changes(self):
+        import shutil
         from azure.cli.core.azclierror import ValidationError
+        journal = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
+        shutil.rmtree(journal, ignore_errors=True)  # a recording shares the config dir with earlier tests
         before = self.cmd("vm show -g {rg} -n {vm}").get_output_in_json()
         dry = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --dry-run").get_output_in_json()
         locks = [f for f in dry["preflight"] if f["check"] == "locks"]
@@ -119,5 +161,4 @@ class RepairRefusedByLock(VmBootFixScenarioTest):
         after = self.cmd("vm show -g {rg} -n {vm}").get_output_in_json()
         assert after == before
         self.cmd("snapshot list -g {rg}", checks=[self.check("length(@)", 1)])  # only the scenario's own
-        journal = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
         assert not os.path.exists(journal) or not any(files for _, _, files in os.walk(journal))

@@ -15,6 +15,7 @@ SECRETS = [
     (re.compile(r'(?i)"(access_token|refresh_token|client_secret)"\s*:\s*"(?!REDACTED)[^"]{8,}"'), "token field"),
     (re.compile(r'(?i)"adminPassword"\s*:\s*"(?!REDACTED")[^"]+"'), "admin password"),
     (re.compile(r"Passw0rd"), "a test password"),
+    (re.compile(r"Cn4ry-|-yrn4C"), "a secret canary's password (tests/canary.py)"),
     (re.compile(r'(?is)"protectedParameters"\s*:\s*\[[^\]]*?"value"\s*:\s*"(?!REDACTED")'), "a protected parameter"),
     (re.compile(r"(?i)x-identity-header"), "identity header"),
 ]

@@ -12,9 +12,13 @@ from fakeazure.cloud import Cloud
 from fakeazure.inprocess import sdk_client, session
 
 
-def _cloud(scenario):
+def _cloud(scenario, canary=None):
+    """``canary``: the test's secret_canary: every SAS signature the cloud issues is then looked for in the
+    test's output and logs (DEBUG up) afterwards."""
     cloud = Cloud(profile="fast")
     cloud.load_scenario(scenario)
+    if canary is not None:
+        canary.watch_cloud(cloud)
     return cloud, sdk_client(cloud, ComputeManagementClient)
 
 
@@ -28,8 +32,8 @@ def _arm_calls(cloud):
     return [r for r in cloud.request_log if not r["path"].startswith(("/_blob/", "/msi/"))]
 
 
-def test_oobe_stuck_costs_five_arm_calls_and_finds_the_image_through_the_snapshot():
-    cloud, compute = _cloud("oobe-stuck")
+def test_oobe_stuck_costs_five_arm_calls_and_finds_the_image_through_the_snapshot(secret_canary):
+    cloud, compute = _cloud("oobe-stuck", secret_canary)
     cloud.request_log.clear()
     collected = collect(cloud, compute, "rg-oobe", "web01")
     calls = _arm_calls(cloud)
@@ -40,8 +44,8 @@ def test_oobe_stuck_costs_five_arm_calls_and_finds_the_image_through_the_snapsho
     assert collected["vm"]["powerState"] == "running"
 
 
-def test_generalized_by_api_links_the_image_by_source_vm():
-    cloud, compute = _cloud("generalized-by-api")
+def test_generalized_by_api_links_the_image_by_source_vm(secret_canary):
+    cloud, compute = _cloud("generalized-by-api", secret_canary)
     collected = collect(cloud, compute, *_first_vm(cloud))
     assert collected["vm"]["osStateGeneralized"] is True
     assert any(i["link"] == "sourceVirtualMachine" and i["generalized"] for i in collected["images"])
@@ -50,16 +54,16 @@ def test_generalized_by_api_links_the_image_by_source_vm():
     assert any(s.startswith("az vm create") for s in out["nextSteps"])
 
 
-def test_trusted_launch_gallery_version_is_found_and_kept_trusted_launch_in_next_steps():
-    cloud, compute = _cloud("oobe-stuck-trusted-launch")
+def test_trusted_launch_gallery_version_is_found_and_kept_trusted_launch_in_next_steps(secret_canary):
+    cloud, compute = _cloud("oobe-stuck-trusted-launch", secret_canary)
     collected = collect(cloud, compute, *_first_vm(cloud))
     versions = [i for i in collected["images"] if i["kind"] == "galleryImageVersion"]
     assert versions and versions[0]["securityType"] == "TrustedLaunch"
     assert versions[0]["generalized"] is False  # specialized: not offered as a recreate-with-new-admin image
 
 
-def test_a_denied_images_listing_is_evidence_not_a_failure():
-    cloud, compute = _cloud("oobe-stuck")
+def test_a_denied_images_listing_is_evidence_not_a_failure(secret_canary):
+    cloud, compute = _cloud("oobe-stuck", secret_canary)
     cloud.faults.add({"kind": "deny", "method": "GET", "path": r"/providers/Microsoft\.Compute/images$",
                       "count": 0, "action": "Microsoft.Compute/images/read"})
     collected = collect(cloud, compute, "rg-oobe", "web01")
@@ -69,8 +73,8 @@ def test_a_denied_images_listing_is_evidence_not_a_failure():
     assert any(e["signal"] == "images" and "AuthorizationFailed" in e["observed"] for e in out["evidence"])
 
 
-def test_a_failing_boot_diagnostics_call_is_reported_and_other_signals_decide():
-    cloud, compute = _cloud("oobe-stuck")
+def test_a_failing_boot_diagnostics_call_is_reported_and_other_signals_decide(secret_canary):
+    cloud, compute = _cloud("oobe-stuck", secret_canary)
     cloud.faults.add({"kind": "error", "method": "POST", "path": "retrieveBootDiagnosticsData", "status": 500,
                       "count": 0})
     collected = collect(cloud, compute, "rg-oobe", "web01")
@@ -79,8 +83,24 @@ def test_a_failing_boot_diagnostics_call_is_reported_and_other_signals_decide():
     assert out["articleId"] == "OSStartUp-OOBE" and out["confidence"] <= 0.5  # a suspicion only
 
 
-def test_boot_diagnostics_disabled_makes_no_boot_diagnostics_call():
-    cloud, compute = _cloud("boot-diagnostics-disabled")
+@pytest.mark.parametrize("call", ["images.list", "galleries.list", "snapshots.get",
+                                  "virtual_machines.retrieve_boot_diagnostics_data"])
+def test_an_error_azure_did_not_answer_is_not_turned_into_evidence(monkeypatch, call, secret_canary):
+    """Only what Azure answers (HttpResponseError) becomes a reported problem; a bug, a network failure or
+    a request a cassette does not hold ends diagnose instead of being reported quietly."""
+    cloud, compute = _cloud("oobe-stuck", secret_canary)
+    group, method = call.split(".")
+
+    def broken(*_a, **_kw):
+        raise RuntimeError("not an Azure answer")
+    # the operations class: the multi-API client makes a new operations object at each access
+    monkeypatch.setattr(type(getattr(compute, group)), method, broken)
+    with pytest.raises(RuntimeError, match="not an Azure answer"):
+        collect(cloud, compute, "rg-oobe", "web01")
+
+
+def test_boot_diagnostics_disabled_makes_no_boot_diagnostics_call(secret_canary):
+    cloud, compute = _cloud("boot-diagnostics-disabled", secret_canary)
     cloud.request_log.clear()
     collected = collect(cloud, compute, *_first_vm(cloud))
     assert not any("retrieveBootDiagnosticsData" in c["path"] for c in cloud.request_log)
@@ -89,8 +109,8 @@ def test_boot_diagnostics_disabled_makes_no_boot_diagnostics_call():
     assert out["nextSteps"][0].startswith("az vm boot-diagnostics enable")
 
 
-def test_linux_vm_reads_only_its_screen():
-    cloud, compute = _cloud("linux")
+def test_linux_vm_reads_only_its_screen(secret_canary):
+    cloud, compute = _cloud("linux", secret_canary)
     cloud.request_log.clear()
     collected = collect(cloud, compute, *_first_vm(cloud))
     calls = _arm_calls(cloud)
@@ -98,9 +118,9 @@ def test_linux_vm_reads_only_its_screen():
     assert diagnose.verdict_for_vm(collected)["osState"] == "not-applicable"
 
 
-def test_missing_vm_raises():
+def test_missing_vm_raises(secret_canary):
     from azure.core.exceptions import ResourceNotFoundError
-    cloud, compute = _cloud("oobe-stuck")
+    cloud, compute = _cloud("oobe-stuck", secret_canary)
     with pytest.raises(ResourceNotFoundError):
         collect(cloud, compute, "rg-oobe", "nope")
 
@@ -160,8 +180,8 @@ def _first_vm(cloud):
 
 
 @pytest.mark.ocr
-def test_full_verdict_with_ocr_in_process():
-    cloud, compute = _cloud("oobe-stuck")
+def test_full_verdict_with_ocr_in_process(secret_canary):
+    cloud, compute = _cloud("oobe-stuck", secret_canary)
     out = diagnose.verdict_for_vm(collect(cloud, compute, "rg-oobe", "web01", read_screenshot=True))
     assert out["screenshot"]["read"] is True
     assert out["osState"] == "running-at-oobe" and out["confidence"] >= 0.9

@@ -7,22 +7,22 @@ from azext_vmbootfix.repair import engine, rescue
 from azext_vmbootfix.repair.journal import Journal
 from azext_vmbootfix.repair.runcommand import json_line
 from fakeazure.guest import bcd
-from repairkit import PASSWORD, Harness
+from repairkit import Harness
 
 RESCUE_STEPS = ["record-original", "backup-os-disk", "copy-os-disk", "create-rescue-vm", "finish-setup",
                 "enable-serial-console", "detach-copy", "deallocate-vm", "swap-os-disk", "start-vm", "verify-boot",
                 "delete-rescue-vm"]
 
 
-def _rescued(admin="bootfixuser"):
-    h = Harness("oobe-stuck-no-image")
+def _rescued(canary, admin="bootfixuser"):
+    h = Harness("oobe-stuck-no-image", canary=canary)
     ctx = h.new_context("rescue", admin_username=admin)
     out = engine.apply(ctx)
     return h, ctx, out
 
 
-def test_the_plan_is_the_rescue_path_with_a_rescue_vm_of_another_windows_version():
-    h = Harness("oobe-stuck-no-image")
+def test_the_plan_is_the_rescue_path_with_a_rescue_vm_of_another_windows_version(secret_canary):
+    h = Harness("oobe-stuck-no-image", canary=secret_canary)
     plan = engine.describe(h.new_context("rescue"))
     assert plan["path"] == "rescue" and [s["name"] for s in plan["steps"]] == RESCUE_STEPS
     assert plan["rescue"]["brokenVersion"] == "2022"
@@ -30,8 +30,8 @@ def test_the_plan_is_the_rescue_path_with_a_rescue_vm_of_another_windows_version
     assert plan["rescue"]["size"] == "Standard_D4s_v5"
 
 
-def test_rescue_ends_with_the_original_vm_running_the_fixed_copy():
-    h, ctx, out = _rescued()
+def test_rescue_ends_with_the_original_vm_running_the_fixed_copy(secret_canary):
+    h, ctx, out = _rescued(secret_canary)
     assert out["status"] == "succeeded" and [s["state"] for s in out["steps"]] == ["done"] * 12
     vm = h.compute.virtual_machines.get(h.rg, h.name, expand="instanceView")
     assert vm.id.lower() == h.original.id.lower()  # the same VM, never deleted
@@ -48,8 +48,8 @@ def test_rescue_ends_with_the_original_vm_running_the_fixed_copy():
     assert guest.windows_partition.read("Windows\\Panther\\Unattend.xml") is None
 
 
-def test_rescue_leaves_no_rescue_resources_and_keeps_the_original_disk_and_backup():
-    h, ctx, _ = _rescued()
+def test_rescue_leaves_no_rescue_resources_and_keeps_the_original_disk_and_backup(secret_canary):
+    h, ctx, _ = _rescued(secret_canary)
     now = h.inventory()
     assert not [v for v in h.cloud.compute.vms if "-rescue-" in v]
     assert not [n for n in now["nics"] if "-rescue-" in n]
@@ -59,18 +59,18 @@ def test_rescue_leaves_no_rescue_resources_and_keeps_the_original_disk_and_backu
     assert backup.lower() in now["snapshots"]
 
 
-def test_the_password_is_only_a_protected_parameter_and_never_in_the_journal():
-    h, ctx, _ = _rescued()
+def test_the_password_is_only_a_protected_parameter_and_never_in_the_journal(secret_canary):
+    h, ctx, _ = _rescued(secret_canary)
     with open(h.path, encoding="utf-8") as fh:
-        assert PASSWORD not in fh.read()
+        assert h.password not in fh.read()
     scripts = [script for _vm, kind, script, _res in h.cloud.compute.history]
-    encoded = base64.b64encode(PASSWORD.encode("utf-8")).decode("ascii")
-    assert scripts and not any(PASSWORD in s or encoded in s for s in scripts)
+    encoded = base64.b64encode(h.password.encode("utf-8")).decode("ascii")
+    assert scripts and not any(h.password in s or encoded in s for s in scripts)
     assert any("$AdminPasswordB64" in s for s in scripts)  # a parameter of the script, never its text
 
 
-def test_the_bcd_commands_are_the_articles():
-    h, ctx, _ = _rescued()
+def test_the_bcd_commands_are_the_articles(secret_canary):
+    h, ctx, _ = _rescued(secret_canary)
     ems, result = [(s, r) for _vm, kind, s, r in h.cloud.compute.history if kind.endswith(rescue.RC_EMS)][-1]
     store = "S:\\EFI\\Microsoft\\Boot\\BCD"  # Gen2: the EFI partition got a letter from diskpart
     for cmd in ("/set '{bootmgr}' displaybootmenu yes", "/set '{bootmgr}' timeout 5", "/set '{bootmgr}' bootems yes",
@@ -83,8 +83,8 @@ def test_the_bcd_commands_are_the_articles():
     assert ctx.journal.step("enable-serial-console")["outputs"]["loader"] == "{default}"
 
 
-def test_rollback_after_success_restores_the_original_os_disk_and_deletes_the_copy():
-    h, ctx, _ = _rescued()
+def test_rollback_after_success_restores_the_original_os_disk_and_deletes_the_copy(secret_canary):
+    h, ctx, _ = _rescued(secret_canary)
     out = engine.rollback(h.reloaded_context(admin_password=None))
     assert out["status"] == "rolled-back"
     h.assert_original_restored()  # original OS disk, running (at OOBE again) as before
@@ -94,8 +94,8 @@ def test_rollback_after_success_restores_the_original_os_disk_and_deletes_the_co
     assert ctx.journal.step("backup-os-disk")["outputs"]["backupSnapshotId"].lower() in now["snapshots"]
 
 
-def test_resume_needs_the_password_again_for_the_answer_file():
-    h = Harness("oobe-stuck-no-image")
+def test_resume_needs_the_password_again_for_the_answer_file(secret_canary):
+    h = Harness("oobe-stuck-no-image", canary=secret_canary)
     ctx = h.new_context("rescue")
     h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/bootfix-answer-file", "status": 409,
                         "code": "Conflict", "count": 1})
@@ -161,12 +161,12 @@ def _fast_context(init, h):
     return wrapped
 
 
-def test_cli_start_without_an_image_takes_the_rescue_path(monkeypatch, tmp_path):
-    h = Harness("oobe-stuck-no-image")
+def test_cli_start_without_an_image_takes_the_rescue_path(monkeypatch, tmp_path, secret_canary):
+    h = Harness("oobe-stuck-no-image", canary=secret_canary)
     rc = _cli(monkeypatch, h, tmp_path)
     dry = rc.start(_Cmd, h.rg, h.name, keep_disks=True, dry_run=True)
     assert dry["plan"]["path"] == "rescue" and len(dry["plan"]["steps"]) == 12
-    out = rc.start(_Cmd, h.rg, h.name, rescue=True, admin_username="bootfixuser", admin_password=PASSWORD,
+    out = rc.start(_Cmd, h.rg, h.name, rescue=True, admin_username="bootfixuser", admin_password=h.password,
                    yes=True)
     assert out["status"] == "succeeded"
     back = rc.rollback(_Cmd, h.rg, h.name, yes=True)
@@ -174,19 +174,19 @@ def test_cli_start_without_an_image_takes_the_rescue_path(monkeypatch, tmp_path)
     h.assert_original_restored()
 
 
-def test_cli_resume_continues_a_rescue(monkeypatch, tmp_path):
-    h = Harness("oobe-stuck-no-image")
+def test_cli_resume_continues_a_rescue(monkeypatch, tmp_path, secret_canary):
+    h = Harness("oobe-stuck-no-image", canary=secret_canary)
     rc = _cli(monkeypatch, h, tmp_path)
     h.cloud.faults.add({"kind": "error", "method": "POST", "path": "virtualMachines/web01/deallocate$",
                         "status": 409, "code": "Conflict", "count": 1})
     from azure.cli.core.azclierror import AzureResponseError
     with pytest.raises(AzureResponseError, match="deallocate-vm"):
-        rc.start(_Cmd, h.rg, h.name, rescue=True, admin_password=PASSWORD, yes=True)
+        rc.start(_Cmd, h.rg, h.name, rescue=True, admin_password=h.password, yes=True)
     assert rc.resume(_Cmd, h.rg, h.name)["status"] == "succeeded"  # finish-setup is done: no password needed
 
 
-def test_cli_rescue_refuses_an_image_too(monkeypatch, tmp_path):
-    h = Harness("oobe-stuck-no-image")
+def test_cli_rescue_refuses_an_image_too(monkeypatch, tmp_path, secret_canary):
+    h = Harness("oobe-stuck-no-image", canary=secret_canary)
     rc = _cli(monkeypatch, h, tmp_path)
     from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
     with pytest.raises(MutuallyExclusiveArgumentError):
@@ -209,16 +209,16 @@ def _copy_partitions(h):
     return parts
 
 
-def test_gen1_plan_uses_a_2019_rescue_vm_for_a_2016_disk():
-    h = Harness(GEN1)
+def test_gen1_plan_uses_a_2019_rescue_vm_for_a_2016_disk(secret_canary):
+    h = Harness(GEN1, canary=secret_canary)
     plan = engine.describe(h.new_context("rescue"))
     assert plan["rescue"]["brokenVersion"] == "2016"
     assert plan["rescue"]["image"].split(":")[2].startswith("2019-")
 
 
-def test_gen1_rescue_vm_really_runs_windows_server_2019():
+def test_gen1_rescue_vm_really_runs_windows_server_2019(secret_canary):
     """Stop the run right after create-rescue-vm and look at the rescue VM that Azure made."""
-    h = Harness(GEN1)
+    h = Harness(GEN1, canary=secret_canary)
     ctx = h.new_context("rescue", admin_username="bootfixuser")
     h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/" + rescue.RC_DISKS, "status": 409,
                         "code": "Conflict", "count": 1})
@@ -233,8 +233,8 @@ def test_gen1_rescue_vm_really_runs_windows_server_2019():
     h.assert_rescued()
 
 
-def test_gen1_server_2016_rescue_ends_running_the_fixed_copy_with_sac():
-    h = Harness(GEN1)
+def test_gen1_server_2016_rescue_ends_running_the_fixed_copy_with_sac(secret_canary):
+    h = Harness(GEN1, canary=secret_canary)
     ctx = h.new_context("rescue", admin_username="bootfixuser")
     out = engine.apply(ctx)
     assert out["status"] == "succeeded" and [s["state"] for s in out["steps"]] == ["done"] * 12
@@ -260,8 +260,8 @@ def test_gen1_server_2016_rescue_ends_running_the_fixed_copy_with_sac():
     assert _fixed_guest(h).windows_partition.read("Windows\\Panther\\Unattend.xml") is None
 
 
-def test_windows11_client_rescue_finishes_oobe_with_ems_in_the_bcd_but_no_sac():
-    h = Harness(WIN11)
+def test_windows11_client_rescue_finishes_oobe_with_ems_in_the_bcd_but_no_sac(secret_canary):
+    h = Harness(WIN11, canary=secret_canary)
     assert not h.cloud.compute.list_images(h.cloud.default_subscription)
     ctx = h.new_context("rescue", admin_username="bootfixuser")
     out = engine.apply(ctx)

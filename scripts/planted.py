@@ -1,0 +1,84 @@
+"""Plant known bugs in the repair code one at a time and show which tests catch each (issue 11's list).
+
+    python scripts/planted.py            # every bug; prints, per bug, the tests that failed
+    python scripts/planted.py 3 5        # only bugs 3 and 5
+
+Each bug is a text substitution in one file; the file is restored afterwards, whatever happens. A bug whose
+``old`` text is no longer in the file is reported as "cannot plant" (the code moved: update the entry),
+never as caught. Exit status 1 if a bug was not caught or could not be planted.
+"""
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TESTS = ["tests/unit/test_repair.py", "tests/unit/test_rescue.py", "tests/scenario/test_repair_scenarios.py"]
+
+BUGS = [
+    ("the recreated VM loses its data disks", "azext_vmbootfix/repair/recreate.py",
+     'for d in props["storageProfile"].get("dataDisks", [])]}',
+     'for d in props["storageProfile"].get("dataDisks", []) if not detach_all]}'),
+    ("the recreated VM's data disks get deleteOption=Delete", "azext_vmbootfix/repair/recreate.py",
+     '"deleteOption": "Detach" if detach_all else', '"deleteOption": "Delete" if detach_all else'),
+    ("keep-disks does not set Detach on the data disks", "azext_vmbootfix/repair/recreate.py",
+     '        for disk in vm.storage_profile.data_disks or []:\n            disk.delete_option = "Detach"\n', ''),
+    ("the delete guard ignores data disks", "azext_vmbootfix/repair/recreate.py",
+     "        if not KeepDisksAndNics._all_detach(vm):  # never delete",
+     "        if str(vm.storage_profile.os_disk.delete_option or 'Detach').lower() != 'detach' or any(\n"
+     "                str(n.delete_option or 'Detach').lower() != 'detach'\n"
+     "                for n in vm.network_profile.network_interfaces):  # never delete"),
+    ("the check that all is Detach ignores data disks (guard and keep-disks' reconcile)",
+     "azext_vmbootfix/repair/recreate.py",
+     "options = [sp.os_disk.delete_option] + [d.delete_option for d in sp.data_disks or []]",
+     "options = [sp.os_disk.delete_option]"),
+    ("the admin password in a progress message", "azext_vmbootfix/repair/engine.py",
+     'ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))',
+     'ctx.progress("[{}/{}] {}: {} ({})".format(index, total, step.name, step.description, ctx._admin_password))'),
+    ("the answer-file password as a plain Run Command parameter", "azext_vmbootfix/repair/rescue.py",
+     '"AdminUserB64": b64(user or ""), "Locale": "en-US"},\n'
+     '                                  protected={"AdminPasswordB64": b64(ctx.admin_password())}),',
+     '"AdminUserB64": b64(user or ""), "Locale": "en-US",\n'
+     '                                              "AdminPasswordB64": b64(ctx.admin_password())}),'),
+]
+
+
+def plant(number):
+    title, path, old, new = BUGS[number - 1]
+    full = os.path.join(ROOT, path)
+    with open(full, encoding="utf-8") as fh:
+        original = fh.read()
+    if original.count(old) != 1:
+        return title, None
+    try:
+        with open(full, "w", encoding="utf-8") as fh:
+            fh.write(original.replace(old, new))
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE", *TESTS],
+                              cwd=ROOT, capture_output=True, text=True, check=False)
+    finally:
+        with open(full, "w", encoding="utf-8") as fh:
+            fh.write(original)
+    caught = sorted(set(re.findall(r"^(?:FAILED|ERROR) (\S+)", proc.stdout, re.M)))
+    return title, caught
+
+
+def main(argv):
+    numbers = [int(a) for a in argv] or list(range(1, len(BUGS) + 1))
+    bad = 0
+    for number in numbers:
+        title, caught = plant(number)
+        if caught is None:
+            print("{}. {}: CANNOT PLANT (the code moved; update scripts/planted.py)".format(number, title))
+            bad += 1
+        elif not caught:
+            print("{}. {}: NOT CAUGHT".format(number, title))
+            bad += 1
+        else:
+            print("{}. {}: caught by {} test(s)".format(number, title, len(caught)))
+            for test in caught:
+                print("     " + test)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,64 @@
+"""Secrets out of log lines (azext_vmbootfix/redact.py), --debug included."""
+import json
+import logging
+
+import pytest
+
+from azext_vmbootfix import redact
+
+
+def test_password_fields_protected_parameters_and_signatures_are_redacted():
+    body = json.dumps({"properties": {"osProfile": {"adminUsername": "azureadmin", "adminPassword": 'p"w\\1'},
+                                      "protectedParameters": [{"name": "AnswerPassword", "value": "s3cr3t"},
+                                                              {"name": "Other", "value": "x"}],
+                                      "parameters": [{"name": "AnswerUser", "value": "fixadmin"}]}})
+    out = redact.redact(body + " https://x/c/b.bmp?sv=1&sig=AbC%2Bd%3D&se=2 password")
+    assert json.loads(out.split(" https://")[0]) == {"properties": {
+        "osProfile": {"adminUsername": "azureadmin", "adminPassword": "REDACTED"},
+        "protectedParameters": [{"name": "AnswerPassword", "value": "REDACTED"},
+                                {"name": "Other", "value": "REDACTED"}],
+        "parameters": [{"name": "AnswerUser", "value": "fixadmin"}]}}  # a plain parameter is no secret
+    assert "sig=REDACTED&se=2" in out and out.endswith(" password")
+
+
+@pytest.mark.parametrize("form", ["{}", '"{}"', "{}&", "<Value>{}</Value>"])
+def test_a_known_secret_is_redacted_in_any_text_and_its_escaped_forms(form):
+    secret = 'Pa<ss>&"w/rd 1'
+    for written in (secret, json.dumps(secret)[1:-1], "Pa&lt;ss&gt;&amp;\"w/rd 1", "Pa%3Css%3E%26%22w%2Frd%201"):
+        out = redact.redact(form.format(written), [secret])
+        assert out == form.format("REDACTED"), (form, written, out)
+
+
+def test_the_filter_rewrites_records_while_the_block_runs_and_only_then():
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(self.format(record))
+
+    body_logger = logging.getLogger("cli.azure.cli.core.sdk.policies")
+    other = logging.getLogger("vmbootfix.test.other")
+    handler = Keep()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    old = root.level, body_logger.level
+    root.setLevel(logging.DEBUG)
+    body_logger.setLevel(logging.DEBUG)
+    try:
+        with redact.redacted_logs(["Canary-Pw-1!"]):
+            body_logger.debug('{"adminPassword": "%s"}', "anything")
+            other.warning("[4/6] recreate with Canary-Pw-1!")  # any logger: the handler filters it
+        other.warning("after Canary-Pw-1!")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old[0])
+        body_logger.setLevel(old[1])
+    assert records[0] == '{"adminPassword": "REDACTED"}'
+    assert records[1] == "[4/6] recreate with REDACTED"
+    assert records[-1] == "after Canary-Pw-1!"  # the filter is gone with the block
+
+
+def test_a_malformed_record_is_let_through_unchanged():
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "%s %d", ("bad", "format"), None)
+    assert redact.RedactingFilter(["s"]).filter(record) is True
+    assert record.msg == "%s %d" and record.args == ("bad", "format")
