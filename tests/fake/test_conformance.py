@@ -30,7 +30,8 @@ class Runner:
     def __init__(self, server):
         self.server = server
         self.sub = server.cloud.default_subscription
-        self.values = {"sub": self.sub, "base": server.base_url}
+        self.values = {"sub": self.sub, "base": server.base_url,
+                       "templates": os.path.join(os.path.dirname(TABLE_PATH), "templates")}
 
     def fill(self, value):
         """Placeholders ({sub}, {base}, captured names) replaced in strings, lists and dicts."""
