@@ -5,8 +5,13 @@ from azure.core.exceptions import HttpResponseError
 from azure.mgmt.compute import ComputeManagementClient
 
 from fakeazure.cloud import Cloud
-from fakeazure.compute.models.snapshots import COPY_GIB_PER_SECOND
+from fakeazure.compute.models.snapshots import COPY_GIB_PER_SECOND, COPY_START_SECONDS
 from fakeazure.inprocess import sdk_client
+
+
+def _created(cloud, snapshot):
+    """When the fake made the snapshot (its copy's clock starts there)."""
+    return cloud.compute.snapshots[snapshot.id.lower()].time_created
 
 
 @pytest.fixture
@@ -52,7 +57,7 @@ def test_copy_start_copies_into_another_region_and_reports_its_progress(cloud, c
     assert copy.completion_percent == 0.0
     assert copy.incremental_snapshot_family_id not in (None, source.incremental_snapshot_family_id)
     copy_seconds = copy.disk_size_gb / COPY_GIB_PER_SECOND  # the fake's copy rate (fakeazure/UNVERIFIED.md)
-    cloud.clock.advance(copy_seconds / 2)
+    cloud.clock.advance(COPY_START_SECONDS + copy_seconds / 2 - (cloud.clock.now() - _created(cloud, copy)))
     assert cc.snapshots.get("rg-e", "b").completion_percent == 50.0
     cloud.clock.advance(copy_seconds)
     assert cc.snapshots.get("rg-e", "b").completion_percent == 100.0
@@ -79,7 +84,7 @@ def test_a_copy_still_copying_cannot_be_copied_again(cloud, cc):
     with pytest.raises(HttpResponseError) as err:
         _snap(cc, "rg-w", "back", "westus", copy.id, option="CopyStart")
     assert err.value.error.code == "OperationNotAllowed"
-    cloud.clock.advance(copy.disk_size_gb / COPY_GIB_PER_SECOND)
+    cloud.clock.advance(COPY_START_SECONDS + copy.disk_size_gb / COPY_GIB_PER_SECOND)
     assert _snap(cc, "rg-w", "back", "westus", copy.id, option="CopyStart").result().completion_percent == 0.0
 
 
