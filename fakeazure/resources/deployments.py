@@ -57,7 +57,7 @@ management-group and tenant scope deployments. A template resource of a type the
 from ..core import ids
 from ..core.backend import BaseBackend
 from ..core.clock import iso
-from .deployment_model import DeploymentRun, deployment_id
+from .deployment_model import NS, DeploymentRun, deployment_id
 from .deployment_plan import DeploymentPlanner
 from .deployment_run import DeploymentRunner
 from .deployment_whatif import DeploymentWhatIf

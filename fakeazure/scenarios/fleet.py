@@ -274,6 +274,12 @@ def _vm(compute, sub, prefix, i, per_group, kind, prototypes):
     vm.last_operation_time = vm.time_created
     vm.os_disk["name"] = disk_id.rsplit("/", 1)[1]
     vm.os_profile["computerName"] = name[:15]
+    # the writable properties kept as the prototype's PUT sent them name the prototype: this VM's own names
+    props = vm.kept.get("properties") or {}
+    if "computerName" in (props.get("osProfile") or {}):
+        props["osProfile"]["computerName"] = name[:15]
+    if "name" in ((props.get("storageProfile") or {}).get("osDisk") or {}):
+        props["storageProfile"]["osDisk"]["name"] = vm.os_disk["name"]
     compute.add(vm)
     return vm
 

@@ -7,11 +7,13 @@ import pytest
 from azure.core.exceptions import HttpResponseError
 
 from fakeazure.blob.models import BlobError
+from fakeazure.compute.models.snapshots import COPY_GIB_PER_SECOND, COPY_START_SECONDS
 from test_compute import RG, attach_vm, empty_os_disk, raw  # noqa: F401
 from test_compute import cc, cloud  # noqa: F401
 from test_lro_compute import exchange, follow, hdrs, same_op_url
 
 SNAP_ACCESS = "vm/test_snapshot_access.yaml"
+WAIT = 30  # seconds a client waits for a create it sent raw (longer than any create these tests make)
 UPLOAD = "vm/test_vm_disk_upload.yaml"
 SECURE_UPLOAD = "vm/test_vm_trusted_launch_os_disk_secure_upload.yaml"
 
@@ -97,6 +99,7 @@ def test_upload_disk_states_as_azure_shows_them(cloud, cc):
     req, _, echo = exchange(UPLOAD, 1)
     r = raw(cloud, "PUT", path(cloud, "disks", "disk1"), json.loads(req) | {"location": "eastus"}, api="2022-07-02")
     assert r.status_code == 202 and set(r.json()["properties"]) == set(echo["properties"])
+    cloud.clock.advance(WAIT)  # az polls until the create is done
     _, _, rec_get = exchange(UPLOAD, 3)  # ReadyToUpload: no diskSizeGB, no diskSizeBytes; tier of the size to come
     got = raw(cloud, "GET", path(cloud, "disks", "disk1"), api="2022-07-02").json()
     assert keys(got) == keys(rec_get)
@@ -124,6 +127,7 @@ def test_secure_upload_grant_has_the_guest_state_sas(cloud, cc, index, secure):
     create = 1 if secure else 17
     req, _, _ = exchange(SECURE_UPLOAD, create)
     raw(cloud, "PUT", path(cloud, "disks", "up"), json.loads(req) | {"location": "eastus"}, api="2022-07-02")
+    cloud.clock.advance(WAIT)  # az polls until the create is done
     req, _, _ = exchange(SECURE_UPLOAD, index)
     r = raw(cloud, "POST", path(cloud, "disks", "up") + "/beginGetAccess", json.loads(req), api="2022-07-02")
     doc = follow(cloud, hdrs(r.headers)["azure-asyncoperation"]).json()
@@ -164,11 +168,13 @@ def test_incremental_snapshot_of_an_ultra_disk_copies_in_the_background(cloud, c
     cc.disks.begin_create_or_update(RG, "ultra", disk_req | {"location": "eastus"}).result()
     r = raw(cloud, "PUT", path(cloud, "snapshots", "s-ultra"), snap_req | {"location": "eastus"}, api="2022-03-02")
     assert r.status_code == 202
+    cloud.clock.advance(WAIT)  # az polls until the create is done
     got = raw(cloud, "GET", path(cloud, "snapshots", "s-ultra"), api="2022-03-02").json()["properties"]
     assert got["completionPercent"] == 0.0 and got["incrementalSnapshotFamilyId"]
-    cloud.clock.advance(2)  # 4 GiB at the fake's rate: half copied
+    copy_seconds = got["diskSizeGB"] / COPY_GIB_PER_SECOND  # the fake's rate
+    cloud.clock.advance(COPY_START_SECONDS - WAIT + copy_seconds / 2)  # half copied
     assert cc.snapshots.get(RG, "s-ultra").completion_percent == 50.0
-    cloud.clock.advance(60)
+    cloud.clock.advance(copy_seconds)
     assert cc.snapshots.get(RG, "s-ultra").completion_percent == 100.0
     premium = cc.disks.begin_create_or_update(RG, "prem", {"location": "eastus", "properties": {
         "creationData": {"createOption": "Empty"}, "diskSizeGB": 4}}).result()
@@ -180,7 +186,7 @@ def test_incremental_snapshot_of_an_ultra_disk_copies_in_the_background(cloud, c
 def test_image_data_disks_carry_their_size(cloud, cc):
     """The image of test_vm_managed_disk#35 (a snapshot OS disk, data disks from a snapshot and two disks)."""
     os_snap = snapshot(cc, "s1", osType="Linux", hyperVGeneration="V1")
-    data_snap = snapshot(cc, "s2", diskSizeGB=10)
+    snapshot(cc, "s2", diskSizeGB=10)
     disks = [cc.disks.begin_create_or_update(RG, n, {"location": "eastus", "properties": {
         "creationData": {"createOption": "Empty"}, "diskSizeGB": 10}}).result() for n in ("d1", "d2")]
     # the recorded request names s1, s2, d1 and d2 of the recorder's group: the same names in ours
@@ -189,6 +195,7 @@ def test_image_data_disks_carry_their_size(cloud, cc):
     assert os_snap.id in json.dumps(req) and disks[1].id in json.dumps(req)
     r = raw(cloud, "PUT", path(cloud, "images", "i1"), req | {"location": "eastus"}, api="2022-11-01")
     assert r.status_code == 201 and "diskSizeGB" not in r.json()["properties"]["storageProfile"]["dataDisks"][0]
+    cloud.clock.advance(WAIT)  # az polls until the create is done
     got = raw(cloud, "GET", path(cloud, "images", "i1"), api="2022-11-01").json()
     rec = exchange("vm/test_vm_managed_disk.yaml", 37)[2]
     assert keys(got) == keys(rec)

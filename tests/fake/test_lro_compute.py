@@ -193,8 +193,8 @@ def test_disk_put_202_echo_and_disk_operations(cloud, cc):
 def test_disk_update_echo_drops_what_the_sku_cannot_set(cloud, cc):
     """A Standard_LRS update PUT that sends the disk's IOPS and throughput back: the echo keeps tier, drops them."""
     cc.disks.begin_create_or_update(RG, "d1", {"location": "eastus", "sku": {"name": "Premium_LRS"}, "properties": {
-        "creationData": {"createOption": "Empty"}, "diskSizeGB": 1}}).result()
-    req, status, echo = exchange("vm/test_vm_managed_disk.yaml", 5)
+        "creationData": {"createOption": "Empty"}, "diskSizeGB": 1, "hyperVGeneration": "V1"}}).result()
+    req, status, echo = exchange("vm/test_vm_managed_disk.yaml", 5)  # it sends the disk's hyperVGeneration back
     r = raw(cloud, "PUT", "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Compute/disks/d1".format(
         cloud.default_subscription, RG), json.loads(req) | {"location": "eastus"}, api="2022-07-02")
     assert r.status_code == status == 202

@@ -4,7 +4,7 @@ import pytest
 
 from test_compute import RG, WIN2022, image_vm, raw  # noqa: F401
 from test_compute import cc, cloud  # noqa: F401
-from test_lro_compute import hdrs
+from test_lro_compute import hdrs, settle
 
 API = "2024-05-01"
 
@@ -80,7 +80,9 @@ def test_security_rules(cloud, vm):
     assert {d["name"] for d in defaults} >= {"AllowVnetInBound", "DenyAllInBound", "AllowInternetOutBound"}
     assert raw(cloud, "GET", nsg + "/defaultSecurityRules/DenyAllInBound", api=API).json()["properties"][
         "priority"] == 65500
-    assert raw(cloud, "DELETE", nsg + "/securityRules/rdp", api=API).status_code == 202
+    deleting = raw(cloud, "DELETE", nsg + "/securityRules/rdp", api=API)
+    assert deleting.status_code == 202
+    settle(cloud, deleting)  # polled until the delete is done, as a client does
     assert raw(cloud, "GET", nsg, api=API).json()["properties"]["securityRules"] == []
     assert raw(cloud, "DELETE", nsg + "/securityRules/rdp", api=API).status_code == 204
 

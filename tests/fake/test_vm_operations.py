@@ -6,7 +6,7 @@ from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from test_compute import RG, WIN2022, image_vm, power, raw, vm_path  # noqa: F401
 from test_compute import cc, cloud  # noqa: F401
 from test_disk_access import keys
-from test_lro_compute import follow, hdrs, recorded, same_op_url
+from test_lro_compute import follow, hdrs, recorded, same_op_url, settle
 
 CSE = {"location": "eastus", "properties": {"publisher": "Microsoft.Compute", "type": "CustomScriptExtension",
                                             "typeHandlerVersion": "1.10", "autoUpgradeMinorVersion": True,
@@ -33,7 +33,7 @@ def test_extension_put_patch_and_the_vm_body(cloud, cc, vm):
     body = r.json()
     assert set(body) == set(rec["body"]) and body["properties"]["provisioningState"] == "Creating"
     assert "protectedSettings" not in r.text and "s3cr3t" not in r.text  # never returned
-    follow(cloud, h["azure-asyncoperation"])
+    settle(cloud, r)  # polled until the install is done, as az does
     rec = recorded("vm-power-lro.yaml", "PATCH VM extension")["response"]
     r = raw(cloud, "PATCH", ext_path(cloud), {"tags": {"team": "ops"}}, api="2022-08-01")
     assert r.status_code == rec["status"] == 200 and r.json()["properties"]["provisioningState"] == "Updating"

@@ -22,7 +22,7 @@ from ...core import ids
 from ...core.backend import lister, reader
 from ...core.clock import iso
 from ...core.locations import display_name
-from ...core.properties import check_location, keep_at_create, overlay, set_at
+from ...core.properties import check_location, keep_at_create, overlay
 from .. import checks, exceptions, properties
 from .base import NS, ComputeResource, lower
 

@@ -12,7 +12,7 @@ from ...core import ids
 from ...core.backend import Write
 from ...core.properties import DEALLOCATED, IN_PLACE, apply_generic, changes, check_location, refuse_changes, \
     value_at
-from .. import checks, exceptions, properties
+from .. import checks, properties
 from . import skus
 from .base import lower
 from .vm_actions import boot_vm
