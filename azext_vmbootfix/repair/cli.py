@@ -179,8 +179,9 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
     else:
         journal = engine.new_journal(path, _subscription(cmd), facts, chosen, admin_username)
         ctx = engine.Context(compute, journal, facts, admin_username=admin_username, image_id=chosen["id"],
-                             image_generalized=bool(chosen.get("generalized")), progress=_progress)
-    plan = engine.describe(ctx)
+                             image_generalized=bool(chosen.get("generalized")), progress=_progress,
+                             resources=_resources(cmd))
+    plan = engine.describe(ctx, vm_model=_model_of(vm) if chosen is not None else None)
     target = preflight.Target(ctx, facts, engine.path_steps(journal.data["path"]), image=chosen, vm=vm,
                               catalog=catalog)
     findings = shape + preflight.plan_checks(_preflight_clients(cmd, compute), target)
@@ -198,6 +199,15 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
     ctx._admin_password = _password(admin_password, needed, rescue=chosen is None)  # pylint: disable=protected-access
     journal.save()
     return _run(lambda: engine.apply(ctx), ctx)
+
+
+def _model_of(vm):
+    """The VM's model in REST shape, without its instance view (what the recreate path carries)."""
+    view, vm.instance_view = vm.instance_view, None
+    try:
+        return vm.serialize(keep_readonly=True)
+    finally:
+        vm.instance_view = view
 
 
 def _journal_target(ctx, compute, undo):
@@ -288,4 +298,14 @@ def _run(action, ctx):
     if warning:
         logger.warning(warning)
         out["warning"] = warning
+    original = ctx.journal.data.get("original")
+    if out["status"] == "succeeded" and ctx.journal.data["path"] == "recreate" and original:
+        from azext_vmbootfix.repair import carry
+        out["notCarried"] = carry.not_carried(
+            original, osprofile_given=bool(ctx.journal.data["params"].get("imageGeneralized")))
+        extensions = ctx.journal.step("recreate-extensions")["outputs"]
+        for key in ("extensionsNotRecreated", "extensionsFailed"):
+            if extensions.get(key):
+                out[key] = extensions[key]
+                logger.warning("%s: %s", key, ", ".join(extensions[key]))
     return out

@@ -6,6 +6,7 @@ already there); ``rollback`` walks the undos in reverse.
 import time
 import uuid
 
+from azext_vmbootfix.repair import carry
 from azext_vmbootfix.repair import rescue as R
 from azext_vmbootfix.repair import recreate as S
 from azext_vmbootfix.repair.journal import ACTIVE, Journal
@@ -42,6 +43,7 @@ class Context:
         self.sleep = sleep or (lambda seconds: time.sleep(seconds))  # looked up at call time (tests patch it)
         self.progress = progress or (lambda message: None)
         self.boot_timeout = boot_timeout
+        self.memory = {}  # what the run keeps in memory only (the captured model with its extension secrets)
 
     @property
     def run_id(self):
@@ -98,13 +100,18 @@ def context_from_journal(compute, journal, admin_password=None, **kw):
                    image_generalized=params.get("imageGeneralized", True), **kw)
 
 
-def describe(ctx):
-    """The plan as data, for --dry-run: each step with what it reads, creates, changes and keeps."""
+def describe(ctx, vm_model=None):
+    """The plan as data, for --dry-run: each step with what it reads, creates, changes and keeps; for the
+    recreate path, ``notCarried``: what of ``vm_model`` (REST shape) the recreated VM will not have."""
     params = ctx.journal.data["params"]
+    if vm_model is not None:
+        ctx.memory["planned"] = vm_model
     out = {"runId": ctx.run_id, "vm": ctx.vm_name, "resourceGroup": ctx.resource_group,
            "path": ctx.journal.data["path"], "image": params.get("imageName"),
            "steps": [dict({"step": i + 1, "name": cls.name, "description": cls.description}, **cls().plan(ctx))
                      for i, cls in enumerate(path_steps(ctx.journal.data["path"]))]}
+    if ctx.journal.data["path"] == "recreate" and vm_model is not None:
+        out["notCarried"] = carry.not_carried(vm_model, osprofile_given=bool(params.get("imageGeneralized")))
     if ctx.journal.data["path"] == "rescue":
         image = params.get("rescueImage") or {}
         out["rescue"] = {"size": params.get("rescueSize"), "brokenVersion": params.get("brokenVersion"),

@@ -8,6 +8,7 @@ import pytest
 from azure.core.exceptions import HttpResponseError
 from azure.mgmt.compute.models import OSProfile, VirtualMachine
 
+from azext_vmbootfix.repair import carry
 from azext_vmbootfix.repair import recreate as S
 from repairkit import Harness
 
@@ -115,13 +116,15 @@ def test_record_original_keeps_the_model_without_instance_view_and_says_how_the_
     assert step.done(ctx) is False
     out = step.apply(ctx)
     assert out == {"originalOsDiskId": h.original.storage_profile.os_disk.managed_disk.id,
-                   "originalPowerState": "deallocated", "originalGeneralized": True}
+                   "originalPowerState": "deallocated", "originalGeneralized": True, "publicIpDeleteOptions": {},
+                   "keptOutOfJournal": []}
     original = ctx.journal.data["original"]
     assert original["id"] == h.original.id and "instanceView" not in original["properties"]
     assert original["properties"]["vmId"] == h.original.vm_id  # read-only properties kept
     assert step.done(ctx) is True
-    get = [r for r in h.cloud.request_log if r["method"] == "GET" and r["path"].endswith("/app01")][-1]
-    assert "$expand=instanceView&" in get["query"] + "&"  # as the API spells it (InstanceViewTypes)
+    gets = [r["query"] + "&" for r in h.cloud.request_log if r["method"] == "GET" and r["path"].endswith("/app01")]
+    assert "$expand=instanceView&" in gets[-2]  # as the API spells it (InstanceViewTypes)
+    assert "$expand=userData&" in gets[-1]  # user data comes only with its own $expand
 
 
 def test_record_original_of_a_running_vm_that_is_not_generalized(secret_canary):
@@ -142,7 +145,8 @@ def test_record_original_never_keeps_an_admin_password():
     vm.serialize = lambda keep_readonly=False: {"properties": {"osProfile": dict(profile)}}
     out = S.RecordOriginal().apply(ctx)
     assert journal.data["original"] == {"properties": {"osProfile": {"adminUsername": "a"}}}
-    assert out == {"originalOsDiskId": "/disks/os", "originalPowerState": None, "originalGeneralized": False}
+    assert out == {"originalOsDiskId": "/disks/os", "originalPowerState": None, "originalGeneralized": False,
+                   "publicIpDeleteOptions": {}, "keptOutOfJournal": []}
     vm.serialize = lambda keep_readonly=False: {"id": "/vm"}  # a model with no properties at all
     S.RecordOriginal().apply(ctx)
     assert journal.data["original"] == {"id": "/vm"}
@@ -346,6 +350,10 @@ def test_delete_keeps_the_disks_and_nic_and_undo_brings_the_original_back(secret
     assert step.done(ctx) is True
     h.assert_nothing_lost()
     assert step.undo(ctx) is None
+    vm = _vm(h)  # back from its own disks, every deleteOption still Detach ...
+    assert [vm.storage_profile.os_disk.delete_option, vm.network_profile.network_interfaces[0].delete_option] + [
+        d.delete_option for d in vm.storage_profile.data_disks] == ["Detach"] * 4
+    S.KeepDisksAndNics().undo(ctx)  # ... until rollback's last step puts the original ones back
     h.assert_original_restored()  # deallocated and generalized again, as it was
     assert step.undo(ctx) is None  # the original is there: nothing to do
 
@@ -371,6 +379,7 @@ def test_undoing_delete_of_a_vm_that_was_not_running_leaves_it_as_it_was(secret_
     assert ctx.journal.step("record-original")["outputs"]["originalPowerState"] == power
     S.DeleteVm().apply(ctx)
     S.DeleteVm().undo(ctx)
+    S.KeepDisksAndNics().undo(ctx)
     h.assert_original_restored()  # the same power state, not generalized
 
 
@@ -398,18 +407,20 @@ ORIGINAL = {"location": "eastus", "tags": {"env": "prod"}, "zones": ["2"], "prop
     "additionalCapabilities": {"hibernationEnabled": False}}}
 
 
-def test_the_attach_body_is_the_original_vm_from_its_own_disks_with_its_own_options():
-    body = S._attach_body(ORIGINAL)
+def test_the_attach_body_is_the_original_vm_from_its_own_disks_all_detach():
+    body = carry.attach_body(ORIGINAL)
     assert body == {"location": "eastus", "tags": {"env": "prod"}, "zones": ["2"], "properties": {
         "hardwareProfile": {"vmSize": "Standard_D4s_v3"},
         "storageProfile": {"osDisk": {"osType": "Windows", "createOption": "Attach", "name": "os1",
                                       "caching": "ReadOnly", "managedDisk": {"id": "/disks/os1"},
-                                      "deleteOption": "Delete"},
+                                      "deleteOption": "Detach"},
                            "dataDisks": [{"lun": 3, "createOption": "Attach", "caching": "ReadWrite",
-                                          "managedDisk": {"id": "/disks/d3"}, "deleteOption": "Delete"},
-                                         {"lun": 1, "createOption": "Attach", "caching": None,
+                                          "managedDisk": {"id": "/disks/d3"}, "deleteOption": "Detach"},
+                                         {"lun": 1, "createOption": "Attach",
                                           "managedDisk": {"id": "/disks/d1"}, "deleteOption": "Detach"}]},
-        "networkProfile": {"networkInterfaces": ORIGINAL["properties"]["networkProfile"]["networkInterfaces"]},
+        "networkProfile": {"networkInterfaces": [{"id": "/nics/n1", "properties": {"primary": True,
+                                                                                  "deleteOption": "Detach"}},
+                                                 {"id": "/nics/n2"}]},  # absent is Detach: left absent
         "securityProfile": {"securityType": "TrustedLaunch"}, "diagnosticsProfile": {"bootDiagnostics": {}},
         "additionalCapabilities": {"hibernationEnabled": False}}}
 
@@ -418,11 +429,11 @@ def test_the_attach_body_of_a_vm_with_no_tags_zone_or_options_set():
     original = {"location": "westus", "properties": {
         "hardwareProfile": {"vmSize": "B2s"}, "storageProfile": {"osDisk": {"managedDisk": {"id": "/d"}}},
         "networkProfile": {"networkInterfaces": []}}}
-    body = S._attach_body(original)
+    body = carry.attach_body(original)
     assert body == {"location": "westus", "tags": {}, "properties": {
         "hardwareProfile": {"vmSize": "B2s"},
-        "storageProfile": {"osDisk": {"osType": None, "createOption": "Attach", "name": None, "caching": None,
-                                      "managedDisk": {"id": "/d"}, "deleteOption": "Detach"}, "dataDisks": []},
+        "storageProfile": {"osDisk": {"createOption": "Attach", "managedDisk": {"id": "/d"},
+                                      "deleteOption": "Detach"}, "dataDisks": []},
         "networkProfile": {"networkInterfaces": []}}}
 
 
@@ -458,7 +469,7 @@ def test_the_recreate_body_of_a_specialized_image_has_no_admin_and_names_the_com
     body = S.RecreateFromImage()._body(ctx)
     assert body["properties"]["osProfile"]["computerName"] == "a-very-long-vm-"  # 15 characters
     assert body["properties"]["storageProfile"]["osDisk"]["caching"] == "ReadWrite"
-    assert body["properties"]["storageProfile"]["osDisk"]["managedDisk"] == {"storageAccountType": None}
+    assert body["properties"]["storageProfile"]["osDisk"]["managedDisk"] == {}
     assert body["tags"] == {S.RUN_TAG: ctx.run_id} and "zones" not in body
     ctx.image_generalized = False
     assert "osProfile" not in S.RecreateFromImage()._body(ctx)["properties"]
@@ -627,4 +638,5 @@ def test_verify_boot_of_a_stopped_vm_with_a_ready_agent_is_not_a_boot():
 
 def test_the_recreate_plan_is_the_articles_steps_1_to_4_in_order():
     assert [cls.name for cls in S.RECREATE_PATH] == ["record-original", "keep-disks-and-nics", "backup-os-disk",
-                                                     "delete-vm", "recreate-from-image", "verify-boot"]
+                                                     "delete-vm", "recreate-from-image", "verify-boot",
+                                                     "recreate-extensions", "restore-delete-options"]
