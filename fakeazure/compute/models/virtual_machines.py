@@ -227,6 +227,7 @@ class VirtualMachineBackend:
             if model is not None:
                 self._let_go(model, d.get("deleteOption"))
         for n in vm.nics:
+            self.cloud.delete_public_ips_with_vm(n["id"])
             if (n.get("properties") or {}).get("deleteOption", "Detach") == "Delete":
                 self.cloud.delete_by_id(n["id"])
             else:

@@ -19,6 +19,9 @@ class PublicIPAddress(NetworkResource):
         self.idle_timeout = idle_timeout
         self.zones = zones
         self.static_address = _public_address(self.id) if self.allocation == "Static" else None
+        # what happens to it when the VM using it is deleted (Delete/Detach; shown once set), set on the
+        # address or through its NIC's IP configuration (network_interfaces); honoured by the VM delete
+        self.delete_option = None
 
     def ip_configuration_id(self):
         for nic in self.backend.nics.values():
@@ -45,6 +48,8 @@ class PublicIPAddress(NetworkResource):
         cfg_id, _ = self.ip_configuration_id()
         if cfg_id:
             props["ipConfiguration"] = {"id": cfg_id}
+        if self.delete_option:
+            props["deleteOption"] = self.delete_option
         body = {"name": self.name, "id": self.id, "etag": self.etag, "location": self.location,
                 "tags": dict(self.tags), "properties": props, "type": self.full_type,
                 "sku": {"name": self.sku, "tier": "Regional"}}
@@ -52,6 +57,14 @@ class PublicIPAddress(NetworkResource):
             body["zones"] = list(self.zones)
         return body
 
+
+
+def delete_option(value):
+    """A deleteOption as Azure spells it (DeleteOptions: Delete, Detach); anything else is refused."""
+    for known in ("Delete", "Detach"):
+        if str(value).lower() == known.lower():
+            return known
+    raise exceptions.InvalidRequestFormat("Cannot parse the request.")  # wording not verified
 
 
 def _public_address(rid):
@@ -83,6 +96,8 @@ class PublicIPBackend:
         else:
             pip.tags = dict(body.get("tags") or {})
             pip.idle_timeout = props.get("idleTimeoutInMinutes", pip.idle_timeout)
+        if props.get("deleteOption"):
+            pip.delete_option = delete_option(props["deleteOption"])
         return self._end_put(rid, pip, created)
 
     def begin_delete_public_ip(self, sub, rg, name):
