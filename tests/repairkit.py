@@ -195,9 +195,11 @@ class Harness:
                          "properties.instanceView.statuses[OSState].code"):
                 assert now.get(path) == self.original_model.get(path), path
 
-    def assert_repaired(self, run_id, image_id=None):
-        """The original VM's model with exactly the recreate path's changes: a new OS disk from the image
-        (Detach), every data disk and NIC kept at its LUN/position with deleteOption Detach, the run's tag."""
+    def assert_repaired(self, run_id, image_id=None, restored=True):
+        """The original VM's model with exactly the recreate path's changes: a new OS disk from the image, every
+        data disk and NIC kept at its LUN/position, every deleteOption (the new OS disk's too) as the original
+        VM had it (restored as the run's last step; with ``restored`` False, before that step: all Detach), the
+        run's tag."""
         o = self.original_model
         run8 = run_id.replace("-", "")[:8]
         disk = "{}-bootfix-{}-osdisk".format(self.name, run8)[:80]
@@ -205,13 +207,11 @@ class Harness:
             self.cloud.default_subscription, self.rg, disk)
         expect = {"tags.vmbootfix-run": run_id, "properties.storageProfile.osDisk.name": disk,
                   "properties.storageProfile.osDisk.managedDisk.id": disk_id,
-                  "properties.storageProfile.osDisk.deleteOption": "Detach",
                   "properties.osProfile.adminUsername": "azureadmin"}
-        for path in o:
-            if path.startswith("properties.storageProfile.dataDisks[") and path.endswith(".deleteOption"):
+        for path in o if not restored else ():
+            if path.endswith(".deleteOption") and (path.startswith("properties.storageProfile.") or
+                                                   path.startswith("properties.networkProfile.")):
                 expect[path] = "Detach"
-            if path.startswith("properties.networkProfile.networkInterfaces["):
-                expect[path.split("].", 1)[0] + "].properties.deleteOption"] = "Detach"
         now = self.model()
         vmmodel.assert_same(o, now, expect=expect, ignore=REPAIRED_DIFFERS, what="the repaired VM")
         if image_id:

@@ -40,8 +40,10 @@ NIC_READ = "Microsoft.Network/networkInterfaces/read"
 NIC_WRITE = "Microsoft.Network/networkInterfaces/write"
 NIC_DELETE = "Microsoft.Network/networkInterfaces/delete"
 NIC_JOIN = "Microsoft.Network/networkInterfaces/join/action"
-PUBLIC_IP_READ = "Microsoft.Network/publicIPAddresses/read"  # checked at the group: most public IPs live there
-PUBLIC_IP_WRITE = "Microsoft.Network/publicIPAddresses/write"
+# A public IP's deleteOption is read from it and written through its NIC: checked at the NIC's scope (the public IP
+# is most often in the NIC's group; its own scope is not read before the plan runs)
+PUBLIC_IP_READ = "Microsoft.Network/publicIPAddresses/read"
+PUBLIC_IP_JOIN = "Microsoft.Network/publicIPAddresses/join/action"
 SUBNET_JOIN = "Microsoft.Network/virtualNetworks/subnets/join/action"
 READ = "read"
 

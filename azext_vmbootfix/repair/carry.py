@@ -211,20 +211,20 @@ def _storage(original, os_disk, image_reference):
     return storage
 
 
-def _nic_refs(original, attach):
-    """The NICs by id, primary as before, Detach; the original VM brought back (``attach``) leaves out a
-    deleteOption its model did not show (absent is Detach), so that it comes back with the same model."""
+def _nic_refs(original):
+    """The NICs by id, primary as before, Detach; a NIC whose deleteOption the model did not show gets none
+    (absent is Detach), so that the VM comes back with the same model."""
     out = []
     for n in original["properties"]["networkProfile"]["networkInterfaces"]:
         props = _pick(n.get("properties") or {}, ("primary",))
-        if not attach or (n.get("properties") or {}).get("deleteOption") or n.get("deleteOption"):
+        if (n.get("properties") or {}).get("deleteOption") or n.get("deleteOption"):
             props["deleteOption"] = "Detach"
         out.append({"id": n["id"], "properties": props} if props else {"id": n["id"]})
     return out
 
 
-def _base(original, os_disk, tags, image_reference, attach=False):
-    nics = _nic_refs(original, attach)
+def _base(original, os_disk, tags, image_reference):
+    nics = _nic_refs(original)
     body = {"location": original["location"], "tags": tags, "properties": {
         "storageProfile": _storage(original, os_disk, image_reference),
         "networkProfile": {"networkInterfaces": nics}}}
@@ -265,7 +265,7 @@ def attach_body(original):
     osd = original["properties"]["storageProfile"]["osDisk"]
     os_disk = dict(_pick(osd, ("osType", "name", "caching", "writeAcceleratorEnabled")), createOption="Attach",
                    managedDisk=_managed(osd, True), deleteOption="Detach")
-    return _base(original, os_disk, original.get("tags") or {}, None, attach=True)
+    return _base(original, os_disk, original.get("tags") or {}, None)
 
 
 def extensions(original):

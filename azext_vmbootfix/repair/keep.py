@@ -4,10 +4,11 @@ happens to the public IP address when the VM using it is deleted", Microsoft.Net
 model). The recreate path sets them all to ``Detach`` before the VM delete (article step 1), keeps them so
 for the whole run, and puts the original values back as its last step or on rollback.
 
-Public IPs are read and written with the generic ARM client (azure-cli ships no network SDK package): a GET
-of the address, the same body with ``deleteOption`` changed, a PUT (what ``az network public-ip update``
-does).
+Public IPs are read and written with the generic ARM client (azure-cli ships no network SDK package): the
+option is read from the address and written through the NIC's IP configuration (:func:`set_public_ip`).
 """
+import copy
+
 from azure.core.exceptions import ResourceNotFoundError
 
 NETWORK_API = "2024-05-01"
@@ -70,11 +71,12 @@ def _options(vm):
 
 
 # -- public IPs ------------------------------------------------------------------------------------------
-def public_ip_options(resources, nic_ids):
-    """``{public ip id: deleteOption}`` of every public IP on the NICs' IP configurations."""
-    out = {}
+def public_ips(resources, nic_ids):
+    """``({public ip id: deleteOption}, {public ip id: NIC id})`` of every public IP on the NICs' IP
+    configurations (a GET of each NIC and of each public IP)."""
+    options, nics = {}, {}
     if resources is None:
-        return out
+        return options, nics
     for nic_id in nic_ids:
         try:
             nic = resources.resources.get_by_id(nic_id, NETWORK_API)
@@ -85,38 +87,49 @@ def public_ip_options(resources, nic_ids):
             if not pip_id:
                 continue
             pip = resources.resources.get_by_id(pip_id, NETWORK_API)
-            out[pip.id] = (pip.properties or {}).get("deleteOption") or "Detach"
-    return out
+            options[pip.id] = (pip.properties or {}).get("deleteOption") or "Detach"
+            nics[pip.id] = nic.id
+    return options, nics
 
 
-def set_public_ip(resources, pip_id, option):
-    """The public IP's deleteOption set to ``option`` (a GET and, when it differs, a PUT of the same body).
-    Whether a PUT was sent; a public IP that is gone is left alone."""
+def _pip_option(resources, pip_id):
+    """The public IP's deleteOption now, or None when it is gone."""
     try:
         pip = resources.resources.get_by_id(pip_id, NETWORK_API)
     except ResourceNotFoundError:
+        return None
+    return (pip.properties or {}).get("deleteOption") or "Detach"
+
+
+def set_public_ip(resources, nic_id, pip_id, option):
+    """The public IP's deleteOption set to ``option`` through the NIC that holds it: the NIC's body with the
+    IP configuration's ``publicIPAddress`` given as ``{id, properties: {deleteOption}}``, PUT (a NIC write and
+    the public IP's join action, which Virtual Machine Contributor holds; a write of the public IP itself
+    would need Network Contributor). Whether a PUT was sent; a gone public IP or NIC is left alone."""
+    current = _pip_option(resources, pip_id)
+    if current is None or current.lower() == str(option).lower():
         return False
-    props = dict(pip.properties or {})
-    if str(props.get("deleteOption") or "Detach").lower() == str(option).lower():
+    try:
+        nic = resources.resources.get_by_id(nic_id, NETWORK_API)
+    except ResourceNotFoundError:
         return False
-    props["deleteOption"] = option
-    body = {"location": pip.location, "properties": props}
-    for key in ("tags", "sku", "zones"):
-        value = getattr(pip, key, None)
-        if value:
-            body[key] = value if key != "sku" else {"name": value.name, "tier": getattr(value, "tier", None)}
-    resources.resources.begin_create_or_update_by_id(pip_id, NETWORK_API, body).result()
+    props = copy.deepcopy(nic.properties or {})
+    for cfg in props.get("ipConfigurations") or []:
+        ref = (cfg.get("properties") or {}).get("publicIPAddress") or {}
+        if (ref.get("id") or "").lower() == pip_id.lower():
+            cfg["properties"]["publicIPAddress"] = {"id": ref["id"], "properties": {"deleteOption": option}}
+    body = {"location": nic.location, "properties": props}
+    if nic.tags:
+        body["tags"] = dict(nic.tags)
+    resources.resources.begin_create_or_update_by_id(nic.id, NETWORK_API, body).result()
     return True
 
 
 def public_ips_are(resources, options):
     """Whether every public IP of ``options`` ({id: deleteOption}) that still exists has its option now."""
     for pip_id, option in options.items():
-        try:
-            pip = resources.resources.get_by_id(pip_id, NETWORK_API)
-        except ResourceNotFoundError:
-            continue
-        if str((pip.properties or {}).get("deleteOption") or "Detach").lower() != str(option).lower():
+        current = _pip_option(resources, pip_id)
+        if current is not None and current.lower() != str(option).lower():
             return False
     return True
 

@@ -18,6 +18,7 @@ ROLE_TAG = "vmbootfix-role"
 NIC_RETRY_SECONDS = 10
 NIC_RETRY_LIMIT = 24           # 24 x 10 s covers Azure's 180 s NIC reservation with room to spare
 BOOT_POLL_SECONDS = 15
+PUBLIC_IP_OPTION = (A.NIC_READ, A.NIC_WRITE, A.PUBLIC_IP_READ, A.PUBLIC_IP_JOIN)  # keep.set_public_ip
 BOOT_TIMEOUT_SECONDS = 900     # Azure gives Windows provisioning up to 40 minutes; 15 is our default wait
 
 
@@ -65,6 +66,13 @@ def _recorded(ctx, key, default=None):
     return (ctx.journal.step(RecordOriginal.name)["outputs"] or {}).get(key, default)
 
 
+def _set_public_ips(ctx, detach):
+    """Every public IP recorded set to Detach (``detach``) or to its original deleteOption."""
+    nics = _recorded(ctx, "publicIpNics") or {}
+    for pip_id, option in (_recorded(ctx, "publicIpDeleteOptions") or {}).items():
+        keep.set_public_ip(ctx.resources, nics.get(pip_id), pip_id, "Detach" if detach else option)
+
+
 def _wait_nic(ctx, action):
     """Run ``action`` (an Azure call that attaches the VM's NICs), retrying while Azure keeps them reserved."""
     for attempt in range(NIC_RETRY_LIMIT + 1):
@@ -105,7 +113,7 @@ class RecordOriginal(Step):
     name = "record-original"
     description = "Read the VM (its whole model, user data, the deleteOption of its public IPs) and record it (no " \
                   "secrets) for the recreate and for rollback."
-    actions = {"vm": (A.VM_READ,), "nics": (A.NIC_READ,), "group": (A.PUBLIC_IP_READ,)}
+    actions = {"vm": (A.VM_READ,), "nics": (A.NIC_READ, A.PUBLIC_IP_READ)}
 
     def plan(self, ctx):
         return {"reads": [ctx.vm_id], "creates": [], "changes": [], "keeps": []}
@@ -127,10 +135,11 @@ class RecordOriginal(Step):
         if hasattr(ctx, "memory"):
             ctx.memory["original"] = model  # never journaled: extension settings that hold a secret
         nic_ids = [n.id for n in (vm.network_profile.network_interfaces or [])] if vm.network_profile else []
+        pips = keep.public_ips(getattr(ctx, "resources", None), nic_ids)
         power = next((c.split("/", 1)[1] for c in codes if c.startswith("PowerState/")), None)
         return {"originalOsDiskId": vm.storage_profile.os_disk.managed_disk.id, "originalPowerState": power,
                 "originalGeneralized": "OSState/generalized" in codes,
-                "publicIpDeleteOptions": keep.public_ip_options(getattr(ctx, "resources", None), nic_ids),
+                "publicIpDeleteOptions": pips[0], "publicIpNics": pips[1],
                 "keptOutOfJournal": sorted(secrets)}
 
 
@@ -138,8 +147,8 @@ class KeepDisksAndNics(Step):
     name = "keep-disks-and-nics"
     description = "Set deleteOption=Detach on the OS disk, every data disk, every NIC and their public IPs " \
                   "(article step 1)."
-    actions = {"vm": (A.VM_READ, A.VM_WRITE), "group": (A.PUBLIC_IP_READ, A.PUBLIC_IP_WRITE)}
-    undo_actions = {"vm": (A.VM_READ, A.VM_WRITE), "group": (A.PUBLIC_IP_READ, A.PUBLIC_IP_WRITE)}
+    actions = {"vm": (A.VM_READ, A.VM_WRITE), "nics": PUBLIC_IP_OPTION}
+    undo_actions = actions
 
     def plan(self, ctx):
         return {"reads": [ctx.vm_id], "creates": [], "changes": [ctx.vm_id], "keeps": []}
@@ -156,14 +165,12 @@ class KeepDisksAndNics(Step):
         vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
         if keep.set_vm_detach(vm):
             ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
-        for pip_id in _recorded(ctx, "publicIpDeleteOptions") or {}:
-            keep.set_public_ip(ctx.resources, pip_id, "Detach")
+        _set_public_ips(ctx, detach=True)
         return {}
 
     def undo(self, ctx):
         """The original deleteOptions back on the original VM and its public IPs (rollback's last step)."""
-        for pip_id, option in (_recorded(ctx, "publicIpDeleteOptions") or {}).items():
-            keep.set_public_ip(ctx.resources, pip_id, option)
+        _set_public_ips(ctx, detach=False)
         vm = _vm_or_none(ctx)
         if vm is None or _is_ours(vm, ctx):
             return None  # the VM is gone or is the new one: deleteOptions come back with the original VM
@@ -401,8 +408,8 @@ class RestoreDeleteOptions(Step):
     name = "restore-delete-options"
     description = "Put back the original deleteOption of the OS disk, data disks, NICs and public IPs (last, " \
                   "once the boot is verified)."
-    actions = {"vm": (A.VM_READ, A.VM_WRITE), "group": (A.PUBLIC_IP_READ, A.PUBLIC_IP_WRITE)}
-    undo_actions = {"vm": (A.VM_READ, A.VM_WRITE), "group": (A.PUBLIC_IP_READ, A.PUBLIC_IP_WRITE)}
+    actions = {"vm": (A.VM_READ, A.VM_WRITE), "nics": PUBLIC_IP_OPTION}
+    undo_actions = actions
 
     def plan(self, ctx):
         return {"reads": [], "creates": [], "changes": [ctx.vm_id], "keeps": []}
@@ -417,14 +424,12 @@ class RestoreDeleteOptions(Step):
         vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
         if keep.set_vm_original(vm, _original(ctx)):
             ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
-        for pip_id, option in (_recorded(ctx, "publicIpDeleteOptions") or {}).items():
-            keep.set_public_ip(ctx.resources, pip_id, option)
+        _set_public_ips(ctx, detach=False)
         return {}
 
     def undo(self, ctx):
         """Detach again on the run's VM and the public IPs, so that undoing the recreate deletes nothing."""
-        for pip_id in _recorded(ctx, "publicIpDeleteOptions") or {}:
-            keep.set_public_ip(ctx.resources, pip_id, "Detach")
+        _set_public_ips(ctx, detach=True)
         vm = _vm_or_none(ctx)
         if _is_ours(vm, ctx) and keep.set_vm_detach(vm):
             ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()

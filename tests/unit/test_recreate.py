@@ -116,7 +116,7 @@ def test_record_original_keeps_the_model_without_instance_view_and_says_how_the_
     assert step.done(ctx) is False
     out = step.apply(ctx)
     assert out == {"originalOsDiskId": h.original.storage_profile.os_disk.managed_disk.id,
-                   "originalPowerState": "deallocated", "originalGeneralized": True, "publicIpDeleteOptions": {},
+                   "originalPowerState": "deallocated", "originalGeneralized": True, "publicIpDeleteOptions": {}, "publicIpNics": {},
                    "keptOutOfJournal": []}
     original = ctx.journal.data["original"]
     assert original["id"] == h.original.id and "instanceView" not in original["properties"]
@@ -146,7 +146,7 @@ def test_record_original_never_keeps_an_admin_password():
     out = S.RecordOriginal().apply(ctx)
     assert journal.data["original"] == {"properties": {"osProfile": {"adminUsername": "a"}}}
     assert out == {"originalOsDiskId": "/disks/os", "originalPowerState": None, "originalGeneralized": False,
-                   "publicIpDeleteOptions": {}, "keptOutOfJournal": []}
+                   "publicIpDeleteOptions": {}, "publicIpNics": {}, "keptOutOfJournal": []}
     vm.serialize = lambda keep_readonly=False: {"id": "/vm"}  # a model with no properties at all
     S.RecordOriginal().apply(ctx)
     assert journal.data["original"] == {"id": "/vm"}
@@ -452,7 +452,7 @@ def test_the_recreate_body_detaches_everything_and_adds_the_image_and_admin(secr
     assert [(d["lun"], d["deleteOption"]) for d in data_disks] == [(3, "Detach"), (1, "Detach")]
     assert props["networkProfile"]["networkInterfaces"] == [
         {"id": "/nics/n1", "properties": {"primary": True, "deleteOption": "Detach"}},
-        {"id": "/nics/n2", "properties": {"deleteOption": "Detach"}}]
+        {"id": "/nics/n2"}]  # no deleteOption shown: none given (absent is Detach)
     assert props["osProfile"] == {"computerName": "comp1", "adminUsername": "azureadmin",
                                   "adminPassword": secret_canary.password}
     assert ORIGINAL["properties"]["networkProfile"]["networkInterfaces"][1] == {"id": "/nics/n2"}  # not changed
@@ -492,7 +492,7 @@ def test_recreate_makes_the_runs_vm_and_undo_deletes_it_and_its_os_disk_only(sec
     assert step.done(ctx) is False
     assert step.apply(ctx) == {"newOsDiskName": step._os_disk_name(ctx)}
     assert step.done(ctx) is True
-    h.assert_repaired(ctx.run_id, ctx.image_id)
+    h.assert_repaired(ctx.run_id, ctx.image_id, restored=False)  # every deleteOption Detach until the last step
     assert step.undo(ctx) is None
     assert not list(h.compute.virtual_machines.list(h.rg))
     assert not [d for d in h.cloud.compute.disks if step._os_disk_name(ctx).lower() in d]
