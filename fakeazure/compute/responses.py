@@ -103,7 +103,7 @@ class VirtualMachineResponse(ComputeResponse):
             raise exceptions.InvalidParameter("The value of parameter '$expand' is invalid.", target="$expand")
         if expand == "instanceview":
             return self.ok(vm.to_json(instance_view=True))
-        return self.ok(vm.to_json(), headers={"ETag": vm.etag_value})
+        return self.ok(vm.to_json(user_data=expand == "userdata"), headers={"ETag": vm.etag_value})
 
     def get_instance_view(self):
         return self.ok(self.backend.get_vm(self.subscription, self.resource_group, self.param("vmName"))
@@ -166,6 +166,23 @@ class VirtualMachineResponse(ComputeResponse):
         return self._async(self.backend.begin_run_command(self.subscription, self.resource_group,
                                                           self.param("vmName"), self.json_body()), 202, None,
                            location=True)
+
+
+class AvailabilitySetResponse(ComputeResponse):
+    """Availability sets and proximity placement groups: their PUT and DELETE answer at once (spec: 200)."""
+    kind, plural, names = "availability_set", "availability_sets", ("availabilitySetName",)
+
+    def put(self):
+        write = self._call("begin_create_or_update_", *self._names(), self.json_body())
+        return self.ok(write.accepted)
+
+    def delete(self):
+        self._call("begin_delete_", *self._names())
+        return self.ok(None)
+
+
+class ProximityPlacementGroupResponse(AvailabilitySetResponse):
+    kind, plural, names = "ppg", "ppgs", ("proximityPlacementGroupName",)
 
 
 class DiskResponse(ComputeResponse):

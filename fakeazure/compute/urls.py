@@ -24,6 +24,12 @@ url_table = (
        ("POST", VMP + "/retrieveBootDiagnosticsData", VM, R, "retrieve_boot_diagnostics_data"),
        ("POST", VMP + "/runCommand", VM, R, "run_command")]
     + resource_routes(RC, RC + "/{runCommandName}", VM + "/runCommands", r.RunCommandResponse)
+    + resource_routes(P + "/availabilitySets", P + "/availabilitySets/{availabilitySetName}",
+                      "Microsoft.Compute/availabilitySets", r.AvailabilitySetResponse,
+                      subscription_collection=SP + "/availabilitySets")
+    + resource_routes(P + "/proximityPlacementGroups", P + "/proximityPlacementGroups/{proximityPlacementGroupName}",
+                      "Microsoft.Compute/proximityPlacementGroups", r.ProximityPlacementGroupResponse,
+                      subscription_collection=SP + "/proximityPlacementGroups")
     + resource_routes(P + "/disks", P + "/disks/{diskName}", "Microsoft.Compute/disks", r.DiskResponse,
                       ("GET", "PUT", "PATCH", "DELETE"), SP + "/disks")
     + resource_routes(P + "/snapshots", P + "/snapshots/{snapshotName}", "Microsoft.Compute/snapshots",

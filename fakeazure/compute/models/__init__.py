@@ -23,6 +23,7 @@ from ...core import ids
 from ...core.backend import ResourceBackend
 from ..ratelimit import RateCounter
 from .base import ComputeBase, NS
+from .availability_sets import AvailabilitySet, AvailabilitySetBackend, ProximityPlacementGroup
 from .boot_diagnostics import BootDiagnosticsBackend
 from .disks import Disk, DiskBackend
 from .galleries import Gallery, GalleryBackend, GalleryImage, GalleryImageVersion
@@ -36,16 +37,19 @@ from .vm_actions import VirtualMachineActionsBackend, boot_vm
 from .vm_updates import VirtualMachineUpdateBackend
 
 _FAMILIES = (VirtualMachineBackend, VirtualMachineUpdateBackend, VirtualMachineActionsBackend, DiskBackend,
-             SnapshotBackend, ImageBackend, GalleryBackend, SkuBackend, RunCommandBackend, BootDiagnosticsBackend)
+             SnapshotBackend, ImageBackend, GalleryBackend, SkuBackend, RunCommandBackend, BootDiagnosticsBackend,
+             AvailabilitySetBackend)
 
 
 _TABLE_OF = {"virtualMachines": "vms", "disks": "disks", "snapshots": "snapshots", "images": "images",
              "galleries": "galleries", "galleries/images": "gallery_images",
-             "galleries/images/versions": "gallery_versions"}
+             "galleries/images/versions": "gallery_versions", "availabilitySets": "availability_sets",
+             "proximityPlacementGroups": "ppgs"}
 
 
 class ComputeBackend(ComputeBase, ResourceBackend, *_FAMILIES):
-    tables = ("vms", "disks", "snapshots", "images", "galleries", "gallery_images", "gallery_versions")
+    tables = ("vms", "disks", "snapshots", "images", "galleries", "gallery_images", "gallery_versions",
+              "availability_sets", "ppgs")
 
     def __init__(self, cloud):
         ResourceBackend.__init__(self, cloud)
@@ -88,5 +92,5 @@ class ComputeBackend(ComputeBase, ResourceBackend, *_FAMILIES):
                 "galleryImageVersions": [g.to_json() for g in self.gallery_versions.values()]}
 
 
-__all__ = ["ComputeBackend", "Disk", "Gallery", "GalleryImage", "GalleryImageVersion", "Image", "NS", "Snapshot",
+__all__ = ["AvailabilitySet", "ComputeBackend", "Disk", "ProximityPlacementGroup", "Gallery", "GalleryImage", "GalleryImageVersion", "Image", "NS", "Snapshot",
            "VirtualMachine", "boot_vm"]

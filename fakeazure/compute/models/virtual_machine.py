@@ -5,6 +5,7 @@ import uuid
 from ...core import ids
 from ...core.clock import iso
 from ..checks import security_type as _security
+from . import vm_kept
 from .base import ComputeResource
 
 
@@ -31,6 +32,8 @@ class VirtualMachine(ComputeResource):
         self.power_state = "running"
         self.generalized = False
         self.etag = 1
+        self.kept = {}  # the properties kept as sent (vm_kept: placement, Spot, plan, licenseType, userData...)
+        self.identity = None  # the identity block as Azure returns it (principal and tenant ids filled in)
         self.last_operation_time = self.time_created
         self.boot = None  # the last BootResult of the guest (fakeazure.guest), set by boot_vm
         self.ephemeral_disk = None  # a Disk object that is not an ARM resource (ephemeral OS disk)
@@ -106,7 +109,7 @@ class VirtualMachine(ComputeResource):
         profile["dataDisks"] = data
         return profile
 
-    def to_json(self, instance_view=False):
+    def to_json(self, instance_view=False, user_data=False):
         props = {"hardwareProfile": {"vmSize": self.size}, "provisioningState": self.provisioning_state,
                  "vmId": self.vm_id, "storageProfile": self.storage_profile()}
         if self.os_profile:
@@ -122,9 +125,11 @@ class VirtualMachine(ComputeResource):
         props["timeCreated"] = iso(self.time_created)
         body = self.envelope(props)
         body["etag"] = self.etag_value
+        if self.identity:
+            body["identity"] = dict(self.identity)
         if self.zones:
             body["zones"] = list(self.zones)
-        return body
+        return vm_kept.overlay(body, self.kept, user_data)
 
     # -- instance view (shared/fidelity/vm-get.yaml, README item 11) -------------------------------
     def instance_view(self):

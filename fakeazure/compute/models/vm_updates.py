@@ -9,6 +9,7 @@ from ...core import ids
 from ...core.backend import Write
 from .. import checks, properties
 from . import skus
+from . import vm_kept
 from .base import lower
 from .vm_actions import boot_vm
 
@@ -40,6 +41,9 @@ class VirtualMachineUpdateBackend:
         if osd.get("deleteOption") and osd["deleteOption"] != vm.os_disk.get("deleteOption", "Detach"):
             checks.os_delete_option(vm, osd["deleteOption"])
             changes["osDeleteOption"] = osd["deleteOption"]
+        kept = vm_kept.changes(vm, body, patch)
+        if kept:
+            changes["kept"] = kept
         nics = _nic_property_changes(vm, props.get("networkProfile"))
         if nics is not None:
             changes["nics"] = nics
@@ -65,6 +69,7 @@ class VirtualMachineUpdateBackend:
             managed_by_undo.append((disk, disk.managed_by))
             disk.managed_by = owner
 
+        undo_kept = vm_kept.apply(vm, changes.get("kept") or [], self.cloud.identity.tenant_id)
         if "tags" in changes:
             vm.tags = changes["tags"]
         if "size" in changes:
@@ -108,6 +113,7 @@ class VirtualMachineUpdateBackend:
             vm.tags, vm.size = saved["tags"], saved["size"]
             vm.os_disk, vm.data_disks, vm.nics = saved["os_disk"], saved["data_disks"], saved["nics"]
             vm.power_state, vm.provisioning_state = saved["power"], saved["prov"]
+            undo_kept()
             for disk, owner in reversed(managed_by_undo):
                 disk.managed_by = owner
 
