@@ -66,6 +66,10 @@ FIELDS = [
     Field(SP + "diskControllerType", CARRIED), Field(SP + "alignRegionalDisksToVMZone", CARRIED),
     Field(SP + "osDisk", DIFFERENT, "a new OS disk made from the image (the original is kept, detached)"),
     Field(OSD + "caching", CARRIED), Field(OSD + "writeAcceleratorEnabled", CARRIED),
+    Field(OSD + "osType", DIFFERENT, "the image's (the original OS disk's, on rollback)"),
+    Field(OSD + "name", DIFFERENT, "the new OS disk's name holds the run id (the original's, on rollback)"),
+    Field(OSD + "createOption", DIFFERENT, "FromImage (Attach, on rollback)"),
+    Field(OSD + "managedDisk.id", DIFFERENT, "the new OS disk (the original, on rollback)"),
     Field(OSD + "managedDisk.storageAccountType", CARRIED),
     Field(OSD + "managedDisk.diskEncryptionSet", CARRIED, "the new OS disk is encrypted with the same set"),
     Field(OSD + "managedDisk.securityProfile", CARRIED),
@@ -74,13 +78,15 @@ FIELDS = [
     Field(OSD + "encryptionSettings", NOT_CARRIED, "Azure Disk Encryption is not repaired (pre-flight refuses it)"),
     Field(OSD + "diffDiskSettings", NOT_CARRIED, "an ephemeral OS disk is not repaired (pre-flight refuses it)"),
     Field(OSD + "vhd", NOT_CARRIED, "an unmanaged OS disk is not repaired (pre-flight refuses it)"),
-    Field(SP + "dataDisks", DIFFERENT, "each data disk attached again at its LUN with its caching and write "
-          "accelerator"),
+    Field(SP + "dataDisks", DIFFERENT, "each data disk attached again (createOption Attach) by its id"),
+    Field(SP + "dataDisks.lun", CARRIED), Field(SP + "dataDisks.caching", CARRIED),
+    Field(SP + "dataDisks.writeAcceleratorEnabled", CARRIED),
+    Field(SP + "dataDisks.managedDisk.id", CARRIED),
     Field(SP + "dataDisks.deleteOption", DIFFERENT, DETACH_UNTIL_VERIFIED),
     Field(SP + "dataDisks.vhd", NOT_CARRIED, "an unmanaged data disk cannot be attached by id"),
     # -- OS profile (what can be set when a VM is created from a generalized image) -------------
-    Field(OSP + "computerName", CARRIED), Field(OSP + "adminUsername", DIFFERENT, "the admin account given to the "
-                                                                                 "repair"),
+    Field(OSP + "computerName", DIFFERENT, "given again: the original's"),
+    Field(OSP + "adminUsername", DIFFERENT, "the admin account given to the repair"),
     Field(OSP + "windowsConfiguration", CARRIED), Field(OSP + "linuxConfiguration", CARRIED),
     Field(OSP + "secrets", CARRIED), Field(OSP + "allowExtensionOperations", CARRIED),
     Field(OSP + "requireGuestProvisionSignal", CARRIED),
@@ -188,24 +194,39 @@ def _pick(source, keys):
 
 def _identity(original):
     identity = original.get("identity") or {}
-    kind = identity.get("type")
+    kind = identity.get("type") if _kind("identity") != NOT_CARRIED else None
     if not kind or str(kind).lower() == "none":
         return None
-    out = {"type": kind}
-    if identity.get("userAssignedIdentities"):
-        out["userAssignedIdentities"] = {rid: {} for rid in identity["userAssignedIdentities"]}
+    users = identity.get("userAssignedIdentities") if _kind("identity.userAssignedIdentities") == CARRIED else None
+    if users:
+        return {"type": kind, "userAssignedIdentities": {rid: {} for rid in users}}  # ids only: the rest is Azure's
+    kinds = [k.strip() for k in str(kind).split(",") if k.strip().lower() != "userassigned"]
+    return {"type": ", ".join(kinds)} if kinds else None
+
+
+def _kind(path):
+    row = field_for(path)
+    return row.kind if row is not None else NOT_CARRIED
+
+
+def carried_under(prefix, source):
+    """What the ``CARRIED`` rows just under ``prefix`` take of ``source`` (the object at ``prefix``), by their
+    paths relative to it: the table decides what of a disk, an OS disk or an osProfile is carried."""
+    out = {}
+    for row in FIELDS:
+        if row.kind == CARRIED and row.path.startswith(prefix + "."):
+            rel = row.path[len(prefix) + 1:]
+            value = _value_at(source or {}, rel)
+            if value not in (None, {}, []):
+                _set_at(out, rel, copy.deepcopy(value))
     return out
 
 
 def _storage(original, os_disk, image_reference):
     sp = original["properties"]["storageProfile"]
-    storage = {"osDisk": os_disk, "dataDisks": [
-        dict(_pick(d, ("lun", "caching", "writeAcceleratorEnabled")), createOption="Attach",
-             managedDisk={"id": d["managedDisk"]["id"]}, deleteOption="Detach")
-        for d in sp.get("dataDisks") or []]}
-    for key in ("diskControllerType", "alignRegionalDisksToVMZone"):
-        if sp.get(key) not in (None, ""):
-            storage[key] = sp[key]
+    storage = dict(carried_under(SP[:-1], {k: v for k, v in sp.items() if k not in ("osDisk", "dataDisks")}),
+                   osDisk=os_disk, dataDisks=[dict(carried_under(SP + "dataDisks", d), createOption="Attach",
+                                                   deleteOption="Detach") for d in sp.get("dataDisks") or []])
     if image_reference:
         storage["imageReference"] = image_reference
     return storage
@@ -235,26 +256,17 @@ def _base(original, os_disk, tags, image_reference):
     return body
 
 
-def _managed(os_disk, with_id):
-    md = _pick(os_disk.get("managedDisk") or {}, ("storageAccountType", "diskEncryptionSet", "securityProfile"))
-    if with_id:
-        md = {"id": os_disk["managedDisk"]["id"]}  # an attached disk keeps its own type and encryption
-    return md
-
-
 def recreate_body(original, os_disk_name, tags, image_reference, os_profile=None):
     """The PUT body of the VM recreated from ``image_reference`` with a new OS disk ``os_disk_name``: every
     carried property of ``original``; every disk, NIC (and, through the NICs, public IP) Detach."""
     osd = original["properties"]["storageProfile"]["osDisk"]
-    os_disk = dict(_pick(osd, ("caching", "writeAcceleratorEnabled")), createOption="FromImage",
-                   name=os_disk_name, managedDisk=_managed(osd, False), deleteOption="Detach")
+    os_disk = dict(carried_under(OSD[:-1], osd), createOption="FromImage", name=os_disk_name, deleteOption="Detach")
     os_disk.setdefault("caching", "ReadWrite")
+    os_disk.setdefault("managedDisk", {})
     body = _base(original, os_disk, tags, image_reference)
     if os_profile:
-        given = dict(os_profile)
-        given.update(_pick(original["properties"].get("osProfile") or {}, (
-            "windowsConfiguration", "linuxConfiguration", "secrets", "allowExtensionOperations",
-            "requireGuestProvisionSignal")))
+        given = carried_under(OSP[:-1], original["properties"].get("osProfile"))
+        given.update(os_profile)  # the computer name (carried), the admin account given to the repair
         body["properties"]["osProfile"] = given
     return body
 
@@ -263,8 +275,9 @@ def attach_body(original):
     """The original VM brought back from its own OS disk (createOption Attach): every carried property, every
     disk and NIC Detach (the original options come back as rollback's last step)."""
     osd = original["properties"]["storageProfile"]["osDisk"]
-    os_disk = dict(_pick(osd, ("osType", "name", "caching", "writeAcceleratorEnabled")), createOption="Attach",
-                   managedDisk=_managed(osd, True), deleteOption="Detach")
+    os_disk = dict(carried_under(OSD[:-1], osd), createOption="Attach", deleteOption="Detach",
+                   managedDisk={"id": osd["managedDisk"]["id"]})  # the disk keeps its own type and encryption
+    os_disk.update(_pick(osd, ("osType", "name")))
     return _base(original, os_disk, original.get("tags") or {}, None)
 
 
