@@ -5,7 +5,10 @@ Spot VM, a marketplace plan, a Trusted Launch VM recreated from a gallery versio
 property is as it was but what the recreate path changes (tests/repairkit.py, named with its reason); after
 the rollback every property is as it was (tests/vmmodel.py compares the whole model, not a few fields).
 """
+from types import SimpleNamespace
+
 import pytest
+from azure.mgmt.compute.models import VirtualMachineExtension
 
 from azext_vmbootfix.repair import carry, engine
 from azext_vmbootfix.repair import recreate as S
@@ -150,3 +153,85 @@ def test_the_dry_run_names_what_is_not_carried(secret_canary, scenario):
     assert not [e for e in plan["notCarried"] if "not known" in e["why"]]  # the table covers the whole model
     assert ("identity.principalId" in fields) == (scenario == "generalized-in-availability-set")
 
+
+
+# -- extensions (the fake's VM extensions are not on this branch: the extension calls are a stub) -----------
+SAS = "https://acct.blob.core.windows.net/scripts/setup.ps1?sv=2022-11-02&se=2030-01-01&sr=b&sp=r&sig=c2VjcmV0%3D"
+
+
+class _Extensions:
+    """``virtual_machine_extensions`` as the SDK has it: each PUT recorded; the VM's ``resources`` show them."""
+
+    def __init__(self):
+        self.made = {}
+
+    def begin_create_or_update(self, rg, vm, name, body):
+        self.made[name] = body
+        return SimpleNamespace(result=lambda: None)
+
+
+class _Compute:
+    """The harness's Compute client with the original VM showing one extension (a SAS URL in its settings) and
+    the extension calls going to :class:`_Extensions`."""
+
+    def __init__(self, real, run_id):
+        self._real, self.virtual_machine_extensions = real, _Extensions()
+        vms = real.virtual_machines
+        outer = self
+
+        class _Vms:
+            def __getattr__(self, name):
+                return getattr(vms, name)
+
+            def get(self, *args, **kw):
+                vm = vms.get(*args, **kw)
+                ours = (vm.tags or {}).get(S.RUN_TAG) == run_id
+                made = outer.virtual_machine_extensions.made
+                shown = {name: body["properties"]["settings"] for name, body in made.items()} if ours else {
+                    "cse": {"fileUris": [SAS], "commandToExecute": "powershell -File setup.ps1"}}
+                vm.resources = [_extension(vm.location, name, settings) for name, settings in shown.items()]
+                return vm
+        self.virtual_machines = _Vms()
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+def _extension(location, name, settings):
+    ext = VirtualMachineExtension(location=location, publisher="Microsoft.Compute",
+                                  type_properties_type="CustomScriptExtension", type_handler_version="1.10",
+                                  settings=settings)
+    ext.name = name  # read-only in the SDK model: Azure's answer sets it
+    return ext
+
+
+def test_an_extension_whose_settings_hold_a_sas_is_recreated_and_never_blocks_the_journal(secret_canary):
+    h = Harness("generalized-by-api", canary=secret_canary)
+    ctx = h.new_context()
+    ctx.compute = _Compute(h.compute, ctx.run_id)
+    out = engine.apply(ctx)
+    assert out["status"] == "succeeded"
+    made = ctx.compute.virtual_machine_extensions.made
+    assert made["cse"]["properties"]["settings"]["fileUris"] == [SAS]  # re-created as it was, from memory
+    assert ctx.journal.step("recreate-extensions")["outputs"] == {}
+    with open(h.path, encoding="utf-8") as fh:
+        text = fh.read()
+    assert "sig=" not in text and "c2VjcmV0" not in text
+    assert ctx.journal.step("record-original")["outputs"]["keptOutOfJournal"] == [
+        "resources[0].properties.settings.fileUris[0]"]
+    lost = [e["field"] for e in carry.not_carried(ctx.journal.data["original"])]
+    assert "resources[cse].properties.protectedSettings" in lost
+
+
+def test_a_resume_without_the_secret_in_memory_names_the_extension_it_could_not_recreate(secret_canary):
+    h = Harness("generalized-by-api", canary=secret_canary)
+    ctx = h.new_context()
+    ctx.compute = _Compute(h.compute, ctx.run_id)
+    for cls in S.RECREATE_PATH[:-2]:
+        ctx.journal.mark(ctx.journal.step(cls.name), "done", cls().apply(ctx))
+    ctx.journal.save()
+    resumed = h.reloaded_context()  # a new process: only the journal, where the SAS is not
+    resumed.compute = ctx.compute
+    resumed.compute.virtual_machine_extensions.made.clear()
+    assert S.RecreateExtensions().apply(resumed) == {"extensionsNotRecreated": ["cse"]}
+    assert not resumed.compute.virtual_machine_extensions.made
