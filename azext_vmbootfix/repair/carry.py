@@ -163,6 +163,18 @@ def not_carried(vm_model, osprofile_given=True):
 EXPLICIT = (OSP, SP, "identity.")  # carried rows under these are built by the functions below
 
 
+def not_restored(vm_model):
+    """``[{"field", "why"}]``: what a rollback that brought the original VM back from its own disks could not
+    give back (its extensions, a system-assigned identity's principal)."""
+    out = [{"field": "resources[{}]".format(ext.get("name")),
+            "why": "extensions are not re-created by a rollback: the original VM's guest agent does not report "
+                   "while Windows is stuck at OOBE; create them again once it boots (az vm extension set)"}
+           for ext in vm_model.get("resources") or []]
+    if "systemassigned" in str((vm_model.get("identity") or {}).get("type") or "").lower().replace(" ", ""):
+        out.append({"field": "identity.principalId", "why": field_for("identity.principalId").why})
+    return out
+
+
 def _copy_carried(original, body):
     """Every ``CARRIED`` row present in ``original``, copied to the same path of ``body``."""
     for row in FIELDS:

@@ -303,9 +303,15 @@ def _run(action, ctx):
         from azext_vmbootfix.repair import carry
         out["notCarried"] = carry.not_carried(
             original, osprofile_given=bool(ctx.journal.data["params"].get("imageGeneralized")))
-        extensions = ctx.journal.step("recreate-extensions")["outputs"]
+        extensions = ctx.journal.step("recreate-extensions")["outputs"] or {}
         for key in ("extensionsNotRecreated", "extensionsFailed"):
             if extensions.get(key):
                 out[key] = extensions[key]
                 logger.warning("%s: %s", key, ", ".join(extensions[key]))
+    if out["status"] == "rolled-back" and original and ctx.journal.data["path"] == "recreate" and \
+            ctx.journal.step("delete-vm")["state"] == "undone":
+        from azext_vmbootfix.repair import carry
+        out["notRestored"] = carry.not_restored(original)
+        for entry in out["notRestored"]:
+            logger.warning("Not restored: %s (%s)", entry["field"], entry["why"])
     return out

@@ -130,6 +130,7 @@ class RepairWithDataDisks(VmBootFixScenarioTest):
             self.check("tags.env", "prod")])
         back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes").get_output_in_json()
         assert back["status"] == "rolled-back"
+        assert back["notRestored"] == []  # no extension, no system-assigned identity: nothing it could not give back
         self.cmd("vm show -g {rg} -n {vm}", checks=[
             self.check("storageProfile.dataDisks[].[lun, name, deleteOption]",
                        [[0, "app02-data", "Delete"], [1, "app02-logs", "Detach"]]),

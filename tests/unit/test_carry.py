@@ -138,3 +138,10 @@ def test_extension_settings_with_a_sas_are_kept_out_of_the_journal_and_in_memory
     assert "provisioningState" not in body["properties"] and not carry.has_redacted(body)
     (_, redacted), = carry.extensions(journaled)
     assert carry.has_redacted(redacted)
+
+
+def test_a_rollback_names_the_extensions_and_the_principal_it_could_not_give_back():
+    lost = carry.not_restored(MODEL)
+    assert [e["field"] for e in lost] == ["resources[cse]", "identity.principalId"]
+    assert "az vm extension set" in lost[0]["why"]
+    assert carry.not_restored({"identity": {"type": "UserAssigned"}}) == []
