@@ -1,9 +1,10 @@
 """Whole-VM-model comparisons for repair tests: every property the fake stores, not a chosen few.
 
 A VM model is the fake's own JSON view of it (``to_json(instance_view=True, user_data=True)``: what GETs
-with ``$expand=instanceView`` and ``$expand=userData`` return), flattened into ``{path: value}``. Lists are keyed so that paths do not
-depend on order: data disks by LUN, NICs and disks by the last segment of their id or their name, statuses by
-the part of their code before ``/`` (``statuses[PowerState]``). Timestamps (``time``) are left out.
+with ``$expand=instanceView`` and ``$expand=userData`` return), flattened into ``{path: value}``. Lists are
+keyed so that paths do not depend on order: data disks by LUN, NICs and disks by the last segment of their id
+or their name, statuses by the part of their code before ``/`` (``statuses[PowerState]``). Timestamps
+(``time``) are left out.
 
 ``differences(before, after, expect, ignore)`` lists every path whose value in ``after`` is not the one in
 ``before`` (or, for a path in ``expect``, not the expected value; ``ABSENT`` means the path must be gone).

@@ -72,7 +72,8 @@ def test_a_vm_with_managed_disks_is_refused_by_a_classic_availability_set():
     cloud = Cloud("fast")
     cloud.load_scenario("generalized-in-availability-set")
     cc = sdk_client(cloud, ComputeManagementClient)
-    classic = cc.availability_sets.create_or_update("rg-avset", "old", {"location": "eastus", "sku": {"name": "Classic"}})
+    classic = cc.availability_sets.create_or_update("rg-avset", "old", {"location": "eastus",
+                                                                         "sku": {"name": "Classic"}})
     vm = cc.virtual_machines.get("rg-avset", "app04")
     body = vm.serialize()
     body["properties"]["availabilitySet"] = {"id": classic.id}

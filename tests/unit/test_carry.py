@@ -23,7 +23,8 @@ MODEL = {
         "availabilitySet": {"id": SUB + "Microsoft.Compute/availabilitySets/as1"},
         "userData": "e30=", "additionalCapabilities": {"hibernationEnabled": True},
         "securityProfile": {"securityType": "TrustedLaunch"},
-        "diagnosticsProfile": {"bootDiagnostics": {"enabled": True, "storageUri": "https://diag.blob.core.windows.net/"}},
+        "diagnosticsProfile": {"bootDiagnostics": {"enabled": True,
+                                                   "storageUri": "https://diag.blob.core.windows.net/"}},
         "provisioningState": "Succeeded", "vmId": "v", "timeCreated": "2026-01-01T00:00:00Z",
         "storageProfile": {
             "diskControllerType": "NVMe",
@@ -34,7 +35,8 @@ MODEL = {
                        "deleteOption": "Delete", "diskSizeGB": 127},
             "dataDisks": [{"lun": 4, "name": "d4", "createOption": "Attach", "caching": "ReadWrite",
                            "writeAcceleratorEnabled": False, "deleteOption": "Delete", "diskSizeGB": 64,
-                           "managedDisk": {"id": SUB + "Microsoft.Compute/disks/d4", "storageAccountType": "Premium_LRS"},
+                           "managedDisk": {"id": SUB + "Microsoft.Compute/disks/d4",
+                                           "storageAccountType": "Premium_LRS"},
                            "toBeDetached": False}]},
         "osProfile": {"computerName": "vm1", "adminUsername": "old",
                       "windowsConfiguration": {"timeZone": "UTC", "provisionVMAgent": True},
@@ -102,7 +104,8 @@ def test_the_recreate_body_carries_the_whole_model_with_everything_detach():
                                 "managedDisk": {"id": SUB + "Microsoft.Compute/disks/d4"}, "createOption": "Attach",
                                 "deleteOption": "Detach"}]
     assert props["networkProfile"]["networkInterfaces"] == [
-        {"id": SUB + "Microsoft.Network/networkInterfaces/n1", "properties": {"primary": True, "deleteOption": "Detach"}}]
+        {"id": SUB + "Microsoft.Network/networkInterfaces/n1",
+         "properties": {"primary": True, "deleteOption": "Detach"}}]
     assert props["osProfile"] == {"computerName": "vm1", "adminUsername": "admin", "adminPassword": "x",
                                   "windowsConfiguration": {"timeZone": "UTC", "provisionVMAgent": True},
                                   "allowExtensionOperations": True}

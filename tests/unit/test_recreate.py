@@ -116,7 +116,8 @@ def test_record_original_keeps_the_model_without_instance_view_and_says_how_the_
     assert step.done(ctx) is False
     out = step.apply(ctx)
     assert out == {"originalOsDiskId": h.original.storage_profile.os_disk.managed_disk.id,
-                   "originalPowerState": "deallocated", "originalGeneralized": True, "publicIpDeleteOptions": {}, "publicIpNics": {},
+                   "originalPowerState": "deallocated", "originalGeneralized": True, "publicIpDeleteOptions": {},
+                   "publicIpNics": {},
                    "keptOutOfJournal": []}
     original = ctx.journal.data["original"]
     assert original["id"] == h.original.id and "instanceView" not in original["properties"]
