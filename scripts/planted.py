@@ -14,7 +14,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TESTS = ["tests/unit/test_repair.py", "tests/unit/test_rescue.py", "tests/scenario/test_repair_scenarios.py",
-         "tests/unit/test_repair_model.py"]
+         "tests/unit/test_repair_model.py", "tests/unit/test_recreate.py"]
 
 BUGS = [
     ("the recreated VM loses its data disks", "azext_vmbootfix/repair/carry.py",

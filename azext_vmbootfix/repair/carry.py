@@ -100,9 +100,9 @@ FIELDS = [
 
 # Named whatever the model shows: Azure never returns them, so their loss cannot be seen in the model.
 ALWAYS_LOST = [
-    {"field": OSP + "customData", "why": "Azure never returns custom data: the new VM gets none (a generalized "
+    {"field": OSP + "customData", "reason": "Azure never returns custom data: the new VM gets none (a generalized "
                                          "image runs none of it again)"},
-    {"field": OSP + "adminPassword", "why": "the new VM's admin account gets the password given to the repair"},
+    {"field": OSP + "adminPassword", "reason": "the new VM's admin account gets the password given to the repair"},
 ]
 EXTENSION_PROTECTED = "protected settings are never returned by Azure: the extension is re-created without them"
 _SECRET = re.compile(r"(?i)(\bsig=|password|access_token|bearer\s|accountkey=)")
@@ -134,15 +134,18 @@ def _leaves(doc, prefix=""):
         yield prefix, doc
 
 
-def not_carried(vm_model, osprofile_given=True):
-    """``[{"field", "why"}]``: what of ``vm_model`` (REST shape) the recreated VM will not have.
-    ``osprofile_given`` False: the image is specialized, Azure takes no osProfile at all."""
+def not_carried(vm_model, path_name="recreate", osprofile_given=True):
+    """``[{"field", "reason"}]``: what of ``vm_model`` (REST shape) the recreated VM will not have (the rescue
+    path keeps the VM itself: nothing). ``osprofile_given`` False: the image is specialized, Azure takes no
+    osProfile at all."""
     out, seen = [], set()
+    if path_name != "recreate" or not vm_model:
+        return out
 
     def add(field, why):
         if field not in seen:
             seen.add(field)
-            out.append({"field": field, "why": why})
+            out.append({"field": field, "reason": why})
 
     for path, _ in _leaves(vm_model):
         row = field_for(path)
@@ -154,7 +157,7 @@ def not_carried(vm_model, osprofile_given=True):
             add(P + "osProfile", "the image is specialized: Azure takes no osProfile, the disk keeps the guest's own")
     if vm_model.get("properties", {}).get("osProfile") and osprofile_given:
         for entry in ALWAYS_LOST:
-            add(entry["field"], entry["why"])
+            add(entry["field"], entry["reason"])
     for ext in vm_model.get("resources") or []:
         add("resources[{}].properties.protectedSettings".format(ext.get("name")), EXTENSION_PROTECTED)
     return out
@@ -164,14 +167,14 @@ EXPLICIT = (OSP, SP, "identity.")  # carried rows under these are built by the f
 
 
 def not_restored(vm_model):
-    """``[{"field", "why"}]``: what a rollback that brought the original VM back from its own disks could not
+    """``[{"field", "reason"}]``: what a rollback that brought the original VM back from its own disks could not
     give back (its extensions, a system-assigned identity's principal)."""
     out = [{"field": "resources[{}]".format(ext.get("name")),
-            "why": "extensions are not re-created by a rollback: the original VM's guest agent does not report "
+            "reason": "extensions are not re-created by a rollback: the original VM's guest agent does not report "
                    "while Windows is stuck at OOBE; create them again once it boots (az vm extension set)"}
            for ext in vm_model.get("resources") or []]
     if "systemassigned" in str((vm_model.get("identity") or {}).get("type") or "").lower().replace(" ", ""):
-        out.append({"field": "identity.principalId", "why": field_for("identity.principalId").why})
+        out.append({"field": "identity.principalId", "reason": field_for("identity.principalId").why})
     return out
 
 

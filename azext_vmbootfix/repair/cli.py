@@ -313,5 +313,5 @@ def _run(action, ctx):
         from azext_vmbootfix.repair import carry
         out["notRestored"] = carry.not_restored(original)
         for entry in out["notRestored"]:
-            logger.warning("Not restored: %s (%s)", entry["field"], entry["why"])
+            logger.warning("Not restored: %s (%s)", entry["field"], entry["reason"])
     return out

@@ -65,7 +65,7 @@ def test_the_most_specific_row_decides():
 
 def test_not_carried_names_the_principal_protected_settings_custom_data_and_anything_unknown():
     model = dict(MODEL, properties=dict(MODEL["properties"], futureThing={"x": 1}))
-    lost = {e["field"]: e["why"] for e in carry.not_carried(model)}
+    lost = {e["field"]: e["reason"] for e in carry.not_carried(model)}
     assert "role assignments" in lost["identity.principalId"]
     assert "protected settings" in lost["resources[cse].properties.protectedSettings"]
     assert "customData" in " ".join(lost) and "properties.osProfile.adminPassword" in lost
@@ -146,5 +146,5 @@ def test_extension_settings_with_a_sas_are_kept_out_of_the_journal_and_in_memory
 def test_a_rollback_names_the_extensions_and_the_principal_it_could_not_give_back():
     lost = carry.not_restored(MODEL)
     assert [e["field"] for e in lost] == ["resources[cse]", "identity.principalId"]
-    assert "az vm extension set" in lost[0]["why"]
+    assert "az vm extension set" in lost[0]["reason"]
     assert carry.not_restored({"identity": {"type": "UserAssigned"}}) == []

@@ -121,7 +121,7 @@ def test_the_availability_set_holds_the_recreated_vm_and_the_losses_are_named(se
     assert [v.id.lower() for v in aset.virtual_machines] == [h.original.id.lower()]
     vm = h.compute.virtual_machines.get(h.rg, h.name)
     assert vm.identity.principal_id and vm.identity.principal_id != h.original.identity.principal_id
-    lost = {e["field"]: e["why"] for e in carry.not_carried(ctx.journal.data["original"])}
+    lost = {e["field"]: e["reason"] for e in carry.not_carried(ctx.journal.data["original"])}
     assert "role assignments" in lost["identity.principalId"]
     assert "customData" in " ".join(lost)
 
@@ -150,7 +150,7 @@ def test_the_dry_run_names_what_is_not_carried(secret_canary, scenario):
     plan = engine.describe(ctx, vm_model=model)
     fields = [e["field"] for e in plan["notCarried"]]
     assert "properties.osProfile.customData" in fields
-    assert not [e for e in plan["notCarried"] if "not known" in e["why"]]  # the table covers the whole model
+    assert not [e for e in plan["notCarried"] if "not known" in e["reason"]]  # the table covers the whole model
     assert ("identity.principalId" in fields) == (scenario == "generalized-in-availability-set")
 
 
