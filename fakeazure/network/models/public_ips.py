@@ -1,9 +1,11 @@
 """Public IP addresses: model and backend."""
 import hashlib
 
-from ...core import ids
+from ...core import ids, names
 from ...core.backend import lister, reader
-from .. import exceptions
+from ...core.properties import IN_PLACE, apply_generic, changes, check_location, keep_at_create, overlay, \
+    refuse_changes
+from .. import exceptions, properties
 from .base import NetworkResource
 
 
@@ -19,9 +21,17 @@ class PublicIPAddress(NetworkResource):
         self.idle_timeout = idle_timeout
         self.zones = zones
         self.static_address = _public_address(self.id) if self.allocation == "Static" else None
-        # what happens to it when the VM using it is deleted (Delete/Detach; shown once set), set on the
-        # address or through its NIC's IP configuration (network_interfaces); honoured by the VM delete
-        self.delete_option = None
+
+    @property
+    def delete_option(self):
+        """What happens to the address when the VM using it is deleted (Delete/Detach; shown once set), kept
+        as sent on the address (the writable-properties row) or through its NIC's IP configuration
+        (network_interfaces); honoured by the VM delete."""
+        return (self.kept.get("properties") or {}).get("deleteOption")
+
+    @delete_option.setter
+    def delete_option(self, value):
+        self.kept.setdefault("properties", {})["deleteOption"] = value
 
     def ip_configuration_id(self):
         for nic in self.backend.nics.values():
@@ -48,14 +58,12 @@ class PublicIPAddress(NetworkResource):
         cfg_id, _ = self.ip_configuration_id()
         if cfg_id:
             props["ipConfiguration"] = {"id": cfg_id}
-        if self.delete_option:
-            props["deleteOption"] = self.delete_option
         body = {"name": self.name, "id": self.id, "etag": self.etag, "location": self.location,
                 "tags": dict(self.tags), "properties": props, "type": self.full_type,
                 "sku": {"name": self.sku, "tier": "Regional"}}
         if self.zones:
             body["zones"] = list(self.zones)
-        return body
+        return overlay(body, self.kept)
 
 
 
@@ -90,12 +98,23 @@ class PublicIPBackend:
         pip = self.public_ips.get(ids.key(rid))
         created = pip is None
         if created:
+            names.check(name, 80)
             pip = PublicIPAddress(self, sub, rg, name, location, sku, allocation,
                                   props.get("publicIPAddressVersion", "IPv4"),
                                   props.get("idleTimeoutInMinutes", 4), body.get("tags"), body.get("zones"))
+            keep_at_create(pip, properties.PUBLIC_IPS, body)
         else:
+            check_location(pip, body)
+            current = pip.to_json()
+            refuse_changes(properties.PUBLIC_IPS, current, body, properties.create_only_refusal)
+            if (body.get("sku") or {}).get("name") and body["sku"]["name"].lower() != pip.sku.lower():
+                raise properties.create_only_refusal(next(r for r in properties.PUBLIC_IPS if r.path == "sku"))
+            apply_generic(pip, changes(properties.PUBLIC_IPS, current, body, (IN_PLACE,)))
             pip.tags = dict(body.get("tags") or {})
             pip.idle_timeout = props.get("idleTimeoutInMinutes", pip.idle_timeout)
+            if props.get("publicIPAllocationMethod") and props["publicIPAllocationMethod"] != pip.allocation:
+                pip.allocation = props["publicIPAllocationMethod"]  # Learn: Dynamic to Static keeps the address
+                pip.static_address = pip.address() or _public_address(pip.id) if pip.allocation == "Static" else None
         if props.get("deleteOption"):
             pip.delete_option = delete_option(props["deleteOption"])
         return self._end_put(rid, pip, created)
