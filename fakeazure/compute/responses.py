@@ -244,7 +244,12 @@ class AvailabilitySetResponse(ComputeResponse):
     kind, plural, names = "availability_set", "availability_sets", ("availabilitySetName",)
 
     def put(self):
-        write = self._call("begin_create_or_update_", *self._names(), self.json_body())
+        body = self.json_body()
+        if self.ctx.method == "PATCH":  # *_Update: the request laid over the resource, then written as a PUT
+            current = self._call("get_", *self._names()).to_json()
+            props = dict(current.get("properties") or {}, **(body.get("properties") or {}))
+            body = dict(current, **{k: v for k, v in body.items() if k != "properties"}, properties=props)
+        write = self._call("begin_create_or_update_", *self._names(), body)
         return self.ok(write.accepted)
 
     def delete(self):

@@ -39,10 +39,10 @@ url_table = (
                       ("GET", "PUT", "PATCH", "DELETE"))
     + resource_routes(P + "/availabilitySets", P + "/availabilitySets/{availabilitySetName}",
                       "Microsoft.Compute/availabilitySets", r.AvailabilitySetResponse,
-                      subscription_collection=SP + "/availabilitySets")
+                      ("GET", "PUT", "PATCH", "DELETE"), subscription_collection=SP + "/availabilitySets")
     + resource_routes(P + "/proximityPlacementGroups", P + "/proximityPlacementGroups/{proximityPlacementGroupName}",
                       "Microsoft.Compute/proximityPlacementGroups", r.ProximityPlacementGroupResponse,
-                      subscription_collection=SP + "/proximityPlacementGroups")
+                      ("GET", "PUT", "PATCH", "DELETE"), subscription_collection=SP + "/proximityPlacementGroups")
     + resource_routes(P + "/disks", P + "/disks/{diskName}", "Microsoft.Compute/disks", r.DiskResponse,
                       ("GET", "PUT", "PATCH", "DELETE"), SP + "/disks")
     + resource_routes(P + "/snapshots", P + "/snapshots/{snapshotName}", "Microsoft.Compute/snapshots",

@@ -57,6 +57,9 @@ def test_user_data_is_returned_only_with_its_expand():
     aset = cc.availability_sets.get("rg-avset", "app-avset")
     assert [v.id.lower() for v in aset.virtual_machines] == [vm.id.lower()]
     assert aset.proximity_placement_group.id.endswith("/app-ppg")
+    patched = cc.availability_sets.update("rg-avset", "app-avset", {"tags": {"team": "web"}})  # *_Update
+    assert patched.tags == {"team": "web"} and patched.platform_fault_domain_count == 2
+    assert patched.proximity_placement_group.id.endswith("/app-ppg")
     vm.availability_set = None
     vm.availability_set = {"id": aset.id.replace("app-avset", "other")}
     assert _error(lambda: cc.virtual_machines.begin_create_or_update("rg-avset", "app04", vm).result())[:2] == (
