@@ -65,9 +65,14 @@ helps["vm boot-fix repair"] = """
 type: command
 short-summary: Recreate a VM stuck at OOBE from the image captured from it, as a journaled, resumable plan.
 long-summary: >
-  The article's steps 1-4 as software: diagnose the VM; keep its OS disk, data disks and NICs
-  (deleteOption Detach); snapshot the OS disk; delete the VM; create it again with the same name, size,
-  NICs, data disks, zone and tags from the image; wait until Windows reports a Ready guest agent. Every
+  The article's steps 1-4 as software: diagnose the VM; keep its OS disk, data disks, NICs and public IPs
+  (deleteOption Detach for the whole run); snapshot the OS disk; delete the VM; create it again from the
+  image with the same name carrying its whole model (size, NICs, data disks at their LUNs with their caching,
+  zone, tags, availability set, proximity placement group, dedicated host, Spot settings, marketplace plan,
+  licence type, managed identities, user data, security, boot diagnostics, Windows settings...); wait until
+  Windows reports a Ready guest agent; create its extensions again; then put every deleteOption back as it
+  was. What cannot be carried (a system-assigned identity's principal and its role assignments, extensions'
+  protected settings, custom data) is listed under `notCarried` by --dry-run and in the result. Every
   step is written to a local journal before it runs, so a crash loses nothing: `resume` continues,
   `rollback` brings the original VM back from its own disks. Run it with --dry-run first.
   When no image captured from the VM exists, or with --rescue, it takes the rescue path (article
@@ -100,6 +105,8 @@ examples:
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run -o table
   - name: Apply exactly the saved plan (refused if the VM changed since it was made).
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --plan myvm.plan-1a2b3c4d.json
+  - name: What of the VM's model the recreated VM will not have, and why.
+    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run --query "plan.notCarried"
   - name: Only the pre-flight checks that did not pass, and what to do about them.
     text: >
       az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run --query "preflight[?status!='passed']"

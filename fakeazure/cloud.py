@@ -197,6 +197,10 @@ class Cloud:
         """A deleted VM lets its NIC go (reserved for a while, as Azure does; 0: a plain detach)."""
         return self.network.release_nic(nic_id, vm_id, reserve_seconds)
 
+    def delete_public_ips_with_vm(self, nic_id):
+        """The VM using the NIC is deleted: its public IPs set to be deleted with it go."""
+        return self.network.delete_public_ips_with_vm(nic_id)
+
     def delete_by_id(self, rid):
         """A resource deleted with its VM (``deleteOption: Delete``), at once."""
         return self.network.delete_by_id(rid)

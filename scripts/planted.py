@@ -14,25 +14,36 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TESTS = ["tests/unit/test_repair.py", "tests/unit/test_rescue.py", "tests/scenario/test_repair_scenarios.py",
-         "tests/unit/test_plan.py", "tests/unit/test_journal_secrets.py", "tests/unit/test_rollback_tags.py"]
+         "tests/unit/test_plan.py", "tests/unit/test_journal_secrets.py", "tests/unit/test_rollback_tags.py",
+         "tests/unit/test_repair_model.py", "tests/unit/test_recreate.py"]
 
 BUGS = [
-    ("the recreated VM loses its data disks", "azext_vmbootfix/repair/recreate.py",
-     'for d in props["storageProfile"].get("dataDisks", [])]}',
-     'for d in props["storageProfile"].get("dataDisks", []) if not detach_all]}'),
-    ("the recreated VM's data disks get deleteOption=Delete", "azext_vmbootfix/repair/recreate.py",
-     '"deleteOption": "Detach" if detach_all else', '"deleteOption": "Delete" if detach_all else'),
-    ("keep-disks does not set Detach on the data disks", "azext_vmbootfix/repair/recreate.py",
-     '        for disk in vm.storage_profile.data_disks or []:\n            disk.delete_option = "Detach"\n', ''),
+    ("the recreated VM loses its data disks", "azext_vmbootfix/repair/carry.py",
+     'deleteOption="Detach") for d in sp.get("dataDisks") or []])',
+     'deleteOption="Detach") for d in (sp.get("dataDisks") or [])[:0]])'),
+    ("the recreated VM's data disks get deleteOption=Delete", "azext_vmbootfix/repair/carry.py",
+     'deleteOption="Detach") for d in sp.get("dataDisks") or []])',
+     'deleteOption="Delete") for d in sp.get("dataDisks") or []])'),
+    ("keep-disks does not set Detach on the data disks", "azext_vmbootfix/repair/keep.py",
+     '    for disk in vm.storage_profile.data_disks or []:\n        disk.delete_option = "Detach"\n', ''),
     ("the delete guard ignores data disks", "azext_vmbootfix/repair/recreate.py",
-     "        if not KeepDisksAndNics._all_detach(vm):  # never delete",
+     "        if not keep.vm_all_detach(vm) or not keep.public_ips_detach(",
      "        if str(vm.storage_profile.os_disk.delete_option or 'Detach').lower() != 'detach' or any(\n"
      "                str(n.delete_option or 'Detach').lower() != 'detach'\n"
-     "                for n in vm.network_profile.network_interfaces):  # never delete"),
+     "                for n in vm.network_profile.network_interfaces) or not keep.public_ips_detach("),
     ("the check that all is Detach ignores data disks (guard and keep-disks' reconcile)",
-     "azext_vmbootfix/repair/recreate.py",
+     "azext_vmbootfix/repair/keep.py",
      "options = [sp.os_disk.delete_option] + [d.delete_option for d in sp.data_disks or []]",
      "options = [sp.os_disk.delete_option]"),
+    ("keep-disks does not set Detach on the public IPs", "azext_vmbootfix/repair/recreate.py",
+     "        _set_public_ips(ctx, detach=True)\n        return {}", "        return {}"),
+    ("the deleteOptions are not restored at the end of the repair", "azext_vmbootfix/repair/recreate.py",
+     "RECREATE_PATH = (RecordOriginal, KeepDisksAndNics, BackupOsDisk, DeleteVm, RecreateFromImage, VerifyBoot,\n"
+     "                 RecreateExtensions, RestoreDeleteOptions)",
+     "RECREATE_PATH = (RecordOriginal, KeepDisksAndNics, BackupOsDisk, DeleteVm, RecreateFromImage, VerifyBoot,\n"
+     "                 RecreateExtensions)"),
+    ("the recreated VM loses its availability set", "azext_vmbootfix/repair/carry.py",
+     'Field(P + "availabilitySet", CARRIED)', 'Field(P + "availabilitySet", NOT_CARRIED, "planted")'),
     ("the admin password in a progress message", "azext_vmbootfix/repair/engine.py",
      'ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))',
      'ctx.progress("[{}/{}] {}: {} ({})".format(index, total, step.name, step.description, ctx._admin_password))'),

@@ -26,7 +26,10 @@ from fakeazure.inprocess import WSGIAdapter, sdk_client
 SCENARIOS = {"generalized-by-api": ("rg-gen", "app01"), "oobe-stuck": ("rg-oobe", "web01"),
              "oobe-stuck-no-image": ("rg-oobe", "web01"), "oobe-rescue": ("rg-oobe", "web01"),
              "oobe-stuck-gen1-no-image": ("rg-gen1", "web16"), "oobe-stuck-windows11": ("rg-client", "desk01"),
-             "generalized-with-data-disks": ("rg-data", "app02")}
+             "generalized-with-data-disks": ("rg-data", "app02"),
+             "generalized-disks-and-public-ip": ("rg-disks", "app03"),
+             "generalized-in-availability-set": ("rg-avset", "app04"), "generalized-spot": ("rg-spot", "batch01"),
+             "generalized-marketplace-plan": ("rg-plan", "ds01"), "oobe-stuck-trusted-launch": ("rg-oobe-tl", "web02")}
 PASSWORD = "Fake-Passw0rd-For-Tests!"  # only for tests that do not check secrets; the others use the canary
 BACKUP_ROLE = "backup"
 SAME = object()
@@ -123,12 +126,14 @@ class Harness:
         else:
             images, problems = evidence.restore_images(self.compute, facts)
             assert not problems, problems
-            image = [i for i in images if i["generalized"]][0]
+            image = ([i for i in images if i["generalized"]] or  # as the CLI picks (repair/cli.py _pick_image)
+                     [i for i in images if i.get("kind") == "galleryImageVersion"])[0]
             journal = engine.new_journal(self.path, self.cloud.default_subscription, facts, image, admin_username)
             image_id = image["id"]
         journal.save()
+        generalized = path == "rescue" or bool(image.get("generalized"))
         return engine.Context(self.compute, journal, facts, admin_username=admin_username,
-                              admin_password=self.password, image_id=image_id, image_generalized=True,
+                              admin_password=self.password, image_id=image_id, image_generalized=generalized,
                               sleep=self.cloud.clock.advance, resources=self.resources, progress=self.progress)
 
     def reloaded_context(self, admin_password=SAME):
@@ -184,37 +189,40 @@ class Harness:
         assert not gone, "the run's backup snapshot was deleted: {}".format(sorted(gone))
         self.kept_backups |= self.backups()
 
-    def assert_original_restored(self):
+    def assert_original_restored(self, ignore=None):
         """The VM as it was, property by property (vmmodel), brought back from its own disks if it was
         deleted; nothing the run made is attached to it."""
         now = self.model()
         recreated = now is not None and now["properties.vmId"] != self.original_model["properties.vmId"]
-        vmmodel.assert_same(self.original_model, now, ignore=REATTACHED_DIFFERS if recreated else None,
-                            what="the rolled-back VM")
+        ignored = dict(REATTACHED_DIFFERS if recreated else {}, **(ignore or {}))
+        vmmodel.assert_same(self.original_model, now, ignore=ignored, what="the rolled-back VM")
         if recreated:  # what the guest reports comes back with the same disk
             for path in ("properties.instanceView.statuses[PowerState].code",
                          "properties.instanceView.statuses[OSState].code"):
                 assert now.get(path) == self.original_model.get(path), path
 
-    def assert_repaired(self, run_id, image_id=None):
-        """The original VM's model with exactly the recreate path's changes: a new OS disk from the image
-        (Detach), every data disk and NIC kept at its LUN/position with deleteOption Detach, the run's tag."""
+    def assert_repaired(self, run_id, image_id=None, restored=True, ignore=None, expect=None):
+        """The original VM's model with exactly the recreate path's changes: a new OS disk from the image, every
+        data disk and NIC kept at its LUN/position, every deleteOption (the new OS disk's too) as the original
+        VM had it (restored as the run's last step; with ``restored`` False, before that step: all Detach), the
+        run's tag."""
         o = self.original_model
         run8 = run_id.replace("-", "")[:8]
         disk = "{}-bootfix-{}-osdisk".format(self.name, run8)[:80]
         disk_id = "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Compute/disks/{}".format(
             self.cloud.default_subscription, self.rg, disk)
+        expect_more = expect
         expect = {"tags.vmbootfix-run": run_id, "properties.storageProfile.osDisk.name": disk,
                   "properties.storageProfile.osDisk.managedDisk.id": disk_id,
-                  "properties.storageProfile.osDisk.deleteOption": "Detach",
                   "properties.osProfile.adminUsername": "azureadmin"}
-        for path in o:
-            if path.startswith("properties.storageProfile.dataDisks[") and path.endswith(".deleteOption"):
+        for path in o if not restored else ():
+            if path.endswith(".deleteOption") and (path.startswith("properties.storageProfile.") or
+                                                   path.startswith("properties.networkProfile.")):
                 expect[path] = "Detach"
-            if path.startswith("properties.networkProfile.networkInterfaces["):
-                expect[path.split("].", 1)[0] + "].properties.deleteOption"] = "Detach"
+        expect.update(expect_more or {})
         now = self.model()
-        vmmodel.assert_same(o, now, expect=expect, ignore=REPAIRED_DIFFERS, what="the repaired VM")
+        vmmodel.assert_same(o, now, expect=expect, ignore=dict(REPAIRED_DIFFERS, **(ignore or {})),
+                            what="the repaired VM")
         if image_id:
             assert now["properties.storageProfile.imageReference.id"] == image_id.lower()
         assert now["properties.instanceView.statuses[PowerState].code"] == "PowerState/running"

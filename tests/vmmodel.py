@@ -1,9 +1,10 @@
 """Whole-VM-model comparisons for repair tests: every property the fake stores, not a chosen few.
 
-A VM model is the fake's own JSON view of it (``to_json(instance_view=True)``: what a GET with
-``$expand=instanceView`` returns), flattened into ``{path: value}``. Lists are keyed so that paths do not
-depend on order: data disks by LUN, NICs and disks by the last segment of their id or their name, statuses by
-the part of their code before ``/`` (``statuses[PowerState]``). Timestamps (``time``) are left out.
+A VM model is the fake's own JSON view of it (``to_json(instance_view=True, user_data=True)``: what GETs
+with ``$expand=instanceView`` and ``$expand=userData`` return), flattened into ``{path: value}``. Lists are
+keyed so that paths do not depend on order: data disks by LUN, NICs and disks by the last segment of their id
+or their name, statuses by the part of their code before ``/`` (``statuses[PowerState]``). Timestamps
+(``time``) are left out.
 
 ``differences(before, after, expect, ignore)`` lists every path whose value in ``after`` is not the one in
 ``before`` (or, for a path in ``expect``, not the expected value; ``ABSENT`` means the path must be gone).
@@ -39,7 +40,7 @@ def snapshot(cloud, resource_group, name, subscription=None):
     key = next((k for k, vm in vms.items() if vm.name.lower() == name.lower()
                 and vm.resource_group.lower() == resource_group.lower()
                 and (subscription is None or vm.subscription_id == subscription)), None)
-    return flatten(vms[key].to_json(instance_view=True)) if key else None
+    return flatten(vms[key].to_json(instance_view=True, user_data=True)) if key else None
 
 
 def _key(item, index):

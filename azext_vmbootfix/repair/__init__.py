@@ -17,9 +17,15 @@ How the package is built, for whoever adds to it:
 - :mod:`.journal`: the write-ahead journal; every failure to read or write it is a ``JournalError`` naming the
   file (the commands turn it into a FileOperationError).
 - :mod:`.recreate`: the recreate path (article steps 1-4: record-original, keep-disks-and-nics, backup-os-disk,
-  delete-vm, recreate-from-image, verify-boot), the ``Step`` base class and helpers steps share.
-- :mod:`.carry`: ``not_carried(model)``, the VM model fields the recreate does not carry over, with why (the
-  plan's ``notCarried``): whoever makes ``recreate._vm_body`` carry more adds the field to ``_CARRIED``.
+  delete-vm, recreate-from-image, verify-boot, then recreate-extensions and restore-delete-options, the last
+  step), the ``Step`` base class and helpers steps share. ``ctx.memory`` holds what the run keeps in memory
+  only: the captured model with the extension settings that hold a secret (never journaled).
+- :mod:`.carry`: one table (``FIELDS``) sorts every property of the VM model into carried, carried differently,
+  not carried (and why) or set by Azure; ``recreate_body``/``attach_body`` build the PUT bodies from it,
+  ``not_carried(model)`` is the plan's ``notCarried``, ``not_restored`` what a rollback cannot give back.
+  To carry a field, change its row.
+- :mod:`.keep`: the deleteOptions (VM disks, NICs, and the public IPs through their NICs): Detach for the
+  whole run, the original values put back last.
 - :mod:`.rescue` (with :mod:`.rescue_plan`, :mod:`.rescue_read`, :mod:`.runcommand`, ``scripts/*.ps1``): the
   rescue path (article steps 5-12).
 - :mod:`.tagged`: rollback when the journal file is gone, from the ``vmbootfix-run`` tag every resource of a run

@@ -34,10 +34,16 @@ DISK_DELETE = "Microsoft.Compute/disks/delete"
 DISK_GET_ACCESS = "Microsoft.Compute/disks/beginGetAccess/action"
 SNAPSHOT_READ = "Microsoft.Compute/snapshots/read"
 SNAPSHOT_WRITE = "Microsoft.Compute/snapshots/write"
+VM_EXTENSION_READ = "Microsoft.Compute/virtualMachines/extensions/read"
+VM_EXTENSION_WRITE = "Microsoft.Compute/virtualMachines/extensions/write"
 NIC_READ = "Microsoft.Network/networkInterfaces/read"
 NIC_WRITE = "Microsoft.Network/networkInterfaces/write"
 NIC_DELETE = "Microsoft.Network/networkInterfaces/delete"
 NIC_JOIN = "Microsoft.Network/networkInterfaces/join/action"
+# A public IP's deleteOption is read from it and written through its NIC: checked at the NIC's scope (the public IP
+# is most often in the NIC's group; its own scope is not read before the plan runs)
+PUBLIC_IP_READ = "Microsoft.Network/publicIPAddresses/read"
+PUBLIC_IP_JOIN = "Microsoft.Network/publicIPAddresses/join/action"
 SUBNET_JOIN = "Microsoft.Network/virtualNetworks/subnets/join/action"
 READ = "read"
 

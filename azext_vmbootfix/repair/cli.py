@@ -232,7 +232,8 @@ def _checked(cmd, compute, plan_doc, vm, shape, image, catalog=None):
                          resources=_resources(cmd))
     target = preflight.Target(ctx, ctx.facts, engine.path_steps(journal.data["path"]), image=image, vm=vm,
                               catalog=catalog)
-    return ctx, engine.describe(ctx), shape + preflight.plan_checks(_preflight_clients(cmd, compute), target)
+    described = engine.describe(ctx, vm_model=plan_doc.get("model"), not_carried=plan_doc.get("notCarried"))
+    return ctx, described, shape + preflight.plan_checks(_preflight_clients(cmd, compute), target)
 
 
 def _warn_failures(findings):
@@ -312,4 +313,20 @@ def _run(action, ctx):
     if warning:
         logger.warning(warning)
         out["warning"] = warning
+    original = ctx.journal.data.get("original")
+    if out["status"] == "succeeded" and ctx.journal.data["path"] == "recreate" and original:
+        from azext_vmbootfix.repair import carry
+        out["notCarried"] = carry.not_carried(
+            original, osprofile_given=bool(ctx.journal.data["params"].get("imageGeneralized")))
+        extensions = ctx.journal.step("recreate-extensions")["outputs"] or {}
+        for key in ("extensionsNotRecreated", "extensionsFailed"):
+            if extensions.get(key):
+                out[key] = extensions[key]
+                logger.warning("%s: %s", key, ", ".join(extensions[key]))
+    if out["status"] == "rolled-back" and original and ctx.journal.data["path"] == "recreate" and \
+            ctx.journal.step("delete-vm")["state"] == "undone":
+        from azext_vmbootfix.repair import carry
+        out["notRestored"] = carry.not_restored(original)
+        for entry in out["notRestored"]:
+            logger.warning("Not restored: %s (%s)", entry["field"], entry["reason"])
     return out

@@ -52,6 +52,7 @@ class Context:
         self.sleep = sleep or (lambda seconds: time.sleep(seconds))  # looked up at call time (tests patch it)
         self.progress = progress or (lambda message: None)
         self.boot_timeout = boot_timeout
+        self.memory = {}  # what the run keeps in memory only (the captured model with its extension secrets)
 
     @property
     def run_id(self):
@@ -95,9 +96,20 @@ def new_plan(subscription, facts, image, admin_username, path_name="recreate", r
     model, redacted = P.recorded_model(vm) if vm is not None else (None, [])
     return {"runId": new_run_id(), "subscription": subscription, "resourceGroup": facts["resourceGroup"],
             "vm": facts["name"], "path": path_name, "params": params, "facts": P.facts_of(facts), "model": model,
-            "redacted": redacted, "notCarried": carry.not_carried(model, path_name) + [
-                {"field": r["path"], "reason": "a secret ({}): redacted from the plan and the journal, so it "
-                 "cannot be put back".format(r["kind"])} for r in redacted if path_name == "recreate"]}
+            "redacted": redacted,
+            "notCarried": carry.not_carried(model, path_name, osprofile_given=params["imageGeneralized"]) +
+            [_secret_not_carried(r) for r in redacted if path_name == "recreate"]}
+
+
+def _secret_not_carried(redaction):
+    """A secret the plan records redacted: lost, except in an extension's settings, which the run that reads the
+    VM keeps in memory to re-create the extension (:func:`carry.split_secrets`)."""
+    if redaction["path"].startswith("resources["):
+        return {"field": redaction["path"], "reason": "a secret ({}): kept out of the plan and the journal; the "
+                "run re-creates the extension with it, but a resume in a new process cannot (it is then named in "
+                "extensionsNotRecreated)".format(redaction["kind"])}
+    return {"field": redaction["path"], "reason": "a secret ({}): redacted from the plan and the journal, so it "
+            "cannot be put back".format(redaction["kind"])}
 
 
 def journal_from_plan(path, plan):
@@ -120,15 +132,21 @@ def context_from_journal(compute, journal, admin_password=None, **kw):
                    image_generalized=params.get("imageGeneralized", True), **kw)
 
 
-def describe(ctx):
+def describe(ctx, vm_model=None, not_carried=None):
     """The plan as data, for --dry-run: each step with the article steps it performs and what it reads,
-    creates, changes and keeps (resource names)."""
+    creates, changes and keeps (resource names); for the recreate path, ``notCarried``: what of ``vm_model``
+    (REST shape) the recreated VM will not have (``not_carried`` when the plan already lists it)."""
     params = ctx.journal.data["params"]
+    if vm_model is not None:
+        ctx.memory["planned"] = vm_model
     out = {"runId": ctx.run_id, "vm": ctx.vm_name, "resourceGroup": ctx.resource_group,
            "path": ctx.journal.data["path"], "image": params.get("imageName"),
            "steps": [dict({"step": i + 1, "name": cls.name, "article": list(cls.article),
                            "description": cls.description}, **cls().plan(ctx))
                      for i, cls in enumerate(path_steps(ctx.journal.data["path"]))]}
+    if ctx.journal.data["path"] == "recreate" and vm_model is not None:
+        out["notCarried"] = not_carried if not_carried is not None else \
+            carry.not_carried(vm_model, osprofile_given=bool(params.get("imageGeneralized")))
     if ctx.journal.data["path"] == "rescue":
         image = params.get("rescueImage") or {}
         out["rescue"] = {"size": params.get("rescueSize"), "brokenVersion": params.get("brokenVersion"),

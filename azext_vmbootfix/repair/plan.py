@@ -158,4 +158,5 @@ def load(path):
 def document(described, subscription, facts, params, model, redacted, not_carried):
     """The plan file's content: the engine's description of the plan and what it was made from."""
     return dict(kind=KIND, version=VERSION, createdAt=now(), subscription=subscription, facts=facts,
-                params=params, model=model, redacted=redacted, notCarried=not_carried, **described)
+                params=params, model=model, redacted=redacted, notCarried=not_carried,
+                **{k: v for k, v in described.items() if k != "notCarried"})  # the plan's list, the same

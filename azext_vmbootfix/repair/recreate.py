@@ -2,12 +2,14 @@
 it (``apply``, idempotent) and can take it back (``undo``, idempotent). Resume is running the plan again;
 rollback is running the undos in reverse. Steps talk to Azure only through the SDK clients in ``ctx``.
 
-The recreate path is the article's steps 1-4: keep the disks and NICs, back up the OS disk, delete the VM,
-recreate it with the same name from the captured image, and verify that it boots.
+The recreate path is the article's steps 1-4: keep the disks, NICs and public IPs, back up the OS disk, delete
+the VM, recreate it with the same name from the captured image carrying its whole model (:mod:`.carry`), verify
+that it boots, re-create its extensions, and put every deleteOption back as it was (:mod:`.keep`).
 """
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from azext_vmbootfix.repair import actions as A
+from azext_vmbootfix.repair import carry, keep
 
 
 RUN_TAG = "vmbootfix-run"
@@ -15,6 +17,7 @@ ROLE_TAG = "vmbootfix-role"
 NIC_RETRY_SECONDS = 10
 NIC_RETRY_LIMIT = 24           # 24 x 10 s covers Azure's 180 s NIC reservation with room to spare
 BOOT_POLL_SECONDS = 15
+PUBLIC_IP_OPTION = (A.NIC_READ, A.NIC_WRITE, A.PUBLIC_IP_READ, A.PUBLIC_IP_JOIN)  # keep.set_public_ip
 BOOT_TIMEOUT_SECONDS = 900     # Azure gives Windows provisioning up to 40 minutes; 15 is our default wait
 
 
@@ -57,6 +60,21 @@ def tag_run_disk(ctx, name, role):
     that every resource of the run carries the run's tags (rollback.from_tags finds them by these)."""
     ctx.compute.disks.begin_update(ctx.resource_group, name,
                                    {"tags": {RUN_TAG: ctx.run_id, ROLE_TAG: role}}).result()
+def _model(ctx):
+    """The captured model: the run's own copy in memory (extension settings with secrets in them), else the
+    journal's (those settings replaced by a marker, :func:`carry.split_secrets`)."""
+    return ctx.memory.get("original") or _original(ctx)
+
+
+def _recorded(ctx, key, default=None):
+    return (ctx.journal.step(RecordOriginal.name)["outputs"] or {}).get(key, default)
+
+
+def _set_public_ips(ctx, detach):
+    """Every public IP recorded set to Detach (``detach``) or to its original deleteOption."""
+    nics = _recorded(ctx, "publicIpNics") or {}
+    for pip_id, option in (_recorded(ctx, "publicIpDeleteOptions") or {}).items():
+        keep.set_public_ip(ctx.resources, nics.get(pip_id), pip_id, "Detach" if detach else option)
 
 
 def _wait_nic(ctx, action):
@@ -99,8 +117,9 @@ class Step:
 class RecordOriginal(Step):
     name = "record-original"
     article = ()  # the tool's own: rollback needs the VM as it was
-    description = "Read the VM and record its configuration (no secrets) for rollback."
-    actions = {"vm": (A.VM_READ,)}
+    description = "Read the VM (its whole model, user data, the deleteOption of its public IPs) and record it (no " \
+                  "secrets) for the recreate and for rollback."
+    actions = {"vm": (A.VM_READ,), "nics": (A.NIC_READ, A.PUBLIC_IP_READ)}
 
     def plan(self, ctx):
         return {"reads": [ctx.vm_id], "creates": [], "changes": [], "keeps": []}
@@ -114,60 +133,54 @@ class RecordOriginal(Step):
         codes = [s.code or "" for s in (vm.instance_view.statuses or [])] if vm.instance_view else []
         vm.instance_view = None
         model = vm.serialize(keep_readonly=True)
+        user_data = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name, expand="userData").user_data
+        if user_data:  # returned only with $expand=userData
+            model.setdefault("properties", {})["userData"] = user_data
         (model.get("properties", {}).get("osProfile") or {}).pop("adminPassword", None)
+        journaled, kept_out = carry.journal_form(model)  # the engine scrubs the rest (redact.scrub)
+        ctx.memory["original"] = model  # never journaled: extension settings that hold a secret
+        nic_ids = [n.id for n in (vm.network_profile.network_interfaces or [])] if vm.network_profile else []
+        pips = keep.public_ips(ctx.resources, nic_ids)
         power = next((c.split("/", 1)[1] for c in codes if c.startswith("PowerState/")), None)
-        return {"original": model, "originalOsDiskId": vm.storage_profile.os_disk.managed_disk.id,
-                "originalPowerState": power, "originalGeneralized": "OSState/generalized" in codes}
+        return {"original": journaled, "originalOsDiskId": vm.storage_profile.os_disk.managed_disk.id,
+                "originalPowerState": power, "originalGeneralized": "OSState/generalized" in codes,
+                "publicIpDeleteOptions": pips[0], "publicIpNics": pips[1], "keptOutOfJournal": kept_out}
 
 
 class KeepDisksAndNics(Step):
     name = "keep-disks-and-nics"
     article = (1,)
-    description = "Set deleteOption=Detach on the OS disk, every data disk and every NIC (article step 1)."
-    actions = {"vm": (A.VM_READ, A.VM_WRITE)}
-    undo_actions = {"vm": (A.VM_READ, A.VM_WRITE)}
+    description = "Set deleteOption=Detach on the OS disk, every data disk, every NIC and their public IPs " \
+                  "(article step 1)."
+    actions = {"vm": (A.VM_READ, A.VM_WRITE), "nics": PUBLIC_IP_OPTION}
+    undo_actions = actions
 
     def plan(self, ctx):
         return {"reads": [ctx.vm_id], "creates": [], "changes": [ctx.vm_id], "keeps": []}
 
-    @staticmethod
-    def _all_detach(vm):
-        sp, np = vm.storage_profile, vm.network_profile
-        options = [sp.os_disk.delete_option] + [d.delete_option for d in sp.data_disks or []]
-        options += [n.delete_option for n in (np.network_interfaces or [])] if np else []
-        return all(str(o or "Detach").lower() == "detach" for o in options)
+    _all_detach = staticmethod(keep.vm_all_detach)
 
     def done(self, ctx):
+        if not keep.public_ips_detach(ctx.resources, _recorded(ctx, "publicIpDeleteOptions") or {}):
+            return False
         vm = _vm_or_none(ctx)
         return vm is None or _is_ours(vm, ctx) or self._all_detach(vm)
 
     def apply(self, ctx):
         vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
-        vm.storage_profile.os_disk.delete_option = "Detach"
-        for disk in vm.storage_profile.data_disks or []:
-            disk.delete_option = "Detach"
-        for nic in (vm.network_profile.network_interfaces or []) if vm.network_profile else []:
-            nic.delete_option = "Detach"
-        ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
+        if keep.set_vm_detach(vm):
+            ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
+        _set_public_ips(ctx, detach=True)
         return {}
 
     def undo(self, ctx):
+        """The original deleteOptions back on the original VM and its public IPs (rollback's last step)."""
+        _set_public_ips(ctx, detach=False)
         vm = _vm_or_none(ctx)
         if vm is None or _is_ours(vm, ctx):
             return None  # the VM is gone or is the new one: deleteOptions come back with the original VM
-        props = _original(ctx)["properties"]
-        sp = props["storageProfile"]
-        vm.storage_profile.os_disk.delete_option = sp["osDisk"].get("deleteOption", "Detach")
-        by_lun = {d["lun"]: d.get("deleteOption", "Detach") for d in sp.get("dataDisks", [])}
-        for disk in vm.storage_profile.data_disks or []:
-            disk.delete_option = by_lun.get(disk.lun, disk.delete_option)
-        by_id = {n["id"].lower(): (n.get("properties") or {}).get("deleteOption") or n.get("deleteOption")
-                 for n in props.get("networkProfile", {}).get("networkInterfaces", [])}
-        for nic in (vm.network_profile.network_interfaces or []) if vm.network_profile else []:
-            nic.delete_option = by_id.get(nic.id.lower()) or nic.delete_option
-        if self._all_detach(vm):
-            return None  # the original options are all Detach, as the VM's are now: nothing to restore
-        ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
+        if keep.set_vm_original(vm, _original(ctx)):
+            ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
         return None
 
 
@@ -217,7 +230,8 @@ class DeleteVm(Step):
 
     def apply(self, ctx):
         vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
-        if not KeepDisksAndNics._all_detach(vm):  # never delete what the plan promised to keep
+        if not keep.vm_all_detach(vm) or not keep.public_ips_detach(
+                ctx.resources, _recorded(ctx, "publicIpDeleteOptions") or {}):  # never delete what is to be kept
             raise StepFailed("the VM's disks or NICs are not set to be kept; refusing to delete it",
                              "az vm boot-fix resume -g {} -n {}".format(ctx.resource_group, ctx.vm_name))
         ctx.compute.virtual_machines.begin_delete(ctx.resource_group, ctx.vm_name).result()
@@ -233,7 +247,7 @@ class DeleteVm(Step):
             if vm.storage_profile.os_disk.managed_disk.id.lower() == os_disk_id.lower():
                 return None  # the original is there
             raise StepFailed("a VM named {} exists that is not the original one".format(ctx.vm_name))
-        body = _attach_body(original)
+        body = carry.attach_body(original)
         _wait_nic(ctx, lambda: ctx.compute.virtual_machines.begin_create_or_update(
             ctx.resource_group, ctx.vm_name, body).result())
         before = ctx.journal.step(RecordOriginal.name)["outputs"]
@@ -248,48 +262,11 @@ class DeleteVm(Step):
         return None
 
 
-def _vm_body(original, os_disk, tags, image_reference=None, os_profile=None, detach_all=False):
-    """A VM PUT body with the original VM's size, NICs, data disks, zone, security and diagnostics settings,
-    and the given OS disk. Each data disk and NIC keeps its original deleteOption, unless ``detach_all``: the
-    run's own VM gets Detach on all of them, so that deleting it (a rollback, a create started again) never
-    deletes a disk or NIC of the original VM."""
-    props = original["properties"]
-    storage = {"osDisk": os_disk,
-               "dataDisks": [{"lun": d["lun"], "createOption": "Attach", "caching": d.get("caching"),
-                              "managedDisk": {"id": d["managedDisk"]["id"]},
-                              "deleteOption": "Detach" if detach_all else d.get("deleteOption", "Detach")}
-                             for d in props["storageProfile"].get("dataDisks", [])]}
-    if image_reference:
-        storage["imageReference"] = image_reference
-    nics = [dict(n, properties=dict(n.get("properties") or {}, deleteOption="Detach")) if detach_all else n
-            for n in props["networkProfile"]["networkInterfaces"]]
-    body = {"location": original["location"], "tags": tags, "properties": {
-        "hardwareProfile": props["hardwareProfile"], "storageProfile": storage,
-        "networkProfile": {"networkInterfaces": nics}}}
-    if os_profile:
-        body["properties"]["osProfile"] = os_profile
-    for key in ("securityProfile", "diagnosticsProfile", "additionalCapabilities"):
-        if props.get(key):
-            body["properties"][key] = props[key]
-    if original.get("zones"):
-        body["zones"] = original["zones"]
-    return body
-
-
-def _attach_body(original):
-    """The original VM, re-created from its own disks (createOption Attach)."""
-    os_disk = original["properties"]["storageProfile"]["osDisk"]
-    return _vm_body(original, {"osType": os_disk.get("osType"), "createOption": "Attach", "name": os_disk.get("name"),
-                               "caching": os_disk.get("caching"), "managedDisk": {"id": os_disk["managedDisk"]["id"]},
-                               "deleteOption": os_disk.get("deleteOption", "Detach")},
-                    original.get("tags") or {})
-
-
 class RecreateFromImage(Step):
     name = "recreate-from-image"
     article = (2, 3)
-    description = "Create the VM again, same name, size, NICs, data disks, zone and tags, from the image (article " \
-                  "steps 2-3)."
+    description = "Create the VM again from the image, same name, carrying its whole model (size, NICs, data " \
+                  "disks, zone, tags, identities, placement, Spot, plan...; all Detach) (article steps 2-3)."
     actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW), "group": (A.DISK_READ, A.DISK_WRITE),
                "image": (A.READ,), "nics": (A.NIC_JOIN,)}
     undo_actions = {"vm": (A.VM_READ, A.VM_DELETE), "group": (A.DISK_READ, A.DISK_DELETE)}
@@ -322,20 +299,14 @@ class RecreateFromImage(Step):
         return (vm.provisioning_state or "").lower() != "failed" or self._booted_unprovisioned(ctx)
 
     def _body(self, ctx):
-        original = _original(ctx)
+        original = _model(ctx)
         props = original["properties"]
-        os_disk = props["storageProfile"]["osDisk"]
         tags = dict(original.get("tags") or {}, **{RUN_TAG: ctx.run_id})
         os_profile = None
         if ctx.image_generalized:
             os_profile = {"computerName": (props.get("osProfile") or {}).get("computerName") or ctx.vm_name[:15],
                           "adminUsername": ctx.admin_username, "adminPassword": ctx.admin_password()}
-        return _vm_body(original, {"createOption": "FromImage", "name": self._os_disk_name(ctx),
-                                   "caching": os_disk.get("caching", "ReadWrite"),
-                                   "managedDisk": {"storageAccountType":
-                                                   (os_disk.get("managedDisk") or {}).get("storageAccountType")},
-                                   "deleteOption": "Detach"},
-                        tags, image_reference={"id": ctx.image_id}, os_profile=os_profile, detach_all=True)
+        return carry.recreate_body(original, self._os_disk_name(ctx), tags, {"id": ctx.image_id}, os_profile)
 
     def apply(self, ctx):
         vm = _vm_or_none(ctx)
@@ -416,4 +387,78 @@ class VerifyBoot(Step):
             waited += BOOT_POLL_SECONDS
 
 
-RECREATE_PATH = (RecordOriginal, KeepDisksAndNics, BackupOsDisk, DeleteVm, RecreateFromImage, VerifyBoot)
+class RecreateExtensions(Step):
+    name = "recreate-extensions"
+    article = ()  # the tool's own: the article's recreate (steps 2-3) leaves the extensions behind
+    description = "Create the VM's extensions again with their settings (their protected settings cannot be read)."
+    actions = {"vm": (A.VM_READ, A.VM_EXTENSION_READ, A.VM_EXTENSION_WRITE)}
+
+    def plan(self, ctx):
+        original = ctx.journal.data.get("original") or ctx.memory.get("planned") or {}
+        return {"reads": [], "creates": ["extension " + name for name, _ in carry.extensions(original)],
+                "changes": [], "keeps": []}
+
+    def done(self, ctx):
+        wanted = [name for name, _ in carry.extensions(_original(ctx))]
+        if not wanted:
+            return True
+        vm = _vm_or_none(ctx)
+        have = {(e.name or "").rsplit("/", 1)[-1].lower() for e in (vm.resources or [])} if _is_ours(vm, ctx) else set()
+        return all(name.lower() in have for name in wanted)
+
+    def apply(self, ctx):
+        """Each extension re-created; one whose settings held a secret the journal did not keep (a resume in a
+        new process) is not, and one that fails does not fail the repair: both are named in the outputs."""
+        skipped, failed = [], []
+        for name, body in carry.extensions(_model(ctx)):
+            if carry.has_redacted(body):
+                skipped.append(name)
+                continue
+            try:
+                ctx.compute.virtual_machine_extensions.begin_create_or_update(
+                    ctx.resource_group, ctx.vm_name, name, body).result()
+            except HttpResponseError as exc:
+                failed.append("{}: {}".format(name, _code(exc) or exc.message))
+        out = {}
+        if skipped:
+            out["extensionsNotRecreated"] = skipped
+        if failed:
+            out["extensionsFailed"] = failed
+        return out
+
+
+class RestoreDeleteOptions(Step):
+    name = "restore-delete-options"
+    article = ()  # the tool's own: puts back what article step 1 changed
+    description = "Put back the original deleteOption of the OS disk, data disks, NICs and public IPs (last, " \
+                  "once the boot is verified)."
+    actions = {"vm": (A.VM_READ, A.VM_WRITE), "nics": PUBLIC_IP_OPTION}
+    undo_actions = actions
+
+    def plan(self, ctx):
+        return {"reads": [], "creates": [], "changes": [ctx.vm_id], "keeps": []}
+
+    def done(self, ctx):
+        vm = _vm_or_none(ctx)
+        if not _is_ours(vm, ctx) or keep.set_vm_original(vm, _original(ctx)):
+            return False
+        return keep.public_ips_are(ctx.resources, _recorded(ctx, "publicIpDeleteOptions") or {})
+
+    def apply(self, ctx):
+        vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
+        if keep.set_vm_original(vm, _original(ctx)):
+            ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
+        _set_public_ips(ctx, detach=False)
+        return {}
+
+    def undo(self, ctx):
+        """Detach again on the run's VM and the public IPs, so that undoing the recreate deletes nothing."""
+        _set_public_ips(ctx, detach=True)
+        vm = _vm_or_none(ctx)
+        if _is_ours(vm, ctx) and keep.set_vm_detach(vm):
+            ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
+        return None
+
+
+RECREATE_PATH = (RecordOriginal, KeepDisksAndNics, BackupOsDisk, DeleteVm, RecreateFromImage, VerifyBoot,
+                 RecreateExtensions, RestoreDeleteOptions)

@@ -229,3 +229,31 @@ class InternalExecutionError(ComputeError):
 
     def __init__(self):
         super().__init__("An internal execution error occurred. Please retry later.")
+
+
+class VMMarketplaceInvalidInput(ComputeError):
+    """A VM made from a marketplace image, or from a custom image or disk sourced from one, without the plan:
+    "Creating a virtual machine from Marketplace image or a custom image sourced from a Marketplace image
+    requires Plan information in the request. VM: '<id>'." (seen: terraform-provider-azurerm docs and issues;
+    Learn, "Understand common error messages", lists the code)."""
+    status = 400
+    code = "VMMarketplaceInvalidInput"
+
+    def __init__(self, vm_id):
+        super().__init__("Creating a virtual machine from Marketplace image or a custom image sourced from a "
+                         "Marketplace image requires Plan information in the request. VM: '{}'.".format(vm_id))
+
+
+class MarketplacePurchaseEligibilityFailed(ComputeError):
+    """A VM with a plan whose terms the subscription has not accepted: "Marketplace purchase eligibilty check
+    returned errors. See inner errors for details." (Azure's spelling, seen in public deployment logs), with the
+    terms message as the inner error (its wording not verified: fakeazure/UNVERIFIED.md)."""
+    status = 400
+    code = "MarketplacePurchaseEligibilityFailed"
+
+    def __init__(self, plan):
+        inner = ("You have not accepted the legal terms on this subscription for this plan. Before the subscription "
+                 "can be used, you need to accept the legal terms of the image. Offer details: publisher='{}' "
+                 "offer = '{}', sku = '{}'.".format(plan.get("publisher"), plan.get("product"), plan.get("name")))
+        super().__init__("Marketplace purchase eligibilty check returned errors. See inner errors for details.",
+                         details=[{"code": "BadRequest", "message": inner}])

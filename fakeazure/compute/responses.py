@@ -239,6 +239,28 @@ class VirtualMachineResponse(ComputeResponse):
                            location=True)
 
 
+class AvailabilitySetResponse(ComputeResponse):
+    """Availability sets and proximity placement groups: their PUT and DELETE answer at once (spec: 200)."""
+    kind, plural, names = "availability_set", "availability_sets", ("availabilitySetName",)
+
+    def put(self):
+        body = self.json_body()
+        if self.ctx.method == "PATCH":  # *_Update: the request laid over the resource, then written as a PUT
+            current = self._call("get_", *self._names()).to_json()
+            props = dict(current.get("properties") or {}, **(body.get("properties") or {}))
+            body = dict(current, **{k: v for k, v in body.items() if k != "properties"}, properties=props)
+        write = self._call("begin_create_or_update_", *self._names(), body)
+        return self.ok(write.accepted)
+
+    def delete(self):
+        self._call("begin_delete_", *self._names())
+        return self.ok(None)
+
+
+class ProximityPlacementGroupResponse(AvailabilitySetResponse):
+    kind, plural, names = "ppg", "ppgs", ("proximityPlacementGroupName",)
+
+
 class DiskResponse(ComputeResponse):
     kind, plural, names = "disk", "disks", ("diskName",)
     buckets = dict(ratelimit.buckets("GetDisks", "CreateUpdateDisks", "DeleteDisks"),

@@ -37,6 +37,12 @@ url_table = (
                       r.VmExtensionResponse, ("GET", "PUT", "PATCH", "DELETE"))
     + resource_routes(RC, RC + "/{runCommandName}", VM + "/runCommands", r.RunCommandResponse,
                       ("GET", "PUT", "PATCH", "DELETE"))
+    + resource_routes(P + "/availabilitySets", P + "/availabilitySets/{availabilitySetName}",
+                      "Microsoft.Compute/availabilitySets", r.AvailabilitySetResponse,
+                      ("GET", "PUT", "PATCH", "DELETE"), subscription_collection=SP + "/availabilitySets")
+    + resource_routes(P + "/proximityPlacementGroups", P + "/proximityPlacementGroups/{proximityPlacementGroupName}",
+                      "Microsoft.Compute/proximityPlacementGroups", r.ProximityPlacementGroupResponse,
+                      ("GET", "PUT", "PATCH", "DELETE"), subscription_collection=SP + "/proximityPlacementGroups")
     + resource_routes(P + "/disks", P + "/disks/{diskName}", "Microsoft.Compute/disks", r.DiskResponse,
                       ("GET", "PUT", "PATCH", "DELETE"), SP + "/disks")
     + resource_routes(P + "/snapshots", P + "/snapshots/{snapshotName}", "Microsoft.Compute/snapshots",

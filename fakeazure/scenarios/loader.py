@@ -14,11 +14,17 @@ Sections, applied in this order (a later entry may name an earlier one):
 ``vms``: ``{name, resource_group, location, size, guest: <spec, see fakeazure.guest.presets>, security_type
 (Standard|TrustedLaunch), boot_diagnostics (managed|disabled), power_state (running|stopped|deallocated),
 generalized_by_api, image_reference, computer_name, admin_username, os_disk_name, os_disk_size_gb,
-os_disk_sku, os_disk_delete_option, nic_delete_option (Detach|Delete; unset: the NIC reference has no
-properties), public_ip, tags, zones, data_disks: [{lun, name, caching, delete_option, guest: <spec>}
+os_disk_sku, os_disk_caching, os_disk_delete_option, nic_delete_option (Detach|Delete; unset: the NIC reference has no
+properties), public_ip, public_ip_delete_option, tags, zones, plan, identity, properties (merged into the
+create body's ``properties``: licenseType, priority, availabilitySet, userData...), extensions: [{name,
+publisher, type, typeHandlerVersion, settings}], data_disks: [{lun, name, caching, delete_option, guest: <spec>}
 | {lun, name, delete_option, copy_of_os_disk: <vm>}]}``. A running VM's guest boots (the guest decides what the console
 shows and whether the agent is Ready). ``boot_as``: a VM that is stopped/deallocated but booted before (its
 boot diagnostics keep that last capture); other VMs that are not running keep no capture.
+
+``availability_sets``: ``{name, resource_group, sku, fault_domains, proximity_placement_group}`` and
+``proximity_placement_groups``: ``{name, resource_group}``, made before the VMs (a VM names them in
+``properties``). ``marketplace_terms`` are accepted before the VMs too (a VM with a ``plan`` needs them).
 
 ``disks``: ``{name, resource_group, copy_of_os_disk: <vm> | guest: <spec>, size_gb, sku}`` (unattached).
 
@@ -67,6 +73,10 @@ def apply(cloud, data):
         group, _ = cloud.resources.create_or_update_group(sub, rg["name"], rg.get("location", "eastus"),
                                                           rg.get("tags"))
         created["resourceGroups"].append(group.id)
+    _placement(ctx, data)
+    for spec in data.get("marketplace_terms") or []:  # before the VMs: a VM with a plan needs its terms
+        cloud.marketplaceordering.set_terms(sub, "virtualmachine", spec["publisher"], spec["offer"], spec["plan"],
+                                            bool(spec.get("accepted", True)))
     for spec in data.get("vms", []):
         vm = _vm(ctx, spec)
         created["vms"].append(vm.id)
@@ -150,6 +160,44 @@ def _copy_guest(guest):
     return guest.copy() if guest is not None else None
 
 
+def _placement(ctx, data):
+    compute, sub = ctx["cloud"].compute, ctx["sub"]
+    for spec in data.get("proximity_placement_groups") or []:
+        compute.begin_create_or_update_ppg(sub, spec["resource_group"], spec["name"],
+                                           {"location": _location(ctx, spec)})
+    for spec in data.get("availability_sets") or []:
+        props = {"platformFaultDomainCount": spec.get("fault_domains", 2)}
+        if spec.get("proximity_placement_group"):
+            props["proximityPlacementGroup"] = {"id": ids.resource_id(
+                sub, spec["resource_group"], "Microsoft.Compute", "proximityPlacementGroups",
+                spec["proximity_placement_group"])}
+        compute.begin_create_or_update_availability_set(sub, spec["resource_group"], spec["name"], {
+            "location": _location(ctx, spec), "sku": {"name": spec.get("sku", "Aligned")}, "properties": props})
+
+
+def _merge(body, extra):
+    for key, value in (extra or {}).items():
+        if isinstance(value, dict) and isinstance(body.get(key), dict):
+            _merge(body[key], value)
+        else:
+            body[key] = value
+    return body
+
+
+def _public_ip_option(ctx, spec, location):
+    """The public IP's deleteOption, set through its NIC's IP configuration as ``az vm create
+    --public-ip-address-delete-option`` leaves it."""
+    net, sub, rg = ctx["cloud"].network, ctx["sub"], spec["resource_group"]
+    nic = net.get_nic(sub, rg, spec["name"] + "VMNic")
+    body = nic.to_json()
+    for cfg in body["properties"]["ipConfigurations"]:
+        pip = cfg["properties"].get("publicIPAddress")
+        if pip:
+            pip["properties"] = {"deleteOption": spec["public_ip_delete_option"]}
+    _put(ctx, net.begin_create_or_update_nic(sub, rg, nic.name, {"location": location,
+                                                                "properties": body["properties"]}))
+
+
 # -- virtual machines ---------------------------------------------------------------------------------
 def _vm(ctx, spec):
     cloud, sub, rg, name = ctx["cloud"], ctx["sub"], spec["resource_group"], spec["name"]
@@ -172,7 +220,7 @@ def _vm(ctx, spec):
     body = {"location": location, "tags": spec.get("tags") or {}, "properties": {
         "hardwareProfile": {"vmSize": spec.get("size", "Standard_D2s_v3")},
         "storageProfile": {"imageReference": dict(spec.get("image_reference") or _default_ref(spec, linux)),
-                           "osDisk": {"createOption": "FromImage",
+                           "osDisk": {"createOption": "FromImage", "caching": spec.get("os_disk_caching", "ReadWrite"),
                                       "name": spec.get("os_disk_name") or "{}_OsDisk_1_{}".format(name, _hex(ctx, name)),
                                       "diskSizeGB": spec.get("os_disk_size_gb", 127),
                                       "deleteOption": spec.get("os_disk_delete_option", "Detach"),
@@ -186,6 +234,12 @@ def _vm(ctx, spec):
                                                  "securityType": "TrustedLaunch"}
     if spec.get("zones"):
         body["zones"] = spec["zones"]
+    for key in ("plan", "identity"):
+        if spec.get(key):
+            body[key] = spec[key]
+    _merge(body["properties"], spec.get("properties"))
+    if spec.get("public_ip_delete_option"):
+        _public_ip_option(ctx, spec, location)
     vm = _put(ctx, compute.begin_create_or_update_vm(sub, rg, name, body))
     # the story inside the VM: its disk now holds the scenario's guest, which boots (or not) by itself
     guest = _guest(guest_spec)

@@ -24,6 +24,10 @@ NOT_ROUTED = {
     ("POST", "resourceGroups/{sourceResourceGroupName}/moveResources"): "fake-arm workstream (issue 9, D5)",
     ("POST", "resourceGroups/{sourceResourceGroupName}/validateMoveResources"): "fake-arm workstream (issue 9, D5)",
     ("POST", "resourcegroups/{resourceGroupName}/exportTemplate"): "fake-arm workstream (issue 9, D5)",
+    **{("POST", "availabilitySets/{availabilitySetName}/" + action):
+       "an availability set's migration to a scale set: not modelled (the sets serve the recreate path, issue 12)"
+       for action in ("cancelMigrationToVirtualMachineScaleSet", "convertToVirtualMachineScaleSet",
+                      "startMigrationToVirtualMachineScaleSet", "validateMigrationToVirtualMachineScaleSet")},
 }
 # deployments at management-group, tenant and subscription scope: the fake-arm workstream (issue 9, D5)
 NOT_ROUTED_TYPES = {"microsoft.resources/deployments", "microsoft.resources/deployments/operations"}

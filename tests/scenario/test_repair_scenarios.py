@@ -42,7 +42,9 @@ class RepairGeneralizedByApi(VmBootFixScenarioTest):
         assert out["dryRun"] is True
         assert [s["name"] for s in out["plan"]["steps"]] == [
             "record-original", "keep-disks-and-nics", "backup-os-disk", "delete-vm", "recreate-from-image",
-            "verify-boot"]
+            "verify-boot", "recreate-extensions", "restore-delete-options"]
+        lost = {e["field"] for e in out["plan"]["notCarried"]}  # what the recreated VM will not have, named
+        assert {"properties.osProfile.customData", "properties.osProfile.adminPassword"} <= lost
         assert out["verdict"]["osState"] == "generalized-by-api"
         assert out["plan"]["image"] == "app01-image"
 
@@ -53,7 +55,8 @@ class RepairGeneralizedByApi(VmBootFixScenarioTest):
         out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-password {pw} --debug"
                        ).get_output_in_json()
         assert out["status"] == "succeeded", out
-        assert [s["state"] for s in out["steps"]] == ["done"] * 6
+        assert [s["state"] for s in out["steps"]] == ["done"] * 8
+        assert "properties.osProfile.customData" in {e["field"] for e in out["notCarried"]}
         journal = self.cmd("vm boot-fix journal -g {rg} -n {vm}").get_output_in_json()
         assert journal["status"] == "succeeded"
         with open(journal["journal"], encoding="utf-8") as fh:
@@ -140,20 +143,22 @@ class RepairWithDataDisks(VmBootFixScenarioTest):
         super().setUp()
         self.kwargs.update(rg="rg-data", vm="app02", pw=self.secret_canary.password)
 
-    def test_repair_keeps_data_disks_and_nic_then_rollback_restores_their_delete_options(self):
+    def test_repair_keeps_data_disks_and_nic_and_restores_their_delete_options_at_the_end(self):
         import shutil
         shutil.rmtree(os.path.join(self.cli_ctx.config.config_dir, "vmbootfix"), ignore_errors=True)
         out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-password {pw}"
                        ).get_output_in_json()
         assert out["status"] == "succeeded", out
-        self.cmd("vm show -g {rg} -n {vm}", checks=[
+        self.cmd("vm show -g {rg} -n {vm}", checks=[  # restored as the last step, once the boot was verified
             self.check("storageProfile.dataDisks[].[lun, name, deleteOption]",
-                       [[0, "app02-data", "Detach"], [1, "app02-logs", "Detach"]]),
-            self.check("networkProfile.networkInterfaces[0].deleteOption", "Detach"),
-            self.check("storageProfile.osDisk.deleteOption", "Detach"),
+                       [[0, "app02-data", "Delete"], [1, "app02-logs", "Detach"]]),
+            self.check("networkProfile.networkInterfaces[0].deleteOption", "Delete"),
+            self.check("starts_with(storageProfile.osDisk.name, 'app02-bootfix-')", True),
+            self.check("storageProfile.osDisk.deleteOption", "Delete"),
             self.check("tags.env", "prod")])
         back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes --debug").get_output_in_json()
         assert back["status"] == "rolled-back"
+        assert back["notRestored"] == []  # no extension, no system-assigned identity: nothing it could not give back
         self.cmd("vm show -g {rg} -n {vm}", checks=[
             self.check("storageProfile.dataDisks[].[lun, name, deleteOption]",
                        [[0, "app02-data", "Delete"], [1, "app02-logs", "Detach"]]),

@@ -18,7 +18,7 @@ KEY = "c3RvcmFnZUFjY291bnRLZXlWYWx1ZUZvclRlc3Rz"
 
 def _with_extension(h, monkeypatch):
     """The VM as Azure returns it with a Custom Script Extension whose public settings hold a SAS URL and a
-    storage key (the fake has no VM extensions yet: the SDK's own model is added to every GET of the VM)."""
+    storage key (the SDK's own model is added to every GET of the VM, the recreated one included)."""
     operations = type(h.compute.virtual_machines)  # the client makes a new operations object on each access
     get = operations.get
 
@@ -30,6 +30,7 @@ def _with_extension(h, monkeypatch):
                 type_handler_version="1.10", settings={"fileUris": [SAS], "storageAccountKey": KEY,
                                                        "commandToExecute": "powershell -File setup.ps1"})]
             vm.resources[0].__dict__["id"] = vm.id + "/extensions/cse"
+            vm.resources[0].__dict__["name"] = "cse"  # read-only: Azure's answer sets it
         return vm
     monkeypatch.setattr(operations, "get", get_with_extension)
 

@@ -184,7 +184,7 @@ def test_no_role_on_the_group_at_all_is_a_refusal_not_a_skipped_check(wired):
     h.cloud.resources.create_or_update_group(sub, "elsewhere", "eastus")
     h.cloud.authorization.assign_role("/subscriptions/{}/resourceGroups/elsewhere".format(sub), "Owner")
     found = preflight_access.permissions(h.preflight_clients(), target, A.needs(target.steps))
-    assert [f["status"] for f in found] == ["failed"] and "lacks 12 permissions" in found[0]["detail"]
+    assert [f["status"] for f in found] == ["failed"] and "lacks 18 permissions" in found[0]["detail"]
     err = refused(h, journal, azclierror.ForbiddenError, repair(h))  # through the CLI: the VM read is refused
     assert "AuthorizationFailed" in err.error_msg and "'Microsoft.Compute/virtualMachines/read'" in err.error_msg
     assert "az role assignment list" in err.recommendations[0]

@@ -9,6 +9,7 @@ from azure.core.exceptions import HttpResponseError
 from azure.mgmt.compute.models import OSProfile, VirtualMachine
 
 from azext_vmbootfix.repair import engine
+from azext_vmbootfix.repair import carry
 from azext_vmbootfix.repair import recreate as S
 from repairkit import Harness
 
@@ -117,15 +118,17 @@ def test_record_original_keeps_the_model_without_instance_view_and_says_how_the_
     out = step.apply(ctx)
     original = out.pop("original")
     assert out == {"originalOsDiskId": h.original.storage_profile.os_disk.managed_disk.id,
-                   "originalPowerState": "deallocated", "originalGeneralized": True}
+                   "originalPowerState": "deallocated", "originalGeneralized": True, "publicIpDeleteOptions": {},
+                   "publicIpNics": {}, "keptOutOfJournal": []}
     assert ctx.journal.data["original"] is None  # steps return outputs; only the engine writes the journal
     engine.record(ctx.journal, ctx.journal.step(step.name), "done", dict(out, original=original))
     assert ctx.journal.data["original"] == original and "original" not in ctx.journal.step(step.name)["outputs"]
     assert original["id"] == h.original.id and "instanceView" not in original["properties"]
     assert original["properties"]["vmId"] == h.original.vm_id  # read-only properties kept
     assert step.done(ctx) is True
-    get = [r for r in h.cloud.request_log if r["method"] == "GET" and r["path"].endswith("/app01")][-1]
-    assert "$expand=instanceView&" in get["query"] + "&"  # as the API spells it (InstanceViewTypes)
+    gets = [r["query"] + "&" for r in h.cloud.request_log if r["method"] == "GET" and r["path"].endswith("/app01")]
+    assert "$expand=instanceView&" in gets[-2]  # as the API spells it (InstanceViewTypes)
+    assert "$expand=userData&" in gets[-1]  # user data comes only with its own $expand
 
 
 def test_record_original_of_a_running_vm_that_is_not_generalized(secret_canary):
@@ -141,12 +144,15 @@ def test_record_original_never_keeps_an_admin_password():
     vm.instance_view = None
     compute = SimpleNamespace(virtual_machines=SimpleNamespace(get=lambda *a, **kw: vm))
     journal = SimpleNamespace(data={"resourceGroup": "rg", "vm": "vm"})
-    ctx = SimpleNamespace(compute=compute, journal=journal, resource_group="rg", vm_name="vm")
+    ctx = SimpleNamespace(compute=compute, journal=journal, resource_group="rg", vm_name="vm", memory={},
+                          resources=None)
     profile = {"adminUsername": "a", "adminPassword": "Secret-1!"}
     vm.serialize = lambda keep_readonly=False: {"properties": {"osProfile": dict(profile)}}
     out = S.RecordOriginal().apply(ctx)
     assert out == {"original": {"properties": {"osProfile": {"adminUsername": "a"}}}, "originalOsDiskId": "/disks/os",
-                   "originalPowerState": None, "originalGeneralized": False}
+                   "originalPowerState": None, "originalGeneralized": False, "publicIpDeleteOptions": {},
+                   "publicIpNics": {}, "keptOutOfJournal": []}
+    assert "Secret-1!" not in repr(ctx.memory)  # nor in the run's memory
     vm.serialize = lambda keep_readonly=False: {"id": "/vm"}  # a model with no properties at all
     assert S.RecordOriginal().apply(ctx)["original"] == {"id": "/vm"}
 
@@ -349,6 +355,10 @@ def test_delete_keeps_the_disks_and_nic_and_undo_brings_the_original_back(secret
     assert step.done(ctx) is True
     h.assert_nothing_lost()
     assert step.undo(ctx) is None
+    vm = _vm(h)  # back from its own disks, every deleteOption still Detach ...
+    assert [vm.storage_profile.os_disk.delete_option, vm.network_profile.network_interfaces[0].delete_option] + [
+        d.delete_option for d in vm.storage_profile.data_disks] == ["Detach"] * 4
+    S.KeepDisksAndNics().undo(ctx)  # ... until rollback's last step puts the original ones back
     h.assert_original_restored()  # deallocated and generalized again, as it was
     assert step.undo(ctx) is None  # the original is there: nothing to do
 
@@ -374,6 +384,7 @@ def test_undoing_delete_of_a_vm_that_was_not_running_leaves_it_as_it_was(secret_
     assert ctx.journal.step("record-original")["outputs"]["originalPowerState"] == power
     S.DeleteVm().apply(ctx)
     S.DeleteVm().undo(ctx)
+    S.KeepDisksAndNics().undo(ctx)
     h.assert_original_restored()  # the same power state, not generalized
 
 
@@ -401,18 +412,20 @@ ORIGINAL = {"location": "eastus", "tags": {"env": "prod"}, "zones": ["2"], "prop
     "additionalCapabilities": {"hibernationEnabled": False}}}
 
 
-def test_the_attach_body_is_the_original_vm_from_its_own_disks_with_its_own_options():
-    body = S._attach_body(ORIGINAL)
+def test_the_attach_body_is_the_original_vm_from_its_own_disks_all_detach():
+    body = carry.attach_body(ORIGINAL)
     assert body == {"location": "eastus", "tags": {"env": "prod"}, "zones": ["2"], "properties": {
         "hardwareProfile": {"vmSize": "Standard_D4s_v3"},
         "storageProfile": {"osDisk": {"osType": "Windows", "createOption": "Attach", "name": "os1",
                                       "caching": "ReadOnly", "managedDisk": {"id": "/disks/os1"},
-                                      "deleteOption": "Delete"},
+                                      "deleteOption": "Detach"},
                            "dataDisks": [{"lun": 3, "createOption": "Attach", "caching": "ReadWrite",
-                                          "managedDisk": {"id": "/disks/d3"}, "deleteOption": "Delete"},
-                                         {"lun": 1, "createOption": "Attach", "caching": None,
+                                          "managedDisk": {"id": "/disks/d3"}, "deleteOption": "Detach"},
+                                         {"lun": 1, "createOption": "Attach",
                                           "managedDisk": {"id": "/disks/d1"}, "deleteOption": "Detach"}]},
-        "networkProfile": {"networkInterfaces": ORIGINAL["properties"]["networkProfile"]["networkInterfaces"]},
+        "networkProfile": {"networkInterfaces": [{"id": "/nics/n1", "properties": {"primary": True,
+                                                                                  "deleteOption": "Detach"}},
+                                                 {"id": "/nics/n2"}]},  # absent is Detach: left absent
         "securityProfile": {"securityType": "TrustedLaunch"}, "diagnosticsProfile": {"bootDiagnostics": {}},
         "additionalCapabilities": {"hibernationEnabled": False}}}
 
@@ -421,11 +434,11 @@ def test_the_attach_body_of_a_vm_with_no_tags_zone_or_options_set():
     original = {"location": "westus", "properties": {
         "hardwareProfile": {"vmSize": "B2s"}, "storageProfile": {"osDisk": {"managedDisk": {"id": "/d"}}},
         "networkProfile": {"networkInterfaces": []}}}
-    body = S._attach_body(original)
+    body = carry.attach_body(original)
     assert body == {"location": "westus", "tags": {}, "properties": {
         "hardwareProfile": {"vmSize": "B2s"},
-        "storageProfile": {"osDisk": {"osType": None, "createOption": "Attach", "name": None, "caching": None,
-                                      "managedDisk": {"id": "/d"}, "deleteOption": "Detach"}, "dataDisks": []},
+        "storageProfile": {"osDisk": {"createOption": "Attach", "managedDisk": {"id": "/d"},
+                                      "deleteOption": "Detach"}, "dataDisks": []},
         "networkProfile": {"networkInterfaces": []}}}
 
 
@@ -444,7 +457,7 @@ def test_the_recreate_body_detaches_everything_and_adds_the_image_and_admin(secr
     assert [(d["lun"], d["deleteOption"]) for d in data_disks] == [(3, "Detach"), (1, "Detach")]
     assert props["networkProfile"]["networkInterfaces"] == [
         {"id": "/nics/n1", "properties": {"primary": True, "deleteOption": "Detach"}},
-        {"id": "/nics/n2", "properties": {"deleteOption": "Detach"}}]
+        {"id": "/nics/n2"}]  # no deleteOption shown: none given (absent is Detach)
     assert props["osProfile"] == {"computerName": "comp1", "adminUsername": "azureadmin",
                                   "adminPassword": secret_canary.password}
     assert ORIGINAL["properties"]["networkProfile"]["networkInterfaces"][1] == {"id": "/nics/n2"}  # not changed
@@ -461,7 +474,7 @@ def test_the_recreate_body_of_a_specialized_image_has_no_admin_and_names_the_com
     body = S.RecreateFromImage()._body(ctx)
     assert body["properties"]["osProfile"]["computerName"] == "a-very-long-vm-"  # 15 characters
     assert body["properties"]["storageProfile"]["osDisk"]["caching"] == "ReadWrite"
-    assert body["properties"]["storageProfile"]["osDisk"]["managedDisk"] == {"storageAccountType": None}
+    assert body["properties"]["storageProfile"]["osDisk"]["managedDisk"] == {}
     assert body["tags"] == {S.RUN_TAG: ctx.run_id} and "zones" not in body
     ctx.image_generalized = False
     assert "osProfile" not in S.RecreateFromImage()._body(ctx)["properties"]
@@ -484,7 +497,7 @@ def test_recreate_makes_the_runs_vm_and_undo_deletes_it_and_its_os_disk_only(sec
     assert step.done(ctx) is False
     assert step.apply(ctx) == {"newOsDiskName": step._os_disk_name(ctx)}
     assert step.done(ctx) is True
-    h.assert_repaired(ctx.run_id, ctx.image_id)
+    h.assert_repaired(ctx.run_id, ctx.image_id, restored=False)  # every deleteOption Detach until the last step
     assert step.undo(ctx) is None
     assert not list(h.compute.virtual_machines.list(h.rg))
     assert not [d for d in h.cloud.compute.disks if step._os_disk_name(ctx).lower() in d]
@@ -647,4 +660,5 @@ def test_verify_boot_of_a_stopped_vm_with_a_ready_agent_is_not_a_boot():
 
 def test_the_recreate_plan_is_the_articles_steps_1_to_4_in_order():
     assert [cls.name for cls in S.RECREATE_PATH] == ["record-original", "keep-disks-and-nics", "backup-os-disk",
-                                                     "delete-vm", "recreate-from-image", "verify-boot"]
+                                                     "delete-vm", "recreate-from-image", "verify-boot",
+                                                     "recreate-extensions", "restore-delete-options"]

@@ -13,7 +13,7 @@ def test_generalized_by_api_is_recreated_from_its_image_and_boots(secret_canary)
     ctx = h.new_context()
     out = engine.apply(ctx)
     assert out["status"] == "succeeded"
-    assert [s["state"] for s in out["steps"]] == ["done"] * 6
+    assert [s["state"] for s in out["steps"]] == ["done"] * 8
     h.assert_repaired(ctx.run_id)
     h.assert_nothing_lost()
     backup = ctx.journal.step("backup-os-disk")["outputs"]["backupSnapshotId"]
@@ -44,8 +44,8 @@ def test_oobe_stuck_image_boots_but_warns_that_provisioning_failed(secret_canary
 def test_a_crash_mid_step_leaves_a_running_step_that_resume_reconciles(secret_canary):
     h = Harness("generalized-by-api", canary=secret_canary)
     ctx = h.new_context()
-    crashed = h.apply_in_child(ctx, crash_at=9)  # the process is killed at its 9th request, somewhere inside
-    assert crashed.outcome == "crashed" and crashed.requests == 9
+    crashed = h.apply_in_child(ctx, crash_at=12)  # killed at its 12th request, inside the VM delete
+    assert crashed.outcome == "crashed" and crashed.requests == 12
     journal = Journal.load(h.path)
     assert journal.status == "applying"
     assert "running" in [s["state"] for s in journal.steps]

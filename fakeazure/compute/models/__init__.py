@@ -26,6 +26,7 @@ from ...core import ids
 from ...core.backend import ResourceBackend, rename
 from ..ratelimit import RateCounter
 from .base import ComputeBase, NS
+from .availability_sets import AvailabilitySet, AvailabilitySetBackend, ProximityPlacementGroup
 from .boot_diagnostics import BootDiagnosticsBackend
 from .disk_access import DiskAccessBackend
 from .disks import Disk, DiskBackend
@@ -43,17 +44,18 @@ from .vm_updates import VirtualMachineUpdateBackend
 
 _FAMILIES = (VirtualMachineBackend, VirtualMachineUpdateBackend, VirtualMachineActionsBackend, DiskBackend,
              DiskAccessBackend, SnapshotBackend, ImageBackend, GalleryBackend, SkuBackend, RunCommandBackend,
-             BootDiagnosticsBackend, VmExtensionBackend, VirtualMachineOperationsBackend)
+             BootDiagnosticsBackend, VmExtensionBackend, VirtualMachineOperationsBackend, AvailabilitySetBackend)
 
 
 _TABLE_OF = {"virtualMachines": "vms", "disks": "disks", "snapshots": "snapshots", "images": "images",
              "galleries": "galleries", "galleries/images": "gallery_images",
-             "galleries/images/versions": "gallery_versions", "virtualMachines/extensions": "vm_extensions"}
+             "galleries/images/versions": "gallery_versions", "virtualMachines/extensions": "vm_extensions",
+             "availabilitySets": "availability_sets", "proximityPlacementGroups": "ppgs"}
 
 
 class ComputeBackend(ComputeBase, ResourceBackend, *_FAMILIES):
     tables = ("vms", "disks", "snapshots", "images", "galleries", "gallery_images", "gallery_versions",
-              "vm_extensions")
+              "vm_extensions", "availability_sets", "ppgs")
 
     def __init__(self, cloud):
         ResourceBackend.__init__(self, cloud)
@@ -108,5 +110,5 @@ class ComputeBackend(ComputeBase, ResourceBackend, *_FAMILIES):
                 "guestBoots": {"{}/{}".format(vm.resource_group, vm.name): vm.boots for vm in self.vms.values()}}
 
 
-__all__ = ["ComputeBackend", "Disk", "Gallery", "GalleryImage", "GalleryImageVersion", "Image", "NS", "Snapshot",
-           "VirtualMachine", "VmExtension", "boot_vm"]
+__all__ = ["AvailabilitySet", "ComputeBackend", "Disk", "Gallery", "GalleryImage", "GalleryImageVersion", "Image",
+           "NS", "ProximityPlacementGroup", "Snapshot", "VirtualMachine", "VmExtension", "boot_vm"]

@@ -25,7 +25,7 @@ class Disk(ComputeResource):
 
     def __init__(self, backend, subscription_id, resource_group, name, location, size_gb=127,
                  sku="Premium_LRS", os_type=None, hyper_v_generation=None, creation_data=None,
-                 security_type=None, guest=None, tags=None, zones=None):
+                 security_type=None, guest=None, tags=None, zones=None, purchase_plan=None):
         super().__init__(backend, subscription_id, resource_group, name, location, tags)
         self.size_gb = int(size_gb)
         self.sku = sku or "Premium_LRS"
@@ -43,6 +43,9 @@ class Disk(ComputeResource):
         self.upload_size_bytes = self.creation_data.get("uploadSizeBytes")
         if lower(self.creation_data.get("createOption")) in ("upload", "uploadpreparedsecure"):
             self.upload_state = "ReadyToUpload"
+        # the marketplace plan of the image the disk came from ({name, publisher, product}), copied along to
+        # snapshots, images and the disks made from them: a VM made from any of them must give that plan
+        self.purchase_plan = purchase_plan
 
     @property
     def disk_state(self):
@@ -76,6 +79,8 @@ class Disk(ComputeResource):
             props["osType"] = self.os_type
         if self.hyper_v_generation:
             props["hyperVGeneration"] = self.hyper_v_generation
+        if self.purchase_plan:
+            props["purchasePlan"] = dict(self.purchase_plan)
         props["creationData"] = self.creation_data
         if not self.upload_state:  # a disk waiting for its upload has no size yet (test_vm_disk_upload)
             props["diskSizeGB"] = self.size_gb
@@ -230,7 +235,8 @@ class DiskBackend:
             kw.update(size_gb=max(int(kw["size_gb"] or 0), src.size_gb), os_type=kw["os_type"] or src.os_type,
                       hyper_v_generation=kw["hyper_v_generation"] or src.hyper_v_generation,
                       security_type=sec or src.security_type,
-                      guest=src.guest.copy() if src.guest is not None else None)
+                      guest=src.guest.copy() if src.guest is not None else None,
+                      purchase_plan=getattr(src, "purchase_plan", None))
             sku = sku or (src.sku if not snapshot else None)
         elif lo == "fromimage":
             if snapshot:
@@ -239,7 +245,7 @@ class DiskBackend:
             src = self._image_of_disk(cd, sub, location)
             guest = src["guest"]
             kw.update(size_gb=max(int(kw["size_gb"] or 0), int(src["size_gb"] or 0)), os_type=src["os_type"],
-                      hyper_v_generation=src["generation"],
+                      hyper_v_generation=src["generation"], purchase_plan=src.get("purchase_plan"),
                       guest=None if guest is None else (guest if src.get("fresh") else guest.copy()))
             if src.get("security") in ("TrustedLaunch",) and not sec:
                 kw["security_type"] = "TrustedLaunch"

@@ -79,6 +79,7 @@ class ImageBackend:
         if existing is not None:
             img.kept = dict(existing.kept)
         keep_at_create(img, properties.IMAGES, body)
+        img.purchase_plan = made.get("purchase_plan")  # not shown in the image's body; a VM made from it needs it
         return self.begin_put(self.images, img, existing, state="Creating")
 
     def _image_from_vm(self, src_vm):
@@ -90,6 +91,7 @@ class ImageBackend:
                 "size_gb": disk.size_gb if disk is not None else 127,
                 "guest": disk.guest.copy() if disk is not None and disk.guest is not None else None,
                 "generation": vm.hyper_v_generation(),
+                "purchase_plan": getattr(disk, "purchase_plan", None),
                 "data": [{"lun": d["lun"], "diskSizeGB": model.size_gb, "managedDisk": {"id": model.id},
                           "caching": d.get("caching") or "None", "storageAccountType": "Standard_LRS"}
                          for d, model in zip(sorted(vm.data_disks, key=lambda x: x["lun"]), vm.data_disk_models())
@@ -120,7 +122,8 @@ class ImageBackend:
             data.append(entry)
         return {"os_type": osd.get("osType"), "os_state": osd.get("osState"), "ref": ref, "size_gb": src.size_gb,
                 "guest": src.guest.copy() if src.guest is not None else None,
-                "generation": src.hyper_v_generation or "V1", "data": data}
+                "generation": src.hyper_v_generation or "V1", "data": data,
+                "purchase_plan": getattr(src, "purchase_plan", None)}
 
     def begin_delete_image(self, subscription_id, resource_group, name):
         img = self.deletable(self.images, "images", subscription_id, resource_group, name, label="Delete Image")
@@ -145,7 +148,8 @@ class ImageBackend:
                 # wording not verified
             return {"kind": "image", "os_type": img.os_type, "generation": img.hyper_v_generation,
                     "os_state": img.os_state, "security": security(img.security_type),
-                    "guest": img.guest, "size_gb": img.size_gb or 127, "source_id": img.id}
+                    "guest": img.guest, "size_gb": img.size_gb or 127, "source_id": img.id,
+                    "purchase_plan": getattr(img, "purchase_plan", None)}
         if rtype in ("galleries/images/versions", "galleries/images"):
             if rtype == "galleries/images":
                 definition = self.gallery_images.get(ids.key(rid))

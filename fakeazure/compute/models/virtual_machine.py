@@ -84,7 +84,8 @@ class VirtualMachine(ComputeResource):
             out = {"type": kind}
             if "systemassigned" in kind.lower().replace(" ", "").replace(",", ""):
                 old = saved or {}
-                out["principalId"] = old.get("principalId") or str(uuid.uuid5(uuid.NAMESPACE_URL, self.id + "/mi"))
+                out["principalId"] = old.get("principalId") or str(  # a new VM resource (new vmId): a new principal
+                    uuid.uuid5(uuid.NAMESPACE_URL, self.id + "/mi/" + self.vm_id))
                 out["tenantId"] = self.backend.cloud.identity.tenant_id
             users = identity.get("userAssignedIdentities") or {}
             if users:

@@ -13,6 +13,7 @@ from ...core.properties import keep_at_create
 from .. import checks, exceptions, properties
 from ..checks import security_type as security
 from .base import NS, lower
+from . import vm_kept
 from .disks import Disk
 from .virtual_machine import VirtualMachine
 from .vm_actions import boot_vm
@@ -50,7 +51,7 @@ class VirtualMachineBackend:
             disk = self.referenced(checks.required(md.get("id"), "osDisk.managedDisk.id"), "disks", "disks")
             return disk, {"kind": "attach", "generation": disk.hyper_v_generation or "V1", "os_state": "Specialized",
                           "security": security(disk.security_type), "guest": None, "size_gb": disk.size_gb,
-                          "os_type": disk.os_type or osd.get("osType")}
+                          "os_type": disk.os_type or osd.get("osType"), "purchase_plan": disk.purchase_plan}
         if option == "fromimage":
             src = self.resolve_image(checks.required(image_ref, "imageReference"), sub, location)
             if src["os_state"] == "Generalized":
@@ -81,6 +82,7 @@ class VirtualMachineBackend:
         gen = src["generation"] or "V1"
         checks.size_boots_generation(size, gen)
         checks.security(vm_security, src, gen, size)
+        vm_kept.check_create(self, sub, vm_id, body, src)
         self.check_quota(sub, location, size, size.vcpus)
         default_sku = "Premium_LRS" if size.premium_io else "Standard_LRS"
         data_entries = checks.data_disks(self, sp.get("dataDisks"), vm_id, name, size, location, default_sku,
@@ -177,6 +179,7 @@ class VirtualMachineBackend:
                                                         int(src.get("size_gb") or 127)),
                                   sku=vm.os_disk.get("storageAccountType"), os_type=src["os_type"],
                                   hyper_v_generation=gen, creation_data=creation, guest=guest,
+                                  purchase_plan=vm_kept.plan_of(vm) or src.get("purchase_plan"),
                                   security_type=vm.security_type if vm.security_type != "Standard" else None)
             if vm.os_disk.get("diffDiskSettings"):
                 vm.ephemeral_disk = disk
@@ -237,6 +240,7 @@ class VirtualMachineBackend:
             if model is not None:
                 self._let_go(model, d.get("deleteOption"))
         for n in vm.nics:
+            self.cloud.delete_public_ips_with_vm(n["id"])
             if (n.get("properties") or {}).get("deleteOption", "Detach") == "Delete":
                 self.cloud.delete_by_id(n["id"])
             else:

@@ -14,7 +14,7 @@ from ...core.properties import DEALLOCATED, IN_PLACE, apply_generic, changes, ch
 from .. import exceptions, properties
 from ..exceptions import NIC_RESERVE_SECONDS
 from .base import NS, NetworkResource, _ref
-from .public_ips import PublicIPAddress
+from .public_ips import PublicIPAddress, delete_option
 from .security_groups import NetworkSecurityGroup
 from .virtual_networks import Subnet
 
@@ -96,7 +96,7 @@ class NetworkInterfaceBackend:
             names.check(name, 80)
         else:
             self._nic_update_checks(existing, body)
-        configs = []
+        configs, pip_options = [], []
         for i, raw in enumerate(raw_configs):
             cp = raw.get("properties") or {}
             cfg_name = raw.get("name") or "ipconfig{}".format(i + 1)
@@ -112,6 +112,9 @@ class NetworkInterfaceBackend:
                         "Resource {} is referencing public IP address {} that is already allocated "
                         "to resource {}.".format(cfg_id, pip.id, holder))
                 pip_id = pip.id
+                option = ((cp.get("publicIPAddress") or {}).get("properties") or {}).get("deleteOption")
+                if option:  # the public IP's own property, given through the IP configuration
+                    pip_options.append((pip, delete_option(option)))
             allocation = cp.get("privateIPAllocationMethod") or "Dynamic"
             private_ip = cp.get("privateIPAddress") if allocation == "Static" else None
             if private_ip is None and existing is not None:
@@ -143,6 +146,8 @@ class NetworkInterfaceBackend:
             if "enableAcceleratedNetworking" in props:
                 nic.accelerated = props["enableAcceleratedNetworking"]
             nic.ip_forwarding = props.get("enableIPForwarding", nic.ip_forwarding)
+        for pip, option in pip_options:
+            pip.delete_option = option
         return self._end_put(rid, nic, created)
 
     def _nic_update_checks(self, nic, body):
@@ -222,6 +227,15 @@ class NetworkInterfaceBackend:
         nic.reserved_for = (vm_id, self.cloud.clock.now() + reserve_seconds) if reserve_seconds else None
         nic.touch()
         return nic
+
+    def delete_public_ips_with_vm(self, nic_id):
+        """The public IPs on the NIC whose deleteOption is Delete go with the VM using them (whether the NIC
+        goes too or stays: that the option is honoured for a NIC that stays is not verified)."""
+        nic = self.nics.get(ids.key(nic_id or ""))
+        for cfg in nic.ip_configurations if nic is not None else []:
+            pip = self.public_ips.get(ids.key(cfg.get("public_ip_id") or ""))
+            if pip is not None and pip.delete_option == "Delete":
+                self.delete_by_id(pip.id)
 
     def delete_by_id(self, rid):
         """Delete a NIC or public IP at once (a VM's deleteOption=Delete); returns True if something went."""

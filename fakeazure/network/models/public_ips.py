@@ -22,6 +22,17 @@ class PublicIPAddress(NetworkResource):
         self.zones = zones
         self.static_address = _public_address(self.id) if self.allocation == "Static" else None
 
+    @property
+    def delete_option(self):
+        """What happens to the address when the VM using it is deleted (Delete/Detach; shown once set), kept
+        as sent on the address (the writable-properties row) or through its NIC's IP configuration
+        (network_interfaces); honoured by the VM delete."""
+        return (self.kept.get("properties") or {}).get("deleteOption")
+
+    @delete_option.setter
+    def delete_option(self, value):
+        self.kept.setdefault("properties", {})["deleteOption"] = value
+
     def ip_configuration_id(self):
         for nic in self.backend.nics.values():
             for cfg_id, cfg in nic.config_ids():
@@ -54,6 +65,14 @@ class PublicIPAddress(NetworkResource):
             body["zones"] = list(self.zones)
         return overlay(body, self.kept)
 
+
+
+def delete_option(value):
+    """A deleteOption as Azure spells it (DeleteOptions: Delete, Detach); anything else is refused."""
+    for known in ("Delete", "Detach"):
+        if str(value).lower() == known.lower():
+            return known
+    raise exceptions.InvalidRequestFormat("Cannot parse the request.")  # wording not verified
 
 
 def _public_address(rid):
@@ -96,6 +115,8 @@ class PublicIPBackend:
             if props.get("publicIPAllocationMethod") and props["publicIPAllocationMethod"] != pip.allocation:
                 pip.allocation = props["publicIPAllocationMethod"]  # Learn: Dynamic to Static keeps the address
                 pip.static_address = pip.address() or _public_address(pip.id) if pip.allocation == "Static" else None
+        if props.get("deleteOption"):
+            pip.delete_option = delete_option(props["deleteOption"])
         return self._end_put(rid, pip, created)
 
     def begin_delete_public_ip(self, sub, rg, name):
