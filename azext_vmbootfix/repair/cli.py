@@ -283,6 +283,9 @@ def _run(action, ctx):
         with redacted_logs([ctx._admin_password]):  # pylint: disable=protected-access
             out = action()  # (under --debug azure-cli logs request bodies: the VM's and Run Commands')
     except engine.RepairError as exc:
+        from azext_vmbootfix.repair.rescue_state import Refused
+        if isinstance(exc.__cause__, Refused):  # the disk's own state, not Azure: nothing on it was changed
+            raise _errors().ValidationError(str(exc), recommendation=exc.recommendation) from exc
         raise _errors().AzureResponseError(str(exc), recommendation=exc.recommendation) from exc
     warning = ctx.journal.step("verify-boot")["outputs"].get("warning") if out["status"] == "succeeded" else None
     if warning:
