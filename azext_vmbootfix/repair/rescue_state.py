@@ -123,7 +123,7 @@ ROWS = (
      "at the next boot", None),
     ("specialize-unfinished", lambda s: s["ImageState"] == UNDEPLOYABLE and not _specialized(s), "refuse",
      "IMAGE_STATE_UNDEPLOYABLE read offline with the specialize pass unfinished (ChildCompletion\\setup.exe "
-     "{setup.exe}): \"the image did not finish a phase and will never be deployable\" (Learn, Windows Setup "
+     "{ChildSetup}): \"the image did not finish a phase and will never be deployable\" (Learn, Windows Setup "
      "States); Windows shows \"could not complete the installation\" and an answer file cannot change that",
      "This disk cannot be recovered: " + RESTORE + "."),
     ("undeployable", lambda s: s["ImageState"] == UNDEPLOYABLE, "refuse",
@@ -150,11 +150,22 @@ ROWS = (
 )
 
 
+class _Shown(dict):
+    """A state as the reasons print it: a missing or empty value reads "(none)"."""
+
+    def __missing__(self, key):
+        return "(none)"
+
+    def __getitem__(self, key):
+        value = dict.get(self, key)
+        return "(none)" if value is None else value
+
+
 def decide(state):
     """{"row", "action", "why"} of the first matching row; raises :class:`Refused` for a refusing row."""
     for row_id, matches, action, why, recommendation in ROWS:
         if matches(state):
-            text = why.format(**{k: ("(none)" if v is None else v) for k, v in state.items()})
+            text = why.format_map(_Shown(state, ChildSetup=state.get("setup.exe")))
             if action == "refuse":
                 raise Refused("the copy's Windows cannot be finished by the rescue: " + text, recommendation)
             return {"row": row_id, "action": action, "why": text}

@@ -1,12 +1,13 @@
 # vmbootfix rescue: read the copy's Setup state, control set and locales from its offline hives (read-only).
 # Loads the copy's SOFTWARE, SYSTEM and DEFAULT hives under HKLM\BOOTFIXSW, HKLM\BOOTFIXSYS, HKLM\BOOTFIXDEF,
 # prints reg query's own output for each value the rescue decides on, and unloads them again.
-# A value or key that does not exist is skipped (reg query exits 1); a hive that does not load stops the script.
+# A value or key that does not exist is skipped (reg query prints an error and exits 1: 'Continue', so that a
+# missing key never stops the reading); a hive that does not load or unload stops the script (checked by hand).
 # Run by hand on the rescue VM: .\read-setup-state.ps1 -WindowsLetter F
 param(
     [string]$WindowsLetter
 )
-$ErrorActionPreference = 'Stop'
+$ErrorActionPreference = 'Continue'
 $config = "$($WindowsLetter):\Windows\System32\config"
 if (-not (Test-Path "$config\SYSTEM")) { throw "$config\SYSTEM does not exist: $($WindowsLetter): is not the copy's Windows partition" }
 
