@@ -27,7 +27,8 @@ SCENARIOS = {"generalized-by-api": ("rg-gen", "app01"), "oobe-stuck": ("rg-oobe"
              "oobe-stuck-no-image": ("rg-oobe", "web01"), "oobe-rescue": ("rg-oobe", "web01"),
              "oobe-stuck-gen1-no-image": ("rg-gen1", "web16"), "oobe-stuck-windows11": ("rg-client", "desk01"),
              "generalized-with-data-disks": ("rg-data", "app02"), "oobe-stuck-localized": ("rg-intl", "web05"),
-             "could-not-complete-installation": ("rg-undeployable", "img01")}
+             "could-not-complete-installation": ("rg-undeployable", "img01"),
+             "oobe-stuck-trusted-launch": ("rg-oobe-tl", "web02")}
 PASSWORD = "Fake-Passw0rd-For-Tests!"  # only for tests that do not check secrets; the others use the canary
 BACKUP_ROLE = "backup"
 SAME = object()

@@ -98,6 +98,22 @@ class CopyOsDisk(S.Step):
         return None
 
 
+def rescue_security(copy_disk):
+    """The rescue VM's securityProfile, always explicit: ``Standard`` (the value azure-cli's ``--security-type
+    Standard`` sends; nested Hyper-V needs it, Learn's nested guide), unless the copy is a Trusted Launch disk
+    (it carries the VM guest state of a Trusted Launch VM): then a Trusted Launch VM, Secure Boot and vTPM on,
+    whose Gen2 image matches the copy's Gen2. A Confidential VM disk is refused: its copy cannot be read offline
+    without its keys."""
+    kind = getattr(getattr(copy_disk, "security_profile", None), "security_type", None)
+    kind = str(getattr(kind, "value", kind) or "")
+    if kind.startswith("ConfidentialVM"):
+        raise StepFailed("the OS disk is a Confidential VM disk ({}): its copy cannot be finished offline".format(kind),
+                         "Roll back (`az vm boot-fix rollback`) and restore the VM from a backup.")
+    if kind == "TrustedLaunch":
+        return {"securityType": "TrustedLaunch", "uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True}}
+    return {"securityType": "Standard"}
+
+
 def _delete_rescue(ctx):
     """Delete the rescue VM, its OS disk and its NIC: resources of this run only, by name and tag."""
     vm = _rescue_vm(ctx)
@@ -151,6 +167,7 @@ class CreateRescueVm(S.Step):
         nic = ctx.resources.resources.begin_create_or_update_by_id(_rescue_nic_id(ctx), NETWORK_API,
                                                                    nic_body).result()
         zones = _original(ctx).get("zones")
+        security = rescue_security(_copy_disk(ctx))
         body = {"location": p["location"], "tags": tags, "properties": {
             "hardwareProfile": {"vmSize": p["rescueSize"]},
             "storageProfile": {
@@ -159,7 +176,7 @@ class CreateRescueVm(S.Step):
                            "managedDisk": {"storageAccountType": "Premium_LRS"}, "deleteOption": "Delete"},
                 "dataDisks": [{"lun": 0, "createOption": "Attach", "caching": "None", "deleteOption": "Detach",
                                "managedDisk": {"id": _copy_id(ctx)}}]},
-            # security type Standard: no securityProfile (Trusted Launch is a client-side default, not ARM's)
+            "securityProfile": security,   # explicit: never a default that may change (see rescue_security)
             "osProfile": {"computerName": "rescue" + _run8(ctx)[:9], "adminUsername": RESCUE_ADMIN,
                           "adminPassword": random_password()},
             "networkProfile": {"networkInterfaces": [{"id": nic.id, "properties": {"primary": True,
@@ -167,9 +184,10 @@ class CreateRescueVm(S.Step):
             "diagnosticsProfile": {"bootDiagnostics": {"enabled": True}}}}
         if zones:
             body["zones"] = zones
-        vm = ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, _rescue_name(ctx),
-                                                                 body).result()
-        return {"rescueVmId": vm.id, "rescueNicId": nic.id}
+        # a create of this run that failed earlier may have left its NIC reserved for ~180 s, as recreate meets
+        vm = S._wait_nic(ctx, lambda: ctx.compute.virtual_machines.begin_create_or_update(  # pylint: disable=protected-access
+            ctx.resource_group, _rescue_name(ctx), body).result())
+        return {"rescueVmId": vm.id, "rescueNicId": nic.id, "securityType": security["securityType"]}
 
     def undo(self, ctx):
         _delete_rescue(ctx)
