@@ -16,10 +16,10 @@ def show_article(vm_name=None, article_format="markdown", article_id=None, list_
 
 
 def repair(cmd, resource_group_name, vm_name, keep_disks=False, image=None, admin_username=None,
-           admin_password=None, dry_run=False, yes=False, rescue=False):
+           admin_password=None, dry_run=False, yes=False, rescue=False, method=None, allow_cidr=None):
     from azext_vmbootfix.repair import cli as repair_cli
     return repair_cli.start(cmd, resource_group_name, vm_name, keep_disks, image, admin_username,
-                                 admin_password, dry_run, yes, rescue)
+                            admin_password, dry_run, yes, rescue, method, allow_cidr)
 
 
 def resume(cmd, resource_group_name, vm_name, admin_password=None):

@@ -114,12 +114,13 @@ class Harness:
         return {"disks": set(c.compute.disks), "nics": set(c.network.nics), "snapshots": set(c.compute.snapshots),
                 "images": set(c.compute.images) | set(c.compute.gallery_versions)}
 
-    def new_context(self, path="recreate", admin_username="azureadmin"):
+    def new_context(self, path="recreate", admin_username="azureadmin", **rescue_extra):
+        """``path``: recreate, rescue or nested (``rescue_extra``: the nested method's bastion/allowCidr)."""
         facts = evidence.vm_facts(self.original)
-        if path == "rescue":
-            params = rescue.rescue_params(self.compute, self.original)
+        if path in ("rescue", "nested"):
+            params = dict(rescue.rescue_params(self.compute, self.original), **rescue_extra)
             journal = engine.new_journal(self.path, self.cloud.default_subscription, facts, None, admin_username,
-                                         path_name="rescue", rescue=params)
+                                         path_name=path, rescue=params)
             image_id = None
         else:
             images, problems = evidence.restore_images(self.compute, facts)

@@ -61,13 +61,14 @@ def _pick_image(images, image):
     return usable[0] if usable else None
 
 
-def _password(admin_password, needed, rescue=False):
+def _password(admin_password, needed, rescue=False, nested=False):
     if admin_password or not needed:
         return admin_password
     from knack.prompting import NoTTYException, prompt_pass
     try:
         return prompt_pass("Admin password for the {}: ".format(
-            "account the answer file creates" if rescue else "recreated VM"), confirm=True)
+            "rescue VM you will sign in to" if nested else "account the answer file creates" if rescue
+            else "recreated VM"), confirm=True)
     except NoTTYException:
         raise _errors().RequiredArgumentMissingError(
             "The rescue path writes an answer file that finishes OOBE with an admin account: it needs its password."
@@ -121,9 +122,49 @@ def _get_vm(compute, resource_group, vm_name):
                            "shows what you hold.") from exc
 
 
+def _check_cidr(allow_cidr):
+    """--allow-cidr: one IPv4 network, never the whole Internet (RDP open to everyone is what it prevents)."""
+    import ipaddress
+    try:
+        network = ipaddress.ip_network(allow_cidr, strict=False)
+    except ValueError:
+        raise _errors().InvalidArgumentValueError(
+            "--allow-cidr {} is not an address range.".format(allow_cidr),
+            recommendation="Give your public address as a /32, e.g. --allow-cidr 203.0.113.7/32.")
+    if network.prefixlen < 8 or network.version != 4:
+        raise _errors().InvalidArgumentValueError(
+            "--allow-cidr {} would open RDP to {} addresses.".format(allow_cidr, network.num_addresses),
+            recommendation="Give your own public IPv4 address as a /32, or use Azure Bastion in the VM's VNet.")
+    return str(network)
+
+
+def _nested_params(cmd, vm, allow_cidr):
+    """What the nested method decides before it runs: how the rescue VM will be reached."""
+    from azext_vmbootfix.repair.rescue_nested import vnet_has_bastion
+    resources = _resources(cmd)
+    nic = resources.resources.get_by_id(vm.network_profile.network_interfaces[0].id, "2024-05-01")
+    configs = (nic.properties or {}).get("ipConfigurations") or []
+    primary = next((c for c in configs if (c.get("properties") or {}).get("primary")), configs[0])
+    bastion = vnet_has_bastion(resources, primary["properties"]["subnet"]["id"])
+    if not bastion and not allow_cidr:
+        raise _errors().RequiredArgumentMissingError(
+            "--method nested needs a way to reach the rescue VM: its VNet has no Azure Bastion "
+            "(AzureBastionSubnet), so give the address range RDP may come from.",
+            recommendation="Pass --allow-cidr <your public IPv4>/32 (only that range may connect), or deploy Azure "
+                           "Bastion in the VNet.")
+    return {"method": "nested", "bastion": bastion, "allowCidr": _check_cidr(allow_cidr) if allow_cidr else None}
+
+
 def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_username=None, admin_password=None,
-          dry_run=False, yes=False, rescue=False):
+          dry_run=False, yes=False, rescue=False, method=None, allow_cidr=None):
     err = _errors()
+    nested = (method or "answer-file") == "nested"
+    if method and not rescue and not nested:
+        raise err.InvalidArgumentValueError("--method is for the rescue path.", recommendation="Add --rescue.")
+    rescue = rescue or nested
+    if allow_cidr and not nested:
+        raise err.InvalidArgumentValueError("--allow-cidr is for --method nested only.",
+                                            recommendation="Drop --allow-cidr, or add --rescue --method nested.")
     if rescue and image:
         raise err.MutuallyExclusiveArgumentError(
             "--rescue does not use an image; --image is for the recreate path.",
@@ -172,8 +213,10 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
             params = rescue_plan.rescue_params(compute, vm, catalog)
         except StepFailed as exc:
             raise err.ValidationError(str(exc), recommendation=exc.recommendation)
-        journal = engine.new_journal(path, _subscription(cmd), facts, None, admin_username, path_name="rescue",
-                                     rescue=params)
+        if nested:
+            params.update(_nested_params(cmd, vm, allow_cidr))
+        journal = engine.new_journal(path, _subscription(cmd), facts, None, admin_username,
+                                     path_name="nested" if nested else "rescue", rescue=params)
         ctx = engine.Context(compute, journal, facts, admin_username=admin_username, progress=_progress,
                              resources=_resources(cmd))
     else:
@@ -195,7 +238,7 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
     preflight.refuse(findings)
     _confirm(plan, yes)
     needed = chosen is None or bool(chosen.get("generalized"))
-    ctx._admin_password = _password(admin_password, needed, rescue=chosen is None)  # pylint: disable=protected-access
+    ctx._admin_password = _password(admin_password, needed, rescue=chosen is None, nested=nested)  # pylint: disable=protected-access
     journal.save()
     return _run(lambda: engine.apply(ctx), ctx)
 
@@ -237,6 +280,9 @@ def resume(cmd, resource_group, vm_name, admin_password=None):
         ctx._admin_password = _password(admin_password, True)  # pylint: disable=protected-access
     if "finish-setup" in pending:
         ctx._admin_password = _password(admin_password, True, rescue=True)  # pylint: disable=protected-access
+    if "create-rescue-vm" in pending and journal.data["path"] == "nested":
+        ctx._admin_password = _password(admin_password, True, nested=True)  # pylint: disable=protected-access
+    ctx.user_resumed = journal.status == "waiting-for-user"  # the person says the nested VM's OOBE is done
     return _run(lambda: engine.apply(ctx), ctx)
 
 
@@ -251,7 +297,7 @@ def rollback(cmd, resource_group, vm_name, yes=False):
         from knack.prompting import NoTTYException, prompt_y_n
         try:
             if not prompt_y_n("Undo the repair of {} and bring the original VM back {}?".format(
-                    vm_name, "with its original OS disk" if journal.data.get("path") == "rescue"
+                    vm_name, "with its original OS disk" if journal.data.get("path") in engine.RESCUE_PATHS
                     else "from its own disks")):
                 raise err.ManualInterrupt("Nothing was changed.")
         except NoTTYException:

@@ -11,7 +11,11 @@ from azext_vmbootfix.repair import recreate as S
 from azext_vmbootfix.repair.journal import ACTIVE, Journal
 
 
-PATHS = {"recreate": S.RECREATE_PATH, "rescue": R.RESCUE_PATH}
+from azext_vmbootfix.repair.rescue_base import WaitingForUser  # noqa: E402
+from azext_vmbootfix.repair.rescue_nested import NESTED_PATH  # noqa: E402
+
+PATHS = {"recreate": S.RECREATE_PATH, "rescue": R.RESCUE_PATH, "nested": NESTED_PATH}
+RESCUE_PATHS = ("rescue", "nested")
 
 
 def path_steps(path_name):
@@ -41,6 +45,7 @@ class Context:
         self.image_generalized = image_generalized
         self.sleep = sleep or (lambda seconds: time.sleep(seconds))  # looked up at call time (tests patch it)
         self.progress = progress or (lambda message: None)
+        self.user_resumed = False  # set by `resume` of a run that waits for a person (the nested method)
         self.boot_timeout = boot_timeout
 
     @property
@@ -79,7 +84,7 @@ def new_journal(path, subscription, facts, image, admin_username, path_name="rec
     params = {"imageId": image.get("id"), "imageName": image.get("name"),
               "imageGeneralized": bool(image.get("generalized")), "adminUsername": admin_username,
               "osDiskId": facts.get("osDiskId"), "nicIds": facts.get("nicIds"), "location": facts["location"]}
-    if path_name == "rescue":
+    if path_name in RESCUE_PATHS:
         params.update(rescue or {}, generation=facts.get("hyperVGeneration"))
     step_rows = [{"name": cls.name, "description": cls.description} for cls in path_steps(path_name)]
     return Journal.new(path, new_run_id(), subscription, facts["resourceGroup"], facts["name"], path_name,
@@ -105,7 +110,7 @@ def describe(ctx):
            "path": ctx.journal.data["path"], "image": params.get("imageName"),
            "steps": [dict({"step": i + 1, "name": cls.name, "description": cls.description}, **cls().plan(ctx))
                      for i, cls in enumerate(path_steps(ctx.journal.data["path"]))]}
-    if ctx.journal.data["path"] == "rescue":
+    if ctx.journal.data["path"] in RESCUE_PATHS:
         image = params.get("rescueImage") or {}
         out["rescue"] = {"size": params.get("rescueSize"), "brokenVersion": params.get("brokenVersion"),
                          "image": ":".join(image.get(k, "") for k in ("publisher", "offer", "sku", "version"))}
@@ -134,6 +139,11 @@ def apply(ctx):
             ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))
             outputs = step.apply(ctx)
             journal.mark(row, "done", outputs)
+        except WaitingForUser as wait:  # a person's turn (the nested method): the run stops here, cleanly
+            journal.mark(row, "waiting", wait.outputs)
+            journal.set_status("waiting-for-user", wait.message)
+            ctx.progress(wait.message)
+            return journal.summary()
         except Exception as exc:  # every failure is journaled before it is reported
             recommendation = getattr(exc, "recommendation", None) or (
                 "Resume with `az vm boot-fix resume -g {0} -n {1}` once the cause is fixed, or put the VM back "

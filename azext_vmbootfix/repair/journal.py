@@ -12,7 +12,7 @@ import re
 import tempfile
 
 VERSION = 1
-ACTIVE = ("planned", "applying", "failed", "rolling-back", "rollback-failed")
+ACTIVE = ("planned", "applying", "failed", "waiting-for-user", "rolling-back", "rollback-failed")
 FINISHED = ("succeeded", "rolled-back")
 
 _SECRET = re.compile(r'(?i)(adminpassword|password"\s*:\s*"[^"]|\bsig=|bearer\s|access_token)')

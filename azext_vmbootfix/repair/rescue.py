@@ -32,9 +32,10 @@ from azext_vmbootfix.repair import actions as A
 from azext_vmbootfix.repair import recreate as S
 from azext_vmbootfix.repair.recreate import RUN_TAG, ROLE_TAG, StepFailed, _original, _run8
 from azext_vmbootfix.repair.rescue_base import (  # noqa: F401  (names other modules and tests import from here)
-    ANSWER_MARKER, EMS_MARKER, NETWORK_API, RC_ANSWER, RC_DISKS, RC_EMS, RC_ENUM, RC_PARTS, RC_RESTORE, RC_STATE,
+    ANSWER_MARKER, EMS_MARKER, NETWORK_API, RC_ANSWER, RC_DISKS, RC_EMS, RC_ENUM, RC_HYPERV, RC_NESTED, RC_PARTS,
+    RC_RELEASE, RC_RESTORE, RC_STATE,
     RESCUE_ADMIN, SPARE_LETTERS, _copy_disk, _copy_id, _copy_name, _get_or_none, _params, _rescue_name,
-    _rescue_nic_id, _rescue_os_disk_name, _rescue_vm, _split_id)
+    _rescue_nic_id, _rescue_nsg_id, _rescue_os_disk_name, _rescue_pip_id, _rescue_vm, _split_id)
 from azext_vmbootfix.repair.rescue_guest import EnableSerialConsole, FinishSetup
 from azext_vmbootfix.repair.rescue_plan import (NESTED_FAMILIES, RESCUE_IMAGES, RESCUE_SIZES,  # noqa: F401
                                                 rescue_image, rescue_params, rescue_size, windows_version)
@@ -122,9 +123,11 @@ def _delete_rescue(ctx):
     disk = _get_or_none(ctx.compute.disks.get, ctx.resource_group, _rescue_os_disk_name(ctx))
     if disk is not None and not disk.managed_by:  # the name carries the run id: it is this run's own
         ctx.compute.disks.begin_delete(ctx.resource_group, disk.name).result()
-    nic = _get_or_none(ctx.resources.resources.get_by_id, _rescue_nic_id(ctx), NETWORK_API)
-    if nic is not None and (nic.tags or {}).get(RUN_TAG) == ctx.run_id:
-        ctx.resources.resources.begin_delete_by_id(_rescue_nic_id(ctx), NETWORK_API).result()
+    # the NIC first: its public IP and NSG (the nested method's) cannot go while a NIC uses them
+    for rid in (_rescue_nic_id(ctx), _rescue_pip_id(ctx), _rescue_nsg_id(ctx)):
+        found = _get_or_none(ctx.resources.resources.get_by_id, rid, NETWORK_API)
+        if found is not None and (found.tags or {}).get(RUN_TAG) == ctx.run_id:
+            ctx.resources.resources.begin_delete_by_id(rid, NETWORK_API).result()
 
 
 class CreateRescueVm(S.Step):
@@ -161,13 +164,15 @@ class CreateRescueVm(S.Step):
             _delete_rescue(ctx)  # a create of this run that failed half-way: start again from nothing
         p = _params(ctx)
         tags = {RUN_TAG: ctx.run_id, ROLE_TAG: "rescue"}
-        nic_body = {"location": p["location"], "tags": tags, "properties": {"ipConfigurations": [
-            {"name": "ipconfig1", "properties": {"subnet": {"id": self._subnet(ctx)},
-                                                 "privateIPAllocationMethod": "Dynamic"}}]}}
+        subnet = self._subnet(ctx)
+        ip_config = {"subnet": {"id": subnet}, "privateIPAllocationMethod": "Dynamic"}
+        nic_props, access = self._access(ctx, subnet, ip_config, tags)
+        nic_props["ipConfigurations"] = [{"name": "ipconfig1", "properties": ip_config}]
+        nic_body = {"location": p["location"], "tags": tags, "properties": nic_props}
         nic = ctx.resources.resources.begin_create_or_update_by_id(_rescue_nic_id(ctx), NETWORK_API,
                                                                    nic_body).result()
         zones = _original(ctx).get("zones")
-        security = rescue_security(_copy_disk(ctx))
+        security = self._security(ctx)
         body = {"location": p["location"], "tags": tags, "properties": {
             "hardwareProfile": {"vmSize": p["rescueSize"]},
             "storageProfile": {
@@ -177,8 +182,7 @@ class CreateRescueVm(S.Step):
                 "dataDisks": [{"lun": 0, "createOption": "Attach", "caching": "None", "deleteOption": "Detach",
                                "managedDisk": {"id": _copy_id(ctx)}}]},
             "securityProfile": security,   # explicit: never a default that may change (see rescue_security)
-            "osProfile": {"computerName": "rescue" + _run8(ctx)[:9], "adminUsername": RESCUE_ADMIN,
-                          "adminPassword": random_password()},
+            "osProfile": dict(self._account(ctx), computerName="rescue" + _run8(ctx)[:9]),
             "networkProfile": {"networkInterfaces": [{"id": nic.id, "properties": {"primary": True,
                                                                                  "deleteOption": "Delete"}}]},
             "diagnosticsProfile": {"bootDiagnostics": {"enabled": True}}}}
@@ -187,7 +191,19 @@ class CreateRescueVm(S.Step):
         # a create of this run that failed earlier may have left its NIC reserved for ~180 s, as recreate meets
         vm = S._wait_nic(ctx, lambda: ctx.compute.virtual_machines.begin_create_or_update(  # pylint: disable=protected-access
             ctx.resource_group, _rescue_name(ctx), body).result())
-        return {"rescueVmId": vm.id, "rescueNicId": nic.id, "securityType": security["securityType"]}
+        return dict(access, rescueVmId=vm.id, rescueNicId=nic.id, securityType=security["securityType"])
+
+    # what the nested method (rescue_nested.py) does differently
+    def _access(self, ctx, subnet_id, ip_config, tags):
+        """(extra NIC properties, outputs): none here, the rescue VM is reached by Run Command only."""
+        return {}, {}
+
+    def _security(self, ctx):
+        return rescue_security(_copy_disk(ctx))
+
+    def _account(self, ctx):
+        """A throw-away admin that nobody signs in with: the password exists only in this request."""
+        return {"adminUsername": RESCUE_ADMIN, "adminPassword": random_password()}
 
     def undo(self, ctx):
         _delete_rescue(ctx)
@@ -205,7 +221,8 @@ class DeleteRescueVm(S.Step):
     def done(self, ctx):
         return _rescue_vm(ctx) is None and \
             _get_or_none(ctx.compute.disks.get, ctx.resource_group, _rescue_os_disk_name(ctx)) is None and \
-            _get_or_none(ctx.resources.resources.get_by_id, _rescue_nic_id(ctx), NETWORK_API) is None
+            all(_get_or_none(ctx.resources.resources.get_by_id, rid, NETWORK_API) is None
+                for rid in (_rescue_nic_id(ctx), _rescue_pip_id(ctx), _rescue_nsg_id(ctx)))
 
     def apply(self, ctx):
         _delete_rescue(ctx)

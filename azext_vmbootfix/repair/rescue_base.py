@@ -10,6 +10,17 @@ RESCUE_ADMIN = "bootfixrescue"
 RC_DISKS, RC_ANSWER, RC_PARTS, RC_ENUM, RC_EMS = ("bootfix-disks", "bootfix-answer-file", "bootfix-bcd-find",
                                                  "bootfix-bcd-enum", "bootfix-bcd-ems")
 RC_STATE, RC_RESTORE = "bootfix-setup-state", "bootfix-restore"
+RC_HYPERV, RC_NESTED, RC_RELEASE = "bootfix-hyperv", "bootfix-nested-vm", "bootfix-nested-release"
+NESTED_VM = "ProblemVM"  # the nested Hyper-V VM's name, as Microsoft's win-enable-nested-hyperv script calls it
+
+
+class WaitingForUser(Exception):
+    """Raised by a step that hands over to a person (the nested method): the engine records the step as
+    ``waiting``, the run as ``waiting-for-user``, prints ``message`` and stops; ``resume`` continues."""
+
+    def __init__(self, message, outputs=None):
+        super().__init__(message)
+        self.message, self.outputs = message, outputs or {}
 ANSWER_MARKER = "BOOTFIX-ANSWER-FILE"
 EMS_MARKER = "BOOTFIX-EMS"
 SPARE_LETTERS = "STUVWXYZ"
@@ -31,6 +42,20 @@ def _rescue_nic_id(ctx):
     sub = ctx.journal.data["subscription"]
     return "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/networkInterfaces/{}-nic".format(
         sub, ctx.resource_group, _rescue_name(ctx))
+
+
+def _rescue_network_id(ctx, kind, suffix):
+    sub = ctx.journal.data["subscription"]
+    return "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/{}/{}-{}".format(
+        sub, ctx.resource_group, kind, _rescue_name(ctx), suffix)
+
+
+def _rescue_pip_id(ctx):
+    return _rescue_network_id(ctx, "publicIPAddresses", "pip")
+
+
+def _rescue_nsg_id(ctx):
+    return _rescue_network_id(ctx, "networkSecurityGroups", "nsg")
 
 
 def _params(ctx):

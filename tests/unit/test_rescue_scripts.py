@@ -56,8 +56,8 @@ def test_the_parse_checks_catch_powershell_7_syntax_and_unquoted_identifiers():
             parse(bad)
 
 
-def test_scripts_are_readable_from_the_package_and_six():
-    assert len(SCRIPTS) == 6
+def test_scripts_are_readable_from_the_package_and_nine():
+    assert len(SCRIPTS) == 9
     for path in SCRIPTS:
         assert runcommand.script_text(os.path.basename(path)).startswith("# vmbootfix rescue")
 
