@@ -116,8 +116,6 @@ examples:
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --rescue --admin-username azureadmin --admin-password "$ADMIN_PASSWORD" --yes
   - name: Finish OOBE yourself in a nested Hyper-V VM, reached by RDP from your address only (then `resume`).
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --rescue --method nested --allow-cidr 203.0.113.7/32 --admin-username azureadmin
-  - name: After finishing OOBE in the nested VM and shutting it down, swap the copy in.
-    text: az vm boot-fix resume -g MyResourceGroup -n MyVm
 """
 
 helps["vm boot-fix resume"] = """
@@ -127,8 +125,10 @@ long-summary: >
   Each remaining step first checks whether its effect is already there, then does only what is missing.
   First a pre-flight checks that nothing blocks the remaining steps (your permissions, locks, Azure Policy,
   the rescue VM's size and quota) and refuses, changing nothing, if something does.
+  A repair with --method nested that waits for you (status waiting-for-user) continues once you have
+  finished OOBE in the nested Hyper-V VM and shut it down: the copy is released, swapped in and verified.
 examples:
-  - name: Continue the repair of MyVm.
+  - name: Continue the repair of MyVm (also after finishing OOBE in the nested VM of --method nested).
     text: az vm boot-fix resume -g MyResourceGroup -n MyVm
 """
 

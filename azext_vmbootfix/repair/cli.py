@@ -238,7 +238,8 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
     preflight.refuse(findings)
     _confirm(plan, yes)
     needed = chosen is None or bool(chosen.get("generalized"))
-    ctx._admin_password = _password(admin_password, needed, rescue=chosen is None, nested=nested)  # pylint: disable=protected-access
+    password = _password(admin_password, needed, rescue=chosen is None, nested=nested)
+    ctx._admin_password = password  # pylint: disable=protected-access
     journal.save()
     return _run(lambda: engine.apply(ctx), ctx)
 

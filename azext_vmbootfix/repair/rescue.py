@@ -189,8 +189,9 @@ class CreateRescueVm(S.Step):
         if zones:
             body["zones"] = zones
         # a create of this run that failed earlier may have left its NIC reserved for ~180 s, as recreate meets
-        vm = S._wait_nic(ctx, lambda: ctx.compute.virtual_machines.begin_create_or_update(  # pylint: disable=protected-access
-            ctx.resource_group, _rescue_name(ctx), body).result())
+        create = ctx.compute.virtual_machines.begin_create_or_update
+        wait_nic = S._wait_nic  # pylint: disable=protected-access
+        vm = wait_nic(ctx, lambda: create(ctx.resource_group, _rescue_name(ctx), body).result())
         return dict(access, rescueVmId=vm.id, rescueNicId=nic.id, securityType=security["securityType"])
 
     # what the nested method (rescue_nested.py) does differently
