@@ -12,8 +12,9 @@ Hyper-V Manager and shuts the nested VM down; ``resume`` then releases the copy,
 5. enable-hyperv         Run Command ``enable-hyperv.ps1``, then a restart through Azure
 6. start-nested-vm       Run Command ``start-nested-vm.ps1`` (copy Offline, Hyper-V VM of its generation, started)
 7. wait-for-user         prints how to connect and stops the run at ``waiting-for-user``
-8. release-copy          Run Command ``release-nested-vm.ps1`` (the nested VM off and removed)
-9-14 as the rescue path: detach, deallocate, swap, start, verify, delete the rescue VM (and its IP and NSG)
+8. release-copy          Run Command ``release-nested-vm.ps1`` (the nested VM off and removed, the copy Online)
+9-15 as the rescue path: serial console (EMS) in the copy's BCD, detach, deallocate, swap, start, verify, delete
+                         the rescue VM (and its IP and NSG)
 """
 from azext_vmbootfix.repair import actions as A
 from azext_vmbootfix.repair import recreate as S
@@ -22,7 +23,7 @@ from azext_vmbootfix.repair.recreate import ROLE_TAG, StepFailed
 from azext_vmbootfix.repair.rescue_base import (NESTED_VM, NETWORK_API, RC_DISKS, RC_HYPERV, RC_NESTED, RC_RELEASE,
                                                 WaitingForUser, _copy_disk, _params, _rescue_name, _rescue_nsg_id,
                                                 _rescue_pip_id, _rescue_vm)
-from azext_vmbootfix.repair.rescue_read import copy_disk_of
+from azext_vmbootfix.repair.rescue_read import copy_disk_of, parse_disks
 from azext_vmbootfix.repair.runcommand import check, json_line, run_script, script_result, succeeded
 
 BASTION_SUBNET = "AzureBastionSubnet"  # the subnet name Azure Bastion requires in a VNet
@@ -188,12 +189,19 @@ class ReleaseCopy(S.Step):
         return _rescue_vm(ctx) is None or succeeded(result)
 
     def apply(self, ctx):
+        number = ctx.journal.step(StartNestedVm.name)["outputs"].get("copyDiskNumber")
+        if number is None:  # start-nested-vm was reconciled on a resume: its outputs are not in the journal
+            # the copy is the highest-numbered disk (rescue_read.copy_disk_of), Offline while Hyper-V holds it
+            disks, _parts = parse_disks(json_line(check(run_script(ctx, _rescue_name(ctx), RC_DISKS,
+                                                                   "get-disks.ps1"), "get-disks.ps1"),
+                                                  "get-disks.ps1"))
+            number = max(d["number"] for d in disks)
         doc = json_line(check(run_script(ctx, _rescue_name(ctx), RC_RELEASE, "release-nested-vm.ps1",
-                                         parameters={"VmName": NESTED_VM}), "removing the nested VM"),
-                        "release-nested-vm.ps1")
+                                         parameters={"VmName": NESTED_VM, "DiskNumber": number}),
+                              "removing the nested VM"), "release-nested-vm.ps1")
         return {"nestedVmRemoved": doc.get("Removed") is True}
 
 
 NESTED_PATH = (S.RecordOriginal, S.BackupOsDisk, R.CopyOsDisk, CreateNestedRescueVm, EnableHyperV, StartNestedVm,
-               WaitForUser, ReleaseCopy, R.DetachCopy, R.DeallocateVm, R.SwapOsDisk, R.StartVm, R.VerifyRescuedBoot,
+               WaitForUser, ReleaseCopy, R.EnableSerialConsole, R.DetachCopy, R.DeallocateVm, R.SwapOsDisk, R.StartVm, R.VerifyRescuedBoot,
                R.DeleteRescueVm)

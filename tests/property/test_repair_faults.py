@@ -23,8 +23,8 @@ pytestmark = pytest.mark.property
 
 # (scenario, plan): ARM requests of a clean run, and how many of them start a long-running operation (asserted)
 CLEAN = {("generalized-by-api", "recreate"): (34, 3), ("oobe-stuck", "recreate"): (35, 3),
-         ("generalized-with-data-disks", "recreate"): (38, 4), ("oobe-stuck-no-image", "rescue"): (77, 14),
-         ("oobe-stuck-gen1-no-image", "rescue"): (77, 14), ("oobe-stuck-windows11", "rescue"): (77, 14)}
+         ("generalized-with-data-disks", "recreate"): (38, 4), ("oobe-stuck-no-image", "rescue"): (84, 15),
+         ("oobe-stuck-gen1-no-image", "rescue"): (84, 15), ("oobe-stuck-windows11", "rescue"): (84, 15)}
 SWEEPS = [("generalized-by-api", "recreate"), ("generalized-with-data-disks", "recreate"),
           ("oobe-stuck-no-image", "rescue")]
 KINDS = ("refuse", "lro-fail", "crash-before", "crash-after")

@@ -10,7 +10,7 @@ from repairkit import Harness
 
 CIDR = "203.0.113.7/32"
 NESTED_STEPS = ["record-original", "backup-os-disk", "copy-os-disk", "create-rescue-vm", "enable-hyperv",
-                "start-nested-vm", "wait-for-user", "release-copy", "detach-copy", "deallocate-vm", "swap-os-disk",
+                "start-nested-vm", "wait-for-user", "release-copy", "enable-serial-console", "detach-copy", "deallocate-vm", "swap-os-disk",
                 "start-vm", "verify-boot", "delete-rescue-vm"]
 
 
@@ -71,7 +71,8 @@ def test_resume_after_the_user_finished_oobe_swaps_the_copy_in(secret_canary):
             h.resources.resources.get_by_id(rid, "2024-05-01")
     released = [r for _vm, kind, _s, r in h.cloud.compute.history if kind.endswith(rescue.RC_RELEASE)]
     assert released and any("ProblemVM removed" in e for e in released[-1].effects)
-    assert h.guest_boot().category == "logon"
+    boot = h.guest_boot()
+    assert boot.category == "logon" and "SAC>" in boot.serial_log   # EMS on in the copy's BCD, as on the rescue path
 
 
 def test_rollback_while_waiting_puts_everything_back(secret_canary):
@@ -124,4 +125,16 @@ def test_cli_nested_needs_a_way_in_and_a_narrow_cidr_then_waits_and_resumes(monk
         rc.start(_Cmd, h.rg, h.name, method="nested", allow_cidr=CIDR, admin_password=h.password, yes=True)
     user_finishes_oobe(_copy_guest(h), "Typed-At-The-Oobe-1!")
     assert rc.resume(_Cmd, h.rg, h.name)["status"] == "succeeded"    # no password needed any more
+    h.assert_rescued()
+
+
+def test_release_finds_the_copy_again_when_start_nested_vm_was_reconciled(secret_canary):
+    h, ctx, _ = _waiting(secret_canary)
+    journal = Journal.load(h.path)
+    journal.step("start-nested-vm")["outputs"] = {"reconciled": True}   # as a resume that observed it leaves it
+    journal.save()
+    user_finishes_oobe(_copy_guest(h), "Typed-At-The-Oobe-1!")
+    resumed = h.reloaded_context(admin_password=None)
+    resumed.user_resumed = True
+    assert engine.apply(resumed)["status"] == "succeeded"
     h.assert_rescued()

@@ -1,9 +1,11 @@
-# vmbootfix rescue, nested method, after the person finished OOBE: turn the nested VM off and remove it, so that
-# the copy can be detached from the rescue VM cleanly (the copy itself is not touched).
-# Run by hand on the rescue VM: .\release-nested-vm.ps1 -VmName ProblemVM
+# vmbootfix rescue, nested method, after the person finished OOBE: turn the nested VM off and remove it, then
+# bring the copy Online again on the rescue VM (its signature is its own: nothing is rewritten), so that the
+# serial-console step can edit its BCD and the copy can then be detached cleanly.
+# Run by hand on the rescue VM: .\release-nested-vm.ps1 -VmName ProblemVM -DiskNumber 2
 # Prints one JSON line {"Marker":"BOOTFIX-RELEASED", "Removed":true|false}.
 param(
-    [string]$VmName
+    [string]$VmName,
+    [int]$DiskNumber
 )
 $ErrorActionPreference = 'Stop'
 $removed = $false
@@ -14,4 +16,5 @@ foreach ($vm in @(Get-VM)) {
         $removed = $true
     }
 }
+Set-Disk -Number $DiskNumber -IsOffline $false
 [pscustomobject]@{ Marker = 'BOOTFIX-RELEASED'; Removed = $removed } | ConvertTo-Json -Compress
