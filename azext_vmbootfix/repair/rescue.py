@@ -35,7 +35,7 @@ from azext_vmbootfix.repair.rescue_base import (  # noqa: F401  (names other mod
     ANSWER_MARKER, EMS_MARKER, NETWORK_API, RC_ANSWER, RC_DISKS, RC_EMS, RC_ENUM, RC_HYPERV, RC_NESTED, RC_PARTS,
     RC_RELEASE, RC_RESTORE, RC_STATE,
     RESCUE_ADMIN, SPARE_LETTERS, _copy_disk, _copy_id, _copy_name, _get_or_none, _params, _rescue_name,
-    _rescue_nic_id, _rescue_nsg_id, _rescue_os_disk_name, _rescue_pip_id, _rescue_vm, _split_id)
+    _rescue_nic_id, _rescue_nsg_id, _rescue_os_disk_name, _rescue_pip_id, _rescue_vm, _same, _split_id)
 from azext_vmbootfix.repair.rescue_guest import EnableSerialConsole, FinishSetup
 from azext_vmbootfix.repair.rescue_plan import (NESTED_FAMILIES, RESCUE_IMAGES, RESCUE_SIZES,  # noqa: F401
                                                 rescue_image, rescue_params, rescue_size, windows_version)
