@@ -13,7 +13,8 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TESTS = ["tests/unit/test_repair.py", "tests/unit/test_rescue.py", "tests/scenario/test_repair_scenarios.py"]
+TESTS = ["tests/unit/test_repair.py", "tests/unit/test_rescue.py", "tests/unit/test_rescue_state.py",
+         "tests/scenario/test_repair_scenarios.py"]
 
 BUGS = [
     ("the recreated VM loses its data disks", "azext_vmbootfix/repair/recreate.py",
@@ -35,11 +36,11 @@ BUGS = [
     ("the admin password in a progress message", "azext_vmbootfix/repair/engine.py",
      'ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))',
      'ctx.progress("[{}/{}] {}: {} ({})".format(index, total, step.name, step.description, ctx._admin_password))'),
-    ("the answer-file password as a plain Run Command parameter", "azext_vmbootfix/repair/rescue.py",
-     '"AdminUserB64": b64(user or ""), "Locale": "en-US"},\n'
+    ("the answer-file password as a plain Run Command parameter", "azext_vmbootfix/repair/rescue_guest.py",
+     'parameters=parameters,\n'
      '                                  protected={"AdminPasswordB64": b64(ctx.admin_password())}),',
-     '"AdminUserB64": b64(user or ""), "Locale": "en-US",\n'
-     '                                              "AdminPasswordB64": b64(ctx.admin_password())}),'),
+     'parameters=dict(parameters,\n'
+     '                                                                     AdminPasswordB64=b64(ctx.admin_password()))),'),
 ]
 
 
