@@ -10,14 +10,22 @@ and the copy becomes the VM's OS disk.
 4. create-rescue-vm    ``<vm>-rescue-<run8>``: Windows Server of ANOTHER version than the broken disk (two disks
                        cloned from one image version share a disk signature; Windows would re-sign the copy and
                        its BCD would no longer find its partitions, 0xc000000e), a nested-virtualization-capable
-                       size, security type Standard, its own NIC in the VM's subnet, no public IP, a random admin
-                       password that exists only in memory, the copy attached at LUN 0
-5. finish-setup        Run Command writes an ``oobeSystem`` answer file to the copy's ``Windows\\Panther\\Unattend.xml``
-                       so that OOBE completes unattended at the next boot. This is the automated equivalent of the
-                       article's step 6 (finish the Sysprep wizard in a nested Hyper-V VM): Windows Setup reads
-                       the answer instead of waiting for someone to click through the pages.
+                       size, security type sent explicitly (Standard; Trusted Launch for a Trusted Launch copy),
+                       its own NIC in the VM's subnet, no public IP, a random admin password that exists only in
+                       memory, the copy attached at LUN 0; a NIC reservation is waited out as recreate does
+5. finish-setup        Run Command reads the copy's offline hives (Setup state, control set, locales), the plan
+                       decides (:mod:`.rescue_state`: what an answer file cannot finish is refused here, before
+                       the copy changes), then writes an ``oobeSystem`` answer file to the copy's
+                       ``Windows\\Panther\\Unattend.xml`` (backups first) so that OOBE completes unattended at the
+                       next boot. This is the automated equivalent of the article's step 6 (finish the Sysprep
+                       wizard in a nested Hyper-V VM); ``--method nested`` does it the article's way
+                       (:mod:`.rescue_nested`).
 6. enable-serial-console  Run Command with the article's bcdedit commands (steps 9-10) on the copy's BCD store
 7. detach-copy, 8. deallocate-vm, 9. swap-os-disk, 10. start-vm, 11. verify-boot, 12. delete-rescue-vm
+
+Modules: this one (copy, rescue VM, its removal, the plan), :mod:`.rescue_base` (names), :mod:`.rescue_guest`
+(steps 5-6), :mod:`.rescue_swap` (steps 7-11), :mod:`.rescue_state` (the Setup-state decision),
+:mod:`.rescue_plan` (image and size), :mod:`.rescue_read` (what the scripts print).
 
 Run Command scripts are the ``.ps1`` files of ``scripts/`` (see :mod:`.runcommand`): every decision (which disk,
 which partition, which drive letter, which boot loader) is made here from the JSON an earlier read-only script
