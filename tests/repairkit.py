@@ -28,7 +28,7 @@ SCENARIOS = {"generalized-by-api": ("rg-gen", "app01"), "oobe-stuck": ("rg-oobe"
              "oobe-stuck-gen1-no-image": ("rg-gen1", "web16"), "oobe-stuck-windows11": ("rg-client", "desk01"),
              "generalized-with-data-disks": ("rg-data", "app02"), "oobe-stuck-localized": ("rg-intl", "web05"),
              "could-not-complete-installation": ("rg-undeployable", "img01"),
-             "oobe-stuck-trusted-launch": ("rg-oobe-tl", "web02")}
+             "oobe-stuck-trusted-launch": ("rg-oobe-tl", "web02"), "oobe-stuck-undeployable": ("rg-oobe-ud", "web06")}
 PASSWORD = "Fake-Passw0rd-For-Tests!"  # only for tests that do not check secrets; the others use the canary
 BACKUP_ROLE = "backup"
 SAME = object()

@@ -138,3 +138,15 @@ def test_release_finds_the_copy_again_when_start_nested_vm_was_reconciled(secret
     resumed.user_resumed = True
     assert engine.apply(resumed)["status"] == "succeeded"
     h.assert_rescued()
+
+
+def test_a_trusted_launch_vm_gets_a_standard_rescue_vm_for_hyperv_and_its_copy_back(secret_canary):
+    h, ctx, out = _waiting(secret_canary, "oobe-stuck-trusted-launch")
+    assert out["status"] == "waiting-for-user"
+    vm = h.compute.virtual_machines.get(h.rg, rescue._rescue_name(ctx))  # pylint: disable=protected-access
+    assert str(vm.security_profile.security_type) == "Standard"   # Trusted Launch would block Hyper-V
+    user_finishes_oobe(_copy_guest(h), "Typed-At-The-Oobe-1!")
+    resumed = h.reloaded_context(admin_password=None)
+    resumed.user_resumed = True
+    assert engine.apply(resumed)["status"] == "succeeded"
+    h.assert_rescued()   # the Trusted Launch VM runs its (Trusted Launch) copy

@@ -200,3 +200,15 @@ def test_cli_turns_a_refusal_into_a_validation_error_and_rollback_works(monkeypa
     assert rc.show(_Cmd, h.rg, h.name)["status"] == "failed"
     assert rc.rollback(_Cmd, h.rg, h.name, yes=True)["status"] == "rolled-back"
     h.assert_original_restored()
+
+
+def test_a_disk_reporting_undeployable_at_oobe_is_rescued(secret_canary):
+    h = Harness("oobe-stuck-undeployable", canary=secret_canary)
+    assert h.guest_boot().category == "oobe"          # the scenario's VM waits at the OOBE page
+    ctx = h.new_context("rescue", admin_username="bootfixuser")
+    assert engine.apply(ctx)["status"] == "succeeded"
+    outputs = ctx.journal.step("finish-setup")["outputs"]
+    assert outputs["setupState"]["ImageState"] == "IMAGE_STATE_UNDEPLOYABLE"
+    assert outputs["decision"]["row"] == "oobe-interrupted"
+    h.assert_rescued()
+    assert h.guest_boot().category == "logon" and _guest(h).image_state == "IMAGE_STATE_COMPLETE"
