@@ -19,7 +19,11 @@ if ($LASTEXITCODE -ne 0) { throw "reg unload HKLM\BOOTFIXSW failed with exit cod
 
 reg load 'HKLM\BOOTFIXSYS' "$config\SYSTEM"
 if ($LASTEXITCODE -ne 0) { throw "reg load $config\SYSTEM failed with exit code $LASTEXITCODE" }
-reg query 'HKLM\BOOTFIXSYS\Setup'
+# value by value, not the whole key: on Windows SYSTEM\Setup holds many more values and subkeys, and Run
+# Command keeps only the last 4,096 bytes of the output
+foreach ($name in @('CmdLine', 'SetupType', 'OOBEInProgress', 'SystemSetupInProgress', 'SetupPhase', 'UnattendFile')) {
+    reg query 'HKLM\BOOTFIXSYS\Setup' /v $name
+}
 reg query 'HKLM\BOOTFIXSYS\Setup\Status\ChildCompletion' /v setup.exe
 reg query 'HKLM\BOOTFIXSYS\Select' /v Current
 # every control set's locale keys: the caller picks the one Select\Current names
