@@ -40,13 +40,20 @@ def main(argv=None):
     serve.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (default: a free one)")
     serve.add_argument("--scenario", action="append", metavar="NAME",
                        help="load a scenario at start (repeatable); see the list below")
-    serve.add_argument("--profile", choices=["real", "fast"], default="real",
+    serve.add_argument("--profile", choices=["real", "fast", "instant"], default="real",
                        help="real: wall clock, operations take --lro-seconds, Retry-After: 1 (default). "
-                            "fast: virtual clock, operations finish at once, Retry-After: 0")
+                            "fast: virtual clock, each operation takes the time Azure takes (fakeazure/durations.yaml) "
+                            "and each poll of an operation in progress moves the clock by --poll-seconds; "
+                            "Retry-After: 0 (use --retry-after 1 with the stock az). "
+                            "instant: virtual clock, operations finish at once")
     serve.add_argument("--lro-seconds", type=float, default=None,
-                       help="how long a long-running operation takes (default 2 with --profile real)")
+                       help="one duration for every long-running operation (default: 2 with --profile real, "
+                            "Azure's with fast)")
     serve.add_argument("--retry-after", type=int, default=None,
                        help="the integer Retry-After the fake sends on operations")
+    serve.add_argument("--poll-seconds", type=float, default=None,
+                       help="with a virtual clock: the time a poll of an operation in progress stands for "
+                            "(default 10, Azure's Retry-After)")
     serve.add_argument("--nic-reservation-seconds", type=int, default=180,
                        help="how long a deleted VM's NIC stays reserved (Azure: 180; shorten it for demos)")
     serve.add_argument("--state-dir", default=None,

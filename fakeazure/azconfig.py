@@ -24,6 +24,7 @@ def write_config_dir(config_dir, base_url, cloud):
                  "endpoint_active_directory_graph_resource_id = https://graph.windows.net/\n"
                  "endpoint_microsoft_graph_resource_id = https://graph.microsoft.com/\n"
                  "endpoint_gallery = \n"
+                 "endpoint_vm_image_alias_doc = {0}/arm-compute/quickstart-templates/aliases.json\n"
                  "suffix_storage_endpoint = core.windows.net\n"
                  "subscription = {1}\n".format(base_url, cloud.default_subscription))
     sub = cloud.resources.get_subscription(cloud.default_subscription)

@@ -8,6 +8,7 @@ Cloud, which hands it on (the "cross-provider rules" below).
 Backends are plain objects keyed by provider (moto keys them by account and region); every resource
 id carries its subscription, so one cloud can hold several subscriptions.
 """
+import os
 import threading
 import uuid
 
@@ -24,6 +25,7 @@ from .core.faults import FaultInjector
 from .core.locations import LOCATIONS
 from .core.lro import OperationStore
 from .core.routing import Router
+from .core.timing import Timing
 from .identity.models import IdentityBackend
 from .identity.urls import url_table as identity_urls
 from .marketplaceordering.models import MarketplaceOrderingBackend
@@ -41,11 +43,20 @@ from .resourcegraph.urls import url_table as resourcegraph_urls
 DEFAULT_SUBSCRIPTION = "6d3c1b52-8f4e-4a7e-9c1d-2b5f0e8a7c31"
 DEFAULT_TENANT = "72f988bf-0000-4a11-b1c5-fa4e0fa4e0fa"
 
+DURATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "durations.yaml")
+
 PROFILES = {
-    # Operations finish at once on a virtual clock; Retry-After 0 (in-process clients poll at 0 s).
-    "fast": {"clock": "virtual", "duration": 0.0, "retry_after": 0},
+    # The time Azure takes, on a virtual clock: each operation stays in flight as long as the recordings show
+    # (durations.yaml), and every GET meanwhile sees it in progress; a poll of an operation in progress stands
+    # for the client's wait and moves the clock by poll_seconds (Azure's Retry-After: 10 on its first answers
+    # in the 2022 recordings, tests/fixtures/fidelity). The fake itself sends Retry-After 0, so in-process
+    # clients poll at once and tests stay fast.
+    "fast": {"clock": "virtual", "duration": None, "retry_after": 0, "poll_seconds": 10},
+    # Every operation done inside the request that started it (the fast profile before issue 9). Only for a
+    # test that says why it needs it.
+    "instant": {"clock": "virtual", "duration": 0.0, "retry_after": 0, "poll_seconds": 0},
     # Wall-clock time; operations take a little while and say Retry-After: 1 (the real az polls then).
-    "real": {"clock": "real", "duration": 2.0, "retry_after": 1},
+    "real": {"clock": "real", "duration": 2.0, "retry_after": 1, "poll_seconds": 0},
 }
 
 # (attribute, backend class or None, URL table): the providers of a cloud, in the order requests are routed
@@ -62,8 +73,11 @@ PROVIDERS = [("identity_routes", None, identity_urls),
 
 
 class Cloud:
-    def __init__(self, profile="fast", lro_seconds=None, retry_after=None,
-                 subscription_id=DEFAULT_SUBSCRIPTION, tenant_id=DEFAULT_TENANT, nic_reservation_seconds=180):
+    def __init__(self, profile="fast", lro_seconds=None, retry_after=None, poll_seconds=None,
+                 subscription_id=DEFAULT_SUBSCRIPTION, tenant_id=DEFAULT_TENANT, nic_reservation_seconds=180,
+                 follow_wall=False):
+        """``follow_wall``: a virtual clock that also moves with wall time (``serve``: clients that wait by
+        sleeping see time pass)."""
         if profile not in PROFILES:
             raise ValueError("unknown profile {!r}; one of {}".format(profile, ", ".join(PROFILES)))
         conf = dict(PROFILES[profile])
@@ -71,12 +85,16 @@ class Cloud:
             conf["duration"] = float(lro_seconds)
         if retry_after is not None:
             conf["retry_after"] = int(retry_after)
+        if poll_seconds is not None:
+            conf["poll_seconds"] = float(poll_seconds)
         self.profile = profile
         # Azure keeps a deleted VM's NIC reserved for 180 s; demos may shorten it (serve --nic-reservation-seconds)
         self.nic_reservation_seconds = nic_reservation_seconds
         self.lock = threading.RLock()
-        self.clock = VirtualClock() if conf["clock"] == "virtual" else RealClock()
-        self.operations = OperationStore(self.clock, conf["duration"], conf["retry_after"])
+        self.clock = VirtualClock(follow_wall=follow_wall) if conf["clock"] == "virtual" else RealClock()
+        self.timing = Timing.from_file(DURATIONS)
+        self.operations = OperationStore(self.clock, conf["duration"], conf["retry_after"], timing=self.timing,
+                                         poll_seconds=conf["poll_seconds"])
         self.faults = FaultInjector()
         self.default_subscription = subscription_id
         self.errors_log = []
@@ -106,6 +124,7 @@ class Cloud:
     def reset(self):
         """Drop every resource, operation, fault and log entry; keep identity and the subscription."""
         self.operations.clear()
+        self.timing.unlisted.clear()
         self.faults.clear()
         self.request_log.clear()
         self.errors_log.clear()
@@ -118,7 +137,8 @@ class Cloud:
 
     def dump(self):
         out = {"profile": self.profile, "clock": self.clock.now(),
-               "pendingOperations": [op.id for op in self.operations.pending()]}
+               "pendingOperations": [op.id for op in self.operations.pending()],
+               "unlistedDurations": sorted(self.timing.unlisted)}
         for name, backend in self._backends.items():
             if backend is not None and hasattr(backend, "dump"):
                 out[name] = backend.dump()
@@ -133,6 +153,14 @@ class Cloud:
             if obj is not None:
                 return obj
         return None
+
+    def check_writable(self, method, path, params):
+        """ARM's refusal of a write into a resource group that is being deleted (before any provider sees it)."""
+        group = params.get("resourceGroupName")
+        if method in ("GET", "HEAD") or not group:
+            return
+        own = path.rstrip("/").lower().endswith("/resourcegroups/" + group.lower())
+        self.resources.check_writable(params.get("subscriptionId"), group, group_delete=own and method == "DELETE")
 
     def check_locks_for_delete(self, rid):
         checker = self._backends.get("authorization")
@@ -155,21 +183,32 @@ class Cloud:
         if policy is not None and method == "PUT":
             policy.enforce(method, path, body)
 
+    def check_registration(self, method, subscription_id, resource_type):
+        """ARM refuses a write (PUT, PATCH, POST) to a provider the subscription has unregistered."""
+        namespace = (resource_type or "").split("/", 1)[0]
+        if method in ("PUT", "PATCH", "POST") and subscription_id and namespace.lower() != "microsoft.resources":
+            self.resources.check_registered(subscription_id, namespace)
+
     def attach_nic(self, nic_id, vm_id):
         """A VM takes a NIC (Network's NicInUse / NicReservedForAnotherVm when it may not)."""
         return self.network.attach_nic(nic_id, vm_id)
 
-    def release_nic(self, nic_id, vm_id):
-        """A deleted VM lets its NIC go (reserved for a while, as Azure does)."""
-        return self.network.release_nic(nic_id, vm_id)
+    def release_nic(self, nic_id, vm_id, reserve_seconds=None):
+        """A deleted VM lets its NIC go (reserved for a while, as Azure does; 0: a plain detach)."""
+        return self.network.release_nic(nic_id, vm_id, reserve_seconds)
 
     def delete_by_id(self, rid):
         """A resource deleted with its VM (``deleteOption: Delete``), at once."""
         return self.network.delete_by_id(rid)
 
-    def sas_url(self, base_url, container, blob, minutes):
-        """A read SAS URL of a blob the fake's storage serves (boot diagnostics)."""
-        return self.blob.sas_url(base_url, container, blob, minutes)
+    def move_resources(self, renames):
+        """Resources moved to another group (old lower-case id -> new id): every provider takes the new ids."""
+        for backend in self.provider_backends():
+            backend.move_resources(renames)
+
+    def sas_url(self, base_url, container, blob, minutes, permissions="r"):
+        """A SAS URL of a blob the fake's storage serves (boot diagnostics, disk and snapshot access)."""
+        return self.blob.sas_url(base_url, container, blob, minutes, permissions)
 
     # -- control ----------------------------------------------------------------------------------
     def handle_control(self, request):

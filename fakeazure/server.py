@@ -27,9 +27,12 @@ class FakeAzureServer:
     """Start with :meth:`start`, stop with :meth:`stop`; ``base_url``, ``env_file`` and ``cloud`` are set."""
 
     def __init__(self, port=0, profile="real", scenarios=(), env_file=None, state_dir=None, verbose=False,
-                 lro_seconds=None, retry_after=None, nic_reservation_seconds=180):
+                 lro_seconds=None, retry_after=None, nic_reservation_seconds=180, poll_seconds=None):
+        # over HTTPS clients wait by sleeping (az vm wait, a retry after a delay): a virtual clock moves with
+        # wall time too, and jumps where a client polls an operation in progress
         self.cloud = Cloud(profile=profile, lro_seconds=lro_seconds, retry_after=retry_after,
-                           nic_reservation_seconds=nic_reservation_seconds)
+                           nic_reservation_seconds=nic_reservation_seconds, poll_seconds=poll_seconds,
+                           follow_wall=True)
         for name in scenarios:
             self.cloud.load_scenario(name)
         self._own_state_dir = state_dir is None
@@ -93,7 +96,7 @@ def serve_forever(args):
     server = FakeAzureServer(port=args.port, profile=args.profile, scenarios=args.scenario or (),
                              env_file=args.env_file, state_dir=args.state_dir, verbose=args.verbose,
                              lro_seconds=args.lro_seconds, retry_after=args.retry_after,
-                             nic_reservation_seconds=args.nic_reservation_seconds)
+                             nic_reservation_seconds=args.nic_reservation_seconds, poll_seconds=args.poll_seconds)
     stop = threading.Event()
 
     def _stop(signum, _frame):

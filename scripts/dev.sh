@@ -138,8 +138,11 @@ run_tests() {
 record() {
   setup
   say "starting a fake cloud for recording"
-  # NIC reservation shortened from Azure's 180 s to 5 s: the retry is recorded without minutes of waiting
-  start_fake "$WORK/record.env" --lro-seconds 0 --retry-after 1 --nic-reservation-seconds 5
+  # the time profile: operations take the time Azure takes on a virtual clock that also follows wall time; az
+  # waits 1 s between polls (Retry-After 1) and each poll counts 30 s (az's own pace without Retry-After).
+  # NIC reservation shortened from Azure's 180 s to 60 s: still there when the repair re-creates the VM (the
+  # delete's one poll counts 30 s), so the retry is recorded, after a few 10 s waits instead of minutes
+  start_fake "$WORK/record.env" --profile fast --retry-after 1 --poll-seconds 30 --nic-reservation-seconds 60
   # shellcheck disable=SC1091
   source "$WORK/record.env"
   say "recording every cassette into recordings/"

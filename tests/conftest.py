@@ -123,8 +123,18 @@ def pytest_sessionstart(session):  # pylint: disable=unused-argument
         problems += ["tesseract language pack %s missing" % p for p in ("eng", "deu", "fra", "spa", "jpn")
                      if p not in langs]
     if problems:
-        import pytest
         raise pytest.UsageError("CI needs OCR: " + "; ".join(problems) + " (bash scripts/dev.sh setup installs them)")
+
+
+@pytest.fixture(autouse=True)
+def _every_operation_has_a_duration():
+    """A test that made the fake start an operation the durations table has no row for fails: the fake takes
+    the time Azure takes, and an unlisted operation would take a made-up second (fakeazure/core/timing.py)."""
+    from fakeazure.core import timing
+    timing.UNLISTED.clear()
+    yield
+    assert not timing.UNLISTED, "operations with no row in fakeazure/durations.yaml: {}".format(
+        sorted(timing.UNLISTED))
 
 
 # -- the fault sweep's tally (tests/property/test_repair_faults.py) ------------------------------------

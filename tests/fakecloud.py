@@ -24,8 +24,11 @@ AZ = os.path.join(os.path.dirname(sys.executable), "az")
 
 
 def fake_server(*scenarios):
-    """An HTTPS fake for the stock az: profile "real", operations done at once, Retry-After 1 (use ``with``)."""
-    return FakeAzureServer(profile="real", lro_seconds=0, retry_after=1, scenarios=list(scenarios))
+    """An HTTPS fake for the stock az on the time profile (use ``with``): a virtual clock, every operation as
+    long as Azure takes (fakeazure/durations.yaml); Retry-After 1, so az waits 1 s between polls (with 0 it
+    would wait its own 30 s), and each poll of an operation in progress counts as 30 s on the fake's clock
+    (the stock az's own pace: its compute client polls every 30 s when Azure sends no Retry-After)."""
+    return FakeAzureServer(profile="fast", retry_after=1, poll_seconds=30, scenarios=list(scenarios))
 
 
 class AzResult:

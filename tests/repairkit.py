@@ -54,13 +54,14 @@ REATTACHED_DIFFERS = dict(vmmodel.RECREATED, **{
 
 class Harness:
     """``canary``: the test's ``secret_canary`` (tests/canary.py): its password is the admin password, and the
-    cloud and the journal folder are scanned for it after the test."""
+    cloud and the journal folder are scanned for it after the test. ``profile``: the fake's time profile; "fast"
+    (Azure's time on a virtual clock) unless a test names "instant" and says why."""
 
-    def __init__(self, scenario, canary=None, password=PASSWORD):
+    def __init__(self, scenario, canary=None, password=PASSWORD, profile="fast"):
         self.scenario = scenario
         self.password = canary.password if canary is not None else password
         self.rg, self.name = SCENARIOS[scenario]
-        self.cloud = Cloud(profile="fast")
+        self.cloud = Cloud(profile=profile)
         self.cloud.load_scenario(scenario)
         self.compute = sdk_client(self.cloud, ComputeManagementClient)
         self.resources = sdk_client(self.cloud, ResourceManagementClient)

@@ -252,8 +252,8 @@ def action_for(method, path):
             return "Microsoft.Resources/subscriptions/read", "/" + "/".join(segs)
         rtype = "Microsoft.Resources/subscriptions/resourceGroups"
         scope = "/" + "/".join(segs[:4])
-        if len(segs) > 4:  # .../resourceGroups/rg/resources and the like
-            return rtype + "/" + segs[4] + "/read", scope
+        if len(segs) > 4:  # .../resourceGroups/rg/resources and the like; POST moveResources, exportTemplate
+            return rtype + "/" + segs[4] + ("/action" if method == "POST" else "/read"), scope
         return rtype + "/" + _verb(method), scope
     i = len(low) - 1 - low[::-1].index("providers")
     ns = segs[i + 1] if len(segs) > i + 1 else ""

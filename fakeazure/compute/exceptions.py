@@ -87,6 +87,42 @@ class OperationNotAllowed(ComputeError):
     code = "OperationNotAllowed"
 
 
+# Compute's refusals of an operation on a resource while another runs on it. Wordings from Learn, "Understand
+# common error messages when you manage virtual machines in Azure" (MicrosoftDocs/azure-docs
+# includes/virtual-machines-common-error-messages.md): "Operation '{0}' is not allowed on VM '{1}' since
+# another operation is in progress." and "Operation '{0}' is not allowed on VM '{1}' since the VM is marked
+# for deletion. You can only retry the Delete operation (or wait for an ongoing one to complete)." (the
+# latter also seen in Azure/azure-sdk-for-python#2702, cloud-barista/cb-spider#342); the same page has the
+# Image form of "marked for deletion".
+_IN_PROGRESS = "Operation '{}' is not allowed on {} '{}' since another operation is in progress."
+_MARKED_FOR_DELETION = ("Operation '{}' is not allowed on {} '{}' since the {} is marked for deletion. You can "
+                        "only retry the Delete operation (or wait for an ongoing one to complete).")
+_NOUNS = {"virtualMachines": "VM", "images": "Image"}
+
+
+def busy(obj, label, deleting):
+    """The refusal of operation ``label`` on ``obj`` while another operation (a delete, when ``deleting``) is in
+    progress on it. VMs and images answer OperationNotAllowed as Learn lists it; the other Compute resources
+    answer Conflict "The request failed due to conflict with a concurrent request." (their wording in that
+    case was not found: fakeazure/UNVERIFIED.md)."""
+    noun = _NOUNS.get(obj.resource_type)
+    if noun is None or (noun == "Image" and not deleting):
+        return ConcurrentRequest()
+    if deleting:
+        return OperationNotAllowed(_MARKED_FOR_DELETION.format(label, noun, obj.name, noun))
+    return OperationNotAllowed(_IN_PROGRESS.format(label, noun, obj.name))
+
+
+class OperationPreempted(ComputeError):
+    """How an operation ends when a newer one takes its place (a VM deleted while it is being created).
+    Seen: Azure/azure-sdk-for-python#5167, osbuild/osbuild-composer#1447 (a VM create's async result)."""
+    status = 409
+    code = "OperationPreempted"
+
+    def __init__(self):
+        super().__init__("Operation execution has been preempted by a more recent operation.")
+
+
 class PropertyChangeNotAllowed(ComputeError):
     status = 409
     code = "PropertyChangeNotAllowed"
@@ -169,6 +205,17 @@ class VMAgentStatusCommunicationError(ComputeError):
             "VM has a running VM agent, and that it can establish outbound connections to Azure storage. Please "
             "refer to https://aka.ms/vmextensionwindowstroubleshoot for additional VM agent troubleshooting "
             "information.".format(vm_name))
+
+
+class VMExtensionProvisioningTimeout(ComputeError):
+    """Wording from Learn's VM error messages (the extension form); used for a Run Command past its time limit,
+    which is not verified (fakeazure/UNVERIFIED.md)."""
+    status = 409
+    code = "VMExtensionProvisioningTimeout"
+
+    def __init__(self, extension):
+        super().__init__("Provisioning of VM extension '{}' has timed out. Extension installation may be taking too "
+                         "long, or extension status could not be obtained.".format(extension))
 
 
 class VMExtensionProvisioningError(ComputeError):

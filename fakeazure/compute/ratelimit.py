@@ -4,8 +4,10 @@ Every Compute answer names the bucket the call counted against in ``x-ms-ratelim
 The VM buckets are written in the 2025+ form (``<B>SubscriptionMaximum;N,<B>Resource;N``; GetOperation
 lists ``Resource`` first, as recorded); disk, image and gallery buckets only appear in recordings in the
 older ``<B>3Min;N,<B>30Min;N`` form and keep it. Counts run over a 3-minute window of the cloud's clock.
-ARM's per-subscription counters (``x-ms-ratelimit-remaining-subscription-*``) are added by verb.
+ARM's per-subscription counters (``x-ms-ratelimit-remaining-subscription-*``) are ARM's, on every provider's
+answers (:mod:`fakeazure.core.ratelimit`).
 """
+from ..core.ratelimit import subscription_headers  # noqa: F401  (Compute's answers name both)
 
 # bucket -> (style, first maximum, second maximum)
 BUCKETS = {
@@ -49,13 +51,3 @@ class RateCounter:
                 bucket, ra, rb)
         return "Microsoft.Compute/{0}SubscriptionMaximum;{1},Microsoft.Compute/{0}Resource;{2}".format(
             bucket, ra, rb)
-
-
-def subscription_headers(method):
-    if method == "GET":
-        return {"x-ms-ratelimit-remaining-subscription-global-reads": "3749"}
-    if method == "DELETE":
-        return {"x-ms-ratelimit-remaining-subscription-deletes": "199",
-                "x-ms-ratelimit-remaining-subscription-global-deletes": "2999"}
-    return {"x-ms-ratelimit-remaining-subscription-writes": "199",
-            "x-ms-ratelimit-remaining-subscription-global-writes": "2999"}

@@ -18,7 +18,7 @@ import json
 
 from ..core import errors
 from ..core.responses import BaseResponse, Reply, operation_status_reply
-from . import exceptions, paging, ratelimit
+from . import exceptions, paging, ratelimit, shapes
 from .models import skus
 
 
@@ -36,7 +36,10 @@ class ComputeResponse(BaseResponse):
         """Count the call in its Compute throttling bucket and put the headers on the answer or the error."""
         bucket = self.buckets.get(handler)
         if bucket is None:
-            return getattr(self, handler)()
+            reply = getattr(self, handler)()
+            if isinstance(reply, Reply):
+                reply.body = shapes.shaped(reply.body, self.ctx.api_version)
+            return reply
         counter = self.backend.rate
         try:
             reply = getattr(self, handler)()
@@ -47,6 +50,7 @@ class ComputeResponse(BaseResponse):
             raise
         reply.headers["x-ms-ratelimit-remaining-resource"] = counter.take(self.subscription, bucket)
         reply.headers.update(ratelimit.subscription_headers(self.ctx.method))
+        reply.body = shapes.shaped(reply.body, self.ctx.api_version)  # no key its api-version's model lacks
         if isinstance(reply.body, dict) and "value" not in reply.body and reply.raw is None:
             # single Compute resources and status documents are pretty-printed with \r\n; lists are compact
             # (shared/fidelity README item 15)
@@ -89,12 +93,35 @@ class ComputeResponse(BaseResponse):
         op = self._call("begin_delete_", *self._names())
         return Reply(204, None) if op is None else self._accepted(op)
 
+    def patch(self):
+        """``*_Update`` (PATCH) of a type whose backend has no update of its own: the request merged into the
+        resource as it is, then written as a PUT would be (a PATCH of a missing resource is the gateway's 404)."""
+        current = self._call("get_", *self._names()).to_json()
+        write = self._call("begin_create_or_update_", *self._names(), merged(current, self.json_body()))
+        return self._async(write.operation, 200, write.accepted)
+
+
+def merged(current, change):
+    """``change`` laid over ``current``: objects merged key by key, everything else replaced."""
+    if not isinstance(current, dict) or not isinstance(change, dict):
+        return change
+    out = dict(current)
+    for k, v in change.items():
+        out[k] = merged(current.get(k), v) if isinstance(v, dict) else v
+    return out
+
 
 class VirtualMachineResponse(ComputeResponse):
     kind, plural, names, notification = "vm", "vms", ("vmName",), True
     buckets = {"get": "LowCostGet", "get_instance_view": "LowCostGet", "list": "HighCostGet",
                "list_all": "HighCostGet", "put": "PutVM", "delete": "DeleteVM", "start": "UpdateVM",
-               "power_off": "UpdateVM", "restart": "UpdateVM", "deallocate": "DeleteVM", "generalize": "UpdateVM"}
+               "power_off": "UpdateVM", "restart": "UpdateVM", "deallocate": "DeleteVM", "generalize": "UpdateVM",
+               "redeploy": "UpdateVM", "reapply": "UpdateVM", "perform_maintenance": "UpdateVM",
+               "reimage": "UpdateVM", "simulate_eviction": "UpdateVM", "convert_to_managed_disks": "UpdateVM",
+               "capture": "UpdateVM", "assess_patches": "UpdateVM", "install_patches": "UpdateVM",
+               "attach_detach_data_disks": "UpdateVM", "migrate_to_vmss": "UpdateVM",
+               "list_available_sizes": "LowCostGet",
+               "list_by_location": "HighCostGet"}
 
     def get(self):
         vm = self.backend.get_vm(self.subscription, self.resource_group, self.param("vmName"))
@@ -103,7 +130,7 @@ class VirtualMachineResponse(ComputeResponse):
             raise exceptions.InvalidParameter("The value of parameter '$expand' is invalid.", target="$expand")
         if expand == "instanceview":
             return self.ok(vm.to_json(instance_view=True))
-        return self.ok(vm.to_json(), headers={"ETag": vm.etag_value})
+        return self.ok(vm.to_json(user_data=expand == "userdata"), headers={"ETag": vm.etag_value})
 
     def get_instance_view(self):
         return self.ok(self.backend.get_vm(self.subscription, self.resource_group, self.param("vmName"))
@@ -162,6 +189,50 @@ class VirtualMachineResponse(ComputeResponse):
             self.subscription, self.resource_group, self.param("vmName"),
             self.query.get("sasUriExpirationTimeInMinutes"), self.ctx.base_url))
 
+    # the other VirtualMachines_* actions (:mod:`.models.vm_operations`): 202 + both headers
+    def redeploy(self):
+        return self._action("redeploy")
+
+    def reapply(self):
+        return self._action("reapply")
+
+    def perform_maintenance(self):
+        return self._action("perform_maintenance")
+
+    def reimage(self):
+        return self._action("reimage", body=self.json_body(required=False))
+
+    def simulate_eviction(self):
+        """VirtualMachines_SimulateEviction answers 204 (no operation); the fake's VMs are not Spot VMs."""
+        self.backend.begin_simulate_eviction_vm(self.subscription, self.resource_group, self.param("vmName"))
+        return Reply(204, None)
+
+    def migrate_to_vmss(self):
+        return self._action("migrate_to_vmss", body=self.json_body(required=False))
+
+    def convert_to_managed_disks(self):
+        return self._action("convert_to_managed_disks")
+
+    def capture(self):
+        return self._action("capture", body=self.json_body())
+
+    def assess_patches(self):
+        return self._action("assess_patches")
+
+    def install_patches(self):
+        return self._action("install_patches", body=self.json_body())
+
+    def attach_detach_data_disks(self):
+        return self._action("attach_detach_data_disks", body=self.json_body())
+
+    def list_available_sizes(self):
+        return self.list_of([s.size_body() for s in self.backend.available_sizes_vm(
+            self.subscription, self.resource_group, self.param("vmName"))])
+
+    def list_by_location(self):
+        return self.list_of([vm.to_json() for vm in self.backend.list_vms_by_location(self.subscription,
+                                                                                      self.param("location"))])
+
     def run_command(self):
         return self._async(self.backend.begin_run_command(self.subscription, self.resource_group,
                                                           self.param("vmName"), self.json_body()), 202, None,
@@ -170,20 +241,28 @@ class VirtualMachineResponse(ComputeResponse):
 
 class DiskResponse(ComputeResponse):
     kind, plural, names = "disk", "disks", ("diskName",)
-    buckets = ratelimit.buckets("GetDisks", "CreateUpdateDisks", "DeleteDisks")
+    buckets = dict(ratelimit.buckets("GetDisks", "CreateUpdateDisks", "DeleteDisks"),
+                   begin_get_access="GetDisks", end_get_access="GetDisks")  # bucket of the grant: not recorded
 
     def put(self):
         body = self.json_body()
         write = self._call("begin_create_or_update_", *self._names(), body, patch=self.ctx.method == "PATCH")
-        echo = _echo(body, None if self.kind == "snapshot" else self.param(self.names[0]))
-        if write.created and "sourceUniqueId" in write.obj.creation_data:
-            echo["properties"]["creationData"] = dict(write.obj.creation_data)
+        echo = _echo(body, write.obj)
         return self._async(write.operation, 202, echo, location=True)
+
+    def begin_get_access(self):
+        """POST .../beginGetAccess: 202 + DiskOperations; the SAS is the operation's output."""
+        op = self._call("begin_grant_access_", *self._names(), self.json_body(), self.ctx.base_url)
+        return self._async(op, 202, None, location=True)
+
+    def end_get_access(self):
+        return self._async(self._call("begin_revoke_access_", *self._names()), 202, None, location=True)
 
 
 class SnapshotResponse(DiskResponse):
     kind, plural, names = "snapshot", "snapshots", ("snapshotName",)
-    buckets = ratelimit.buckets("GetDisks", "HighCostSnapshotCreateHydrate", "DeleteDisks")
+    buckets = dict(ratelimit.buckets("GetDisks", "HighCostSnapshotCreateHydrate", "DeleteDisks"),
+                   begin_get_access="GetDisks", end_get_access="GetDisks")
 
 
 class ImageResponse(ComputeResponse):
@@ -193,7 +272,19 @@ class ImageResponse(ComputeResponse):
 
 class GalleryResponse(ComputeResponse):
     kind, plural, names = "gallery", "galleries", ("galleryName",)
-    buckets = ratelimit.buckets("GetGallery", "CreateUpdateGallery", "CreateUpdateGallery")
+    buckets = dict(ratelimit.buckets("GetGallery", "CreateUpdateGallery", "CreateUpdateGallery"),
+                   share="CreateUpdateGallery")
+
+    def get(self):
+        # $select=Permissions and $expand=sharingProfile/Groups show whom the gallery is shared with
+        groups = (self.query.get("$select") or "").lower() == "permissions" or \
+            (self.query.get("$expand") or "").lower() == "sharingprofile/groups"
+        return self.ok(self._call("get_", *self._names()).to_json(with_groups=groups))
+
+    def share(self):
+        op = self.backend.begin_share_gallery(self.subscription, self.resource_group, self.param("galleryName"),
+                                              self.json_body())
+        return self._accepted(op)  # 202, both headers (recording test_update_gallery_permissions#4)
 
 
 class GalleryImageResponse(ComputeResponse):
@@ -202,8 +293,41 @@ class GalleryImageResponse(ComputeResponse):
 
 
 class GalleryVersionResponse(ComputeResponse):
+    """Image versions in the requested api-version's shape (:class:`.models.galleries.GalleryImageVersion`)."""
     kind, plural, names = "gallery_version", "gallery_versions", ("galleryName", "imageName", "versionName")
     buckets = ratelimit.buckets("GetGalleryImageVersion", "CreateUpdateGallery", "CreateUpdateGallery")
+
+    def get(self):
+        return self.ok(self._call("get_", *self._names()).to_json(self.ctx.api_version))
+
+    def list(self):
+        return self.list_of([v.to_json(self.ctx.api_version) for v in self.backend.list_gallery_versions(
+            self.subscription, self.resource_group, *self._names(parents_only=True))])
+
+    def put(self):
+        write = self._call("begin_create_or_update_", *self._names(), self.json_body())
+        body = write.obj.to_json(self.ctx.api_version)
+        if write.operation is not None and write.operation.done:
+            body["properties"]["provisioningState"] = "Creating" if write.created else "Updating"
+            if write.created:  # the first answer has no size yet, however fast the work
+                body["properties"]["storageProfile"]["osDiskImage"].pop("sizeInGB", None)
+        return self._async(write.operation, 201 if write.created else 200, body)
+
+
+class VmExtensionResponse(ComputeResponse):
+    """VM extensions (``.../virtualMachines/{vmName}/extensions/{vmExtensionName}``): PUT 201/200, PATCH 200, both
+    with Azure-AsyncOperation and no Location; DELETE 202 (shared/fidelity vm-create.yaml, vm-power-lro.yaml)."""
+    kind, plural, names, notification = "vm_extension", "vm_extensions", ("vmName", "vmExtensionName"), True
+    buckets = ratelimit.buckets("LowCostGet", "UpdateVM", "UpdateVM")
+
+    def put(self):
+        write = self._call("begin_create_or_update_", *self._names(), self.json_body(),
+                           patch=self.ctx.method == "PATCH")
+        return self._async(write.operation, 201 if write.created else 200, write.accepted)
+
+    def list(self):
+        return self.list_of([e.to_json() for e in self.backend.list_vm_extensions(
+            self.subscription, self.resource_group, self.param("vmName"))])
 
 
 class RunCommandResponse(ComputeResponse):
@@ -211,12 +335,10 @@ class RunCommandResponse(ComputeResponse):
     kind, plural, names, notification = "run_command", "run_commands", ("vmName", "runCommandName"), True
 
     def put(self):
-        write = self._call("begin_create_or_update_", *self._names(), self.json_body())
-        op, body = write.operation, write.obj.to_json()
-        if op.done and op.status == "Succeeded":
-            # the fast profile finished the work already; the PUT itself still shows the transition
-            body["properties"]["provisioningState"] = "Creating" if write.created else "Updating"
-        return self._async(op, 201 if write.created else 200, body)
+        write = self._call("begin_create_or_update_", *self._names(), self.json_body(),
+                           patch=self.ctx.method == "PATCH")
+        # the body as accepted: Creating or Updating, even when an instant profile has finished the work already
+        return self._async(write.operation, 201 if write.created else 200, write.accepted)
 
     def get(self):
         expand = (self.query.get("$expand") or "").lower()
@@ -261,17 +383,25 @@ class LocationResponse(ComputeResponse):
         return operation_status_reply(self, self.param("operationId"))
 
 
-def _echo(body, name):
-    """The 202 body of a disk/snapshot PUT: the request echoed (fidelity disk-create.yaml)."""
-    out = {}
-    if name:
-        out["name"] = name
-    for k in ("location", "tags", "sku", "zones"):
+# Performance targets a disk keeps only where they are settable (Ultra and Premium SSD v2); elsewhere the echo
+# drops them as the later GET does (test_vm_managed_disk#5: a Standard_LRS update PUT sent them, the echo had none)
+_SETTABLE_PERFORMANCE = ("ultrassd_lrs", "premiumv2_lrs")
+
+
+def _echo(body, obj):
+    """The 202 body of a disk/snapshot PUT or PATCH: the request echoed with the resource's name, id and type and
+    ``provisioningState: Updating``, as Azure answered in every 2023 azure-cli recording at every DiskRP
+    api-version (2022-03-02, 2022-07-02). Azure's echo of 2021-2022 (no id and type, ``isArmResource: true``,
+    a copy's ``sourceUniqueId``: fidelity disk-create.yaml, test_vm_snapshot_copy_start_detection) was sent at
+    the same api-versions: a change of the service, not of the api-version, so the fake answers today's."""
+    out = {"name": obj.name, "id": obj.id, "type": obj.full_type}
+    for k in ("location", "extendedLocation", "tags", "sku"):  # zones are not echoed (test_vm_disk_create_zones#1)
         if k in body:
             out[k] = body[k]
-    props = {k: v for k, v in (body.get("properties") or {}).items()
-             if k not in ("diskIOPSReadWrite", "diskMBpsReadWrite", "tier")}
+    props = dict(body.get("properties") or {})
+    if (obj.sku or "").lower() not in _SETTABLE_PERFORMANCE:
+        props.pop("diskIOPSReadWrite", None)
+        props.pop("diskMBpsReadWrite", None)
     props["provisioningState"] = "Updating"
-    props["isArmResource"] = True
     out["properties"] = props
     return out

@@ -1,4 +1,5 @@
 from ..core.routing import resource_routes
+from . import marketplace_responses as mr
 from . import responses as r
 
 SUB = "/subscriptions/{subscriptionId}"
@@ -23,18 +24,40 @@ url_table = (
        ("POST", VMP + "/generalize", VM, R, "generalize"),
        ("POST", VMP + "/retrieveBootDiagnosticsData", VM, R, "retrieve_boot_diagnostics_data"),
        ("POST", VMP + "/runCommand", VM, R, "run_command")]
-    + resource_routes(RC, RC + "/{runCommandName}", VM + "/runCommands", r.RunCommandResponse)
+    + [("POST", VMP + "/" + action, VM, R, handler) for action, handler in (
+        ("redeploy", "redeploy"), ("reapply", "reapply"), ("performMaintenance", "perform_maintenance"),
+        ("reimage", "reimage"), ("simulateEviction", "simulate_eviction"),
+        ("convertToManagedDisks", "convert_to_managed_disks"), ("capture", "capture"),
+        ("assessPatches", "assess_patches"), ("installPatches", "install_patches"),
+        ("attachDetachDataDisks", "attach_detach_data_disks"),
+        ("migrateToVirtualMachineScaleSet", "migrate_to_vmss"))]
+    + [("GET", VMP + "/vmSizes", VM, R, "list_available_sizes"),
+       ("GET", LOC + "/virtualMachines", VM, R, "list_by_location")]
+    + resource_routes(VMP + "/extensions", VMP + "/extensions/{vmExtensionName}", VM + "/extensions",
+                      r.VmExtensionResponse, ("GET", "PUT", "PATCH", "DELETE"))
+    + resource_routes(RC, RC + "/{runCommandName}", VM + "/runCommands", r.RunCommandResponse,
+                      ("GET", "PUT", "PATCH", "DELETE"))
     + resource_routes(P + "/disks", P + "/disks/{diskName}", "Microsoft.Compute/disks", r.DiskResponse,
                       ("GET", "PUT", "PATCH", "DELETE"), SP + "/disks")
     + resource_routes(P + "/snapshots", P + "/snapshots/{snapshotName}", "Microsoft.Compute/snapshots",
                       r.SnapshotResponse, ("GET", "PUT", "PATCH", "DELETE"), SP + "/snapshots")
+    + [(m, P + "/{}/{{{}}}/{}".format(t, n, a), "Microsoft.Compute/" + t, cls, h)
+       for t, n, cls in (("disks", "diskName", r.DiskResponse), ("snapshots", "snapshotName", r.SnapshotResponse))
+       for m, a, h in (("POST", "beginGetAccess", "begin_get_access"), ("POST", "endGetAccess", "end_get_access"))]
     + resource_routes(P + "/images", P + "/images/{imageName}", "Microsoft.Compute/images", r.ImageResponse,
                       subscription_collection=SP + "/images")
     + resource_routes(P + "/galleries", GP, "Microsoft.Compute/galleries", r.GalleryResponse,
                       subscription_collection=SP + "/galleries")
+    + [("POST", GP + "/share", "Microsoft.Compute/galleries", r.GalleryResponse, "share")]
     + resource_routes(GP + "/images", GIP, "Microsoft.Compute/galleries/images", r.GalleryImageResponse)
     + resource_routes(GIP + "/versions", GIP + "/versions/{versionName}", "Microsoft.Compute/galleries/images/versions",
                       r.GalleryVersionResponse)
+    # *_Update (PATCH) of images and galleries: the request laid over the resource, then written as a PUT
+    + [("PATCH", path, t, cls, "patch") for path, t, cls in (
+        (P + "/images/{imageName}", "Microsoft.Compute/images", r.ImageResponse),
+        (GP, "Microsoft.Compute/galleries", r.GalleryResponse),
+        (GIP, "Microsoft.Compute/galleries/images", r.GalleryImageResponse),
+        (GIP + "/versions/{versionName}", "Microsoft.Compute/galleries/images/versions", r.GalleryVersionResponse))]
     + [  # SKUs, sizes, quotas
        ("GET", SP + "/skus", "Microsoft.Compute/skus", L, "list_skus"),
        ("GET", LOC + "/vmSizes", "Microsoft.Compute/locations/vmSizes", L, "list_vm_sizes"),
@@ -46,3 +69,19 @@ url_table = (
        ("GET", LOC + "/capsOperations/{operationId}", "Microsoft.Compute/locations/capsOperations", L,
         "caps_operation_status")]
 )
+
+# the marketplace (VirtualMachineImages_*, VirtualMachineExtensionImages_*) and the image alias document az reads
+PUB = LOC + "/publishers"
+IMG = PUB + "/{publisherName}/artifacttypes/vmimage/offers"
+EXT = PUB + "/{publisherName}/artifacttypes/vmextension/types"
+_PT = "Microsoft.Compute/locations/publishers"
+url_table += [(m, path, _PT, mr.MarketplaceResponse, h) for m, path, h in (
+    ("GET", PUB, "list_publishers"),
+    ("GET", IMG, "list_offers"),
+    ("GET", IMG + "/{offer}/skus", "list_skus"),
+    ("GET", IMG + "/{offer}/skus/{skus}/versions", "list_versions"),
+    ("GET", IMG + "/{offer}/skus/{skus}/versions/{version}", "get_version"),
+    ("GET", EXT, "list_extension_types"),
+    ("GET", EXT + "/{type}/versions", "list_extension_versions"),
+    ("GET", EXT + "/{type}/versions/{version}", "get_extension_version"))]
+url_table += [("GET", "/arm-compute/quickstart-templates/aliases.json", None, mr.AliasDocResponse, "get_alias_doc")]

@@ -14,7 +14,7 @@ import uuid
 
 from werkzeug.wrappers import Request, Response
 
-from . import dispatch, errors
+from . import dispatch, errors, ratelimit
 from .responses import RequestContext
 
 
@@ -80,7 +80,20 @@ class FakeAzureApp:
         try:
             dispatch.check_api_version(route, api_version)
             cloud.gateway_checks(method, path, _json_or_none(ctx.data) if method == "PUT" else None)
-            return dispatch.call(route, ctx), False
+            cloud.check_registration(method, params.get("subscriptionId"), route.resource_type)
+            cloud.check_writable(method, path, params)
+            try:
+                reply = dispatch.call(route, ctx)
+            except errors.ArmError as exc:
+                if not exc.gateway:  # a provider's refusal counts; the gateway's own errors carry no count
+                    ratelimit.add(exc.headers, method)
+                raise
+            if isinstance(reply, errors.ArmError):
+                if not reply.gateway:
+                    ratelimit.add(reply.headers, method)
+            else:
+                ratelimit.add(reply.headers, method)
+            return reply, False
         finally:
             cloud.operations.pending_failures.clear()
             cloud.operations.extra_delay = 0.0

@@ -35,6 +35,9 @@ class ArmResource:
         self.tags = dict(tags or {})
         self.provisioning_state = "Succeeded"
         self.pending_op = None  # id of the operation in progress on this resource
+        # ARM's own record of the resource (createdTime of the generic resource list)
+        self.time_created = backend.cloud.clock.now() if backend is not None else None
+        self.kept = {}  # writable properties kept as sent (fakeazure.core.properties), laid over the body
 
     @property
     def id(self):
@@ -68,6 +71,10 @@ class BaseBackend:
 
     def delete_group_contents(self, subscription_id, group):  # pylint: disable=unused-argument
         """Drop every resource this backend holds in the group (its group is being deleted)."""
+        return None
+
+    def move_resources(self, renames):  # pylint: disable=unused-argument
+        """Resources moved to another group (``renames``: old lower-case id -> new id): take the new ids."""
         return None
 
     def dump(self):
@@ -104,6 +111,24 @@ def in_group(obj, subscription_id, group):
     return obj.subscription_id.lower() == subscription_id.lower() and obj.resource_group.lower() == group.lower()
 
 
+def rename(value, renames):
+    """``value`` with every id string at or under an old id of ``renames`` turned into the new one (the same
+    object when nothing changed)."""
+    if isinstance(value, str):
+        low = value.lower()
+        for old, new in renames.items():
+            if low == old or low.startswith(old + "/"):
+                return new + value[len(old):]
+        return value
+    if isinstance(value, list):
+        out = [rename(v, renames) for v in value]
+        return out if any(a is not b for a, b in zip(out, value)) else value
+    if isinstance(value, dict):
+        out = {k: rename(v, renames) for k, v in value.items()}
+        return out if any(out[k] is not value[k] for k in value) else value
+    return value
+
+
 class ResourceBackend(BaseBackend):
     """A backend whose resources are kept in dict tables named by ``tables`` (attribute names), each made
     empty here."""
@@ -124,7 +149,9 @@ class ResourceBackend(BaseBackend):
             pairs += [t, n]
         obj = table.get(ids.key(ids.resource_id(subscription_id, resource_group, self.namespace, *pairs)))
         if obj is None:
-            raise errors.ResourceNotFound("{}/{}".format(self.namespace, type_name), "/".join(names), resource_group)
+            # a child's types and names interleave: 'Microsoft.Compute/virtualMachines/vm1/extensions/ext1'
+            # (seen in a ResourceNotFound of a VM extension)
+            raise errors.ResourceNotFound("/".join([self.namespace] + pairs[:-1]), pairs[-1], resource_group)
         return obj
 
     def list_resources(self, table, subscription_id, resource_group=None, parent=None):
@@ -158,16 +185,51 @@ class ResourceBackend(BaseBackend):
                 if in_group(o, subscription_id, group):
                     del table[k]
 
+    def move_resources(self, renames):
+        """A moved resource and its children take their new group and key; every id string held in a plain
+        attribute (str, list, dict) of any resource here follows (a VM's disk and NIC references, a disk's
+        ``managedBy``)."""
+        for table in self._tables():
+            for k, obj in list(table.items()):
+                new = rename(obj.id, renames)
+                if new != obj.id:
+                    p = ids.parse(new)
+                    del table[k]
+                    obj.subscription_id, obj.resource_group = p["subscription"], p["resource_group"]
+                    table[ids.key(obj.id)] = obj
+        for table in self._tables():
+            for obj in table.values():
+                for attr, value in list(vars(obj).items()):
+                    if isinstance(value, (str, list, dict)):
+                        new = rename(value, renames)
+                        if new is not value:
+                            setattr(obj, attr, new)
+
     # -- writes -----------------------------------------------------------------------------------
-    def start_operation(self, obj, kind, on_success=None, on_failure=None, result_in_status=False):
+    def start_operation(self, obj, kind, on_success=None, on_failure=None, result_in_status=False,
+                        operation="update", resource_type=None):
         """An operation on ``obj``, remembered on it (``obj.pending_op``) so that conflicts can be seen. Every
-        Compute and Network write starts here: the one place a profile of the time Azure takes per resource
-        type and kind of operation would set the operation's ``duration`` (``OperationStore.start``)."""
+        Compute and Network write starts here; ``operation`` (``create``, ``update``, ``delete``, an action)
+        with the resource's type (``resource_type`` when the operation is on a child the parent carries, as a
+        subnet) names the row of the durations table that says how long it takes."""
+        activity = (resource_type or obj.full_type, operation)
         op = self.cloud.operations.start(obj.subscription_id, self.namespace, obj.location, kind=kind,
                                          on_success=on_success, on_failure=on_failure,
-                                         result_in_status=result_in_status)
+                                         result_in_status=result_in_status, activity=activity)
         obj.pending_op = op.id
         return op
+
+    def deleting(self, obj):
+        """True while a delete of ``obj`` is in progress."""
+        op = self.running_operation(obj)
+        return op is not None and (op.activity or ("", ""))[1] == "delete"
+
+    def running_operation(self, obj):
+        """The operation in progress on ``obj`` (started by :meth:`start_operation`), or None."""
+        if not getattr(obj, "pending_op", None):
+            return None
+        op = self.cloud.operations.get(obj.pending_op)
+        return op if op is not None and not op.done else None
 
     def begin_put(self, table, obj, existing, kind="operations", state=None, settle=None, undo=None,
                   result_in_status=False):
@@ -193,12 +255,19 @@ class ResourceBackend(BaseBackend):
             if undo is not None:
                 undo()
 
-        op = self.start_operation(obj, kind, succeeded, failed, result_in_status=result_in_status)
+        op = self.start_operation(obj, kind, succeeded, failed, result_in_status=result_in_status,
+                                  operation="create" if existing is None else "update")
         return Write(obj, existing is None, op, accepted)
 
     def begin_delete(self, obj, kind="operations", effect=None, table=None, restore=None):
         """``obj`` shows ``Deleting`` until its operation runs ``effect`` (default: drop it from ``table``);
-        when the operation fails ``restore()`` runs (default: the provisioning state it had)."""
+        when the operation fails ``restore()`` runs (default: the provisioning state it had). A DELETE while a
+        delete is in progress is accepted, as Azure accepts it ("You can only retry the Delete operation (or
+        wait for an ongoing one to complete)", Learn's VM error messages): its operation ends with the first."""
+        first = self.running_operation(obj)
+        if first is not None and (first.activity or ("", ""))[1] == "delete":
+            return self.cloud.operations.start_following(first, obj.subscription_id, self.namespace, obj.location,
+                                                         kind)
         saved = obj.provisioning_state
         obj.provisioning_state = "Deleting"
 
@@ -214,4 +283,4 @@ class ResourceBackend(BaseBackend):
             else:
                 obj.provisioning_state = saved
 
-        return self.start_operation(obj, kind, done, failed)
+        return self.start_operation(obj, kind, done, failed, operation="delete")

@@ -97,6 +97,30 @@ class ScopeLocked(GatewayError):
     code = "ScopeLocked"
 
 
+class InvalidResourceLocation(GatewayError):
+    status = 409
+    code = "InvalidResourceLocation"
+
+    def __init__(self, existing, new_location):
+        # seen: Learn, "Troubleshoot shared image galleries" (the resource name and group quoted as given)
+        super().__init__("The resource '{}' already exists in location '{}' in resource group '{}'. A resource with "
+                         "the same name cannot be created in location '{}'. Please select a new resource name."
+                         .format(existing.name, existing.location, existing.resource_group, new_location))
+
+
+class InvalidResourceName(ArmError):
+    """A resource name its provider refuses (length, characters, ending)."""
+    status = 400
+    code = "InvalidResourceName"
+
+    def __init__(self, name, max_len=80):
+        # seen for Microsoft.Network resources (rh-mobb/documentation#204 and public Bicep notes quote it word for
+        # word); that Microsoft.Compute words its refusal the same way is inferred (fakeazure/UNVERIFIED.md)
+        super().__init__("Resource name {} is invalid. The name can be up to {} characters long. It must begin with a "
+                         "word character, and it must end with a word character or with '_'. The name may contain "
+                         "word characters or '.', '-', '_'.".format(name, max_len))
+
+
 class TooManyRequests(GatewayError):
     status = 429
     code = "TooManyRequests"

@@ -1,7 +1,7 @@
 """The base of every provider's responses: request parsing and the ARM reply shapes."""
 import json
 
-from . import errors
+from . import errors, jsonnet
 
 
 class Reply:
@@ -60,7 +60,9 @@ class BaseResponse:
     def resource_group(self):
         return self.params.get("resourceGroupName")
 
-    def json_body(self, required=True):
+    def json_body(self, required=True, lenient=False):
+        """The body as a JSON object. ``lenient``: read as Json.NET reads it (comments, unquoted names;
+        :mod:`.jsonnet`), as ARM's deployments service does; strict JSON everywhere else."""
         raw = self.ctx.data or b""
         if not raw.strip():
             if required:
@@ -68,7 +70,8 @@ class BaseResponse:
                                         "'Request body is empty.'", code="InvalidRequestContent")
             return {}
         try:
-            body = json.loads(raw.decode("utf-8-sig"))
+            text = raw.decode("utf-8-sig")
+            body = jsonnet.loads(text) if lenient else json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
             raise errors.BadRequest("The request content was invalid and could not be deserialized: "
                                     "'{}'.".format(exc), code="InvalidRequestContent")
@@ -95,16 +98,18 @@ class BaseResponse:
 
 
 def operation_status_reply(response, op_id):
-    """GET on an ``Azure-AsyncOperation`` URL: the operation status document."""
+    """GET on an ``Azure-AsyncOperation`` URL: the operation status document (after the client's wait, on a
+    virtual clock: :meth:`fakeazure.core.lro.OperationStore.waited`)."""
     op = response.cloud.operations.get(op_id)
     if op is None:
         raise errors.NotFound("The operation '{}' could not be found.".format(op_id),
                               code="OperationNotFound")
+    if response.ctx.query.get("monitor", "").lower() == "true":
+        return operation_result_reply(response, op_id)
+    response.cloud.operations.waited(op)
     headers = {}
     if not op.done:
         headers["Retry-After"] = str(int(response.cloud.operations.retry_after))
-    if response.ctx.query.get("monitor", "").lower() == "true":
-        return operation_result_reply(response, op_id)
     return Reply(200, op.status_document(), headers)
 
 
@@ -114,6 +119,7 @@ def operation_result_reply(response, op_id):
     if op is None:
         raise errors.NotFound("The operation '{}' could not be found.".format(op_id),
                               code="OperationNotFound")
+    response.cloud.operations.waited(op)
     if not op.done:
         headers = response.cloud.operations.headers(op, response.ctx.base_url, response.ctx.api_version)
         headers.pop("Azure-AsyncOperation", None)
@@ -121,5 +127,5 @@ def operation_result_reply(response, op_id):
     if op.status == "Failed":
         raise op.error
     if op.output is None:
-        return Reply(200, None)
+        return Reply(op.final_status, None)
     return Reply(200, op.output)

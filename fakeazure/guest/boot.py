@@ -145,7 +145,7 @@ def _setup_cmdline(guest, cmdline, provisioning, events) -> tuple[str, bool]:
             guest.set_setup_value("SetupType", 0)
             return "logon", False
         return "setup-cmdline", False
-    from .interpreter import run_script   # late import: the interpreter imports boot helpers
+    from .interpreter import run_script   # late: the PowerShell engine (and its grammar) only when a command runs
     command = cmdline
     for prefix in ("cmd.exe /c", "cmd /c", "c:\\windows\\system32\\cmd.exe /c"):
         if command.lower().startswith(prefix):

@@ -11,7 +11,7 @@ import re
 
 from . import cmd_bcdedit, cmd_reg, cmd_storage
 from .disks import split_path
-from .interpreter import CONTROL_WORDS, ScriptExit, expand_words, split_outside_quotes
+from .script import CONTROL_WORDS, ScriptExit, expand, expand_words, logical_lines, split_outside_quotes
 
 PASS_THROUGH = ("out-null", "out-string", "format-table", "format-list", "ft", "fl", "write-output",
                 "select-object", "out-host")
@@ -150,7 +150,6 @@ def run_command(ctx, segment: str, line: str) -> None:
     elif base == "diskpart":
         _diskpart_file(ctx, args, line)
     elif base == "cmd" and args and args[0].lower() in ("/c", "/k"):
-        from .interpreter import logical_lines
         shell, ctx.shell = ctx.shell, "cmd"
         try:
             for inner in logical_lines(" ".join(args[1:]), "cmd", ctx):
@@ -160,7 +159,6 @@ def run_command(ctx, segment: str, line: str) -> None:
     elif base in ("echo", "write-output", "write-host", "write", "write-verbose", "write-information"):
         text = " ".join(a for a in args if not a.lower().startswith("-foregroundcolor"))
         if ctx.shell == "cmd":      # cmd's echo prints the rest of the line as written
-            from .interpreter import expand
             text = expand(segment.split(None, 1)[1], ctx) if " " in segment.strip() else "ECHO is on."
         ctx.print(text)
         ctx.ok()
@@ -183,6 +181,9 @@ def run_command(ctx, segment: str, line: str) -> None:
         ctx.ok()
     elif base == "net":
         _net(ctx, args, line)
+    elif base == "timeout" and len(args) >= 2 and args[0].lower() == "/t" and args[1].lstrip("-").isdigit():
+        ctx.seconds += max(0, int(args[1]))  # the script's run time grows
+        ctx.ok()
     elif base in ("start-sleep", "sleep", "timeout", "set-strictmode", "import-module", "pause"):
         ctx.ok()
     elif base == "exit":

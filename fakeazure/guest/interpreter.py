@@ -1,4 +1,4 @@
-"""Run Command inside a simulated guest: `run_script()` and its Context.
+"""Run Command inside a simulated guest: `run_script()` (the state of a run is :class:`.script.Context`).
 
 PowerShell scripts (Run Command's RunPowerShellScript, managed Run Command on Windows) run as Windows
 PowerShell 5.1 runs them: parsed with tree-sitter-powershell and executed from the syntax tree by
@@ -6,8 +6,8 @@ PowerShell 5.1 runs them: parsed with tree-sitter-powershell and executed from t
 it does not model fails the script with its line named, never passes silently.
 
 ``shell="cmd"`` (``cmd /c`` inside PowerShell, and tests of cmd.exe batch lines) keeps the line-based
-reader below: here-strings are PowerShell's only, lines split on ``&``, ``%NAME%`` expands, ``rem`` and ``::``
-are comments, and each line goes to :func:`.commands.execute_line` (bcdedit, reg, diskpart /s, net user,
+reader of :mod:`.script`: here-strings are PowerShell's only, lines split on ``&``, ``%NAME%`` expands, ``rem``
+and ``::`` are comments, and each line goes to :func:`.commands.execute_line` (bcdedit, reg, diskpart /s, net user,
 echo, copy/del/type, shutdown). In cmd, ``{bootmgr}`` is plain text, as it is for cmd.exe. An unknown line is
 listed in ``unknown_commands`` and skipped (the Run Command layer reports it on stderr).
 Exit code: PowerShell as ``powershell -File`` gives it; cmd the value of ``exit n`` or the last errorlevel.
@@ -15,62 +15,11 @@ Exit code: PowerShell as ``powershell -File`` gives it; cmd the value of ``exit 
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from . import commands
+from .ps_engine import Engine
+from .script import Context, ScriptExit, ScriptResult, logical_lines
 
-from .disks import DiskView
-
-CONTROL_WORDS = ("if", "elseif", "else", "foreach", "for", "while", "do", "try", "catch", "finally",
-                 "function", "switch", "param", "begin", "process", "end", "trap", "return", "}", "{")
-
-
-@dataclass
-class ScriptResult:
-    stdout: str
-    stderr: str
-    exit_code: int
-    unknown_commands: list[str] = field(default_factory=list)
-    effects: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
-class ScriptExit(Exception):
-    def __init__(self, code: int):
-        self.code = code
-
-
-class Context:
-    """State of one script run."""
-
-    def __init__(self, os_guest, data_disks, shell, parameters):
-        self.guest = os_guest
-        self.shell = shell
-        self.disks = DiskView(os_guest, data_disks) if os_guest.os_type == "Windows" else None
-        self.variables = {"true": True, "false": False, "null": None,
-                          "env:systemdrive": "C:", "env:windir": "C:\\Windows",
-                          "env:systemroot": "C:\\Windows", "env:temp": "C:\\Windows\\Temp",
-                          "env:computername": getattr(os_guest, "computer_name", "") or ""}
-        for name, value in (parameters or {}).items():
-            self.variables[str(name).lower().lstrip("$")] = value
-        self.strings: dict[str, str] = {}     # here-string placeholders
-        self.out: list[str] = []
-        self.err: list[str] = []
-        self.unknown: list[str] = []
-        self.effects: list[str] = []
-        self.exit_code = 0
-
-    def print(self, text: str) -> None:
-        if text is not None:
-            self.out.append(str(text))
-
-    def error(self, text: str, code: int = 1) -> None:
-        self.err.append(text)
-        self.exit_code = code
-
-    def ok(self) -> None:
-        self.exit_code = 0
+__all__ = ["ScriptResult", "run_script"]
 
 
 def run_script(os_guest, script_text: str, shell: str = "powershell", data_disks=None,
@@ -81,10 +30,8 @@ def run_script(os_guest, script_text: str, shell: str = "powershell", data_disks
     if os_guest.os_type != "Windows":
         return _run_linux(ctx, script_text)
     if shell == "powershell":
-        from .ps_engine import Engine    # imported here: the engine's modules import this one's helpers
         ctx.exit_code = Engine(ctx).run(script_text, parameters)
     else:
-        from . import commands       # imported here: commands imports this module's helpers
         try:
             for line in logical_lines(script_text, shell, ctx):
                 commands.execute_line(ctx, line)
@@ -93,7 +40,7 @@ def run_script(os_guest, script_text: str, shell: str = "powershell", data_disks
     return ScriptResult(
         stdout="\n".join(ctx.out) + ("\n" if ctx.out else ""),
         stderr="\n".join(ctx.err) + ("\n" if ctx.err else ""),
-        exit_code=ctx.exit_code, unknown_commands=ctx.unknown, effects=ctx.effects)
+        exit_code=ctx.exit_code, unknown_commands=ctx.unknown, effects=ctx.effects, seconds=ctx.seconds)
 
 
 def _run_linux(ctx: Context, script_text: str) -> ScriptResult:
@@ -109,161 +56,3 @@ def _run_linux(ctx: Context, script_text: str) -> ScriptResult:
         else:
             ctx.unknown.append(line)
     return ScriptResult("\n".join(ctx.out) + ("\n" if ctx.out else ""), "", 0, ctx.unknown, ctx.effects)
-
-
-# --- turning script text into logical lines -----------------------------------
-
-_HERE_OPEN = re.compile(r"@(['\"])\s*$")
-
-
-def logical_lines(text: str, shell: str, ctx: Context) -> list[str]:
-    """Join here-strings (into placeholders) and continuations, drop comments, split on ';'."""
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines: list[str] = []
-    i = 0
-    in_block_comment = False
-    while i < len(raw):
-        line = raw[i]
-        i += 1
-        if shell == "powershell":
-            if in_block_comment:
-                if "#>" in line:
-                    in_block_comment = False
-                    line = line.split("#>", 1)[1]
-                else:
-                    continue
-            if "<#" in line:
-                before, after = line.split("<#", 1)
-                if "#>" in after:
-                    line = before + after.split("#>", 1)[1]
-                else:
-                    in_block_comment = True
-                    line = before
-            opened = _HERE_OPEN.search(line)
-            if opened:
-                quote = opened.group(1)
-                body = []
-                while i < len(raw) and not raw[i].startswith(quote + "@"):
-                    body.append(raw[i])
-                    i += 1
-                tail = raw[i][2:] if i < len(raw) else ""
-                i += 1
-                key = f"__HS{len(ctx.strings)}__"
-                ctx.strings[key] = "\n".join(body) if quote == "'" else expand("\n".join(body), ctx)
-                line = line[:opened.start()] + key + tail
-            while line.rstrip().endswith("`") and i < len(raw):
-                line = line.rstrip()[:-1] + " " + raw[i]
-                i += 1
-            line = strip_ps_comment(line)
-            parts = split_outside_quotes(line, ";")
-        else:
-            while line.rstrip().endswith("^") and i < len(raw):
-                line = line.rstrip()[:-1] + raw[i]
-                i += 1
-            stripped = line.strip()
-            low = stripped.lower()
-            if low.startswith("rem ") or low == "rem" or stripped.startswith("::") or low in ("@echo off", "echo off"):
-                continue
-            if stripped.startswith("@"):
-                stripped = stripped[1:]
-            parts = split_outside_quotes(stripped, "&")
-            parts = [p for p in parts if p.strip()]
-        lines.extend(p.strip() for p in parts if p.strip())
-    return lines
-
-
-def strip_ps_comment(line: str) -> str:
-    quote = None
-    for index, char in enumerate(line):
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in "'\"":
-            quote = char
-        elif char == "#" and (index == 0 or line[index - 1].isspace()):
-            return line[:index]
-    return line
-
-
-def split_outside_quotes(line: str, separator: str) -> list[str]:
-    parts, current, quote = [], [], None
-    for char in line:
-        if quote:
-            if char == quote:
-                quote = None
-            current.append(char)
-        elif char in "'\"":
-            quote = char
-            current.append(char)
-        elif char == separator:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
-def tokenize(line: str) -> list[str]:
-    """Split a command line into words; quotes group and are removed; backslashes stay literal."""
-    return [word for word, _single in _tokenize_marked(line)]
-
-
-_VAR = re.compile(r"\$\{([^}]+)\}|\$\(\s*\$([A-Za-z_][\w:]*)\s*\)|\$([A-Za-z_][\w]*(?::[\w]+)?)")
-
-
-def expand(text: str, ctx: Context) -> str:
-    """Expand $name, ${name}, $($name) and $env:NAME (PowerShell); %NAME% (cmd)."""
-    if ctx.shell == "cmd":
-        def env(match):
-            key = "env:" + match.group(1).lower()
-            return str(ctx.variables.get(key, match.group(0)))
-        return re.sub(r"%([A-Za-z_]\w*)%", env, text)
-
-    def repl(match):
-        name = (match.group(1) or match.group(2) or match.group(3)).lower()
-        if name not in ctx.variables:
-            return "" if not name.startswith("env:") else match.group(0)
-        value = ctx.variables[name]
-        if isinstance(value, bool):
-            return "True" if value else "False"
-        if isinstance(value, list):
-            return " ".join(str(v) for v in value)
-        return "" if value is None else str(value)
-    return _VAR.sub(repl, text)
-
-
-def expand_words(line: str, ctx: Context) -> list[str]:
-    """Tokenize, expanding variables except inside single quotes (PowerShell rules)."""
-    words = []
-    for word, single in _tokenize_marked(line):
-        if word in ctx.strings:
-            words.append(ctx.strings[word])
-        elif single:
-            words.append(word)
-        else:
-            words.append(expand(word, ctx))
-    return words
-
-
-def _tokenize_marked(line: str) -> list[tuple[str, bool]]:
-    """``tokenize``, each word paired with whether any part of it was single-quoted."""
-    words, current, quote, has_word, single = [], [], None, False, False
-    for char in line:
-        if quote:
-            if char == quote:
-                quote = None
-            else:
-                current.append(char)
-        elif char in "'\"":
-            quote, has_word = char, True
-            single = single or char == "'"
-        elif char.isspace():
-            if current or has_word:
-                words.append(("".join(current), single))
-            current, has_word, single = [], False, False
-        else:
-            current.append(char)
-    if current or has_word:
-        words.append(("".join(current), single))
-    return words

@@ -7,7 +7,8 @@ ConvertTo-Csv (-NoTypeInformation).
 Storage: Get-Disk, Set-Disk (-IsOffline, -IsReadOnly), Get-Partition, Set-Partition -NewDriveLetter,
 Add-PartitionAccessPath (-AccessPath X: or -AssignDriveLetter), Get-Volume (:mod:`.ps_storage`).
 Files: Test-Path, New-Item, Set-Content, Add-Content, Get-Content, Copy-Item, Remove-Item (:mod:`.commands`).
-System: Start-Sleep, Restart-Computer, Stop-Computer (recorded as effects for the VM model).
+System: Start-Sleep (adds to the script's run time), Restart-Computer, Stop-Computer (recorded as effects for
+the VM model).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from . import commands as files
 from . import ps_storage as storage
 from .cmd_storage import _assign as diskpart_assign
 from .ps_format import convert_to_csv, convert_to_json, format_default
-from .ps_values import SWITCH, ErrorRecord, NotModelled, PSObject, ScriptBlock, compare, member, to_str, truthy
+from .ps_values import (SWITCH, ErrorRecord, NotModelled, PSObject, ScriptBlock, compare, member, to_number, to_str,
+                        truthy)
 
 SWITCHES = {"convertto-json": {"compress"}, "convertto-csv": {"notypeinformation"},
             "new-item": {"force"}, "set-content": {"force", "nonewline"}, "add-content": {"force"},
@@ -25,6 +27,29 @@ SWITCHES = {"convertto-json": {"compress"}, "convertto-csv": {"notypeinformation
             "add-partitionaccesspath": {"assigndriveletter", "passthru"}, "set-disk": set(),
             "select-object": {"unique"}, "get-content": {"raw"}, "out-string": {"stream"},
             "sort-object": {"descending", "unique"}, "write-host": {"nonewline"}}
+
+
+class Bound:
+    """A cmdlet's arguments: named (lower-case names; a switch is True) and positional, in order."""
+
+    def __init__(self, name, named, positional, node_where, error_action=None):
+        self.name, self.named, self.positional = name, named, positional
+        self.where, self.error_action = node_where, error_action
+
+    def get(self, *names, position=None, default=None):
+        for name in names:
+            if name.lower() in self.named:
+                return self.named[name.lower()]
+        if position is not None and len(self.positional) > position:
+            return self.positional[position]
+        return default
+
+    def has(self, name):
+        return name.lower() in self.named
+
+    def error(self, engine, message, error_id, category="NotSpecified", target="", exception="CimJobException"):
+        engine.write_error(ErrorRecord(message, f"{error_id},{self.name}", category, target, self.name, exception,
+                                       self.where), self.error_action)
 
 
 def _items(bound, stream, *names, position=0):
@@ -281,7 +306,6 @@ def _file_call(engine, bound, run):
 
 
 def write_text(engine, path, text, append, cmdlet, where):
-    from .ps_commands import Bound
     bound = Bound(cmdlet, {}, [], where)
     _file_call(engine, bound, lambda ctx: files._write_file(ctx, path, text, append=append, cmdlet=cmdlet))
 
@@ -342,6 +366,10 @@ def remove_item(engine, bound, stream):
 
 # -- system -------------------------------------------------------------------------------------------
 def start_sleep(engine, bound, stream):
+    """The script waits: its run time grows (Run Command's time limits are counted on it)."""
+    millis = bound.get("milliseconds", "m")
+    seconds = bound.get("seconds", "s", position=0)
+    engine.ctx.seconds += float(to_number(millis)) / 1000 if millis is not None else float(to_number(seconds or 0))
     return []
 
 

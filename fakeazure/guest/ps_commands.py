@@ -7,33 +7,11 @@ import base64
 import re
 
 from . import ps_cmdlets, ps_native
+from .ps_cmdlets import Bound
 from .ps_format import format_default
 from .ps_values import SWITCH, ErrorRecord, NotModelled, PSRuntimeError, ScriptBlock, to_str
 
 _BARE_VAR = re.compile(r"\$(\{[^}]+\}|[A-Za-z_][\w]*(?::[\w]+)?)")
-
-
-class Bound:
-    """A cmdlet's arguments: named (lower-case names; a switch is True) and positional, in order."""
-
-    def __init__(self, name, named, positional, node_where, error_action=None):
-        self.name, self.named, self.positional = name, named, positional
-        self.where, self.error_action = node_where, error_action
-
-    def get(self, *names, position=None, default=None):
-        for name in names:
-            if name.lower() in self.named:
-                return self.named[name.lower()]
-        if position is not None and len(self.positional) > position:
-            return self.positional[position]
-        return default
-
-    def has(self, name):
-        return name.lower() in self.named
-
-    def error(self, engine, message, error_id, category="NotSpecified", target="", exception="CimJobException"):
-        engine.write_error(ErrorRecord(message, f"{error_id},{self.name}", category, target, self.name, exception,
-                                       self.where), self.error_action)
 
 
 def run_command(engine, node, stream):
@@ -90,8 +68,7 @@ def run_command(engine, node, stream):
             result = []
             continue
         text = format_default(result)
-        from .ps_cmdlets import write_text
-        write_text(engine, target, text + "\n", append, "Out-File", where)
+        ps_cmdlets.write_text(engine, target, text + "\n", append, "Out-File", where)
         result = []
     return result
 

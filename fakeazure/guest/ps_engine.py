@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from .ps_expr import Expressions, cast
 from .ps_format import format_default, render_error
+from .ps_commands import run_command
 from .ps_parse import ParseError, parse
 from .ps_values import (ErrorRecord, NotModelled, PSObject, PSRuntimeError, ScriptBlock, to_str, truthy)
 
@@ -281,7 +282,6 @@ class Engine(Expressions):
         stream: list | None = None
         for index, element in enumerate(elements):
             if element.type == "command":
-                from .ps_commands import run_command
                 stream = run_command(self, element, stream if index else None)
             else:
                 value = self.eval(element)

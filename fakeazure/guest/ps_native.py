@@ -6,7 +6,9 @@ script (NotModelled), never passes silently."""
 from __future__ import annotations
 
 from . import cmd_bcdedit, cmd_reg, cmd_storage
+from .commands import _diskpart_file, _net, execute_line
 from .ps_values import NotModelled
+from .script import logical_lines
 
 
 def _capture(engine, run) -> tuple[str, str, int]:
@@ -44,12 +46,10 @@ def diskpart(engine, argv, stdin):
     if stdin is not None and not argv:
         lines = [line for item in stdin for line in str(item).split("\n")]
         return _capture(engine, lambda ctx: cmd_storage.diskpart(ctx, lines))
-    from .commands import _diskpart_file
     return _capture(engine, lambda ctx: _diskpart_file(ctx, list(argv), _line("diskpart", argv)))
 
 
 def net(engine, argv, _stdin):
-    from .commands import _net
     return _capture(engine, lambda ctx: _net(ctx, list(argv), _line("net", argv)))
 
 
@@ -59,8 +59,6 @@ def cmd(engine, argv, _stdin):
         raise NotModelled("cmd.exe without /c", _line("cmd", argv))
 
     def run(ctx):
-        from .commands import execute_line
-        from .interpreter import logical_lines
         shell, ctx.shell = ctx.shell, "cmd"
         try:
             for inner in logical_lines(" ".join(argv[1:]), "cmd", ctx):
@@ -68,6 +66,13 @@ def cmd(engine, argv, _stdin):
         finally:
             ctx.shell = shell
     return _capture(engine, run)
+
+
+def whoami(engine, argv, _stdin):
+    """Run Command runs scripts as SYSTEM (Learn, Run Command restrictions): whoami prints that account."""
+    if argv:
+        raise NotModelled("whoami with options", _line("whoami", argv))
+    return "nt authority\\system\n", "", 0
 
 
 def hostname(engine, _argv, _stdin):
@@ -95,4 +100,4 @@ def mountvol(engine, argv, _stdin):
 
 
 NATIVES = {"bcdedit": bcdedit, "reg": reg, "diskpart": diskpart, "net": net, "cmd": cmd, "hostname": hostname,
-           "shutdown": shutdown, "mountvol": mountvol}
+           "shutdown": shutdown, "mountvol": mountvol, "whoami": whoami}

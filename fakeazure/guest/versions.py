@@ -27,6 +27,9 @@ class WindowsRelease:
 
 
 RELEASES = {
+    # 2012 (6.2.9200): the marketplace still offers its image (the alias Win2012Datacenter); its first boot after
+    # Sysprep shows the same Settings page as 2012 R2's
+    "2012": WindowsRelease("2012", "Windows Server 2012", "6.2", 9200, True, "server-2012r2"),
     "2012r2": WindowsRelease("2012r2", "Windows Server 2012 R2", "6.3", 9600, True, "server-2012r2"),
     "2016": WindowsRelease("2016", "Windows Server 2016", "10.0", 14393, True, "server", "1607"),
     "2019": WindowsRelease("2019", "Windows Server 2019", "10.0", 17763, True, "server", "1809"),

@@ -17,7 +17,7 @@ class IdentityResponse(BaseResponse):
             "media": "https://rest.media.azure.net",
             "microsoftGraphResourceId": "https://graph.microsoft.com/",
             "sqlManagement": "https://management.core.windows.net:8443/",
-            "vmImageAliasDoc": base + "/_fake/vm-image-aliases",
+            "vmImageAliasDoc": base + "/arm-compute/quickstart-templates/aliases.json",
             "suffixes": {"storage": "core.windows.net", "keyVaultDns": "vault.azure.net",
                          "acrLoginServer": "azurecr.io", "sqlServerHostname": "database.windows.net"},
         })

@@ -45,6 +45,13 @@ InUseSubnetCannotBeDeleted = _coded("InUseSubnetCannotBeDeleted")
 InUseNetworkSecurityGroupCannotBeDeleted = _coded("InUseNetworkSecurityGroupCannotBeDeleted")
 SubnetIsFull = _coded("SubnetIsFull")
 NotFound = _coded("NotFound", 404)
+InvalidParameter = _coded("InvalidParameter")
+SecurityRuleInvalid = _coded("SecurityRuleInvalidParameter")
+SecurityRuleConflict = _coded("SecurityRuleConflict")
+NicNotAttachedToRunningVm = _coded("NetworkInterfaceNotAttachedToRunningVm")
+PrivateIPAddressNotInAnySubnet = _coded("PrivateIPAddressNotInAnySubnet")
+PropertyChangeNotAllowed = _coded("PropertyChangeNotAllowed", 409)
+OperationNotAllowed = _coded("OperationNotAllowed", 409)
 
 
 class NicInUse(NetworkError):
@@ -63,3 +70,24 @@ class NicReservedForAnotherVm(NetworkError):
         super().__init__("Nic(s) in request is reserved for another Virtual Machine for {} seconds. Please provide "
                          "another nic(s) or retry after {} seconds. Reserved VM: {}"
                          .format(NIC_RESERVE_SECONDS, NIC_RESERVE_SECONDS, vm_id))
+
+
+class AnotherOperationInProgress(NetworkError):
+    """A write on a Network resource (or its subnets) while an operation is in progress on it. Wording seen in
+    Azure/bicep#5132 and microsoft/AzureTRE#2222: "Another operation on this or dependent resource is in
+    progress. To retrieve status of the operation use uri: https://management.azure.com/subscriptions/.../
+    providers/Microsoft.Network/locations/eastus/operations/<id>?api-version=2019-11-01." A Network engineer
+    wrote that the Network RP answers 429 (with Retry-After) when "an operation on a resource with references
+    that are in an updating state" is attempted (Azure/azure-libraries-for-net#1001); that this refusal is that
+    429 is inferred (fakeazure/UNVERIFIED.md). The responses fill in the running operation's URL."""
+    code = "AnotherOperationInProgress"
+    status = 429
+
+    def __init__(self, operation):
+        self.operation = operation
+        super().__init__("Another operation on this or dependent resource is in progress.")
+
+    def with_url(self, url):
+        self.message = ("Another operation on this or dependent resource is in progress. To retrieve status of "
+                        "the operation use uri: {}.".format(url))
+        return self

@@ -16,6 +16,8 @@ equal to ``x-ms-request-id``, status body ``{"status": "Succeeded"}``) and azure
 """
 from ..core import errors
 from ..core.responses import BaseResponse, Reply
+from . import exceptions
+from .exceptions import AnotherOperationInProgress
 from .models import NS
 
 
@@ -40,6 +42,17 @@ class NetworkResponse(BaseResponse):
     def backend(self):
         return self.cloud.network
 
+    def run(self, handler):
+        """A refusal for an operation in progress names that operation's URL; the client waits before it tries
+        again (a virtual clock moves as for a poll)."""
+        try:
+            return super().run(handler)
+        except AnotherOperationInProgress as exc:
+            url = lro_headers(self.cloud, exc.operation, self.ctx.base_url, self.ctx.api_version)
+            exc.headers["Retry-After"] = str(int(self.cloud.operations.retry_after))
+            self.cloud.operations.waited(exc.operation)
+            raise exc.with_url(url["Azure-AsyncOperation"])
+
     def _names(self):
         return [self.param(n) for n in self.names]
 
@@ -49,15 +62,19 @@ class NetworkResponse(BaseResponse):
     def _etag_of(self, obj):
         return obj.etag
 
+    def render(self, obj):
+        """A resource's body (a type whose shape depends on the api-version overrides this)."""
+        return obj.to_json()
+
     def get(self):
         obj = self._call("get_", *self._names())
-        return Reply(200, obj.to_json(), {"ETag": self._etag_of(obj)})
+        return Reply(200, self.render(obj), {"ETag": self._etag_of(obj)})
 
     def put(self):
         write = self._call("begin_create_or_update_", *self._names(), self.json_body())
         headers = lro_headers(self.cloud, write.operation, self.ctx.base_url, self.ctx.api_version, location=False)
         self._put_headers(write.obj, headers)
-        return Reply(201 if write.created else 200, write.obj.to_json(), headers)
+        return Reply(201 if write.created else 200, self.render(write.obj), headers)
 
     def _put_headers(self, obj, headers):
         headers["ETag"] = obj.etag
@@ -75,15 +92,33 @@ class NetworkResponse(BaseResponse):
         return Reply(202, None, lro_headers(self.cloud, op, self.ctx.base_url, self.ctx.api_version))
 
     def list(self):
-        return self.list_of([o.to_json() for o in getattr(self.backend, "list_" + self.plural)(
+        return self.list_of([self.render(o) for o in getattr(self.backend, "list_" + self.plural)(
             self.subscription, self.resource_group)])
 
     def list_all(self):
-        return self.list_of([o.to_json() for o in getattr(self.backend, "list_" + self.plural)(self.subscription)])
+        return self.list_of([self.render(o) for o in getattr(self.backend, "list_" + self.plural)(
+            self.subscription)])
+
+    def update_tags(self):
+        """``*_UpdateTags`` (PATCH): synchronous, 200 with the resource."""
+        obj = self.backend.update_tags(self.kind, self.subscription, self.resource_group, *self._names(),
+                                       self.json_body())
+        return Reply(200, obj.to_json(), {"ETag": self._etag_of(obj)})
+
+    def _post_lro(self, op):
+        """A long-running POST whose result is read at its Location (final-state-via: location)."""
+        return Reply(202, None, lro_headers(self.cloud, op, self.ctx.base_url, self.ctx.api_version))
 
 
 class VirtualNetworkResponse(NetworkResponse):
     kind, plural, names = "vnet", "vnets", ("vnetName",)
+
+    def check_ip_address(self):
+        return Reply(200, self.backend.check_ip_address(self.subscription, self.resource_group, self.param("vnetName"),
+                                                        self.query.get("ipAddress")))
+
+    def list_usages(self):
+        return self.list_of(self.backend.vnet_usages(self.subscription, self.resource_group, self.param("vnetName")))
 
 
 class SubnetResponse(NetworkResponse):
@@ -107,13 +142,65 @@ class SubnetResponse(NetworkResponse):
 class NetworkInterfaceResponse(NetworkResponse):
     kind, plural, names = "nic", "nics", ("nicName",)
 
+    def effective_route_table(self):
+        return self._post_lro(self.backend.begin_effective_route_table(self.subscription, self.resource_group,
+                                                                       self.param("nicName")))
+
+    def effective_security_groups(self):
+        return self._post_lro(self.backend.begin_effective_network_security_groups(
+            self.subscription, self.resource_group, self.param("nicName")))
+
 
 class PublicIPResponse(NetworkResponse):
     kind, plural, names = "public_ip", "public_ips", ("publicIpName",)
 
+    def ddos_protection_status(self):
+        return self._post_lro(self.backend.begin_ddos_protection_status(self.subscription, self.resource_group,
+                                                                        self.param("publicIpName")))
+
 
 class SecurityGroupResponse(NetworkResponse):
     kind, plural, names = "nsg", "nsgs", ("nsgName",)
+
+    def render(self, obj):
+        return obj.to_json(self.ctx.api_version)
+
+
+class SecurityRuleResponse(NetworkResponse):
+    """``networkSecurityGroups/{nsg}/securityRules`` and ``defaultSecurityRules``."""
+    names = ("nsgName", "securityRuleName")
+
+    def get(self):
+        nsg, rule = self.backend.get_security_rule(self.subscription, self.resource_group, *self._names())
+        return Reply(200, nsg.rule_json(rule["name"]), {"ETag": nsg.etag})
+
+    def list(self):
+        nsg, rules = self.backend.list_security_rules(self.subscription, self.resource_group, self.param("nsgName"))
+        return self.list_of([nsg.rule_json(r["name"]) for r in rules])
+
+    def put(self):
+        write, body = self.backend.begin_create_or_update_security_rule(self.subscription, self.resource_group,
+                                                                        *self._names(), self.json_body())
+        headers = lro_headers(self.cloud, write.operation, self.ctx.base_url, self.ctx.api_version, location=False)
+        body["properties"]["provisioningState"] = "Updating" if not write.operation.done else "Succeeded"
+        return Reply(201 if write.created else 200, body, headers)
+
+    def delete(self):
+        op = self.backend.begin_delete_security_rule(self.subscription, self.resource_group, *self._names())
+        return Reply(204) if op is None else self._delete_reply(op)
+
+    def get_default(self):
+        nsg = self.backend.get_nsg(self.subscription, self.resource_group, self.param("nsgName"))
+        rule = next((r for r in nsg.default_rules_json(self.ctx.api_version) if r["name"].lower() ==
+                     self.param("defaultSecurityRuleName").lower()), None)
+        if rule is None:
+            raise exceptions.NotFound("Default security rule {} not found in network security group {}.".format(
+                self.param("defaultSecurityRuleName"), nsg.id))  # wording not verified
+        return Reply(200, rule)
+
+    def list_default(self):
+        nsg = self.backend.get_nsg(self.subscription, self.resource_group, self.param("nsgName"))
+        return self.list_of(nsg.default_rules_json(self.ctx.api_version))
 
 
 class OperationResponse(NetworkResponse):
@@ -126,6 +213,7 @@ class OperationResponse(NetworkResponse):
 
     def operation_status(self):
         op = self._operation()
+        self.cloud.operations.waited(op)
         body = {"status": op.status}
         headers = {}
         if op.status == "Failed" and op.error is not None:
@@ -138,8 +226,11 @@ class OperationResponse(NetworkResponse):
 
     def operation_result(self):
         op = self._operation()
+        self.cloud.operations.waited(op)
         if not op.done:
             return Reply(202, None, lro_headers(self.cloud, op, self.ctx.base_url, self.ctx.api_version))
         if op.status == "Failed":
             raise op.error
+        if isinstance(op.output, dict):  # a POST's result (effective routes, effective security groups)
+            return Reply(200, op.output)
         return Reply(204)

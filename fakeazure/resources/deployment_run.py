@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 from ..core import dispatch, ids
 from ..templates import ExpressionError
-from .deployment_plan import PARAM_TYPES, body_of
+from .deployment_model import DEPLOYMENT_TYPE
+from .deployment_plan import PARAM_TYPES, outer_body
 
 FAILED_MESSAGE = ("At least one resource deployment operation failed. Please list deployment operations for "
                   "details. Please see https://aka.ms/arm-deployment-operations for usage details.")
@@ -54,9 +55,11 @@ class DeploymentRunner:
             dep.provisioning_state = "Failed"
             dep.error = {"code": "DeploymentFailed", "target": dep.id, "message": FAILED_MESSAGE,
                          "details": [r.error for r in failed]}
+            self._redeploy_on_error(dep)
         else:
             try:
                 dep.outputs = self._outputs(dep)
+                dep.output_resources = self._output_resources(dep)
                 dep.provisioning_state = "Succeeded"
             except ExpressionError as exc:
                 dep.provisioning_state = "Failed"
@@ -65,6 +68,29 @@ class DeploymentRunner:
                                         "deployment operations. Please see https://aka.ms/arm-common-errors for "
                                         "usage details.", "details": [{"code": "DeploymentOutputEvaluationFailed",
                                                                         "message": str(exc)}]}
+
+    def _redeploy_on_error(self, dep):
+        """A failed deployment with ``onErrorDeployment``: the deployment it names runs again with its own template
+        and parameters, under its own name (Learn, "Rollback on error to successful deployment")."""
+        target = dep.rollback  # the record as it was when this deployment was accepted
+        if target is None:
+            return
+        body = {"properties": {"mode": "Incremental", "template": target.template,
+                               "parameters": {k: {"value": v} for k, v in target.parameters.items()}}}
+        if target.location:
+            body["location"] = target.location
+        self.begin_create_or_update_deployment(dep.subscription_id, dep.resource_group, target.name, body,
+                                               dep.base_url)
+
+    def _output_resources(self, dep):
+        """The ids a deployment made: its resources, a nested deployment's in its place."""
+        out = []
+        for r in dep.resources:
+            if r.state != "Succeeded":
+                continue
+            nested = self.get_by_id(r.id) if r.type.lower() == DEPLOYMENT_TYPE.lower() else None
+            out += nested.output_resources if nested is not None else [r.id]
+        return out
 
     def _outputs(self, dep):
         ev = self._live_evaluator(dep)
@@ -76,9 +102,10 @@ class DeploymentRunner:
         return out
 
     def _live_evaluator(self, dep):
-        group = self.cloud.resources.get_group(dep.subscription_id, dep.resource_group)
+        group = self.scope_of(dep.subscription_id, dep.resource_group)
         ev = self._evaluator(dep.template, dep.parameters, dep.subscription_id, group, dep.name,
-                             reference=lambda rid, api, full: self._reference(dep, rid, api, full))
+                             reference=lambda rid, api, full: self._reference(dep, rid, api, full),
+                             location=dep.location)
         ev.resource_lookup = dep.plan.evaluator.resource_lookup
         return ev
 
@@ -102,7 +129,10 @@ class DeploymentRunner:
         res.started = now
         res.state = "Running"
         try:
-            body = self._live_evaluator(dep).value(body_of(res.raw))
+            raw, template = outer_body(res)
+            body = self._live_evaluator(dep).value(raw)
+            if template is not None:  # scope 'inner': the nested template evaluates its own expressions
+                body["properties"]["template"] = template
         except ExpressionError as exc:
             self._fail(res, now, "BadRequest", {"code": "InvalidTemplate", "message": str(exc)})
             return
@@ -126,7 +156,7 @@ class DeploymentRunner:
             res.state, res.ended = "Succeeded", now
             return True
         if not op.done and op.due <= now:
-            op.finish(now)
+            op.finish_due(now)
         if not op.done:
             return False
         res.ended = op.ended or now

@@ -1,7 +1,8 @@
-"""Resource-group template deployments (``Microsoft.Resources/deployments``): the backend, no HTTP (the
-routes are in ``urls.py``, the handlers in ``responses.py``). The record and its run are in
-:mod:`.deployment_model`, validation in :mod:`.deployment_plan`, the run engine in :mod:`.deployment_run`,
-the template language in :mod:`fakeazure.templates`.
+"""Template deployments (``Microsoft.Resources/deployments``) at resource-group and at subscription scope: the
+backend, no HTTP (the routes are in ``urls.py``, the handlers in ``responses.py``). The record and its run are
+in :mod:`.deployment_model`, validation in :mod:`.deployment_plan`, the run engine in :mod:`.deployment_run`,
+what-if in :mod:`.deployment_whatif`, the template language in :mod:`fakeazure.templates`. Bodies are read as
+ARM reads them, comments and unquoted property names included (:mod:`fakeazure.core.jsonnet`).
 
 What ARM does, and so what this does (Deployments_* in azure-rest-api-specs resources.json 2024-11-01):
 
@@ -23,7 +24,18 @@ What ARM does, and so what this does (Deployments_* in azure-rest-api-specs reso
 * ``GET`` (one, list), ``HEAD``, ``DELETE`` (the record only; 202 + Location at
   ``/subscriptions/{s}/operationresults/{id}``, 204 when absent), ``POST .../cancel`` (204),
   ``POST .../validate`` (200 with the validated deployment, 400 ``{"error": ...}``),
-  ``GET .../operations`` and ``.../operations/{operationId}``.
+  ``GET .../operations`` and ``.../operations/{operationId}``, ``POST .../whatIf``.
+* At subscription scope (``/subscriptions/{s}/providers/Microsoft.Resources/deployments/{name}``) the same
+  operations; the body must name a ``location`` and a group's must not (400 ``InvalidDeployment``); template
+  resources get subscription-level ids (a ``Microsoft.Resources/resourceGroups`` resource makes a group) and
+  ``resourceGroup()`` is refused.
+* A nested deployment (a ``Microsoft.Resources/deployments`` resource with an inline template, in the same
+  group or the one its ``resourceGroup`` names, which must exist) is PUT like any resource; its template's
+  expressions are evaluated in the outer template's context unless
+  ``expressionEvaluationOptions.scope`` is ``inner``, and its resources appear in the outer
+  ``outputResources``.
+* Parameter and output names come back camel-cased (``CrossRg`` -> ``crossRg``), and ``parameters`` and
+  ``outputs`` are left out when empty, as the recordings of Azure/azure-cli's resource module show.
 
 Template language supported (:mod:`fakeazure.templates`): ``parameters`` (with ``defaultValue``, itself maybe an
 expression; ``allowedValues``), ``variables``, ``resourceId``, ``subscriptionResourceId``, ``resourceGroup()``,
@@ -37,27 +49,37 @@ dependency on a template resource), ``concat``, ``format``, ``if`` (lazy), ``equ
 child ``resources``; ``outputs``.
 
 Knowingly not supported (refused with 400 so a test cannot pass by accident): ``copy`` loops and
-``copyIndex()``, ``templateLink``/``parametersLink``, mode ``Complete``, user-defined functions, nested
-``Microsoft.Resources/deployments`` resources, subscription/management-group/tenant scope deployments.
+``copyIndex()``, ``templateLink``/``parametersLink``, mode ``Complete``, user-defined functions,
+management-group and tenant scope deployments. A template resource of a type the fake does not serve
+(``Microsoft.Storage/storageAccounts``, ...) fails as the fake's router answers it (404 InvalidResourceType).
 ``uniqueString`` and ``guid`` are deterministic but not bit-identical to ARM's hashes.
 """
 from ..core import ids
 from ..core.backend import BaseBackend
 from ..core.clock import iso
-from .deployment_model import NS, DeploymentRun
+from .deployment_model import NS, DeploymentRun, deployment_id
 from .deployment_plan import DeploymentPlanner
 from .deployment_run import DeploymentRunner
+from .deployment_whatif import DeploymentWhatIf
 from .exceptions import DeploymentActive, DeploymentCannotBeCancelled, DeploymentNotFound, DeploymentOperationNotFound
 
 
-class DeploymentsBackend(DeploymentPlanner, DeploymentRunner, BaseBackend):
+class DeploymentsBackend(DeploymentPlanner, DeploymentRunner, DeploymentWhatIf, BaseBackend):
     def __init__(self, cloud):
         super().__init__(cloud)
         self.deployments = {}
 
     # -- reads ------------------------------------------------------------------------------------
+    def scope_of(self, sub, rg):
+        """The group a deployment at ``rg`` lives in (its 404 first), or None at subscription scope (``rg``
+        None; the subscription's 404 first)."""
+        if rg is None:
+            self.cloud.resources.get_subscription(sub)
+            return None
+        return self.cloud.resources.get_group(sub, rg)
+
     def get_deployment(self, sub, rg, name):
-        self.cloud.resources.get_group(sub, rg)
+        self.scope_of(sub, rg)
         dep = self.deployments.get(self._key(sub, rg, name))
         if dep is None:
             raise DeploymentNotFound(name)
@@ -67,8 +89,8 @@ class DeploymentsBackend(DeploymentPlanner, DeploymentRunner, BaseBackend):
         return self._key(sub, rg, name) in self.deployments
 
     def list_deployments(self, sub, rg):
-        self.cloud.resources.get_group(sub, rg)
-        prefix = ids.key(ids.resource_id(sub, rg, NS, "deployments", ""))
+        self.scope_of(sub, rg)
+        prefix = ids.key(deployment_id(sub, rg, ""))
         return [d for k, d in sorted(self.deployments.items()) if k.startswith(prefix)]
 
     def get_deployment_operation(self, sub, rg, name, operation_id):
@@ -82,7 +104,7 @@ class DeploymentsBackend(DeploymentPlanner, DeploymentRunner, BaseBackend):
         return self.deployments.get(ids.key(rid or ""))
 
     def delete_group_contents(self, sub, rg):
-        prefix = ids.key(ids.resource_id(sub, rg, NS, "deployments", ""))
+        prefix = ids.key(deployment_id(sub, rg, ""))
         for k in [k for k in self.deployments if k.startswith(prefix)]:
             del self.deployments[k]
 
@@ -91,7 +113,7 @@ class DeploymentsBackend(DeploymentPlanner, DeploymentRunner, BaseBackend):
 
     @staticmethod
     def _key(sub, rg, name):
-        return ids.key(ids.resource_id(sub, rg, NS, "deployments", name))
+        return ids.key(deployment_id(sub, rg, name))
 
     # -- create -----------------------------------------------------------------------------------
     def begin_create_or_update_deployment(self, sub, rg, name, body, base_url):
@@ -132,7 +154,7 @@ class DeploymentsBackend(DeploymentPlanner, DeploymentRunner, BaseBackend):
 
     def begin_delete_deployment(self, sub, rg, name):
         """DELETE of the record (never of the resources). -> the operation, or None when absent."""
-        self.cloud.resources.get_group(sub, rg)
+        self.scope_of(sub, rg)
         dep = self.deployments.get(self._key(sub, rg, name))
         if dep is None:
             return None
@@ -143,4 +165,5 @@ class DeploymentsBackend(DeploymentPlanner, DeploymentRunner, BaseBackend):
         def done():
             self.deployments.pop(self._key(sub, rg, name), None)
 
-        return self.cloud.operations.start(sub, None, "global", kind="operationresults", on_success=done)
+        return self.cloud.operations.start(sub, None, "global", kind="operationresults", on_success=done,
+                                           activity=(NS + "/deployments", "delete"))

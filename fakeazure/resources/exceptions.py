@@ -3,13 +3,25 @@ from ..core import errors
 
 
 class TemplateError(errors.ArmError):
-    """A template ARM refuses before deploying anything (400 InvalidTemplate)."""
+    """A template ARM refuses before deploying anything (400 InvalidTemplate); ``violation`` ((line, position),
+    path) adds ARM's ``TemplateViolation`` additional info."""
     status = 400
     code = "InvalidTemplate"
+    violation = None
+
+    def body(self):
+        out = super().body()
+        if self.violation:
+            (line, position), path = self.violation
+            out["error"]["additionalInfo"] = [{"type": "TemplateViolation", "info": {
+                "lineNumber": line, "linePosition": position, "path": path}}]
+        return out
 
 
-def invalid_template(reason):
-    return TemplateError("Deployment template validation failed: '{}'.".format(reason))
+def invalid_template(reason, violation=None):
+    err = TemplateError("Deployment template validation failed: '{}'.".format(reason))
+    err.violation = violation
+    return err
 
 
 def unsupported(what):
@@ -47,6 +59,14 @@ class DeploymentOperationNotFound(errors.ArmError):
         super().__init__("Deployment operation '{}' could not be found.".format(operation_id))
 
 
+class InvalidDeployment(errors.BadRequest):
+    code = "InvalidDeployment"
+
+
+class InvalidResourceMoveRequest(errors.BadRequest):
+    code = "InvalidResourceMoveRequest"  # the code of ARM's move refusals (not verified for each wording)
+
+
 class InvalidDeploymentName(errors.ArmError):
     status = 400
     code = "InvalidDeploymentName"
@@ -63,3 +83,16 @@ class InvalidDeploymentMode(errors.BadRequest):
 class InvalidResourceGroupLocation(errors.ArmError):
     status = 409
     code = "InvalidResourceGroupLocation"
+
+
+class ResourceGroupBeingDeleted(errors.GatewayError):
+    """A write into a resource group ARM is deleting. Seen: "(ResourceGroupBeingDeleted) The resource group
+    'umRandResourceGroup' is in deprovisioning state and cannot perform this operation." (az group create while
+    the group was being deleted, in a public az session log; also in Packer's azure-arm logs). The status code
+    409 is not shown there (fakeazure/UNVERIFIED.md)."""
+    status = 409
+    code = "ResourceGroupBeingDeleted"
+
+    def __init__(self, name):
+        super().__init__("The resource group '{}' is in deprovisioning state and cannot perform this operation."
+                         .format(name))

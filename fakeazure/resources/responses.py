@@ -1,5 +1,7 @@
 from ..core import errors
+from ..core.locations import entries, location_json
 from ..core.responses import BaseResponse, Reply, operation_result_reply
+from . import listing
 
 
 class ResourcesResponse(BaseResponse):
@@ -18,10 +20,7 @@ class ResourcesResponse(BaseResponse):
 
     def list_locations(self):
         sub = self.cloud.resources.get_subscription(self.subscription)
-        return self.list_of([{"id": "/subscriptions/{}/locations/{}".format(sub.subscription_id, loc),
-                              "name": loc, "displayName": display, "regionalDisplayName": display,
-                              "type": "Region", "metadata": {"regionType": "Physical"}}
-                             for loc, display in self.cloud.locations()])
+        return self.list_of([location_json(sub.subscription_id, e, self.ctx.api_version) for e in entries()])
 
     def list_groups(self):
         return self.list_of([g.to_json() for g in self.cloud.resources.list_groups(self.subscription)])
@@ -50,9 +49,54 @@ class ResourcesResponse(BaseResponse):
         op = self.cloud.resources.begin_delete_group(self.subscription, self.resource_group)
         return self.lro(op)  # 202 with Location only, polled at /subscriptions/{s}/operationresults/{id}
 
+    def export_group_template(self):
+        result, op = self.cloud.resources.begin_export_template(self.subscription, self.resource_group,
+                                                                self.json_body(), self.ctx.base_url)
+        if op is None:
+            return self.ok(result)
+        return self.lro(op)  # 202 with Location; the template at /subscriptions/{s}/operationresults/{id}
+
+    def move_resources(self):
+        op = self.cloud.resources.begin_move_resources(self.subscription, self.resource_group, self.json_body())
+        return self.lro(op)  # 202 with Location; 204 there when the move is done
+
     def list_group_resources(self):
-        items = self.cloud.resources.resources_in_group(self.subscription, self.resource_group)
-        return self.list_of(items)
+        return self.list_of(listing.list_resources(self.cloud, self.subscription, self.resource_group,
+                                                   **self._list_query()))
+
+    def list_resources(self):
+        """GET /subscriptions/{s}/resources (az resource list)."""
+        return self.list_of(listing.list_resources(self.cloud, self.subscription, **self._list_query()))
+
+    def _list_query(self):
+        return {"flt": self.query.get("$filter"), "expand": self.query.get("$expand"), "top": self.query.get("$top")}
+
+    # -- resource providers -------------------------------------------------------------------------
+    def list_providers(self):
+        self.cloud.resources.get_subscription(self.subscription)
+        return self.list_of([self._provider(ns) for ns in listing.namespaces()])
+
+    def get_provider(self):
+        self.cloud.resources.get_subscription(self.subscription)
+        return self.ok(self._provider(self.param("resourceProviderNamespace")))
+
+    def register_provider(self):
+        return self.ok(self._provider(self.cloud.resources.set_registration(
+            self.subscription, self.param("resourceProviderNamespace"), "Registered")))
+
+    def unregister_provider(self):
+        return self.ok(self._provider(self.cloud.resources.set_registration(
+            self.subscription, self.param("resourceProviderNamespace"), "Unregistered")))
+
+    def _provider(self, namespace):
+        state = self.cloud.resources.registration(self.subscription, namespace)
+        return listing.provider(self.subscription, namespace, state)
+
+    def list_tenant_providers(self):
+        return self.list_of([listing.provider(None, ns) for ns in listing.namespaces()])
+
+    def get_tenant_provider(self):
+        return self.ok(listing.provider(None, self.param("resourceProviderNamespace")))
 
     def operation_result(self):
         """Location polling for resource-group deletes: 202 while running, 200 when done."""
@@ -67,7 +111,7 @@ class ResourcesResponse(BaseResponse):
         return self.subscription, self.resource_group, self.param("deploymentName")
 
     def put_deployment(self):
-        body = self.json_body()
+        body = self.json_body(lenient=True)  # ARM reads deployment bodies as Json.NET does (core/jsonnet.py)
         dep, created = self._deployments.begin_create_or_update_deployment(*self._deployment_args(), body,
                                                                            self.ctx.base_url)
         headers = {"Azure-AsyncOperation": "{}{}?api-version={}".format(self.ctx.base_url, dep.run.path(),
@@ -81,12 +125,17 @@ class ResourcesResponse(BaseResponse):
 
     def validate_deployment(self):
         try:
-            dep = self._deployments.validate_deployment(*self._deployment_args(), self.json_body())
+            dep = self._deployments.validate_deployment(*self._deployment_args(), self.json_body(lenient=True))
         except errors.ArmError as exc:
             if exc.status != 400:
                 raise
             return Reply(400, exc.body())  # DeploymentValidateResult: {"error": {...}}
         return self.ok(dep.to_json(self.cloud.clock.now(), validated=True))
+
+    def what_if_deployment(self):
+        op = self._deployments.begin_what_if(*self._deployment_args(), self.json_body(lenient=True),
+                                             self.ctx.base_url)
+        return self.lro(op)  # 202 with Location only, the result at /subscriptions/{s}/operationresults/{id}
 
     def get_deployment(self):
         return self.ok(self._deployments.get_deployment(*self._deployment_args()).to_json(self.cloud.clock.now()))
@@ -116,6 +165,7 @@ class ResourcesResponse(BaseResponse):
         if run is None or run.id.lower() != self.param("operationId").lower():
             raise errors.NotFound("The operation '{}' could not be found.".format(self.param("operationId")),
                                   code="OperationNotFound")
+        self.cloud.operations.waited(run)
         headers = {} if run.done else {"Retry-After": str(int(self.cloud.operations.retry_after))}
         return Reply(200, run.status_document(), headers)
 
@@ -123,7 +173,7 @@ class ResourcesResponse(BaseResponse):
         return self.ok({"template": self._deployments.get_deployment(*self._deployment_args()).template})
 
     def list_deployment_operations(self):
-        return self.list_of(self._deployments.get_deployment(*self._deployment_args()).operations_json())
+        return self.list_of(self._deployments.get_deployment(*self._deployment_args()).operations_json(listed=True))
 
     def get_deployment_operation(self):
         return self.ok(self._deployments.get_deployment_operation(*self._deployment_args(), self.param("operationId")))

@@ -8,12 +8,13 @@ class Evaluator:
     ``reference()`` yields :data:`DEFERRED` and records the template resource it names in ``referenced``)."""
 
     def __init__(self, parameters, variables, subscription, group, deployment_name, tenant_id=None,
-                 resource_lookup=None, reference=None):
+                 resource_lookup=None, reference=None, location=None):
         self.parameters = parameters          # name -> value (already evaluated)
         self.raw_variables = variables or {}  # name -> raw value
         self.subscription = subscription
-        self.group = group                    # {"name", "location", "id", "tags"}
+        self.group = group                    # {"name", "location", "id", "tags"}; None at subscription scope
         self.deployment_name = deployment_name
+        self.location = location              # a subscription-scope deployment's location
         self.tenant_id = tenant_id
         self.resource_lookup = resource_lookup or (lambda key: None)  # name or id -> template resource id
         self.reference_fn = reference

@@ -37,7 +37,7 @@ def _resource_id(ev, *args, subscription_scope=False):
                               "resource provider namespace. Current function arguments '{}'. Please see "
                               "https://aka.ms/arm-template-expressions/#resourceid for usage details."
                               .format(",".join(args)))
-    sub, rg = ev.subscription, ev.group["name"]
+    sub, rg = ev.subscription, ev.group["name"] if ev.group is not None else None
     if subscription_scope:
         if len(head) > 1:
             raise ExpressionError("The template language function 'subscriptionResourceId' takes at most one "
@@ -51,6 +51,8 @@ def _resource_id(ev, *args, subscription_scope=False):
     elif len(head) > 2:
         raise ExpressionError("The template language function 'resourceId' takes at most two arguments "
                               "before the resource type.")
+    if rtype.strip("/").lower() == "microsoft.resources/resourcegroups":  # a group's id has no /providers/ part
+        return ids.resource_id(sub, names[0], None)
     pairs = []
     for t, n in zip(segs[1:], names):
         pairs += [t, n]
@@ -176,6 +178,9 @@ def _copy_index(ev, *args):
 
 def _group(ev):
     g = ev.group
+    if g is None:  # Learn: "can't be used ... at the subscription level"; the wording is not verified (UNVERIFIED.md)
+        raise ExpressionError("The template function 'RESOURCEGROUP' is not expected at this location. Please see "
+                              "https://aka.ms/arm-functions for usage details.")
     out = {"id": g["id"], "name": g["name"], "type": "Microsoft.Resources/resourceGroups",
            "location": g["location"], "properties": {"provisioningState": "Succeeded"}}
     if g.get("tags"):
@@ -189,7 +194,10 @@ def _subscription(ev):
 
 
 def _deployment(ev):
-    return {"name": ev.deployment_name, "properties": {"template": {"contentVersion": "1.0.0.0"}}}
+    out = {"name": ev.deployment_name, "properties": {"template": {"contentVersion": "1.0.0.0"}}}
+    if ev.location:
+        out["location"] = ev.location
+    return out
 
 
 FUNCTIONS = {

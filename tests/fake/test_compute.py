@@ -118,7 +118,7 @@ def test_generalized_source_needs_os_profile_and_password(cloud, cc):
     assert e.value.status_code == 400 and e.value.error.target == "osProfile"
     body = {"location": "eastus", "hardware_profile": {"vm_size": "Standard_D2s_v3"},
             "storage_profile": {"image_reference": WIN2022},
-            "os_profile": {"computer_name": "x", "admin_username": "a"},
+            "os_profile": {"computer_name": "x", "admin_username": "azureadmin"},
             "network_profile": {"network_interfaces": [{"id": nic(cloud, "x")}]}}
     with pytest.raises(HttpResponseError) as e:
         cc.virtual_machines.begin_create_or_update(RG, "x", body)
@@ -215,26 +215,28 @@ def test_transitional_states_then_final(cloud, cc):
     slow = Cloud("fast", lro_seconds=30)
     slow.resources.create_or_update_group(slow.default_subscription, RG, "eastus")
     c2 = sdk_client(slow, ComputeManagementClient)
-    attach_vm(slow, c2, "v", empty_os_disk(c2, "d1")) if False else None
-    d = c2.disks.begin_create_or_update(RG, "d1", {"location": "eastus", "properties": {
-        "creationData": {"createOption": "Empty"}, "diskSizeGB": 30, "osType": "Linux"}})
+    # polling=False: an SDK poller polls in a thread of its own, and on the fast profile every poll of an
+    # operation in progress moves the clock; this test moves it itself
+    c2.disks.begin_create_or_update(RG, "d1", {"location": "eastus", "properties": {
+        "creationData": {"createOption": "Empty"}, "diskSizeGB": 30, "osType": "Linux"}}, polling=False)
     assert slow.compute.disks["/subscriptions/{}/resourcegroups/rg/providers/microsoft.compute/disks/d1".format(
         slow.default_subscription)].provisioning_state == "Updating"
     slow.clock.advance(31)
-    d = d.result()
+    d = c2.disks.get(RG, "d1")
     assert d.provisioning_state == "Succeeded"
     c2.virtual_machines.begin_create_or_update(RG, "v", {
         "location": "eastus", "hardware_profile": {"vm_size": "Standard_D2s_v3"},
         "storage_profile": {"os_disk": {"create_option": "Attach", "managed_disk": {"id": d.id}}},
-        "network_profile": {"network_interfaces": [{"id": nic(slow, "v")}]}})
+        "network_profile": {"network_interfaces": [{"id": nic(slow, "v")}]}}, polling=False)
     assert c2.virtual_machines.get(RG, "v").provisioning_state == "Creating"
     slow.clock.advance(31)
-    poller = c2.virtual_machines.begin_power_off(RG, "v")
+    poller = c2.virtual_machines.begin_power_off(RG, "v", polling=False)
     assert power(c2, "v") == "PowerState/stopping"
     assert c2.virtual_machines.get(RG, "v").provisioning_state == "Updating"
-    with pytest.raises(HttpResponseError) as e:  # a second write while one runs
+    with pytest.raises(HttpResponseError) as e:  # a second write while one runs (Learn's VM error messages)
         c2.virtual_machines.begin_start(RG, "v")
-    assert e.value.status_code == 409 and e.value.error.code == "Conflict"
+    assert e.value.status_code == 409 and e.value.error.code == "OperationNotAllowed"
+    assert e.value.error.message == "Operation 'Start VM' is not allowed on VM 'v' since another operation is in progress."
     slow.clock.advance(31)
     poller.result()
     assert power(c2, "v") == "PowerState/stopped"
@@ -570,7 +572,9 @@ def test_resource_skus_and_sizes(cloud, cc):
     caps = {c.name: c.value for c in by["Standard_D2s_v3"].capabilities}
     assert caps["vCPUs"] == "2" and caps["HyperVGenerations"] == "V1,V2" and caps["PremiumIO"] == "True"
     assert by["Standard_NC6s_v3"].restrictions[0].reason_code == "NotAvailableForSubscription"
-    assert "TrustedLaunchDisabled" in {c.name for c in by["Standard_A1_v2"].capabilities}
+    a1 = {c.name: c.value for c in by["Standard_A1_v2"].capabilities}
+    assert a1["HyperVGenerations"] == "V1" and "TrustedLaunchDisabled" not in a1  # Azure's record (skus.json)
+    assert {c.name: c.value for c in by["Standard_E2bds_v5"].capabilities}["TrustedLaunchDisabled"] == "True"
     sizes = {s.name for s in cc.virtual_machine_sizes.list("eastus")}
     assert "Standard_B2s" in sizes
 

@@ -267,9 +267,9 @@ def gen_server():
 
 @pytest.fixture(scope="module")
 def oobe_server():
-    # a virtual clock (the 180 s NIC reservation costs no wall time), operations done at once, and
-    # Retry-After 1 (with 0 az would poll every 30 s)
-    with FakeAzureServer(profile="fast", retry_after=1, scenarios=["oobe-stuck"]) as srv:
+    # a virtual clock (the 180 s NIC reservation costs no wall time), operations as long as Azure's, and
+    # Retry-After 1 (with 0 az would poll every 30 s): fakecloud.fake_server's profile
+    with FakeAzureServer(profile="fast", retry_after=1, poll_seconds=30, scenarios=["oobe-stuck"]) as srv:
         yield srv
 
 
@@ -288,12 +288,12 @@ def test_az_vm_create_from_generalized_image(gen_server):
     assert vm["osProfile"]["adminUsername"] == "azureadmin"
     model = gen_server.cloud.compute.get_vm(gen_server.cloud.default_subscription, "rg-gen", "new01")
     assert model.boot.category == "logon" and model.boot.provisioned
+    # Trusted Launch from a managed image: Azure refuses it (Learn: Trusted launch does not support managed
+    # images; the wording of Azure/azure-cli#27975), inside the deployment az vm create runs
     tl = az(gen_server, "vm", "create", "-g", "rg-gen", "-n", "tl01", "--image", "app01-image", "--admin-username",
             "azureadmin", "--admin-password", "Passw0rd!Passw0rd", "--security-type", "TrustedLaunch",
             "--size", "Standard_D2s_v3", check=False)
-    vm = az(gen_server, "vm", "show", "-g", "rg-gen", "-n", "tl01") if tl.rc == 0 else None
-    assert tl.rc == 0, tl.stderr
-    assert vm["securityProfile"]["securityType"] == "TrustedLaunch"
+    assert tl.rc == 1 and "Use of TrustedLaunch setting is not supported for the provided image" in tl.stderr
 
 
 @pytest.mark.az

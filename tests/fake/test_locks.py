@@ -84,6 +84,9 @@ def test_locked_group_refuses_delete_with_azures_message(cloud, locks, rm):
     locks.delete_at_resource_group_level("rg", "l")
     assert lock.name == "l"
     cloud.resources.begin_delete_group(cloud.default_subscription, "rg")
+    assert cloud.resources.get_group(cloud.default_subscription, "rg").provisioning_state == "Deleting"
+    cloud.clock.advance(70)  # Azure took about 70 s (durations.yaml)
+    cloud.operations.tick()
     assert not cloud.resources.group_exists(cloud.default_subscription, "rg")
 
 
@@ -211,6 +214,13 @@ def test_permissions_default_restricted_and_deny_fault(cloud):
      "Microsoft.Compute/virtualMachines/runCommands/read"),
     ("PUT", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Authorization/locks/l",
      "Microsoft.Authorization/locks/write"),
+    # the operations of Learn's "Azure permissions for Management and governance" (Microsoft.Resources)
+    ("POST", "/subscriptions/s/resourceGroups/rg/moveResources",
+     "Microsoft.Resources/subscriptions/resourceGroups/moveResources/action"),
+    ("POST", "/subscriptions/s/resourcegroups/rg/exportTemplate",
+     "Microsoft.Resources/subscriptions/resourceGroups/exportTemplate/action"),
+    ("GET", "/subscriptions/s/resourceGroups/rg/resources",
+     "Microsoft.Resources/subscriptions/resourceGroups/resources/read"),
 ])
 def test_action_for(method, path, action):
     assert action_for(method, path)[0] == action

@@ -40,6 +40,15 @@ class Arm:
         return self.http.request(method, url, params=params, json=body,
                                  headers={"Authorization": "Bearer " + token})
 
+    def settle(self, resp):
+        """Poll the operation ``resp`` started until it ends, as a client does (each poll of an operation in
+        progress moves the fast profile's clock); -> the last status document."""
+        for _ in range(100):
+            doc = self.call("GET", resp.headers["Azure-AsyncOperation"]).json()
+            if doc["status"] != "InProgress":
+                return doc
+        raise AssertionError("the operation never ended")
+
 
 @pytest.fixture
 def cloud():
@@ -59,6 +68,7 @@ def make_vnet(arm, rg="rg", name="vnet1", location="westus"):
                                              "subnets": [{"name": "subnet1",
                                                           "properties": {"addressPrefix": "10.0.0.0/24"}}]}})
     assert r.status_code == 201, r.text
+    arm.settle(r)
     return r.json()
 
 
@@ -69,7 +79,10 @@ def make_nic(arm, name="nic1", pip=None, nsg=None, rg="rg", location="westus"):
     props = {"ipConfigurations": [{"name": "ipconfig" + name, "properties": cfg}]}
     if nsg:
         props["networkSecurityGroup"] = {"id": arm.rid(rg, "networkSecurityGroups", nsg)}
-    return arm.call("PUT", arm.rid(rg, "networkInterfaces", name), {"location": location, "properties": props})
+    r = arm.call("PUT", arm.rid(rg, "networkInterfaces", name), {"location": location, "properties": props})
+    if r.status_code < 300:
+        arm.settle(r)
+    return r
 
 
 def fidelity_entries(name):
@@ -87,7 +100,7 @@ def test_vnet_put_answers_201_then_200_with_async_header(arm):
     assert again.status_code == 200
     assert "Location" not in again.headers
     status = arm.call("GET", again.headers["Azure-AsyncOperation"])
-    assert status.json() == {"status": "Succeeded"}
+    assert status.json() == {"status": "Succeeded"}  # 1.5 s (durations.yaml): done at the first poll
     # a PUT is a full replace: the body named no subnet, so subnet1 went
     assert again.json()["properties"]["subnets"] == []
     assert arm.call("GET", arm.rid("rg", "virtualNetworks", "vnet1") + "/subnets/subnet1").status_code == 404
@@ -164,13 +177,13 @@ def test_delete_answers_202_with_location_and_async_operation(arm):
     assert "/providers/Microsoft.Network/locations/westus/operations/" in aao
     assert loc.split("/")[-1].split("?")[0] == aao.split("/")[-1].split("?")[0]
     assert int(r.headers["Retry-After"]) >= 0
-    assert arm.call("GET", aao).json() == {"status": "Succeeded"}
+    assert arm.call("GET", aao).json() == {"status": "Succeeded"}  # 1.5 s (durations.yaml): done at the first poll
     assert arm.call("GET", loc).status_code == 204
     assert arm.call("DELETE", arm.rid("rg", "networkInterfaces", "nic1")).status_code == 204
 
 
 def test_slow_operation_shows_updating_then_succeeded():
-    cloud = Cloud(profile="fast", lro_seconds=5, retry_after=1)
+    cloud = Cloud(profile="fast", lro_seconds=50, retry_after=1)
     cloud.resources.create_or_update_group(cloud.default_subscription, "rg", "westus")
     arm = Arm(cloud)
     r = arm.call("PUT", arm.rid("rg", "virtualNetworks", "v"), {
@@ -178,7 +191,7 @@ def test_slow_operation_shows_updating_then_succeeded():
     assert r.json()["properties"]["provisioningState"] == "Updating"
     poll = arm.call("GET", r.headers["Azure-AsyncOperation"])
     assert poll.json() == {"status": "InProgress"} and poll.headers["Retry-After"] == "1"
-    cloud.clock.advance(6)
+    cloud.clock.advance(51)
     assert arm.call("GET", r.headers["Azure-AsyncOperation"]).json() == {"status": "Succeeded"}
     assert arm.call("GET", arm.rid("rg", "virtualNetworks", "v")).json()["properties"]["provisioningState"] == \
         "Succeeded"
@@ -296,3 +309,21 @@ def test_scenario_network_is_named_like_az_vm_create_and_idempotent(cloud):
                               nic_id.replace("app01VMNic", "app02VMNic"))
     assert other.to_json()["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"] == "10.0.0.5"
     assert len(cloud.network.vnets) == 1  # the group's vnet is reused
+
+
+def test_nsg_default_rules_have_azures_keys(arm):
+    """K7: every default rule as Azure's recording shows it (test_resource_move, Azure/azure-cli), the four empty
+    lists included."""
+    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "azure-traffic", "recordings", "resource",
+                        "test_resource_move.yaml")
+    with open(path, encoding="utf-8") as fh:
+        recorded = json.loads(yaml.safe_load(fh)["interactions"][3]["response"]["body"]["string"])
+    r = arm.call("PUT", arm.rid("rg", "networkSecurityGroups", "nsg1"), {"location": "westus"})
+    assert r.status_code == 201, r.text
+    ours = arm.call("GET", arm.rid("rg", "networkSecurityGroups", "nsg1")).json()["properties"]["defaultSecurityRules"]
+    theirs = recorded["properties"]["defaultSecurityRules"]
+    assert [(d["name"], list(d["properties"])) for d in ours] == [(d["name"], list(d["properties"])) for d in theirs]
+    assert all(d["properties"]["sourcePortRanges"] == [] for d in ours)
+    # at api 2015-06-15 Azure's NSG had no such lists (its body in test_resource_group_deployment#7's outputs)
+    old = arm.call("GET", arm.rid("rg", "networkSecurityGroups", "nsg1"), api="2015-06-15").json()
+    assert all("sourcePortRanges" not in d["properties"] for d in old["properties"]["defaultSecurityRules"])

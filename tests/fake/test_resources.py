@@ -55,3 +55,15 @@ def test_create_in_another_location_is_refused(cloud):
     client = sdk_client(cloud, ResourceManagementClient)
     with pytest.raises(Exception, match="InvalidResourceGroupLocation"):
         client.resource_groups.create_or_update("rg3", {"location": "westus"})
+
+
+def test_a_group_put_with_empty_tags_echoes_them_one_without_tags_has_none(cloud):
+    """Azure answers "tags": {} to a PUT that sent them empty (azure-cli test_resource_group #13, #14) and leaves
+    tags out of a group made without them."""
+    http = Client(FakeAzureApp(cloud))
+    url = "/subscriptions/{}/resourcegroups/{{}}?api-version=2022-09-01".format(cloud.default_subscription)
+    made = http.put(url.format("rg-empty"), json={"location": "eastus", "tags": {}}, headers=_bearer(cloud))
+    assert made.json["tags"] == {}
+    assert http.get(url.format("rg-empty"), headers=_bearer(cloud)).json["tags"] == {}
+    bare = http.put(url.format("rg-bare"), json={"location": "eastus"}, headers=_bearer(cloud))
+    assert "tags" not in bare.json

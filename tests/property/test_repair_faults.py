@@ -10,6 +10,12 @@ Nth request that starts one), or a crash of the process (tests/childrun.py: the 
 process that is killed from outside just before its Nth request is served, or just after, before it sees the
 answer). Every case checks that its fault took effect: the fake's fault log shows the rule fired and the run
 saw it (a failed step naming the fault, or a killed process), and the sweep's tally is printed at the end.
+
+These tests run the fake's "instant" profile (every operation done inside the request that started it), not
+"fast" (the time Azure takes): the sweeps place a fault at every request number of a clean run, so a clean
+run must make the same requests every time, which a run that polls operations in progress does not
+(their number depends on how long each operation takes). Moving them onto the time profile, and resuming a
+run that left operations in flight, belongs to the repair issue (issue 12).
 """
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -30,6 +36,7 @@ SWEEPS = [("generalized-by-api", "recreate"), ("generalized-with-data-disks", "r
 KINDS = ("refuse", "lro-fail", "crash-before", "crash-after")
 REFUSAL = "injected refusal"
 LRO_FAILURE = "InternalExecutionError"
+PROFILE = "instant"  # why: see the module's docstring
 
 
 def _cases():
@@ -99,7 +106,7 @@ def recover(h, how):
 
 @pytest.mark.parametrize("scenario,plan", sorted(CLEAN))
 def test_a_clean_run_makes_the_requests_the_sweeps_cover(scenario, plan):
-    h = Harness(scenario)
+    h = Harness(scenario, profile=PROFILE)
     ctx = h.new_context(plan)
     counter = h.cloud.faults.add({"kind": "lro-fail", "nth": 10 ** 6})  # never fires: counts LRO starts
     h.requests = 0
@@ -120,7 +127,7 @@ def test_the_sweep_keeps_at_least_its_333_cases():
 def test_every_request_can_fail_and_be_resumed_or_rolled_back(scenario, plan, kind, nth, fault_sweep_tally):
     """The exhaustive sweep: each request of each plan fails in each way and the fault is seen to take
     effect; then odd cases resume and even ones roll back, and the invariants hold."""
-    h = Harness(scenario)
+    h = Harness(scenario, profile=PROFILE)
     ctx = h.new_context(plan)
     outcome, detail = run_with_fault(h, ctx, kind, nth)
     try:
@@ -162,7 +169,7 @@ def test_any_mix_of_faults_then_a_faulty_recovery_still_converges(run):
     itself: running the recovery again always converges, and nothing is lost at any point. Both plans, on
     every scenario they apply to."""
     scenario, plan, faults, crash, how, second_fault = run
-    h = Harness(scenario)
+    h = Harness(scenario, profile=PROFILE)
     ctx = h.new_context(plan)
     for kind, nth in faults:
         _add_fault(h, kind, nth)

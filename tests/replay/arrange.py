@@ -6,7 +6,9 @@ Nothing made here is compared. Two kinds:
   before the recorder starts and deletes it after it stops, so a cassette uses a group it never created.
   Each group a recording uses before (or without) creating it is PUT with the location and tags Azure
   reported for it (a recorded GET of the group), else in the location of the first resource PUT in it,
-  else in ``westus`` (the preparer's default).
+  else in ``westus`` (the preparer's default). A group that no request addresses but whose id Azure's
+  answers name outside a list (a second preparer's group that a template deploys into) is made in
+  ``westus`` too.
 * **VMs, NICs and public IPs** (the fidelity pack only): its entries are snippets of runs whose VMs
   were made earlier. A VM the pack uses before (or without) creating it is made from Azure's own recorded
   body of it: location, size, marketplace image, computer and admin name (a generated password), and its
@@ -63,7 +65,29 @@ def presupposed_groups(exchanges):
             continue  # the recording creates the group itself
         known = seen.get(key, {})
         out.append((sub, group, known.get("group") or known.get("resource") or {"location": "westus"}))
+    for sub, group in _groups_in_answers(exchanges):
+        if (sub.lower(), group.lower()) not in first_use:  # named only in Azure's answers: the preparer made it
+            first_use[(sub.lower(), group.lower())] = None
+            out.append((sub, group, {"location": "westus"}))
     return out
+
+
+_ID_GROUP = re.compile(r'"/subscriptions/([0-9a-fA-F-]{36})/resourceGroups/([^/"]+)', re.IGNORECASE)
+
+
+def _groups_in_answers(exchanges):
+    """Groups whose ids Azure's answers name outside a list (a deployment's ``validatedResources`` naming a
+    nested deployment's group), in order; list answers (``value: [...]``) are left out, as they may show other
+    tests' groups of the recorder's subscription."""
+    found = []
+    for ex in exchanges:
+        body = ex.json()
+        if not isinstance(body, dict) or isinstance(body.get("value"), list):
+            continue
+        for sub, group in _ID_GROUP.findall(json.dumps(body)):
+            if (sub, group) not in found:
+                found.append((sub, group))
+    return found
 
 
 def creates(ex):

@@ -29,9 +29,10 @@ UNRECORDED = _Unrecorded()
 class Exchange:
     """One recorded request and Azure's answer."""
 
-    __slots__ = ("method", "url", "body", "status", "headers", "text", "label", "origin", "abridged")
+    __slots__ = ("method", "url", "body", "status", "headers", "text", "label", "origin", "abridged", "recorded")
 
-    def __init__(self, method, url, body, status, headers, text, label="", origin="", abridged=False):
+    def __init__(self, method, url, body, status, headers, text, label="", origin="", abridged=False,
+                 recorded=None):
         self.method = method.upper()
         self.url = url
         self.body = body            # request body text or None
@@ -41,6 +42,8 @@ class Exchange:
         self.label = label          # what the recording calls it (the fidelity pack's op), for reports
         self.origin = origin        # the file it came from
         self.abridged = abridged    # the recording kept only part of the response body (not compared)
+        self.recorded = recorded    # when it was answered (an HTTP date) where the recording says so apart
+                                    # from the headers (the fidelity pack's ``recorded``), else None
 
     def json(self):
         return parse_json(self.text)
@@ -129,7 +132,7 @@ def fidelity_exchanges(doc, origin=""):
             body = UNRECORDED  # the pack noted what was sent instead of keeping it
         headers = {k.lower(): str(v) for k, v in (resp.get("headers") or {}).items()}
         out.append(Exchange(method, uri, body, status, headers, text, label=entry.get("op", ""), origin=origin,
-                            abridged=abridged))
+                            abridged=abridged, recorded=entry.get("recorded")))
     return out
 
 

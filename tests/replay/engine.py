@@ -17,8 +17,9 @@ Normalisations (each one also listed in ``tests/fixtures/azure-traffic/README.md
    fake's URL is read once instead. A poll of an operation URL the fake never gave is a disagreement
    ("no operation URL").
 5. **Presupposed state** is made first, not compared (:mod:`replay.arrange`): the resource groups azure-cli's
-   test preparer made outside the recording; for the fidelity pack also the VMs, NICs and public IPs its
-   snippets use.
+   test preparer made outside the recording (those the requests use, and those only Azure's non-list answers
+   name, such as a nested deployment's target group); for the fidelity pack also the VMs, NICs and public IPs
+   its snippets use.
    A resource the arrangement made is an approximation of Azure's (a NIC without its public IP, say):
    requests on it are compared on status and error code, not on body keys.
 6. **Other tests' resources in Azure's lists**: the recorder's subscription held the groups of other tests
@@ -33,7 +34,13 @@ Normalisations (each one also listed in ``tests/fixtures/azure-traffic/README.md
    compared; an entry without a status line is sent but not compared; a poll whose starting request the
    recording lacks is not sent; an abridged body (fidelity pack) is not compared key by key. Each
    left-out request is listed per recording with its reason.
-8. Nothing else is changed: no header, body or order is adapted to what the fake does.
+8. **Time**: the fake's virtual clock follows the recording's own: before each request it moves on by the
+   time the recording shows between the previous dated answer and this one (its ``Date`` header, or the
+   fidelity pack's ``recorded`` date of the entry); a step back counts as none (the fidelity pack joins
+   snippets of several years). An operation the fake runs for as long as Azure did is thus still running
+   where Azure's was and done where Azure's was done (a resource group reads ``Deleting`` while
+   ``az group wait`` polls it).
+9. Nothing else is changed: no header, body or order is adapted to what the fake does.
 """
 import re
 from urllib.parse import urlsplit
@@ -45,6 +52,7 @@ from .armpath import classify, segments
 from .arrange import Arranger, group_of
 from .cassettes import UNRECORDED
 from .compare import Comparison
+from .timelines import answered_at
 
 ARM_HOST = "management.azure.com"
 SKIPPED_HOSTS = ("login.microsoftonline.com", "graph.windows.net", "graph.microsoft.com")
@@ -173,6 +181,7 @@ class Replayer:
         self.operations = {}          # operation_key of a recorded operation URL -> the fake's URL (or None)
         self.started_by = {}          # operation_key -> the outcome of the request that started it
         self.tainted = set()          # resource paths an unreplayable request would have made or changed
+        self.last_answered = None     # the recorded time of the last dated answer: normalisation 8
 
     # -- sending ----------------------------------------------------------------------------------
     def to_fake(self, url):
@@ -216,6 +225,7 @@ class Replayer:
             if host in SKIPPED_HOSTS:
                 self.result.skipped += 1
                 continue
+            self.follow_recorded_time(ex)
             key = operation_key(ex.url)
             if ex.method == "GET" and (key in self.operations or is_operation_url(ex.method, ex.url)):
                 if last_use[key] > i:
@@ -230,6 +240,15 @@ class Replayer:
             self._request(i, ex)
         self.result.errors = list(self.cloud.errors_log)
         return self.result
+
+    def follow_recorded_time(self, ex):
+        """Move a virtual clock on by the recorded time since the last dated answer (normalisation 8)."""
+        when = answered_at(ex)
+        if when is None or not self.cloud.clock.virtual:
+            return
+        if self.last_answered is not None and when > self.last_answered:
+            self.cloud.clock.advance(when - self.last_answered)
+        self.last_answered = when
 
     def _poll(self, i, ex):
         fake_url = self.operations[operation_key(ex.url)]

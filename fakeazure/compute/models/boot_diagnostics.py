@@ -45,6 +45,9 @@ class BootDiagnosticsBackend:
 
     def retrieve_boot_diagnostics_data(self, sub, rg, name, minutes, base_url):
         vm = self.get_vm(sub, rg, name)
+        # a POST: a ReadOnly lock blocks it (users report boot diagnostics data unreadable under a read-only
+        # lock, microsoft/azserialconsole#115)
+        self.cloud.check_locks_for_write(vm.id)
         if minutes is None or minutes == "":
             minutes = SAS_DEFAULT_MINUTES
         try:

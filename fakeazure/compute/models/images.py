@@ -2,7 +2,8 @@
 image (definition or version) or a platform image of the marketplace (:mod:`.marketplace`)."""
 from ...core import ids
 from ...core.backend import lister, reader
-from .. import checks, exceptions
+from ...core.properties import check_location, keep_at_create, overlay, refuse_changes
+from .. import checks, exceptions, properties
 from . import marketplace
 from ..checks import security_type as security
 from .base import NS, ComputeResource, lower
@@ -36,10 +37,18 @@ class Image(ComputeResource):
         props = {}
         if self.source_vm_id:
             props["sourceVirtualMachine"] = {"id": self.source_vm_id}
-        props["storageProfile"] = {"osDisk": os_disk, "dataDisks": list(self.data_disks)}
+        props["storageProfile"] = {"osDisk": os_disk, "dataDisks": [self._data_disk_json(d) for d in self.data_disks]}
         props["provisioningState"] = self.provisioning_state
         props["hyperVGeneration"] = self.hyper_v_generation
-        return self.envelope(props)
+        return overlay(self.envelope(props), self.kept)
+
+    def _data_disk_json(self, entry):
+        """A data disk of the image: its size once the image is made (test_vm_managed_disk#37)."""
+        out = {"lun": entry["lun"]}
+        if self.provisioning_state == "Succeeded" and entry.get("diskSizeGB"):
+            out["diskSizeGB"] = entry["diskSizeGB"]
+        out.update((k, v) for k, v in entry.items() if k not in ("lun", "diskSizeGB"))
+        return out
 
 
 class ImageBackend:
@@ -48,9 +57,15 @@ class ImageBackend:
 
     def begin_create_or_update_image(self, subscription_id, resource_group, name, body):
         self.cloud.resources.get_group(subscription_id, resource_group)
-        existing = self.images.get(ids.key(ids.resource_id(subscription_id, resource_group, NS, "images", name)))
+        rid = ids.resource_id(subscription_id, resource_group, NS, "images", name)
+        existing = self.images.get(ids.key(rid))
+        self.cloud.check_locks_for_write(rid)
         if existing is not None:
-            self.not_busy(existing)
+            self.not_busy(existing, "Update Image")
+            check_location(existing, body)
+            refuse_changes(properties.IMAGES, existing.to_json(), body, properties.create_only_refusal)
+        else:
+            checks.resource_name(name, 80)
         location = checks.location_of(body)
         props = body.get("properties") or {}
         sp = props.get("storageProfile") or {}
@@ -61,6 +76,9 @@ class ImageBackend:
                     source_vm_id=src_vm, os_disk_ref=made["ref"], size_gb=made["size_gb"], guest=made["guest"],
                     data_disks=made["data"], tags=body.get("tags"),
                     storage_account_type=(sp.get("osDisk") or {}).get("storageAccountType") or "Standard_LRS")
+        if existing is not None:
+            img.kept = dict(existing.kept)
+        keep_at_create(img, properties.IMAGES, body)
         return self.begin_put(self.images, img, existing, state="Creating")
 
     def _image_from_vm(self, src_vm):
@@ -72,8 +90,10 @@ class ImageBackend:
                 "size_gb": disk.size_gb if disk is not None else 127,
                 "guest": disk.guest.copy() if disk is not None and disk.guest is not None else None,
                 "generation": vm.hyper_v_generation(),
-                "data": [{"lun": d["lun"], "managedDisk": {"id": d["id"]}, "caching": d.get("caching") or "None",
-                          "storageAccountType": "Standard_LRS"} for d in vm.data_disks if d.get("id")]}
+                "data": [{"lun": d["lun"], "diskSizeGB": model.size_gb, "managedDisk": {"id": model.id},
+                          "caching": d.get("caching") or "None", "storageAccountType": "Standard_LRS"}
+                         for d, model in zip(sorted(vm.data_disks, key=lambda x: x["lun"]), vm.data_disk_models())
+                         if model is not None]}
 
     def _image_from_disk(self, sp):
         osd = sp.get("osDisk") or {}
@@ -91,8 +111,9 @@ class ImageBackend:
         data = []
         for d in sp.get("dataDisks") or []:
             entry = {"lun": d.get("lun")}
-            for k in ("snapshot", "managedDisk"):
+            for k, table in (("snapshot", "snapshots"), ("managedDisk", "disks")):
                 if (d.get(k) or {}).get("id"):
+                    entry["diskSizeGB"] = self.referenced(d[k]["id"], table, table).size_gb
                     entry[k] = {"id": d[k]["id"]}
             entry.update(caching=d.get("caching") or "None",
                          storageAccountType=d.get("storageAccountType") or "Standard_LRS")
@@ -102,7 +123,7 @@ class ImageBackend:
                 "generation": src.hyper_v_generation or "V1", "data": data}
 
     def begin_delete_image(self, subscription_id, resource_group, name):
-        img = self.deletable(self.images, "images", subscription_id, resource_group, name)
+        img = self.deletable(self.images, "images", subscription_id, resource_group, name, label="Delete Image")
         if img is None:
             return None
         self.cloud.check_locks_for_delete(img.id)
@@ -144,15 +165,15 @@ class ImageBackend:
                                           target="imageReference.id")
 
     def _platform_image(self, ref, location):
-        entry = marketplace.lookup(ref.get("publisher"), ref.get("offer"), ref.get("sku"))
-        if entry is None:
+        found = marketplace.resolve(ref.get("publisher"), ref.get("offer"), ref.get("sku"), ref.get("version"))
+        if found is None:
             raise exceptions.PlatformImageNotFound(ref.get("publisher"), ref.get("offer"), ref.get("sku"),
                                                    ref.get("version", "latest"))
+        sku, exact = found
         from ...guest import guest_from_spec
-        return {"kind": "platform", "os_type": entry["os_type"], "generation": entry["generation"],
-                "os_state": "Generalized", "security": "TrustedLaunchSupported",
-                "guest": guest_from_spec(dict(entry["guest"])), "size_gb": entry["size_gb"],
-                "exact_version": entry["exact_version"], "fresh": True,
-                "source_id": marketplace.platform_image_id(self.cloud.default_subscription, location,
-                                                           ref.get("publisher"), ref.get("offer"),
-                                                           ref.get("sku"), entry["exact_version"])}
+        return {"kind": "platform", "os_type": sku.os_type, "generation": sku.generation,
+                "os_state": "Generalized", "security": sku.security_feature or "Standard",
+                "guest": guest_from_spec(dict(sku.raw["guest"])), "size_gb": sku.size_gb,
+                "exact_version": exact, "fresh": True,
+                "source_id": marketplace.platform_image_id(self.cloud.default_subscription, location, sku.publisher,
+                                                           sku.offer, sku.sku, exact)}

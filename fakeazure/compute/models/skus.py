@@ -1,4 +1,6 @@
-"""Virtual machine sizes (resource SKUs) and vCPU quotas, kept as data in ``skus.json``.
+"""Virtual machine sizes (resource SKUs) and vCPU quotas, kept as data in ``skus.json`` (294 sizes of the
+general-purpose, memory, compute and storage families: Azure's own resource SKU records of 2023 and Learn's size
+pages, each size naming its source).
 
 The wire shape of ``GET /providers/Microsoft.Compute/skus`` is built here from the data; quotas are
 per (subscription, location): ``cores`` (Total Regional vCPUs) and one entry per size family. A VM
@@ -12,16 +14,10 @@ from .. import exceptions
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _DATA = None
 
-# Display names of the usage entries (shared/fidelity/compute-capacity.yaml).
-_FAMILY_LABELS = {
-    "standardBSFamily": "Standard BS Family vCPUs", "standardAv2Family": "Standard Av2 Family vCPUs",
-    "standardDv2Family": "Standard Dv2 Family vCPUs", "standardDSv2Family": "Standard DSv2 Family vCPUs",
-    "standardDv3Family": "Standard Dv3 Family vCPUs", "standardDSv3Family": "Standard DSv3 Family vCPUs",
-    "standardDSv4Family": "Standard DSv4 Family vCPUs", "standardDSv5Family": "Standard DSv5 Family vCPUs",
-    "standardDASv5Family": "Standard DASv5 Family vCPUs", "standardDPSv5Family": "Standard DPSv5 Family vCPUs",
-    "standardESv3Family": "Standard ESv3 Family vCPUs", "standardESv5Family": "Standard ESv5 Family vCPUs",
-    "standardFSv2Family": "Standard FSv2 Family vCPUs", "standardNCSv3Family": "Standard NCSv3 Family vCPUs",
-}
+def family_label(family):
+    """The display name of a family's usage entry: 'standardDSv3Family' -> 'Standard DSv3 Family vCPUs'
+    (shared/fidelity/compute-capacity.yaml)."""
+    return "Standard {} Family vCPUs".format(family[len("standard"):-len("Family")])
 
 
 def data():
@@ -51,6 +47,13 @@ class Size:
         self.architecture = caps["CpuArchitectureType"]
         self.trusted_launch_disabled = caps.get("TrustedLaunchDisabled") == "True"
         self.max_data_disks = int(caps["MaxDataDiskCount"])
+        self.resource_disk_mb = int(caps.get("MaxResourceVolumeMB", "0"))
+
+    def size_body(self):
+        """The size as ``vmSizes`` lists it (VirtualMachineSize)."""
+        return {"name": self.name, "numberOfCores": self.vcpus, "osDiskSizeInMB": 1047552,
+                "resourceDiskSizeInMB": self.resource_disk_mb, "memoryInMB": int(self.memory_gb * 1024),
+                "maxDataDiskCount": self.max_data_disks}
 
     def restricted_in(self, location):
         for r in self.raw.get("restrictions", []):
@@ -97,9 +100,7 @@ def vm_sizes(location):
         sz = Size(s)
         if sz.restricted_in(location):
             continue
-        out.append({"name": sz.name, "numberOfCores": sz.vcpus, "osDiskSizeInMB": 1047552,
-                    "resourceDiskSizeInMB": 16384 * sz.vcpus, "memoryInMB": int(sz.memory_gb * 1024),
-                    "maxDataDiskCount": sz.max_data_disks})
+        out.append(sz.size_body())
     return out
 
 
@@ -174,8 +175,8 @@ class Quotas:
                entry("cores", "Total Regional vCPUs", cores),
                entry("virtualMachines", "Virtual Machines", count),
                entry("virtualMachineScaleSets", "Virtual Machine Scale Sets", 0)]
-        for family in sorted(_FAMILY_LABELS):
-            out.append(entry(family, _FAMILY_LABELS[family], per_family.get(family, 0)))
+        for family in sorted({s["family"] for s in data()["virtualMachines"]}, key=str.lower):
+            out.append(entry(family, family_label(family), per_family.get(family, 0)))
         return out, cores, per_family
 
 

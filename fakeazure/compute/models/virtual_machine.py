@@ -4,6 +4,7 @@ import uuid
 
 from ...core import ids
 from ...core.clock import iso
+from ...core.properties import overlay, set_at, value_at
 from ..checks import security_type as _security
 from .base import ComputeResource
 
@@ -31,8 +32,13 @@ class VirtualMachine(ComputeResource):
         self.power_state = "running"
         self.generalized = False
         self.etag = 1
+        self.identity = None  # the identity block as Azure returns it (principal and tenant ids filled in)
+        self.user_data = None  # returned only with $expand=userData
+        self.custom_data = None  # never returned; kept to refuse a change (compute.properties)
         self.last_operation_time = self.time_created
+        self.last_heartbeat = None  # when the guest agent last reported (set when a running VM stops)
         self.boot = None  # the last BootResult of the guest (fakeazure.guest), set by boot_vm
+        self.boots = 0  # how many times the guest booted (the control API's state shows it)
         self.ephemeral_disk = None  # a Disk object that is not an ARM resource (ephemeral OS disk)
 
     @property
@@ -42,6 +48,62 @@ class VirtualMachine(ComputeResource):
     @property
     def security_type(self):
         return _security((self.security_profile or {}).get("securityType"))
+
+    # -- properties kept as sent (compute.properties): the security and diagnostics profiles ----------
+    @property
+    def security_profile(self):
+        return value_at(self.kept, "properties.securityProfile")
+
+    @security_profile.setter
+    def security_profile(self, value):
+        if value:
+            set_at(self.kept, "properties.securityProfile", value)
+        else:
+            self.kept.get("properties", {}).pop("securityProfile", None)
+
+    @property
+    def boot_diagnostics(self):
+        """None: no diagnosticsProfile; else whether boot diagnostics are on."""
+        diag = value_at(self.kept, "properties.diagnosticsProfile.bootDiagnostics")
+        return None if diag is None else bool(diag.get("enabled"))
+
+    @boot_diagnostics.setter
+    def boot_diagnostics(self, enabled):
+        if enabled is None:
+            self.kept.get("properties", {}).pop("diagnosticsProfile", None)
+        else:
+            set_at(self.kept, "properties.diagnosticsProfile.bootDiagnostics.enabled", bool(enabled))
+
+    def set_identity(self, identity):
+        """The identity Azure keeps: a principal for a system-assigned identity, ids for user-assigned ones."""
+        saved = self.identity
+        kind = (identity or {}).get("type") or "None"
+        if kind.lower() == "none":
+            self.identity = None
+        else:
+            out = {"type": kind}
+            if "systemassigned" in kind.lower().replace(" ", "").replace(",", ""):
+                old = saved or {}
+                out["principalId"] = old.get("principalId") or str(uuid.uuid5(uuid.NAMESPACE_URL, self.id + "/mi"))
+                out["tenantId"] = self.backend.cloud.identity.tenant_id
+            users = identity.get("userAssignedIdentities") or {}
+            if users:
+                out["userAssignedIdentities"] = {
+                    rid: {"principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, rid.lower() + "/p")),
+                          "clientId": str(uuid.uuid5(uuid.NAMESPACE_URL, rid.lower() + "/c"))} for rid in users}
+            self.identity = out
+
+        def undo():
+            self.identity = saved
+        return undo
+
+    def set_user_data(self, value):
+        saved = self.user_data
+        self.user_data = value
+
+        def undo():
+            self.user_data = saved
+        return undo
 
     # -- the disk objects behind the references ---------------------------------------------------
     def os_disk_model(self):
@@ -106,7 +168,7 @@ class VirtualMachine(ComputeResource):
         profile["dataDisks"] = data
         return profile
 
-    def to_json(self, instance_view=False):
+    def to_json(self, instance_view=False, user_data=False):
         props = {"hardwareProfile": {"vmSize": self.size}, "provisioningState": self.provisioning_state,
                  "vmId": self.vm_id, "storageProfile": self.storage_profile()}
         if self.os_profile:
@@ -120,11 +182,18 @@ class VirtualMachine(ComputeResource):
         if instance_view:
             props["instanceView"] = self.instance_view()
         props["timeCreated"] = iso(self.time_created)
+        if user_data and self.user_data is not None:
+            props["userData"] = self.user_data
         body = self.envelope(props)
         body["etag"] = self.etag_value
+        extensions = self.backend.extensions_of(self)
+        if extensions:  # the VM's extensions, after its etag (shared/fidelity vm-get.yaml)
+            body["resources"] = [e.to_json() for e in extensions]
+        if self.identity:
+            body["identity"] = dict(self.identity)
         if self.zones:
             body["zones"] = list(self.zones)
-        return body
+        return overlay(body, self.kept)
 
     # -- instance view (shared/fidelity/vm-get.yaml, README item 11) -------------------------------
     def instance_view(self):
@@ -138,6 +207,10 @@ class VirtualMachine(ComputeResource):
             view["osVersion"] = boot.os_version
         if allocated and self.power_state != "starting" or (allocated and boot is not None):
             view["vmAgent"] = self.agent_view()
+        agent = view.get("vmAgent")
+        extensions = self.backend.extensions_of(self) if "vmAgent" in view else []
+        if agent is not None and "extensionHandlers" in agent:
+            agent["extensionHandlers"] = [e.handler_view() for e in extensions]
         disks = []
         for d in [self.os_disk_model()] + self.data_disk_models():
             if d is not None:
@@ -145,6 +218,8 @@ class VirtualMachine(ComputeResource):
                     "code": "ProvisioningState/succeeded", "level": "Info",
                     "displayStatus": "Provisioning succeeded", "time": iso(self.last_operation_time)}]})
         view["disks"] = disks
+        if extensions:  # no "extensions" member when the VM has none (vm-get.yaml notes)
+            view["extensions"] = [e.instance_view() for e in extensions]
         if self.boot_diagnostics:
             view["bootDiagnostics"] = {}
         view["hyperVGeneration"] = self.hyper_v_generation()
@@ -188,8 +263,13 @@ class VirtualMachine(ComputeResource):
         return view
 
     def agent_view(self):
+        """The agent's report: heartbeats while the VM runs (time: now); a stopped VM keeps the agent's last
+        report (fidelity README item 11: stopped VMs keep vmAgent), dated when it was made."""
         boot = self.boot
-        now = iso(self.backend.cloud.clock.now()).split(".")[0] + "+00:00"
+        when = self.backend.cloud.clock.now()
+        if self.power_state == "stopped" and self.last_heartbeat is not None:
+            when = self.last_heartbeat
+        now = iso(when).split(".")[0] + "+00:00"
         if boot is not None and getattr(boot, "agent_ready", False):
             version = "2.7.41491.1102" if self.os_type() == "Windows" else "2.9.1.1"
             return {"vmAgentVersion": version, "statuses": [{

@@ -9,7 +9,8 @@ import uuid
 
 from ...core import ids
 from ...core.backend import Write, lister, reader
-from .. import checks, exceptions
+from ...core.properties import keep_at_create
+from .. import checks, exceptions, properties
 from ..checks import security_type as security
 from .base import NS, lower
 from .disks import Disk
@@ -32,6 +33,8 @@ class VirtualMachineBackend:
             return self.update_vm(vm, body, patch)
         if patch:
             raise exceptions.ResourceNotFound(NS + "/virtualMachines", name, resource_group)
+        self.cloud.check_locks_for_write(ids.resource_id(subscription_id, resource_group, NS, "virtualMachines", name))
+        checks.resource_name(name, 64)
         return self._create_vm(subscription_id, resource_group, name, body)
 
     # -- create -----------------------------------------------------------------------------------
@@ -51,7 +54,7 @@ class VirtualMachineBackend:
         if option == "fromimage":
             src = self.resolve_image(checks.required(image_ref, "imageReference"), sub, location)
             if src["os_state"] == "Generalized":
-                checks.os_profile(os_profile, src["os_type"])
+                checks.os_profile(os_profile, src["os_type"], name)
             else:
                 checks.no_os_profile(os_profile)
             return None, src
@@ -72,7 +75,7 @@ class VirtualMachineBackend:
         vm_id = ids.resource_id(sub, rg, NS, "virtualMachines", name)
         attach_disk, src = self._os_disk_source(sub, name, location, osd, image_ref, os_profile)
         if attach_disk is not None:
-            checks.attachable(attach_disk, vm_id, name)
+            checks.attachable(attach_disk, vm_id, name, body.get("zones"))
             checks.required(src["os_type"], "osDisk.osType")  # seen
             checks.no_os_profile(os_profile)  # seen
         gen = src["generation"] or "V1"
@@ -80,7 +83,8 @@ class VirtualMachineBackend:
         checks.security(vm_security, src, gen, size)
         self.check_quota(sub, location, size, size.vcpus)
         default_sku = "Premium_LRS" if size.premium_io else "Standard_LRS"
-        data_entries = checks.data_disks(self, sp.get("dataDisks"), vm_id, name, size, location, default_sku)
+        data_entries = checks.data_disks(self, sp.get("dataDisks"), vm_id, name, size, location, default_sku,
+                                         vm_zones=body.get("zones"))
         nics = []
         for n in ((props.get("networkProfile") or {}).get("networkInterfaces") or []):
             entry = {"id": n.get("id")}
@@ -123,6 +127,8 @@ class VirtualMachineBackend:
                             image_reference=stored_ref, security_profile=security_profile,
                             boot_diagnostics=bool(((diag or {}).get("bootDiagnostics") or {}).get("enabled"))
                             if diag else None, tags=body.get("tags"), zones=body.get("zones"))
+        keep_at_create(vm, properties.VIRTUAL_MACHINES, body)
+        vm.custom_data = (os_profile or {}).get("customData")
         vm.password_set = bool((os_profile or {}).get("adminPassword"))
         vm.provisioning_state = "Creating"
         vm.power_state = "starting"
@@ -139,7 +145,8 @@ class VirtualMachineBackend:
             if vm.os_disk_model() is None:
                 vm.power_state = "deallocated"
 
-        op = self.start_operation(vm, "operations", lambda: self._vm_created(vm, src, guest, os_profile), failed)
+        op = self.start_operation(vm, "operations", lambda: self._vm_created(vm, src, guest, os_profile), failed,
+                                  operation="create")
         return Write(vm, True, op, accepted)
 
     def _new_disk(self, vm, name, **kw):
@@ -203,7 +210,9 @@ class VirtualMachineBackend:
     # -- delete -----------------------------------------------------------------------------------
     def begin_delete_vm(self, subscription_id, resource_group, name, force=False):
         """The operation, or None when there is no such VM (Azure answers 204)."""
-        vm = self.deletable(self.vms, "virtualMachines", subscription_id, resource_group, name)
+        # a delete preempts a create, update or power action in progress (OperationPreempted, seen in
+        # azure-sdk-for-python#5167 and osbuild-composer#1447 for VMs); a repeated delete is accepted
+        vm = self.deletable(self.vms, "virtualMachines", subscription_id, resource_group, name, preempt=True)
         if vm is None:
             return None
         self.cloud.check_locks_for_delete(vm.id)
@@ -217,6 +226,7 @@ class VirtualMachineBackend:
     def _vm_deleted(self, vm):
         """The effect of a VM delete, honouring deleteOption on every disk and NIC."""
         self.vms.pop(ids.key(vm.id), None)
+        self.drop_extensions(vm)
         os_model = vm.os_disk_model()
         if vm.ephemeral_disk is not None:
             vm.ephemeral_disk = None
@@ -250,12 +260,14 @@ def _stored_os_profile(name, os_profile, os_type):
         wc.setdefault("provisionVMAgent", True)
         wc.setdefault("enableAutomaticUpdates", True)
         wc.setdefault("patchSettings", {"patchMode": "AutomaticByOS", "assessmentMode": "ImageDefault"})
+        wc.setdefault("enableVMAgentPlatformUpdates", False)  # sent by the api-versions that have it (shapes.py)
         stored["windowsConfiguration"] = wc
     else:
         lc = dict(os_profile.get("linuxConfiguration") or {})
         lc.setdefault("disablePasswordAuthentication", not os_profile.get("adminPassword"))
         lc.setdefault("provisionVMAgent", True)
         lc.setdefault("patchSettings", {"patchMode": "ImageDefault", "assessmentMode": "ImageDefault"})
+        lc.setdefault("enableVMAgentPlatformUpdates", False)
         stored["linuxConfiguration"] = lc
     stored.update(secrets=os_profile.get("secrets") or [], allowExtensionOperations=True,
                   requireGuestProvisionSignal=True)

@@ -25,6 +25,7 @@ def boot_vm(vm, provisioning=None):
     data = [model.guest if model is not None else None for model in vm.data_disk_models()]
     vm.boot = boot(disk.guest, provisioning=provisioning, data_disks=data)
     vm.boot.booted_at = vm.backend.cloud.clock.now()
+    vm.boots += 1
     return vm.boot
 
 
@@ -43,8 +44,11 @@ class VirtualMachineActionsBackend:
 
     def _begin_power(self, subscription_id, resource_group, name, action):
         vm = self.get_vm(subscription_id, resource_group, name)
-        self.not_busy(vm)
+        # a ReadOnly lock blocks the POST actions as it blocks writes (Learn, "Lock your resources": a ReadOnly
+        # lock on a group holding a VM prevents starting or restarting it, "these operations require a POST")
+        self.cloud.check_locks_for_write(vm.id)
         label, transitional, final = POWER_ACTIONS[action]
+        self.not_busy(vm, label)
         if action in ("start", "restart") and vm.generalized:
             # seen: "Operation 'Start VM' is not allowed on VM 'x' since the VM is generalized."
             raise exceptions.OperationNotAllowed("Operation '{}' is not allowed on VM '{}' since the VM is "
@@ -53,8 +57,11 @@ class VirtualMachineActionsBackend:
             raise exceptions.OperationNotAllowed("Operation '{}' is not allowed on VM '{}' since the VM is {}."
                                                  .format(label, vm.name, vm.power_state))  # pattern as above
         # starting needs no new quota: quota counts every VM, allocated or not
-        saved = (vm.power_state, vm.provisioning_state)
-        if not (action == "powerOff" and vm.power_state == "deallocated"):
+        saved = (vm.power_state, vm.provisioning_state, vm.etag)
+        # start on a running VM is accepted and changes nothing: the guest is not rebooted (a no-op on Azure;
+        # restart is the action that reboots)
+        no_op = action == "start" and vm.power_state == "running"
+        if not no_op and not (action == "powerOff" and vm.power_state == "deallocated"):
             vm.power_state = transitional
         vm.provisioning_state = "Updating"
         vm.etag += 1
@@ -65,19 +72,24 @@ class VirtualMachineActionsBackend:
             if action == "powerOff" and saved[0] == "deallocated":
                 vm.power_state = "deallocated"
                 return None
+            if no_op:
+                return None
+            if final != "running" and saved[0] == "running":
+                vm.last_heartbeat = self.cloud.clock.now()  # the agent's last report before the VM stopped
             vm.power_state = final
             if final == "running":
                 boot_vm(vm, None)
             return None
 
         def failed(_err):
-            vm.power_state, vm.provisioning_state = saved
+            vm.power_state, vm.provisioning_state, vm.etag = saved
 
-        return self.start_operation(vm, "operations", done, failed)
+        return self.start_operation(vm, "operations", done, failed, operation=action)
 
     def generalize_vm(self, subscription_id, resource_group, name):
         vm = self.get_vm(subscription_id, resource_group, name)
-        self.not_busy(vm)
+        self.cloud.check_locks_for_write(vm.id)
+        self.not_busy(vm, "generalize")
         if vm.power_state not in ("stopped", "deallocated"):
             # seen (MicrosoftDocs/azure-docs#86809): "Operation 'generalize' is not allowed on VM 'myVM' since the
             # VM is running."

@@ -7,6 +7,7 @@ backend is), each in its own module with its models:
 | network interfaces (and what Compute asks of them) | ``network_interfaces`` | ``nics`` |
 | public IP addresses | ``public_ips`` | ``public_ips`` |
 | network security groups | ``security_groups`` | ``nsgs`` |
+| tags, security rules, effective routes, address checks | ``operations`` | (the tables above) |
 
 Every table of resources is made empty in ``__init__`` (:class:`fakeazure.core.backend.ResourceBackend`,
 from ``tables``), so ``Cloud.reset()`` drops it; :mod:`.base` holds the shared write mechanism and
@@ -17,11 +18,13 @@ from ...core import ids
 from ...core.backend import ResourceBackend
 from .base import NS, NetworkBase
 from .network_interfaces import NetworkInterface, NetworkInterfaceBackend
+from .operations import NetworkOperationsBackend
 from .public_ips import PublicIPAddress, PublicIPBackend
 from .security_groups import NetworkSecurityGroup, SecurityGroupBackend
 from .virtual_networks import Subnet, VirtualNetwork, VirtualNetworkBackend
 
-_FAMILIES = (VirtualNetworkBackend, NetworkInterfaceBackend, PublicIPBackend, SecurityGroupBackend)
+_FAMILIES = (VirtualNetworkBackend, NetworkInterfaceBackend, PublicIPBackend, SecurityGroupBackend,
+             NetworkOperationsBackend)
 
 
 class NetworkBackend(NetworkBase, ResourceBackend, *_FAMILIES):

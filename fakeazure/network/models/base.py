@@ -63,7 +63,7 @@ class NetworkBase:
         return {"virtualnetworks": self.vnets, "networkinterfaces": self.nics,
                 "publicipaddresses": self.public_ips, "networksecuritygroups": self.nsgs}[rtype.lower()]
 
-    def _start(self, obj, effect=None):
+    def _start(self, obj, effect=None, operation="update", resource_type=None):
         """A Network long-running operation; the resource shows 'Updating' until it finishes."""
         obj.provisioning_state = "Updating"
 
@@ -75,10 +75,19 @@ class NetworkBase:
         def failed(_err):
             obj.provisioning_state = "Failed"
 
-        return self.start_operation(obj, "operations", done, failed)
+        return self.start_operation(obj, "operations", done, failed, operation=operation,
+                                    resource_type=resource_type)
 
     def _start_delete(self, obj, effect):
+        if not self.deleting(obj):
+            self.not_busy(obj)
         return self.begin_delete(obj, effect=effect, restore=lambda: setattr(obj, "provisioning_state", "Succeeded"))
+
+    def not_busy(self, obj):
+        """Network refuses a write on a resource while an operation is in progress on it."""
+        op = self.running_operation(obj)
+        if op is not None:
+            raise exceptions.AnotherOperationInProgress(op)
 
     def _begin_put(self, rtype, sub, rg, name, body):
         """A top-level PUT's first checks, in ARM's order: the group, the location, then locks. -> (id, location)"""
@@ -89,13 +98,16 @@ class NetworkBase:
                                       code="LocationRequired", status=400)
         rid = ids.resource_id(sub, rg, NS, rtype, name)
         self.cloud.check_locks_for_write(rid)
+        existing = self._table_for(rtype).get(ids.key(rid))
+        if existing is not None:
+            self.not_busy(existing)
         return rid, loc
 
     def _end_put(self, rid, obj, created):
         """Store what a PUT made or changed and start its operation. -> :class:`Write`"""
         obj.touch()
         self._table_for(obj.resource_type)[ids.key(rid)] = obj
-        return Write(obj, created, self._start(obj))
+        return Write(obj, created, self._start(obj, operation="create" if created else "update"))
 
     def _check_ref(self, ref_id, by_id, location=None, kind=None):
         obj = self.get_by_id(ref_id) if ref_id else None

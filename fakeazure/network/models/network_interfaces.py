@@ -7,9 +7,11 @@ under the same name (Azure tracks the VM instance, not its name).
 """
 import hashlib
 
-from ...core import errors, ids
+from ...core import errors, ids, names
 from ...core.backend import lister, reader
-from .. import exceptions
+from ...core.properties import DEALLOCATED, IN_PLACE, apply_generic, changes, check_location, keep_at_create, \
+    overlay, refuse_changes
+from .. import exceptions, properties
 from ..exceptions import NIC_RESERVE_SECONDS
 from .base import NS, NetworkResource, _ref
 from .public_ips import PublicIPAddress
@@ -72,8 +74,9 @@ class NetworkInterface(NetworkResource):
             props["virtualMachine"] = _ref(self.vm_id)
         props.update({"hostedWorkloads": [], "tapConfigurations": [], "nicType": "Standard",
                       "allowPort25Out": False, "auxiliaryMode": "None"})
-        return {"name": self.name, "id": self.id, "etag": self.etag, "tags": dict(self.tags),
-                "properties": props, "type": self.full_type, "location": self.location, "kind": "Regular"}
+        return overlay({"name": self.name, "id": self.id, "etag": self.etag, "tags": dict(self.tags),
+                        "properties": props, "type": self.full_type, "location": self.location, "kind": "Regular"},
+                       self.kept)
 
 
 
@@ -89,6 +92,10 @@ class NetworkInterfaceBackend:
             raise exceptions.NetworkInterfaceMustHaveAtLeastOneIpConfiguration(
                 "Network interface {} must have one or more IP configurations.".format(rid))
         existing = self.nics.get(ids.key(rid))
+        if existing is None:
+            names.check(name, 80)
+        else:
+            self._nic_update_checks(existing, body)
         configs = []
         for i, raw in enumerate(raw_configs):
             cp = raw.get("properties") or {}
@@ -126,14 +133,28 @@ class NetworkInterfaceBackend:
         if created:
             nic = NetworkInterface(self, sub, rg, name, location, configs, nsg_id, body.get("tags"),
                                    props.get("enableAcceleratedNetworking"), props.get("enableIPForwarding", False))
+            keep_at_create(nic, properties.NETWORK_INTERFACES, body)
         else:
             nic = existing
+            apply_generic(nic, changes(properties.NETWORK_INTERFACES, nic.to_json(), body,
+                                       (IN_PLACE, DEALLOCATED)))
             nic.ip_configurations, nic.nsg_id = configs, nsg_id
             nic.tags = dict(body.get("tags") or {})
             if "enableAcceleratedNetworking" in props:
                 nic.accelerated = props["enableAcceleratedNetworking"]
             nic.ip_forwarding = props.get("enableIPForwarding", nic.ip_forwarding)
         return self._end_put(rid, nic, created)
+
+    def _nic_update_checks(self, nic, body):
+        """A PUT of an existing NIC: its location, its create-only properties, and Accelerated Networking changed
+        only while the VM holding the NIC is deallocated (Learn)."""
+        check_location(nic, body)
+        current = nic.to_json()
+        refuse_changes(properties.NETWORK_INTERFACES, current, body, properties.create_only_refusal)
+        vm = self.cloud.find(nic.vm_id) if nic.vm_id else None
+        if vm is not None and getattr(vm, "power_state", "deallocated") != "deallocated":
+            for row, _ in changes(properties.NETWORK_INTERFACES, current, body, (DEALLOCATED,)):
+                raise properties.deallocated_refusal(row)
 
     def next_private_ip(self, subnet, exclude_nic=None, taken=()):
         used = set(taken)

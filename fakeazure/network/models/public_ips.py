@@ -1,9 +1,11 @@
 """Public IP addresses: model and backend."""
 import hashlib
 
-from ...core import ids
+from ...core import ids, names
 from ...core.backend import lister, reader
-from .. import exceptions
+from ...core.properties import IN_PLACE, apply_generic, changes, check_location, keep_at_create, overlay, \
+    refuse_changes
+from .. import exceptions, properties
 from .base import NetworkResource
 
 
@@ -50,7 +52,7 @@ class PublicIPAddress(NetworkResource):
                 "sku": {"name": self.sku, "tier": "Regional"}}
         if self.zones:
             body["zones"] = list(self.zones)
-        return body
+        return overlay(body, self.kept)
 
 
 
@@ -77,12 +79,23 @@ class PublicIPBackend:
         pip = self.public_ips.get(ids.key(rid))
         created = pip is None
         if created:
+            names.check(name, 80)
             pip = PublicIPAddress(self, sub, rg, name, location, sku, allocation,
                                   props.get("publicIPAddressVersion", "IPv4"),
                                   props.get("idleTimeoutInMinutes", 4), body.get("tags"), body.get("zones"))
+            keep_at_create(pip, properties.PUBLIC_IPS, body)
         else:
+            check_location(pip, body)
+            current = pip.to_json()
+            refuse_changes(properties.PUBLIC_IPS, current, body, properties.create_only_refusal)
+            if (body.get("sku") or {}).get("name") and body["sku"]["name"].lower() != pip.sku.lower():
+                raise properties.create_only_refusal(next(r for r in properties.PUBLIC_IPS if r.path == "sku"))
+            apply_generic(pip, changes(properties.PUBLIC_IPS, current, body, (IN_PLACE,)))
             pip.tags = dict(body.get("tags") or {})
             pip.idle_timeout = props.get("idleTimeoutInMinutes", pip.idle_timeout)
+            if props.get("publicIPAllocationMethod") and props["publicIPAllocationMethod"] != pip.allocation:
+                pip.allocation = props["publicIPAllocationMethod"]  # Learn: Dynamic to Static keeps the address
+                pip.static_address = pip.address() or _public_address(pip.id) if pip.allocation == "Static" else None
         return self._end_put(rid, pip, created)
 
     def begin_delete_public_ip(self, sub, rg, name):

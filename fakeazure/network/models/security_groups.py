@@ -25,13 +25,41 @@ class NetworkSecurityGroup(NetworkResource):
         return {"name": name, "id": "{}/{}/{}".format(self.id, kind, name), "etag": self.etag,
                 "type": "{}/networkSecurityGroups/{}".format(NS, kind), "properties": full}
 
-    def to_json(self):
+    def rule_json(self, name):
+        rule = next(r for r in self.rules if r["name"].lower() == name.lower())
+        return self._rule(rule["name"], rule.get("properties", {}))
+
+    def default_rules_json(self, api_version=None):
+        # Azure's default rules end with four empty lists at api 2022-01-01 (recording test_resource_move of
+        # Azure/azure-cli) and have none at 2015-06-15 (test_resource_group_deployment); the lists came with the
+        # augmented rules, taken here as api 2017-06-01 (not verified)
+        lists = api_version is None or api_version >= "2017-06-01"
+        return [self._rule(name, dict(dict(zip(("description", "protocol", "sourcePortRange", "destinationPortRange",
+                                                "sourceAddressPrefix", "destinationAddressPrefix", "access",
+                                                "priority", "direction"), spec)),
+                                      **(_EMPTY_LISTS if lists else {})), default=True)
+                for name, spec in _DEFAULT_RULES]
+
+    def effective_rules(self):
+        """The NSG's rules as NetworkInterfaces_ListEffectiveNetworkSecurityGroups lists them (lowest priority
+        number first, its own before the defaults)."""
+        out = []
+        for kind, rules in (("securityRules", [self.rule_json(r["name"]) for r in self.rules]),
+                            ("defaultSecurityRules", self.default_rules_json())):
+            for r in rules:
+                p = r["properties"]
+                out.append({"name": "{}/{}".format(kind, r["name"]), "protocol": p.get("protocol", "*").capitalize()
+                            if p.get("protocol") != "*" else "All",
+                            "sourcePortRange": p.get("sourcePortRange", "*").replace("*", "0-65535"),
+                            "destinationPortRange": p.get("destinationPortRange", "*").replace("*", "0-65535"),
+                            "sourceAddressPrefix": p.get("sourceAddressPrefix", "*"),
+                            "destinationAddressPrefix": p.get("destinationAddressPrefix", "*"),
+                            "access": p.get("access"), "priority": p.get("priority"), "direction": p.get("direction")})
+        return sorted(out, key=lambda r: (r["direction"] or "", int(r["priority"] or 0)))
+
+    def to_json(self, api_version=None):
         rules = [self._rule(r["name"], r.get("properties", {})) for r in self.rules]
-        defaults = [self._rule(name, dict(zip(("description", "protocol", "sourcePortRange",
-                                                "destinationPortRange", "sourceAddressPrefix",
-                                                "destinationAddressPrefix", "access", "priority",
-                                                "direction"), spec)), default=True)
-                    for name, spec in _DEFAULT_RULES]
+        defaults = self.default_rules_json(api_version)
         props = {"provisioningState": self.provisioning_state, "resourceGuid": self.resource_guid,
                  "securityRules": rules, "defaultSecurityRules": defaults}
         nics, subnets = self.users()
@@ -41,6 +69,9 @@ class NetworkSecurityGroup(NetworkResource):
             props["subnets"] = [{"id": s} for s in subnets]
         return self.envelope(props)
 
+
+_EMPTY_LISTS = {"sourcePortRanges": [], "destinationPortRanges": [], "sourceAddressPrefixes": [],
+                "destinationAddressPrefixes": []}
 
 _DEFAULT_RULES = [
     ("AllowVnetInBound", ("Allow inbound traffic from all VMs in VNET", "*", "*", "*", "VirtualNetwork",
@@ -54,7 +85,6 @@ _DEFAULT_RULES = [
                                "Internet", "Allow", 65001, "Outbound")),
     ("DenyAllOutBound", ("Deny all outbound traffic", "*", "*", "*", "*", "*", "Deny", 65500, "Outbound")),
 ]
-
 
 
 class SecurityGroupBackend:

@@ -146,6 +146,7 @@ class VirtualNetworkBackend:
     def begin_create_or_update_subnet(self, sub, rg, vnet_name, name, body):
         vnet = self.get_vnet(sub, rg, vnet_name)
         self.cloud.check_locks_for_write(vnet.id + "/subnets/" + name)
+        self.not_busy(vnet)  # one subnet at a time: Azure/bicep#5132
         props = body.get("properties") or {}
         prefix = props.get("addressPrefix") or (props.get("addressPrefixes") or [None])[0]
         nsg_id = (props.get("networkSecurityGroup") or {}).get("id")
@@ -158,7 +159,8 @@ class VirtualNetworkBackend:
         else:
             subnet.address_prefix, subnet.nsg_id = prefix, nsg_id
         vnet.touch()
-        return Write(subnet, created, self._start(vnet))
+        return Write(subnet, created, self._start(vnet, operation="create" if created else "update",
+                                                  resource_type=NS + "/virtualNetworks/subnets"))
 
     def begin_delete_subnet(self, sub, rg, vnet_name, name):
         vnet = self.get_vnet(sub, rg, vnet_name)
@@ -167,8 +169,10 @@ class VirtualNetworkBackend:
             return None
         self.cloud.check_locks_for_delete(subnet.id)
         self._check_subnet_unused(subnet)
+        self.not_busy(vnet)
 
         def effect():
             vnet.subnets.pop(name.lower(), None)
             vnet.touch()
-        return self._start_delete(vnet, effect)
+        # the subnet goes; its virtual network is updated meanwhile, not deleted
+        return self._start(vnet, effect, operation="delete", resource_type=NS + "/virtualNetworks/subnets")
