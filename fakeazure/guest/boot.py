@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import presets, serial
+from . import presets, ps_hyperv, serial
 from .model import LinuxGuest, LinuxUser, ProvisioningAnswer, WindowsGuest
 from .screens import resolve, screen
 from .unattend import AnswerFile, azure_answer, parse_answer_file, sample_oobe_answer
@@ -87,8 +87,7 @@ def boot(guest, provisioning: ProvisioningAnswer | None = None, data_disks=None,
         return _boot_linux(guest, provisioning)
     events: list[str] = []
     guest.session.pop("hives", None)        # a reboot unloads hives loaded with `reg load`
-    from .ps_hyperv import finish_pending_features
-    events += [f"feature {name} installed at this boot" for name in finish_pending_features(guest)]
+    events += [f"feature {name} installed at this boot" for name in ps_hyperv.finish_pending_features(guest)]
     provisioned = False
     screen_id = _boot_manager(guest, events)
     if screen_id is None and guest.boot_fault:
@@ -260,6 +259,9 @@ def _finish_oobe(guest: WindowsGuest, answer: AnswerFile, events) -> None:
         from .interpreter import run_script
         result = run_script(guest, script, shell="cmd")
         events.append(f"SetupComplete.cmd ran: exit {result.exit_code}")
+
+
+ps_hyperv.BOOT = boot  # Start-VM boots a nested VM's disk as this boot does
 
 
 def user_finishes_oobe(guest: WindowsGuest, admin_password: str) -> list[str]:

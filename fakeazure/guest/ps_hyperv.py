@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from .ps_values import PSObject, truthy
 
+# The guest's boot (boot.boot), set by boot.py: importing it here would close a circle (boot -> interpreter ->
+# cmdlets -> here), which the layering contract forbids.
+BOOT = None
+
 SWITCHES = {"install-windowsfeature": {"includemanagementtools", "restart"}, "new-vm": {"novhd"},
             "stop-vm": {"turnoff", "force"}, "remove-vm": {"force"}, "start-vm": set(), "get-vm": set(),
             "add-vmharddiskdrive": set()}
@@ -124,9 +128,8 @@ def start_vm(engine, bound, stream):
         bound.error(engine, f"'{vm['Name']}' failed to start: its boot disk is missing or of another generation.",
                     "OperationFailed", "NotSpecified", vm["Name"], "VirtualizationException")
         return []
-    from .boot import boot
     vm["State"] = "Running"
-    vm["screen"] = boot(guest).screen_id
+    vm["screen"] = BOOT(guest).screen_id if BOOT is not None else None
     engine.ctx.effects.append(f"Hyper-V VM {vm['Name']} started: screen {vm['screen']}")
     return []
 
