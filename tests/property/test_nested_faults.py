@@ -13,6 +13,7 @@ pytestmark = pytest.mark.property
 SCENARIO = "oobe-stuck-no-image"
 BEFORE_WAIT, AFTER_WAIT = 48, 59   # ARM requests of a clean run up to waiting-for-user, and from resume to the end
 REFUSAL = "injected refusal"
+PROFILE = "instant"  # as test_repair_faults.py: on a timed profile the number of polls depends on durations
 
 
 def _new(h):
@@ -62,7 +63,7 @@ def _roll_back(h):
 
 
 def test_the_clean_run_makes_the_requests_the_sweep_covers():
-    h = Harness(SCENARIO)
+    h = Harness(SCENARIO, profile=PROFILE)
     ctx = _new(h)
     h.requests = 0
     assert engine.apply(ctx)["status"] == "waiting-for-user"
@@ -76,7 +77,7 @@ def test_the_clean_run_makes_the_requests_the_sweep_covers():
 
 @pytest.mark.parametrize("nth", range(1, BEFORE_WAIT + 1))
 def test_a_refusal_before_the_wait(nth):
-    h = Harness(SCENARIO)
+    h = Harness(SCENARIO, profile=PROFILE)
     ctx = _new(h)          # the plan reads sizes and quota first: the sweep counts from the run's own requests
     _refuse(h, nth)
     with pytest.raises(engine.RepairError, match=REFUSAL):
@@ -87,7 +88,7 @@ def test_a_refusal_before_the_wait(nth):
 
 @pytest.mark.parametrize("nth", range(1, AFTER_WAIT + 1))
 def test_a_refusal_after_the_wait(nth):
-    h = Harness(SCENARIO)
+    h = Harness(SCENARIO, profile=PROFILE)
     assert engine.apply(_new(h))["status"] == "waiting-for-user"
     _user(h)
     _refuse(h, nth)
