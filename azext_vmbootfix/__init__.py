@@ -12,6 +12,8 @@ class VmBootFixCommandsLoader(AzCommandsLoader):
 
     def __init__(self, cli_ctx=None):
         from azure.cli.core.commands import CliCommandType
+        from azext_vmbootfix.redact import install
+        install()  # no password, protected parameter or SAS signature in any later log line (redact.py)
         custom_type = CliCommandType(operations_tmpl="azext_vmbootfix.custom#{}")
         super().__init__(cli_ctx=cli_ctx, custom_command_type=custom_type)
 

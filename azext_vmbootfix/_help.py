@@ -100,9 +100,18 @@ long-summary: >
   Policy denying what it creates; the recreated or rescue VM's size offered in the region and zone, and vCPU
   quota left. --dry-run shows these findings (`preflight`) without refusing, except for a VM no plan fits
   (not Windows, unmanaged or ephemeral OS disk, Azure Disk Encryption, a scale-set instance).
+  The plan is a saved object: --dry-run writes it beside the journals and prints its path (run id, every
+  step with the article steps it performs and what it reads, creates, changes and keeps, the names of the
+  resources the run will create, and every field of the VM's model the run does not carry over, with why);
+  `repair --plan FILE` applies exactly that plan, and refuses if the VM changed since. Without --plan the
+  plan is made and applied in one go. Every resource the run creates is tagged vmbootfix-run=<run id>.
+  Secrets in the VM's model (a SAS URL or key in extension settings) are redacted in the plan and the journal,
+  which list what was redacted; the repair goes on.
 examples:
-  - name: See the plan without changing anything.
-    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run
+  - name: Save the plan without changing anything (the output names the plan file).
+    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run -o table
+  - name: Apply exactly the saved plan (refused if the VM changed since it was made).
+    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --plan myvm.plan-1a2b3c4d.json
   - name: Only the pre-flight checks that did not pass, and what to do about them.
     text: >
       az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run --query "preflight[?status!='passed']"
@@ -141,7 +150,8 @@ long-summary: >
   generalize state. After the rescue path it swaps the original OS disk back, restores the power
   state, and deletes the rescue VM (with its OS disk and NIC) and the fixed copy. The OS disk backup
   snapshot is kept. First a pre-flight checks your permissions and the locks against what the undos do,
-  and refuses, changing nothing, if something is in the way.
+  and refuses, changing nothing, if something is in the way. When the journal file is gone, the rollback
+  works from the vmbootfix-run tags every resource of the run carries, and says what it could not restore.
 examples:
   - name: Roll back the repair of MyVm.
     text: az vm boot-fix rollback -g MyResourceGroup -n MyVm --yes
@@ -149,7 +159,10 @@ examples:
 
 helps["vm boot-fix journal"] = """
 type: command
-short-summary: Show the journal of a VM's repair (plan, step states, events).
+short-summary: Show the journal of a VM's repair (plan, step states with their article steps, events).
+long-summary: >
+  The table has one row per step: its number, name, the article steps it performs, its state and its error.
+  The JSON also lists what was redacted from the journal (path and kind of each secret, never its value).
 examples:
   - name: Show the state of each step.
     text: az vm boot-fix journal -g MyResourceGroup -n MyVm -o table

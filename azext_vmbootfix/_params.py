@@ -21,26 +21,28 @@ def load_arguments(self, _):
         c.argument("list_articles", options_list=["--list"], action="store_true",
                    help="List the known article ids and titles instead of rendering one.")
 
-    for scope in ("vm boot-fix repair", "vm boot-fix resume", "vm boot-fix rollback", "vm boot-fix journal"):
-        with self.argument_context(scope) as c:
-            c.argument("resource_group_name", resource_group_name_type)
-            c.argument("vm_name", vm_name_type, help="The name of the virtual machine to repair.")
+    # Shared by the repair commands, declared once: the group, the VM, the password, --yes.
+    with self.argument_context("vm boot-fix") as c:
+        c.argument("resource_group_name", resource_group_name_type)
+        c.argument("vm_name", vm_name_type, help="The name of the virtual machine to repair.")
+        c.argument("admin_password", options_list=["--admin-password"],
+                   help="The admin password of the recreated VM (generalized image) or, on the rescue path, of the "
+                        "accounts the answer file sets; prompted for when omitted. Never written to the journal, "
+                        "the plan or logs (--debug included); on the rescue path it reaches the VM only as a "
+                        "protected Run Command parameter. Given on the command line it stays in your shell "
+                        "history and in azure-cli's own --debug line of command arguments (written before any "
+                        "extension code runs): prefer the prompt.")
+        c.argument("yes", options_list=["--yes", "-y"], action="store_true", help="Do not ask for confirmation.")
     with self.argument_context("vm boot-fix repair") as c:
         c.argument("keep_disks", options_list=["--keep-disks"], action="store_true",
-                   help="Required: confirms that the VM is deleted and created again while its OS disk, data "
-                        "disks and NICs are kept (the article's 'Keep the disks' step).")
+                   help="Required by the recreate path: confirms that the VM is deleted and created again while its "
+                        "OS disk, data disks and NICs are kept (the article's 'Keep the disks' step).")
         c.argument("image", options_list=["--image"],
                    help="The image to recreate the VM from (name or id). Default: the newest generalized image "
                         "captured from this VM that diagnose finds.")
         c.argument("admin_username", options_list=["--admin-username"],
                    help="Admin account of the recreated VM when the image is generalized; on the rescue path, the "
                         "local administrator the answer file creates. Default: the VM's own.")
-        c.argument("admin_password", options_list=["--admin-password"],
-                   help="Its password (on the rescue path also the built-in administrator's); prompted for when "
-                        "omitted. Never written to the journal or logs (--debug included); on the rescue path it "
-                        "reaches the VM only as a protected Run Command parameter. Given on the command line it "
-                        "stays in your shell history and in azure-cli's own --debug line of command arguments: "
-                        "prefer the prompt.")
         c.argument("rescue", options_list=["--rescue"], action="store_true",
                    help="Use the rescue path (article steps 5-12) even if an image exists: copy the OS disk, "
                         "finish OOBE on the copy from a rescue VM (an answer file written by Run Command, instead "
@@ -57,16 +59,18 @@ def load_arguments(self, _):
                    help="With --method nested and no Azure Bastion in the VNet: the only IPv4 range (your public "
                         "address as a /32) that the rescue VM's public IP admits, for RDP (TCP 3389) only.")
         c.argument("dry_run", options_list=["--dry-run"], action="store_true",
-                   help="Print the plan (each step and what it reads, creates, changes and keeps); change nothing.")
-        c.argument("yes", options_list=["--yes", "-y"], action="store_true",
-                   help="Do not ask for confirmation.")
+                   help="Make the plan and save it beside the journals (its path is printed): each step, the "
+                        "article steps it performs, what it reads, creates, changes and keeps, the names of the "
+                        "resources the run creates, and what of the VM's model is not carried over. Change "
+                        "nothing.")
+        c.argument("plan_file", options_list=["--plan"],
+                   help="Apply this saved plan (from --dry-run) exactly: its run id, resource names and parameters. "
+                        "Refused if the VM changed since the plan was made.")
     with self.argument_context("vm boot-fix resume") as c:
         c.argument("admin_password", options_list=["--admin-password"],
                    help="Needed again when the VM is still to be recreated from a generalized image, or when the "
                         "rescue path has not yet written its answer file (the journal never holds it); prompted "
                         "for when omitted.")
-    with self.argument_context("vm boot-fix rollback") as c:
-        c.argument("yes", options_list=["--yes", "-y"], action="store_true", help="Do not ask for confirmation.")
 
     with self.argument_context("vm boot-fix diagnose") as c:
         c.argument("resource_group_name", resource_group_name_type, required=False,

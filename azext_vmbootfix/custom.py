@@ -1,4 +1,5 @@
-"""Command handlers: short functions that read like the command's help. Logic lives in the modules."""
+"""Command handlers of article, diagnose and scan: short functions that read like the command's help. Logic
+lives in the modules; the repair commands' handlers are in ``repair/cli.py`` (see commands.py)."""
 
 
 def show_article(vm_name=None, article_format="markdown", article_id=None, list_articles=False):
@@ -13,28 +14,6 @@ def show_article(vm_name=None, article_format="markdown", article_id=None, list_
         return article.render(article_id or article.DEFAULT_ARTICLE, vm_name, article_format)
     except article.ArticleError as exc:
         raise InvalidArgumentValueError(str(exc), recommendation="az vm boot-fix article --list -o table")
-
-
-def repair(cmd, resource_group_name, vm_name, keep_disks=False, image=None, admin_username=None,
-           admin_password=None, dry_run=False, yes=False, rescue=False, method=None, allow_cidr=None):
-    from azext_vmbootfix.repair import cli as repair_cli
-    return repair_cli.start(cmd, resource_group_name, vm_name, keep_disks, image, admin_username,
-                            admin_password, dry_run, yes, rescue, method, allow_cidr)
-
-
-def resume(cmd, resource_group_name, vm_name, admin_password=None):
-    from azext_vmbootfix.repair import cli as repair_cli
-    return repair_cli.resume(cmd, resource_group_name, vm_name, admin_password)
-
-
-def rollback(cmd, resource_group_name, vm_name, yes=False):
-    from azext_vmbootfix.repair import cli as repair_cli
-    return repair_cli.rollback(cmd, resource_group_name, vm_name, yes)
-
-
-def show_journal(cmd, resource_group_name, vm_name):
-    from azext_vmbootfix.repair import cli as repair_cli
-    return repair_cli.show(cmd, resource_group_name, vm_name)
 
 
 def diagnose(cmd, resource_group_name=None, vm_name=None, screenshot_file=None, serial_log_file=None,

@@ -29,7 +29,11 @@ COPY = ("azext_vmbootfix", "fakeazure", "tests", "recordings", "setup.py", "pyte
 # fails (the cassette and property tests would kill a few more, at minutes per survivor).
 MODULES = {
     "engine": ("azext_vmbootfix/repair/engine.py", ["tests/unit/test_engine.py", "tests/unit/test_repair.py"], 10),
-    "journal": ("azext_vmbootfix/repair/journal.py", ["tests/unit/test_journal.py", "tests/unit/test_repair.py"], 6),
+    "journal": ("azext_vmbootfix/repair/journal.py",
+                ["tests/unit/test_journal.py", "tests/unit/test_journal_secrets.py", "tests/unit/test_repair.py"], 6),
+    "plan": ("azext_vmbootfix/repair/plan.py", ["tests/unit/test_plan.py"], 6),
+    "tagged": ("azext_vmbootfix/repair/tagged.py", ["tests/unit/test_rollback_tags.py"], 6),
+    "carry": ("azext_vmbootfix/repair/carry.py", ["tests/unit/test_plan.py"], 4),
     "recreate": ("azext_vmbootfix/repair/recreate.py", ["tests/unit/test_recreate.py", "tests/unit/test_repair.py"],
                  30),
     "rescue": ("azext_vmbootfix/repair/rescue.py", ["tests/unit/test_rescue.py", "tests/unit/test_rescue_vm.py"], 30),

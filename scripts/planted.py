@@ -14,7 +14,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TESTS = ["tests/unit/test_repair.py", "tests/unit/test_rescue.py", "tests/unit/test_rescue_state.py",
-         "tests/scenario/test_repair_scenarios.py"]
+         "tests/scenario/test_repair_scenarios.py", "tests/unit/test_plan.py",
+         "tests/unit/test_journal_secrets.py", "tests/unit/test_rollback_tags.py"]
 
 BUGS = [
     ("the recreated VM loses its data disks", "azext_vmbootfix/repair/recreate.py",
@@ -41,6 +42,13 @@ BUGS = [
      '                                  protected={"AdminPasswordB64": b64(ctx.admin_password())}),',
      'parameters=dict(parameters,\n'
      '                                                                     AdminPasswordB64=b64(ctx.admin_password()))),'),
+    ("the VM model is journaled with its extension settings' SAS URL (the repair stops)",
+     "azext_vmbootfix/repair/engine.py", "        original, found = scrub(original)\n", "        found = []\n"),
+    ("a saved plan is applied under a new run id (other names than the dry run showed)",
+     "azext_vmbootfix/repair/engine.py", 'return Journal.new(path, plan["runId"],',
+     'return Journal.new(path, new_run_id(),'),
+    ("the rollback from tags counts no step as started (it undoes nothing)", "azext_vmbootfix/repair/tagged.py",
+     '        row["state"] = "done"', '        row["state"] = "pending"'),
 ]
 
 

@@ -1,7 +1,12 @@
-"""What the repair, resume, rollback and journal commands do, between the CLI and the engine."""
+"""The repair, resume, rollback and journal commands (the command table points here, as azure-cli's ``vm``
+module points at its modules): arguments in, the engine (:mod:`.engine`) and the plan file (:mod:`.plan`) out.
+
+``repair`` plans (run id, parameters, the VM's recorded model), checks (pre-flight), then with ``--dry-run``
+saves the plan beside the journal and prints its path; without it applies the plan at once; with ``--plan
+FILE`` it applies that saved plan, refusing if the VM's model changed since it was made."""
 from knack.log import get_logger
 
-from azext_vmbootfix.repair import engine
+from azext_vmbootfix.repair import engine, plan
 from azext_vmbootfix.repair.journal import Journal, JournalError, journal_path
 
 logger = get_logger(__name__)
@@ -27,6 +32,13 @@ def _load(cmd, resource_group, vm_name):
         return Journal.load(path)
     except JournalError as exc:
         raise _errors().FileOperationError(str(exc), recommendation="Move the file away to start over.")
+
+
+def _journal_failed(exc):
+    return _errors().FileOperationError(
+        "{} Nothing more was changed in Azure after that.".format(exc),
+        recommendation="Make the journal's folder writable (or free space), then `az vm boot-fix resume` "
+                       "continues from the journal, or `az vm boot-fix rollback` undoes what was done.")
 
 
 def _progress(message):
@@ -80,7 +92,7 @@ def _confirm(plan, yes):
     if yes:
         return
     from knack.prompting import NoTTYException, prompt_y_n
-    lines = ["{step}. {name}: {description}".format(**s) for s in plan["steps"]]
+    lines = ["{}. {}: {}".format(s["step"], s["name"], s["description"]) for s in plan["steps"]]
     how = "by recreating it from {}".format(plan["image"]) if plan["path"] == "recreate" else \
         "with the rescue path (a copy of its OS disk finished on a rescue VM, then swapped in)"
     try:
@@ -155,16 +167,27 @@ def _nested_params(cmd, vm, allow_cidr):
     return {"method": "nested", "bastion": bastion, "allowCidr": _check_cidr(allow_cidr) if allow_cidr else None}
 
 
-def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_username=None, admin_password=None,
-          dry_run=False, yes=False, rescue=False, method=None, allow_cidr=None):
+def repair(cmd, resource_group_name, vm_name, keep_disks=False, image=None, admin_username=None,
+           admin_password=None, dry_run=False, yes=False, rescue=False, plan_file=None, method=None,
+           allow_cidr=None):
     err = _errors()
     nested = (method or "answer-file") == "nested"
     if method and not rescue and not nested:
         raise err.InvalidArgumentValueError("--method is for the rescue path.", recommendation="Add --rescue.")
-    rescue = rescue or nested
     if allow_cidr and not nested:
         raise err.InvalidArgumentValueError("--allow-cidr is for --method nested only.",
                                             recommendation="Drop --allow-cidr, or add --rescue --method nested.")
+    if plan_file and (method or allow_cidr):
+        raise err.MutuallyExclusiveArgumentError(
+            "--plan applies a saved plan as it is: --method and --allow-cidr were chosen when it was made.",
+            recommendation="Make a new plan with --dry-run to change them.")
+    rescue = rescue or nested
+    if plan_file:
+        if dry_run or image or rescue or admin_username:
+            raise err.MutuallyExclusiveArgumentError(
+                "--plan applies a saved plan as it is: --dry-run, --image, --rescue and --admin-username were "
+                "chosen when it was made.", recommendation="Make a new plan with --dry-run to change them.")
+        return _apply_saved(cmd, resource_group_name, vm_name, plan_file, admin_password, yes, keep_disks)
     if rescue and image:
         raise err.MutuallyExclusiveArgumentError(
             "--rescue does not use an image; --image is for the recreate path.",
@@ -173,155 +196,158 @@ def start(cmd, resource_group, vm_name, keep_disks=False, image=None, admin_user
         raise err.RequiredArgumentMissingError(
             "repair deletes the VM and creates it again; --keep-disks confirms that its OS disk, data disks "
             "and NICs are kept (the article's step 1).",
-            recommendation="az vm boot-fix repair -g {} -n {} --keep-disks --dry-run".format(resource_group, vm_name))
-    existing = _load(cmd, resource_group, vm_name)
-    if engine.is_active(existing) and not dry_run:
-        raise err.InvalidArgumentValueError(
-            "A repair of {} is {} (run {}).".format(vm_name, existing.status, existing.data["runId"]),
-            recommendation="Continue it with `az vm boot-fix resume -g {0} -n {1}` or undo it with "
-                           "`az vm boot-fix rollback -g {0} -n {1}`.".format(resource_group, vm_name))
+            recommendation="az vm boot-fix repair -g {} -n {} --keep-disks --dry-run".format(resource_group_name,
+                                                                                          vm_name))
+    if not dry_run:
+        _refuse_if_active(cmd, resource_group_name, vm_name)
     from azext_vmbootfix import diagnose
     from azext_vmbootfix.evidence import collect, vm_facts
     from azext_vmbootfix.repair import preflight
     compute, versions = _clients(cmd)
-    vm = _get_vm(compute, resource_group, vm_name)
+    vm = _get_vm(compute, resource_group_name, vm_name)
     shape = preflight.vm_checks(compute, vm)  # a VM this tool cannot repair is refused before anything else
     preflight.refuse(shape)
-    verdict = diagnose.verdict_for_vm(collect(compute, resource_group, vm_name, versions_client=versions))
+    verdict = diagnose.verdict_for_vm(collect(compute, resource_group_name, vm_name, versions_client=versions))
     if verdict["articleId"] != "OSStartUp-OOBE" or verdict["osState"] == "unknown":
         raise err.InvalidArgumentValueError(
             "diagnose does not find {} stuck at OOBE (verdict {}, {}, confidence {}); repair only fixes that."
             .format(vm_name, verdict["articleId"], verdict["osState"], verdict["confidence"]),
-            recommendation="az vm boot-fix diagnose -g {} -n {} -o table".format(resource_group, vm_name))
+            recommendation="az vm boot-fix diagnose -g {} -n {} -o table".format(resource_group_name, vm_name))
     chosen = None if rescue else _pick_image(verdict["images"], image)
     if chosen is None and not rescue:
         _progress("No image captured from {} was found: using the rescue path (article steps 5-12).".format(vm_name))
     facts = vm_facts(vm)
     admin_username = admin_username or facts.get("adminUsername") or "azureadmin"
-    path = _path(cmd, resource_group, vm_name)
-    catalog = None
+    catalog = params = None
     if chosen is None:
-        from azext_vmbootfix.repair import rescue as rescue_plan
-        from azext_vmbootfix.repair.preflight_capacity import read_catalog
-        from azext_vmbootfix.repair.recreate import StepFailed
-        from azure.core.exceptions import HttpResponseError
-        try:
-            catalog = read_catalog(compute, vm.location)
-        except HttpResponseError:
-            catalog = None  # unreadable: the size is chosen unchecked and pre-flight warns
-        try:
-            params = rescue_plan.rescue_params(compute, vm, catalog)
-        except StepFailed as exc:
-            raise err.ValidationError(str(exc), recommendation=exc.recommendation)
+        catalog, params = _rescue_params(compute, vm)
         if nested:
             params.update(_nested_params(cmd, vm, allow_cidr))
-        journal = engine.new_journal(path, _subscription(cmd), facts, None, admin_username,
-                                     path_name="nested" if nested else "rescue", rescue=params)
-        ctx = engine.Context(compute, journal, facts, admin_username=admin_username, progress=_progress,
-                             resources=_resources(cmd))
-    else:
-        journal = engine.new_journal(path, _subscription(cmd), facts, chosen, admin_username)
-        ctx = engine.Context(compute, journal, facts, admin_username=admin_username, image_id=chosen["id"],
-                             image_generalized=bool(chosen.get("generalized")), progress=_progress)
-    plan = engine.describe(ctx)
-    target = preflight.Target(ctx, facts, engine.path_steps(journal.data["path"]), image=chosen, vm=vm,
-                              catalog=catalog)
-    findings = shape + preflight.plan_checks(_preflight_clients(cmd, compute), target)
+    path_name = "recreate" if chosen else "nested" if nested else "rescue"
+    plan_doc = engine.new_plan(_subscription(cmd), facts, chosen, admin_username, path_name=path_name,
+                               rescue=params, vm=vm)
+    ctx, described, findings = _checked(cmd, compute, plan_doc, vm, shape, chosen, catalog)
     if dry_run:
-        for f in preflight.failures(findings):
-            logger.warning("Pre-flight %s failed: %s\n  %s", f["check"], f["detail"], f["recommendation"])
-        if preflight.failures(findings):
-            logger.warning("Pre-flight: %d check(s) failed; `repair` without --dry-run would refuse to start.",
-                           len(preflight.failures(findings)))
+        _warn_failures(findings)
+        saved = plan.save(plan.document(described, **_plan_parts(plan_doc)),
+                          plan.plan_path(_path(cmd, resource_group_name, vm_name), plan_doc["runId"]))
+        logger.warning("Plan saved to %s\n  apply it with: az vm boot-fix repair -g %s -n %s --plan \"%s\"",
+                       saved["planFile"], resource_group_name, vm_name, saved["planFile"])
         return {"dryRun": True, "verdict": {k: verdict[k] for k in ("articleId", "osState", "confidence")},
-                "plan": plan, "preflight": preflight.rows(findings)}
+                "plan": described, "notCarried": plan_doc["notCarried"], "planFile": saved["planFile"],
+                "articleSteps": plan.article_rows(plan_doc["path"], engine.path_steps(plan_doc["path"])),
+                "preflight": preflight.rows(findings)}
     preflight.refuse(findings)
-    _confirm(plan, yes)
-    needed = chosen is None or bool(chosen.get("generalized"))
-    password = _password(admin_password, needed, rescue=chosen is None, nested=nested)
+    _confirm(described, yes)
+    return _apply_new(ctx, chosen, admin_password, plan_doc["notCarried"])
+
+
+def _refuse_if_active(cmd, resource_group, vm_name):
+    existing = _load(cmd, resource_group, vm_name)
+    if engine.is_active(existing):
+        raise _errors().InvalidArgumentValueError(
+            "A repair of {} is {} (run {}).".format(vm_name, existing.status, existing.data["runId"]),
+            recommendation="Continue it with `az vm boot-fix resume -g {0} -n {1}` or undo it with "
+                           "`az vm boot-fix rollback -g {0} -n {1}`.".format(resource_group, vm_name))
+
+
+def _rescue_params(compute, vm):
+    from azext_vmbootfix.repair import rescue as rescue_plan
+    from azext_vmbootfix.repair.preflight_capacity import read_catalog
+    from azext_vmbootfix.repair.recreate import StepFailed
+    from azure.core.exceptions import HttpResponseError
+    try:
+        catalog = read_catalog(compute, vm.location)
+    except HttpResponseError:
+        catalog = None  # unreadable: the size is chosen unchecked and pre-flight warns
+    try:
+        return catalog, rescue_plan.rescue_params(compute, vm, catalog)
+    except StepFailed as exc:
+        raise _errors().ValidationError(str(exc), recommendation=exc.recommendation)
+
+
+def _plan_parts(plan_doc):
+    return {k: plan_doc[k] for k in ("subscription", "facts", "params", "model", "redacted")} | \
+        {"not_carried": plan_doc["notCarried"]}
+
+
+def _checked(cmd, compute, plan_doc, vm, shape, image, catalog=None):
+    """The plan's context (its journal not yet saved), its description and the pre-flight findings."""
+    from azext_vmbootfix.repair import preflight
+    journal = engine.journal_from_plan(_path(cmd, plan_doc["resourceGroup"], plan_doc["vm"]), plan_doc)
+    p = plan_doc["params"]
+    ctx = engine.Context(compute, journal, admin_username=p.get("adminUsername"), image_id=p.get("imageId"),
+                         image_generalized=bool(p.get("imageGeneralized")), progress=_progress,
+                         resources=_resources(cmd))
+    target = preflight.Target(ctx, ctx.facts, engine.path_steps(journal.data["path"]), image=image, vm=vm,
+                              catalog=catalog)
+    return ctx, engine.describe(ctx), shape + preflight.plan_checks(_preflight_clients(cmd, compute), target)
+
+
+def _warn_failures(findings):
+    from azext_vmbootfix.repair import preflight
+    for f in preflight.failures(findings):
+        logger.warning("Pre-flight %s failed: %s\n  %s", f["check"], f["detail"], f["recommendation"])
+    if preflight.failures(findings):
+        logger.warning("Pre-flight: %d check(s) failed; `repair` without --dry-run would refuse to start.",
+                       len(preflight.failures(findings)))
+
+
+def _apply_new(ctx, image, admin_password, not_carried):
+    needed = image is None or bool(image.get("generalized"))
+    nested = ctx.journal.data["path"] == "nested"
+    password = _password(admin_password, needed, rescue=image is None, nested=nested)
     ctx._admin_password = password  # pylint: disable=protected-access
-    journal.save()
-    return _run(lambda: engine.apply(ctx), ctx)
-
-
-def _journal_target(ctx, compute, undo):
-    """Pre-flight's view of a run in its journal: the steps still to run (or, with ``undo``, to undo)."""
-    from azext_vmbootfix.evidence import vm_facts
-    from azext_vmbootfix.repair import preflight
-    journal = ctx.journal
-    states = {s["name"]: s["state"] for s in journal.steps}
-    steps = engine.path_steps(journal.data["path"])
-    steps = [c for c in steps if states.get(c.name) not in ("pending", "undone")] if undo else \
-        [c for c in steps if states.get(c.name) != "done"]
-    original = journal.data.get("original")
-    if original:
-        from azure.mgmt.compute.models import VirtualMachine
-        facts = vm_facts(VirtualMachine.deserialize(original))
-    else:
-        facts = vm_facts(_get_vm(compute, ctx.resource_group, ctx.vm_name))
-    params = journal.data["params"]
-    image = {"id": params.get("imageId"), "name": params.get("imageName")} if params.get("imageId") else None
-    return preflight.Target(ctx, facts, steps, undo=undo, image=image)
-
-
-def resume(cmd, resource_group, vm_name, admin_password=None):
-    err = _errors()
-    journal = _load(cmd, resource_group, vm_name)
-    if not engine.is_active(journal) or journal.status in ("rolling-back", "rollback-failed"):
-        raise err.InvalidArgumentValueError(
-            "There is no repair of {} to resume ({}).".format(vm_name, journal.status if journal else "no journal"),
-            recommendation="az vm boot-fix journal -g {} -n {}".format(resource_group, vm_name))
-    compute, _ = _clients(cmd)
-    ctx = engine.context_from_journal(compute, journal, progress=_progress, resources=_resources(cmd))
-    from azext_vmbootfix.repair import preflight
-    preflight.refuse(preflight.resume_checks(_preflight_clients(cmd, compute),
-                                             _journal_target(ctx, compute, undo=False)), "The resume")
-    pending = [s["name"] for s in journal.steps if s["state"] != "done"]
-    if "recreate-from-image" in pending and journal.data["params"].get("imageGeneralized"):
-        ctx._admin_password = _password(admin_password, True)  # pylint: disable=protected-access
-    if "finish-setup" in pending:
-        ctx._admin_password = _password(admin_password, True, rescue=True)  # pylint: disable=protected-access
-    if "create-rescue-vm" in pending and journal.data["path"] == "nested":
-        ctx._admin_password = _password(admin_password, True, nested=True)  # pylint: disable=protected-access
-    ctx.user_resumed = journal.status == "waiting-for-user"  # the person says the nested VM's OOBE is done
-    return _run(lambda: engine.apply(ctx), ctx)
-
-
-def rollback(cmd, resource_group, vm_name, yes=False):
-    err = _errors()
-    journal = _load(cmd, resource_group, vm_name)
-    if journal is None or journal.status == "rolled-back":
-        raise err.InvalidArgumentValueError(
-            "There is no repair of {} to roll back ({}).".format(vm_name, journal.status if journal else "no journal"),
-            recommendation="az vm boot-fix journal -g {} -n {}".format(resource_group, vm_name))
-    if not yes:
-        from knack.prompting import NoTTYException, prompt_y_n
-        try:
-            if not prompt_y_n("Undo the repair of {} and bring the original VM back {}?".format(
-                    vm_name, "with its original OS disk" if journal.data.get("path") in engine.RESCUE_PATHS
-                    else "from its own disks")):
-                raise err.ManualInterrupt("Nothing was changed.")
-        except NoTTYException:
-            raise err.RequiredArgumentMissingError("Confirmation is needed and there is no terminal to ask.",
-                                                   recommendation="Pass --yes.")
-    compute, _ = _clients(cmd)
-    ctx = engine.context_from_journal(compute, journal, progress=_progress, resources=_resources(cmd))
-    from azext_vmbootfix.repair import preflight
-    preflight.refuse(preflight.rollback_checks(_preflight_clients(cmd, compute),
-                                               _journal_target(ctx, compute, undo=True)), "The rollback")
-    return _run(lambda: engine.rollback(ctx), ctx)
-
-
-def show(cmd, resource_group, vm_name):
-    journal = _load(cmd, resource_group, vm_name)
-    if journal is None:
-        raise _errors().ResourceNotFoundError(
-            "No repair journal for {} in {}.".format(vm_name, resource_group),
-            recommendation="az vm boot-fix repair -g {} -n {} --keep-disks --dry-run".format(resource_group,
-                                                                                       vm_name))
-    out = journal.summary()
-    out["events"] = journal.data["events"]
+    try:
+        ctx.journal.save()
+    except JournalError as exc:
+        raise _journal_failed(exc)
+    out = _run(lambda: engine.apply(ctx), ctx)
+    for item in not_carried:
+        logger.warning("Not carried over: %s (%s)", item["field"], item["reason"])
+    out["notCarried"] = not_carried
     return out
+
+
+def _apply_saved(cmd, resource_group, vm_name, plan_file, admin_password, yes, keep_disks):
+    """``repair --plan FILE``: exactly the saved plan (its run id, parameters and steps), if the VM is as the
+    plan recorded it."""
+    err = _errors()
+    try:
+        saved = plan.load(plan_file)
+    except JournalError as exc:
+        raise err.FileOperationError(str(exc), recommendation="Give the file `repair --dry-run` saved.")
+    where = (saved.get("subscription", "").lower(), saved.get("resourceGroup", "").lower(), saved.get("vm", "").lower())
+    if where != (_subscription(cmd).lower(), resource_group.lower(), vm_name.lower()):
+        raise err.InvalidArgumentValueError(
+            "The plan {} is for VM {} in {} (subscription {}), not {} in {}.".format(
+                plan_file, saved.get("vm"), saved.get("resourceGroup"), saved.get("subscription"), vm_name,
+                resource_group), recommendation="Pass the plan's own -g and -n, or make a plan for this VM.")
+    if saved["path"] == "recreate" and not keep_disks:
+        raise err.RequiredArgumentMissingError(
+            "The plan deletes the VM and creates it again; --keep-disks confirms that its disks and NICs are kept.",
+            recommendation="az vm boot-fix repair -g {} -n {} --keep-disks --plan \"{}\"".format(
+                resource_group, vm_name, plan_file))
+    _refuse_if_active(cmd, resource_group, vm_name)
+    from azext_vmbootfix.repair import preflight
+    compute, _ = _clients(cmd)
+    vm = _get_vm(compute, resource_group, vm_name)
+    changed = plan.model_changes(saved["model"], plan.recorded_model(vm)[0])
+    if changed:
+        raise err.ValidationError(
+            "{} changed since the plan {} was made ({}{}); the plan was not applied and nothing was changed."
+            .format(vm_name, plan_file, ", ".join(changed[:5]), ", ..." if len(changed) > 5 else ""),
+            recommendation="Review a new plan: az vm boot-fix repair -g {} -n {} --dry-run".format(
+                resource_group, vm_name))
+    shape = preflight.vm_checks(compute, vm)
+    preflight.refuse(shape)
+    p = saved["params"]
+    image = {"id": p["imageId"], "name": p.get("imageName"), "generalized": p.get("imageGeneralized")} \
+        if p.get("imageId") else None
+    ctx, described, findings = _checked(cmd, compute, saved, vm, shape, image)
+    preflight.refuse(findings)
+    _confirm(described, yes)
+    return _apply_new(ctx, image, admin_password, saved.get("notCarried") or [])
 
 
 def _run(action, ctx):
@@ -334,6 +360,8 @@ def _run(action, ctx):
         if isinstance(exc.__cause__, Refused):  # the disk's own state, not Azure: nothing on it was changed
             raise _errors().ValidationError(str(exc), recommendation=exc.recommendation) from exc
         raise _errors().AzureResponseError(str(exc), recommendation=exc.recommendation) from exc
+    except JournalError as exc:
+        raise _journal_failed(exc) from exc
     warning = ctx.journal.step("verify-boot")["outputs"].get("warning") if out["status"] == "succeeded" else None
     if warning:
         logger.warning(warning)

@@ -1,14 +1,23 @@
 """The repair engine: a plan (an ordered list of steps, see :mod:`.recreate`) applied step by step, with a
-write-ahead journal (:mod:`.journal`). Terraform's plan/apply shape: ``plan`` is data that ``--dry-run``
-prints; ``apply`` walks it; ``resume`` walks it again (each step first observes whether its effect is
-already there); ``rollback`` walks the undos in reverse.
+write-ahead journal (:mod:`.journal`). Terraform's plan/apply shape: :func:`new_plan` is data that
+``--dry-run`` prints and saves (:mod:`.plan`); ``apply`` walks it; ``resume`` walks it again (each step first
+observes whether its effect is already there); ``rollback`` walks the undos in reverse.
+
+Only the engine writes the journal. A step returns its outputs (a dict); a value that must be journaled even
+if the step fails later goes in ``ctx.step_outputs``. The output ``original`` (record-original's VM model) is
+kept at the journal's top level. Every output is scrubbed of secrets first (redact.scrub): what was replaced is
+listed in the journal's ``redacted``, and the repair goes on. A journal that cannot be written stops the run
+with a :class:`~.journal.JournalError` naming the file.
 """
 import time
 import uuid
 
+from azext_vmbootfix.redact import scrub
+from azext_vmbootfix.repair import carry
+from azext_vmbootfix.repair import plan as P
 from azext_vmbootfix.repair import rescue as R
 from azext_vmbootfix.repair import recreate as S
-from azext_vmbootfix.repair.journal import ACTIVE, Journal
+from azext_vmbootfix.repair.journal import ACTIVE, Journal, JournalError
 
 
 from azext_vmbootfix.repair.rescue_base import WaitingForUser  # noqa: E402
@@ -32,13 +41,14 @@ class RepairError(Exception):
 class Context:
     """What steps need: SDK clients, names, the journal, a clock, progress output, and secrets in memory."""
 
-    def __init__(self, compute, journal, facts, admin_username=None, admin_password=None, image_id=None,
+    def __init__(self, compute, journal, facts=None, admin_username=None, admin_password=None, image_id=None,
                  image_generalized=True, sleep=None, progress=None, boot_timeout=S.BOOT_TIMEOUT_SECONDS,
                  resources=None):
         self.compute = compute
         self.resources = resources  # generic ARM client: the rescue VM's NIC (no network SDK in azure-cli)
         self.journal = journal
-        self.facts = facts
+        self.facts = facts if facts is not None else journal.data.get("facts") or {}  # plan.FACT_KEYS
+        self.step_outputs = {}  # what the running step wants journaled even if it fails (see the module doc)
         self.admin_username = admin_username
         self._admin_password = admin_password  # never journaled, never logged
         self.image_id = image_id
@@ -77,8 +87,9 @@ def new_run_id():
     return str(uuid.uuid4())
 
 
-def new_journal(path, subscription, facts, image, admin_username, path_name="recreate", rescue=None):
-    """A journal for a new run. ``path_name`` is ``recreate`` (``image`` is the image to recreate from) or
+def new_plan(subscription, facts, image, admin_username, path_name="recreate", rescue=None, vm=None):
+    """A new run's plan, not yet described (see :func:`describe`): run id, path, parameters, facts and, given
+    the VM, its recorded model. ``path_name`` is ``recreate`` (``image`` is the image to recreate from) or
     ``rescue`` (``rescue`` holds :func:`rescue.rescue_params`)."""
     image = image or {}
     params = {"imageId": image.get("id"), "imageName": image.get("name"),
@@ -86,29 +97,42 @@ def new_journal(path, subscription, facts, image, admin_username, path_name="rec
               "osDiskId": facts.get("osDiskId"), "nicIds": facts.get("nicIds"), "location": facts["location"]}
     if path_name in RESCUE_PATHS:
         params.update(rescue or {}, generation=facts.get("hyperVGeneration"))
-    step_rows = [{"name": cls.name, "description": cls.description} for cls in path_steps(path_name)]
-    return Journal.new(path, new_run_id(), subscription, facts["resourceGroup"], facts["name"], path_name,
-                       step_rows, params)
+    model, redacted = P.recorded_model(vm) if vm is not None else (None, [])
+    return {"runId": new_run_id(), "subscription": subscription, "resourceGroup": facts["resourceGroup"],
+            "vm": facts["name"], "path": path_name, "params": params, "facts": P.facts_of(facts), "model": model,
+            "redacted": redacted, "notCarried": carry.not_carried(model, path_name) + [
+                {"field": r["path"], "reason": "a secret ({}): redacted from the plan and the journal, so it "
+                 "cannot be put back".format(r["kind"])} for r in redacted if path_name == "recreate"]}
+
+
+def journal_from_plan(path, plan):
+    """The journal of a run of ``plan`` (a new plan or a saved one): same run id, parameters and facts."""
+    rows = [{"name": cls.name, "description": cls.description, "article": list(cls.article)}
+            for cls in path_steps(plan["path"])]
+    return Journal.new(path, plan["runId"], plan["subscription"], plan["resourceGroup"], plan["vm"], plan["path"],
+                       rows, plan["params"], facts=plan["facts"], plan_file=plan.get("planFile"))
+
+
+def new_journal(path, subscription, facts, image, admin_username, path_name="recreate", rescue=None, vm=None):
+    """A journal for a new run: :func:`journal_from_plan` of :func:`new_plan`."""
+    return journal_from_plan(path, new_plan(subscription, facts, image, admin_username, path_name, rescue, vm))
 
 
 def context_from_journal(compute, journal, admin_password=None, **kw):
     params = journal.data["params"]
-    facts = {"id": None, "location": params["location"], "osDiskId": params.get("osDiskId"),
-             "nicIds": params.get("nicIds") or []}
-    original = journal.data.get("original")
-    if original:
-        facts["id"] = original.get("id")
-    return Context(compute, journal, facts, admin_username=params.get("adminUsername"),
+    return Context(compute, journal, journal.data.get("facts") or {}, admin_username=params.get("adminUsername"),
                    admin_password=admin_password, image_id=params.get("imageId"),
                    image_generalized=params.get("imageGeneralized", True), **kw)
 
 
 def describe(ctx):
-    """The plan as data, for --dry-run: each step with what it reads, creates, changes and keeps."""
+    """The plan as data, for --dry-run: each step with the article steps it performs and what it reads,
+    creates, changes and keeps (resource names)."""
     params = ctx.journal.data["params"]
     out = {"runId": ctx.run_id, "vm": ctx.vm_name, "resourceGroup": ctx.resource_group,
            "path": ctx.journal.data["path"], "image": params.get("imageName"),
-           "steps": [dict({"step": i + 1, "name": cls.name, "description": cls.description}, **cls().plan(ctx))
+           "steps": [dict({"step": i + 1, "name": cls.name, "article": list(cls.article),
+                           "description": cls.description}, **cls().plan(ctx))
                      for i, cls in enumerate(path_steps(ctx.journal.data["path"]))]}
     if ctx.journal.data["path"] in RESCUE_PATHS:
         image = params.get("rescueImage") or {}
@@ -122,7 +146,8 @@ def _steps(journal):
 
 
 def apply(ctx):
-    """Walk the plan from wherever the journal says it is. Raises RepairError when a step fails."""
+    """Walk the plan from wherever the journal says it is. Raises RepairError when a step fails, JournalError
+    when the journal cannot be written."""
     journal = ctx.journal
     journal.set_status("applying")
     total = len(journal.steps)
@@ -130,17 +155,20 @@ def apply(ctx):
         row = journal.step(step.name)
         if row["state"] == "done":
             continue
+        ctx.step_outputs = {}
         try:
             if step.done(ctx):
-                journal.mark(row, "done", {"reconciled": True})
+                record(journal, row, "done", {"reconciled": True})
                 ctx.progress("[{}/{}] {}: already done".format(index, total, step.name))
                 continue
-            journal.mark(row, "running")  # write-ahead: the journal says so before Azure is touched
+            record(journal, row, "running")  # write-ahead: the journal says so before Azure is touched
             ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))
-            outputs = step.apply(ctx)
-            journal.mark(row, "done", outputs)
+            outputs = step.apply(ctx) or {}
+            record(journal, row, "done", dict(ctx.step_outputs, **outputs))
+        except JournalError:
+            raise
         except WaitingForUser as wait:  # a person's turn (the nested method): the run stops here, cleanly
-            journal.mark(row, "waiting", wait.outputs)
+            record(journal, row, "waiting", dict(ctx.step_outputs, **wait.outputs))
             journal.set_status("waiting-for-user", wait.message)
             ctx.progress(wait.message)
             return journal.summary()
@@ -148,11 +176,25 @@ def apply(ctx):
             recommendation = getattr(exc, "recommendation", None) or (
                 "Resume with `az vm boot-fix resume -g {0} -n {1}` once the cause is fixed, or put the VM back "
                 "as it was with `az vm boot-fix rollback -g {0} -n {1}`.".format(ctx.resource_group, ctx.vm_name))
-            journal.mark(row, "failed", error=_message(exc))
+            record(journal, row, "failed", ctx.step_outputs, error=_message(exc))
             journal.set_status("failed", _message(exc))
             raise RepairError("step {} failed: {}".format(step.name, _message(exc)), recommendation) from exc
     journal.set_status("succeeded")
     return journal.summary()
+
+
+def record(journal, row, state, outputs=None, error=None):
+    """The only way steps' results reach the journal: secrets scrubbed (and listed), ``original`` lifted."""
+    outputs = dict(outputs or {})
+    original = outputs.pop("original", None)
+    if original is not None:
+        original, found = scrub(original)
+        journal.data["original"] = original
+        journal.data.setdefault("redacted", []).extend(dict(r, step=row["name"], path="original." + r["path"])
+                                                       for r in found)
+    outputs, found = scrub(outputs)
+    journal.data.setdefault("redacted", []).extend(dict(r, step=row["name"]) for r in found)
+    journal.mark(row, state, outputs, error=scrub(error)[0] if error else None)
 
 
 def rollback(ctx):
@@ -184,4 +226,4 @@ def is_active(journal):
 
 def _message(exc):
     text = getattr(exc, "message", None) or str(exc)
-    return text.split("\n")[0][:400]
+    return scrub(text.split("\n")[0][:400])[0]

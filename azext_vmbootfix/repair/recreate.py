@@ -5,7 +5,6 @@ rollback is running the undos in reverse. Steps talk to Azure only through the S
 The recreate path is the article's steps 1-4: keep the disks and NICs, back up the OS disk, delete the VM,
 recreate it with the same name from the captured image, and verify that it boots.
 """
-
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from azext_vmbootfix.repair import actions as A
@@ -53,6 +52,13 @@ def _original(ctx):
     return original
 
 
+def tag_run_disk(ctx, name, role):
+    """Tag a disk Azure made for one of the run's VMs (a VM's tags are not copied to the OS disk it creates), so
+    that every resource of the run carries the run's tags (rollback.from_tags finds them by these)."""
+    ctx.compute.disks.begin_update(ctx.resource_group, name,
+                                   {"tags": {RUN_TAG: ctx.run_id, ROLE_TAG: role}}).result()
+
+
 def _wait_nic(ctx, action):
     """Run ``action`` (an Azure call that attaches the VM's NICs), retrying while Azure keeps them reserved."""
     for attempt in range(NIC_RETRY_LIMIT + 1):
@@ -69,6 +75,7 @@ def _wait_nic(ctx, action):
 class Step:
     name = ""
     description = ""
+    article = ()  # the article's steps (1-12) this step performs; see repair/plan.py ARTICLE_STEPS
     # The RBAC actions apply and undo perform, {scope: (action, ...)} (scopes and names: repair/actions.py).
     # Pre-flight checks the caller's permissions and the locks against them before anything changes.
     actions = {}
@@ -91,6 +98,7 @@ class Step:
 
 class RecordOriginal(Step):
     name = "record-original"
+    article = ()  # the tool's own: rollback needs the VM as it was
     description = "Read the VM and record its configuration (no secrets) for rollback."
     actions = {"vm": (A.VM_READ,)}
 
@@ -101,19 +109,20 @@ class RecordOriginal(Step):
         return bool(ctx.journal.data.get("original"))
 
     def apply(self, ctx):
+        """Returns the model as ``original`` (the engine keeps it at the journal's top level, secrets redacted)."""
         vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name, expand="instanceView")
         codes = [s.code or "" for s in (vm.instance_view.statuses or [])] if vm.instance_view else []
         vm.instance_view = None
         model = vm.serialize(keep_readonly=True)
         (model.get("properties", {}).get("osProfile") or {}).pop("adminPassword", None)
-        ctx.journal.data["original"] = model
         power = next((c.split("/", 1)[1] for c in codes if c.startswith("PowerState/")), None)
-        return {"originalOsDiskId": vm.storage_profile.os_disk.managed_disk.id, "originalPowerState": power,
-                "originalGeneralized": "OSState/generalized" in codes}
+        return {"original": model, "originalOsDiskId": vm.storage_profile.os_disk.managed_disk.id,
+                "originalPowerState": power, "originalGeneralized": "OSState/generalized" in codes}
 
 
 class KeepDisksAndNics(Step):
     name = "keep-disks-and-nics"
+    article = (1,)
     description = "Set deleteOption=Detach on the OS disk, every data disk and every NIC (article step 1)."
     actions = {"vm": (A.VM_READ, A.VM_WRITE)}
     undo_actions = {"vm": (A.VM_READ, A.VM_WRITE)}
@@ -164,6 +173,7 @@ class KeepDisksAndNics(Step):
 
 class BackupOsDisk(Step):
     name = "backup-os-disk"
+    article = (5,)
     description = "Snapshot the OS disk so that nothing is lost whatever happens next (kept on rollback)."
     actions = {"group": (A.SNAPSHOT_READ, A.SNAPSHOT_WRITE), "os_disk": (A.DISK_READ, A.DISK_GET_ACCESS)}
 
@@ -192,6 +202,7 @@ class BackupOsDisk(Step):
 
 class DeleteVm(Step):
     name = "delete-vm"
+    article = (1,)
     description = "Delete the VM; its disks and NICs stay (deleteOption Detach)."
     actions = {"vm": (A.VM_READ, A.VM_DELETE)}
     undo_actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_DEALLOCATE, A.VM_GENERALIZE), "nics": (A.NIC_JOIN,)}
@@ -276,6 +287,7 @@ def _attach_body(original):
 
 class RecreateFromImage(Step):
     name = "recreate-from-image"
+    article = (2, 3)
     description = "Create the VM again, same name, size, NICs, data disks, zone and tags, from the image (article " \
                   "steps 2-3)."
     actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW), "group": (A.DISK_READ, A.DISK_WRITE),
@@ -298,8 +310,15 @@ class RecreateFromImage(Step):
 
     def done(self, ctx):
         vm = _vm_or_none(ctx)
-        if not _is_ours(vm, ctx):
+        if not _is_ours(vm, ctx) or not self._made(ctx, vm):
             return False
+        try:  # and its OS disk carries the run's tags (a run stopped between the create and the tagging)
+            disk = ctx.compute.disks.get(ctx.resource_group, self._os_disk_name(ctx))
+        except ResourceNotFoundError:
+            return False
+        return (disk.tags or {}).get(RUN_TAG) == ctx.run_id
+
+    def _made(self, ctx, vm):
         return (vm.provisioning_state or "").lower() != "failed" or self._booted_unprovisioned(ctx)
 
     def _body(self, ctx):
@@ -319,7 +338,11 @@ class RecreateFromImage(Step):
                         tags, image_reference={"id": ctx.image_id}, os_profile=os_profile, detach_all=True)
 
     def apply(self, ctx):
-        if _is_ours(_vm_or_none(ctx), ctx):
+        vm = _vm_or_none(ctx)
+        if _is_ours(vm, ctx) and self._made(ctx, vm):  # made, but its OS disk not yet tagged
+            tag_run_disk(ctx, self._os_disk_name(ctx), "os-disk")
+            return {"newOsDiskName": self._os_disk_name(ctx)}
+        if _is_ours(vm, ctx):
             self.undo(ctx)  # a create of this run that failed half-way: start it again from nothing
         body = self._body(ctx)
         try:
@@ -328,8 +351,10 @@ class RecreateFromImage(Step):
         except HttpResponseError as exc:
             if _is_ours(_vm_or_none(ctx), ctx) and self._booted_unprovisioned(ctx):
                 # created and booted, but provisioning did not finish: verify-boot decides what that means
+                tag_run_disk(ctx, self._os_disk_name(ctx), "os-disk")
                 return {"newOsDiskName": self._os_disk_name(ctx), "provisioning": _code(exc)}
             raise
+        tag_run_disk(ctx, self._os_disk_name(ctx), "os-disk")
         return {"newOsDiskName": self._os_disk_name(ctx)}
 
     def undo(self, ctx):
@@ -347,6 +372,7 @@ class RecreateFromImage(Step):
 
 class VerifyBoot(Step):
     name = "verify-boot"
+    article = (4,)
     description = "Wait until Windows reports a Ready guest agent (article step 4)."
     failure_advice = ("The image does not boot either (article step 5 on): roll back with `az vm boot-fix rollback "
                       "-g {0} -n {1}` to get the original VM back, then use the rescue path.")

@@ -64,6 +64,7 @@ def random_password():
 # -- the steps ----------------------------------------------------------------------------------------
 class CopyOsDisk(S.Step):
     name = "copy-os-disk"
+    article = (5,)
     description = "Make a managed disk copy of the OS disk from the backup (article step 5); the original disk " \
                   "is never changed."
     actions = {"group": (A.SNAPSHOT_READ, A.DISK_READ, A.DISK_WRITE, A.DISK_GET_ACCESS),
@@ -140,6 +141,7 @@ def _delete_rescue(ctx):
 
 class CreateRescueVm(S.Step):
     name = "create-rescue-vm"
+    article = (6,)
     description = "Create a rescue VM (another Windows Server version, nested-virtualization size, own NIC, no " \
                   "public IP, throw-away password) with the copy attached at LUN 0 (article step 6)."
     actions = {"group": (A.VM_READ, A.VM_WRITE, A.DISK_WRITE, A.NIC_READ, A.NIC_WRITE, A.NIC_JOIN),
@@ -200,6 +202,7 @@ class CreateRescueVm(S.Step):
         create = ctx.compute.virtual_machines.begin_create_or_update
         wait_nic = S._wait_nic  # pylint: disable=protected-access
         vm = wait_nic(ctx, lambda: create(ctx.resource_group, _rescue_name(ctx), body).result())
+        S.tag_run_disk(ctx, _rescue_os_disk_name(ctx), "rescue-os-disk")  # like every resource of the run
         return dict(access, rescueVmId=vm.id, rescueNicId=nic.id, securityType=security["securityType"])
 
     # what the nested method (rescue_nested.py) does differently
@@ -220,6 +223,7 @@ class CreateRescueVm(S.Step):
 
 class DeleteRescueVm(S.Step):
     name = "delete-rescue-vm"
+    article = ()  # the tool's own clean-up
     description = "Delete the rescue VM, its OS disk and its NIC (nothing else)."
     actions = {"group": (A.VM_READ, A.VM_DELETE, A.DISK_READ, A.DISK_DELETE, A.NIC_READ, A.NIC_DELETE)}
 

@@ -20,6 +20,7 @@ def _local_account(user):
 
 
 class FinishSetup(S.Step):
+    article = (6,)
     """The answer file finishes OOBE. First the copy's offline hives are read (``read-setup-state.ps1``) and the
     Setup state decided on (:mod:`.rescue_state`: a state the answer file cannot finish is refused before anything
     on the copy changes); the control set (``Select\\Current``), the locales and ``Setup\\UnattendFile`` come from
@@ -114,6 +115,7 @@ def _copy_attached(ctx):
 
 class EnableSerialConsole(S.Step):
     name = "enable-serial-console"
+    article = (8, 9, 10)
     description = "Turn on EMS/SAC in the copy's BCD store with the article's bcdedit commands (steps 9-10), so " \
                   "the serial console works from now on."
     actions = {"group": (A.VM_READ, A.RUN_COMMANDS_READ, A.RUN_COMMANDS_WRITE)}
@@ -159,7 +161,7 @@ class EnableSerialConsole(S.Step):
             or (loaders[0]["identifier"] if loaders else None)
         if not loader:
             raise StepFailed("bcdedit /store {} /enum shows no Windows Boot Loader".format(store))
-        ctx.journal.step(self.name)["outputs"]["loader"] = loader  # saved with the step's "done" mark
+        ctx.step_outputs["loader"] = loader  # journaled by the engine even if a later command fails
         output = check(run_script(ctx, rescue_vm, RC_EMS, "enable-ems.ps1",
                                   parameters={"Store": store, "Loader": loader}), "bcdedit (EMS)")
         if not ems_verified(output, loader):

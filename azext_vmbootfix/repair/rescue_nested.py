@@ -90,6 +90,7 @@ class CreateNestedRescueVm(R.CreateRescueVm):
 
 class EnableHyperV(S.Step):
     name = "enable-hyperv"
+    article = (6,)
     description = "Install Hyper-V on the rescue VM by Run Command and restart it (article step 6)."
     actions = {"group": (A.VM_READ, A.RUN_COMMANDS_READ, A.RUN_COMMANDS_WRITE, A.VM_RESTART)}
 
@@ -114,6 +115,7 @@ class EnableHyperV(S.Step):
 
 class StartNestedVm(S.Step):
     name = "start-nested-vm"
+    article = (6,)
     description = "Take the copy offline on the rescue VM and start a Hyper-V VM of its generation on it."
     actions = {"group": (A.VM_READ, A.RUN_COMMANDS_READ, A.RUN_COMMANDS_WRITE)}
 
@@ -162,6 +164,7 @@ def connect_instructions(ctx):
 
 class WaitForUser(S.Step):
     name = "wait-for-user"
+    article = (6, 7)
     description = "Print how to connect (Azure Bastion or RDP, then Hyper-V Manager) and wait for you to finish " \
                   "OOBE in the nested VM; `resume` continues."
 
@@ -178,6 +181,7 @@ class WaitForUser(S.Step):
 
 class ReleaseCopy(S.Step):
     name = "release-copy"
+    article = (11,)
     description = "Turn the nested VM off and remove it, so that the copy can be detached."
     actions = {"group": (A.VM_READ, A.RUN_COMMANDS_READ, A.RUN_COMMANDS_WRITE)}
 

@@ -9,6 +9,7 @@ from azext_vmbootfix.repair.rescue_base import (_copy_id, _copy_name, _os_disk_i
 
 class DetachCopy(S.Step):
     name = "detach-copy"
+    article = (11,)
     description = "Detach the fixed copy from the rescue VM (article step 11)."
     actions = {"group": (A.VM_READ, A.VM_WRITE)}
 
@@ -33,6 +34,7 @@ class DetachCopy(S.Step):
 
 class DeallocateVm(S.Step):
     name = "deallocate-vm"
+    article = (11,)
     description = "Deallocate the original VM: an OS disk swap needs it stopped."
     actions = {"vm": (A.VM_INSTANCE_VIEW, A.VM_DEALLOCATE)}
     undo_actions = {"vm": (A.VM_INSTANCE_VIEW, A.VM_START)}
@@ -56,6 +58,7 @@ class DeallocateVm(S.Step):
 
 class SwapOsDisk(S.Step):
     name = "swap-os-disk"
+    article = (11,)
     description = "Make the fixed copy the VM's OS disk (article step 11); the original OS disk is kept."
     actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW, A.VM_DEALLOCATE)}
     undo_actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW, A.VM_DEALLOCATE)}
@@ -89,6 +92,7 @@ class SwapOsDisk(S.Step):
 
 class StartVm(S.Step):
     name = "start-vm"
+    article = (12,)
     description = "Start the VM on the fixed copy; Windows finishes OOBE from the answer file."
     actions = {"vm": (A.VM_READ, A.VM_INSTANCE_VIEW, A.VM_START)}
 
@@ -105,6 +109,7 @@ class StartVm(S.Step):
 
 
 class VerifyRescuedBoot(S.VerifyBoot):
+    article = (12,)
     description = "Wait until Windows on the fixed copy reports a Ready guest agent (article step 12)."
     # SAC is server-only (oobe-domain.md 2c): a Windows 10/11 copy has EMS in its BCD but never shows SAC>
     failure_advice = ("The fixed copy did not boot to a Ready agent: look at `az vm boot-fix diagnose -g {0} -n {1}` "

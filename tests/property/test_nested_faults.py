@@ -11,7 +11,7 @@ from repairkit import Harness
 pytestmark = pytest.mark.property
 
 SCENARIO = "oobe-stuck-no-image"
-BEFORE_WAIT, AFTER_WAIT = 48, 59   # ARM requests of a clean run up to waiting-for-user, and from resume to the end
+BEFORE_WAIT, AFTER_WAIT = 51, 59   # ARM requests of a clean run up to waiting-for-user, and from resume to the end
 REFUSAL = "injected refusal"
 PROFILE = "instant"  # as test_repair_faults.py: on a timed profile the number of polls depends on durations
 

@@ -28,9 +28,11 @@ from repairkit import Harness
 pytestmark = pytest.mark.property
 
 # (scenario, plan): ARM requests of a clean run, and how many of them start a long-running operation (asserted)
-CLEAN = {("generalized-by-api", "recreate"): (34, 3), ("oobe-stuck", "recreate"): (35, 3),
-         ("generalized-with-data-disks", "recreate"): (38, 4), ("oobe-stuck-no-image", "rescue"): (84, 15),
-         ("oobe-stuck-gen1-no-image", "rescue"): (84, 15), ("oobe-stuck-windows11", "rescue"): (84, 15)}
+# (the recreated VM's and the rescue VM's OS disks are tagged with the run: a PATCH, a long-running operation)
+# (the rescue path reads the copy's Setup state with one Run Command more before it writes the answer file)
+CLEAN = {("generalized-by-api", "recreate"): (37, 4), ("oobe-stuck", "recreate"): (38, 4),
+         ("generalized-with-data-disks", "recreate"): (41, 5), ("oobe-stuck-no-image", "rescue"): (87, 16),
+         ("oobe-stuck-gen1-no-image", "rescue"): (87, 16), ("oobe-stuck-windows11", "rescue"): (87, 16)}
 SWEEPS = [("generalized-by-api", "recreate"), ("generalized-with-data-disks", "recreate"),
           ("oobe-stuck-no-image", "rescue")]
 KINDS = ("refuse", "lro-fail", "crash-before", "crash-after")

@@ -37,7 +37,8 @@ class RepairGeneralizedByApi(VmBootFixScenarioTest):
         self.journal_dir = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
 
     def test_repair_dry_run_changes_nothing(self):
-        out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --dry-run").get_output_in_json()
+        # --debug: the SDK then logs every response body, boot diagnostics' SAS URLs included
+        out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --dry-run --debug").get_output_in_json()
         assert out["dryRun"] is True
         assert [s["name"] for s in out["plan"]["steps"]] == [
             "record-original", "keep-disks-and-nics", "backup-os-disk", "delete-vm", "recreate-from-image",
@@ -58,7 +59,7 @@ class RepairGeneralizedByApi(VmBootFixScenarioTest):
         with open(journal["journal"], encoding="utf-8") as fh:
             assert self.kwargs["pw"] not in fh.read()
         self.cmd("vm show -g {rg} -n {vm}", checks=[self.check("tags.\"vmbootfix-run\"", out["runId"])])
-        back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes").get_output_in_json()
+        back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes --debug").get_output_in_json()
         assert back["status"] == "rolled-back"
         self.cmd("vm get-instance-view -g {rg} -n {vm}", checks=[
             self.check("contains(instanceView.statuses[].code, 'OSState/generalized')", True),
@@ -84,7 +85,7 @@ class RescueWithoutImage(VmBootFixScenarioTest):
         import shutil
         journal_dir = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
         shutil.rmtree(journal_dir, ignore_errors=True)
-        plan = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --dry-run").get_output_in_json()
+        plan = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --dry-run --debug").get_output_in_json()
         assert plan["plan"]["path"] == "rescue"
         out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-username fixadmin "
                        "--admin-password {pw} --debug").get_output_in_json()
@@ -95,11 +96,38 @@ class RescueWithoutImage(VmBootFixScenarioTest):
         after = self.cmd("vm boot-fix diagnose -g {rg} -n {vm}").get_output_in_json()
         assert after["osState"] == "healthy" and after["vm"]["agentStatus"] == "Ready"
         assert self.diagnose_problems(after) == []
-        back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes").get_output_in_json()
+        back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes --debug").get_output_in_json()
         assert back["status"] == "rolled-back"
         self.cmd("vm show -g {rg} -n {vm}", checks=[
             self.check("starts_with(storageProfile.osDisk.name, 'web01_OsDisk_1_')", True)])
         shutil.rmtree(journal_dir, ignore_errors=True)
+
+
+@pytest.mark.usefixtures("secret_canary")
+class RepairResumedAfterAFault(VmBootFixScenarioTest):
+    """The VM create fails once (the fake answers 400): repair stops at recreate-from-image; resume, with
+    --debug (the create's body holds the admin password), finishes it; rollback, with --debug, undoes it."""
+    scenario = "generalized-by-api"
+    faults = ({"kind": "error", "method": "PUT", "path": "virtualMachines/app01$", "status": 400,
+               "code": "InvalidParameter", "count": 1, "nth": 2},)  # PUT 1 sets deleteOption; 2 creates
+
+    def setUp(self):
+        _seeded(self, "5eed0000-0000-4000-8000-0000000000e5")
+        super().setUp()
+        self.kwargs.update(rg="rg-gen", vm="app01", pw=self.secret_canary.password)
+        self.journal_dir = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
+
+    def test_repair_fails_then_resume_and_rollback_with_debug(self):
+        import shutil
+        from azure.cli.core.azclierror import AzureResponseError
+        shutil.rmtree(self.journal_dir, ignore_errors=True)
+        with pytest.raises(AzureResponseError, match="recreate-from-image"):
+            self.cmd("vm boot-fix repair -g {rg} -n {vm} --keep-disks --yes --admin-password {pw} --debug")
+        out = self.cmd("vm boot-fix resume -g {rg} -n {vm} --admin-password {pw} --debug").get_output_in_json()
+        assert out["status"] == "succeeded", out
+        back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes --debug").get_output_in_json()
+        assert back["status"] == "rolled-back"
+        shutil.rmtree(self.journal_dir, ignore_errors=True)
 
 
 @pytest.mark.usefixtures("secret_canary")
@@ -109,7 +137,7 @@ class RescueNested(VmBootFixScenarioTest):
     scenario = "oobe-stuck-no-image"
 
     def setUp(self):
-        _seeded(self, "5eed0000-0000-4000-8000-0000000000e5")
+        _seeded(self, "5eed0000-0000-4000-8000-0000000000f6")
         super().setUp()
         self.kwargs.update(rg="rg-oobe", vm="web01", pw=self.secret_canary.password)
 
@@ -156,7 +184,7 @@ class RepairWithDataDisks(VmBootFixScenarioTest):
             self.check("networkProfile.networkInterfaces[0].deleteOption", "Detach"),
             self.check("storageProfile.osDisk.deleteOption", "Detach"),
             self.check("tags.env", "prod")])
-        back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes").get_output_in_json()
+        back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes --debug").get_output_in_json()
         assert back["status"] == "rolled-back"
         self.cmd("vm show -g {rg} -n {vm}", checks=[
             self.check("storageProfile.dataDisks[].[lun, name, deleteOption]",
@@ -193,4 +221,5 @@ class RepairRefusedByLock(VmBootFixScenarioTest):
         after = self.cmd("vm show -g {rg} -n {vm}").get_output_in_json()
         assert after == before
         self.cmd("snapshot list -g {rg}", checks=[self.check("length(@)", 1)])  # only the scenario's own
-        assert not os.path.exists(journal) or not any(files for _, _, files in os.walk(journal))
+        written = [f for _, _, files in os.walk(journal) for f in files]
+        assert [".plan-" in f for f in written] == [True], written  # the dry run's plan only: no journal

@@ -81,7 +81,8 @@ def test_table_of_several_vms_has_one_row_each():
     assert [r["VM"] for r in rows] == ["a", "b"] and rows[1]["ArticleId"] == "-"
 
 
-def test_sas_signatures_are_redacted_from_debug_logs():
+def test_sas_signatures_are_redacted_from_debug_logs(monkeypatch):
+    from azext_vmbootfix import redact
     records = []
 
     class Keep(logging.Handler):
@@ -91,17 +92,23 @@ def test_sas_signatures_are_redacted_from_debug_logs():
     log = logging.getLogger("urllib3.connectionpool")
     handler = Keep()
     log.addHandler(handler)
-    old = log.level
+    old, old_filters = log.level, list(log.filters)
     log.setLevel(logging.DEBUG)
+    log.filters = []  # as before the extension loaded
     try:
         with evidence.sas_redacted_logs():
             log.debug('"GET %s HTTP/1.1" 200', "/_blob/c/vm.screenshot.bmp?sv=2018&sig=AbC%2Bdef%3D&se=x")
         log.debug("after: sig=stays-outside")
+        monkeypatch.setattr(redact, "_INSTALLED", [])
+        redact.install()  # what the extension does when it loads: from then on, in the whole process
+        log.debug("later: sig=Gone-too")
     finally:
         log.removeHandler(handler)
         log.setLevel(old)
+        log.filters = old_filters
     assert "sig=REDACTED&se=x" in records[0] and "AbC" not in records[0]
-    assert "sig=stays-outside" in records[1]  # the filter is only there while diagnose collects
+    assert "sig=stays-outside" in records[1]  # diagnose's own filter is only there while it collects
+    assert records[2] == "later: sig=REDACTED"
 
 
 def test_save_dir_writes_the_evidence(tmp_path):

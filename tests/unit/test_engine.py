@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from azext_vmbootfix.repair import engine, recreate, rescue
+from azext_vmbootfix.repair import plan as plan_module
 from azext_vmbootfix.repair.journal import Journal
 
 FACTS = {"id": "/subscriptions/s/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1",
@@ -81,8 +82,9 @@ def test_apply_walks_the_steps_in_order_marking_each_running_before_it_acts(plan
                          ("done", "b", "pending"), ("apply", "b", "running")]
     assert out == {"runId": ctx.run_id, "vm": "vm1", "resourceGroup": "rg1", "path": "stubs",
                    "status": "succeeded", "journal": ctx.journal.path,
-                   "steps": [{"name": "a", "state": "done", "description": "the a step", "error": None},
-                             {"name": "b", "state": "done", "description": "the b step", "error": None}]}
+                   "steps": [{"name": "a", "state": "done", "description": "the a step", "article": [], "error": None},
+                             {"name": "b", "state": "done", "description": "the b step", "article": [], "error": None}],
+                   "redacted": []}
     saved = Journal.load(ctx.journal.path)
     assert saved.status == "succeeded" and saved.step("a")["outputs"] == {"x": 1}
     assert [(e["what"], e["state"]) for e in saved.data["events"]] == [
@@ -201,20 +203,29 @@ def test_a_context_from_the_journal_alone_has_what_the_run_had(tmp_path):
     journal.data["original"] = {"id": FACTS["id"], "properties": {}}
     ctx = engine.context_from_journal("compute", journal, admin_password="pw", resources="arm")
     assert (ctx.compute, ctx.resources, ctx.journal) == ("compute", "arm", journal)
-    assert ctx.facts == {"id": FACTS["id"], "location": "westeurope", "osDiskId": "/disks/os1",
-                         "nicIds": ["/nics/n1", "/nics/n2"]}
+    assert ctx.facts == dict({k: None for k in plan_module.FACT_KEYS}, **FACTS)
     assert (ctx.admin_username, ctx.image_id, ctx.image_generalized) == ("admin1", "/images/img1", True)
     assert ctx.admin_password() == "pw"
     assert (ctx.run_id, ctx.resource_group, ctx.vm_name, ctx.vm_id) == (journal.data["runId"], "rg1", "vm1",
                                                                         FACTS["id"])
 
 
-def test_a_context_from_a_journal_without_the_original_yet_names_the_vm_by_name(tmp_path):
-    journal = engine.new_journal(str(tmp_path / "j.json"), "sub1", dict(FACTS, nicIds=None), None, "a",
+def test_facts_have_one_shape_for_a_new_run_and_a_resume(tmp_path):
+    journal = engine.new_journal(str(tmp_path / "j.json"), "sub1", dict(FACTS, powerState="running", extra=1),
+                                 None, "a", path_name="rescue", rescue={})
+    new = engine.Context(None, journal)
+    journal.save()
+    resumed = engine.context_from_journal(None, Journal.load(journal.path))
+    assert new.facts == resumed.facts and set(new.facts) == set(plan_module.FACT_KEYS)
+    assert new.facts["powerState"] == "running" and "extra" not in new.facts
+
+
+def test_a_context_from_an_old_journal_without_the_image_flag(tmp_path):
+    journal = engine.new_journal(str(tmp_path / "j.json"), "sub1", dict(FACTS, id=None), None, "a",
                                  path_name="rescue", rescue={})
     del journal.data["params"]["imageGeneralized"]
     ctx = engine.context_from_journal(None, journal)
-    assert ctx.facts["id"] is None and ctx.vm_id == "vm1" and ctx.facts["nicIds"] == []
+    assert ctx.facts["id"] is None and ctx.vm_id == "vm1"
     assert ctx.image_generalized is True  # an old journal without the flag: a generalized image
     with pytest.raises(recreate.StepFailed) as info:
         ctx.admin_password()
@@ -243,10 +254,10 @@ def test_describe_is_the_plan_as_data(plan):
     ctx = plan(stub("a", Log()), stub("b", Log()))
     out = engine.describe(ctx)
     assert out == {"runId": ctx.run_id, "vm": "vm1", "resourceGroup": "rg1", "path": "stubs", "image": "img1",
-                   "steps": [{"step": 1, "name": "a", "description": "the a step", "reads": ["r-a-vm1"], "creates": [],
-                              "changes": [], "keeps": []},
-                             {"step": 2, "name": "b", "description": "the b step", "reads": ["r-b-vm1"], "creates": [],
-                              "changes": [], "keeps": []}]}
+                   "steps": [{"step": 1, "name": "a", "article": [], "description": "the a step",
+                              "reads": ["r-a-vm1"], "creates": [], "changes": [], "keeps": []},
+                             {"step": 2, "name": "b", "article": [], "description": "the b step",
+                              "reads": ["r-b-vm1"], "creates": [], "changes": [], "keeps": []}]}
     json.dumps(out)  # printable as JSON by --dry-run
 
 

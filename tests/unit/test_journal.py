@@ -27,8 +27,8 @@ def test_the_path_is_per_subscription_group_and_vm_lower_cased_and_safe():
                                   "ADMINPASSWORD"])
 def test_a_secret_is_refused(text):
     with pytest.raises(JournalError) as info:
-        J.check_no_secret(text)
-    assert str(info.value) == "refusing to write a secret into the journal"
+        J.check_no_secret(text, "the journal /j.json")
+    assert str(info.value).startswith("refusing to write a secret into the journal /j.json (a ")
 
 
 @pytest.mark.parametrize("text", ['{"password": ""}', '{"adminUsername": "x"}', "signature", "bearer",
@@ -41,9 +41,10 @@ def test_a_new_journal_is_planned_with_every_step_pending(tmp_path):
     j = _journal(tmp_path)
     d = j.data
     assert (d["version"], d["runId"], d["subscription"], d["resourceGroup"], d["vm"], d["path"], d["status"]) == (
-        1, "run-1", "sub", "rg", "vm", "recreate", "planned")
+        2, "run-1", "sub", "rg", "vm", "recreate", "planned")
     assert ISO.match(d["createdAt"]) and ISO.match(d["updatedAt"])
     assert d["params"] == {"imageId": "/x"} and d["original"] is None and d["events"] == []
+    assert d["facts"] == {} and d["redacted"] == [] and d["planFile"] is None
     assert d["steps"] == [{"name": "s1", "description": "s1 does", "state": "pending", "outputs": {},
                            "error": None, "startedAt": None, "endedAt": None},
                           {"name": "s2", "description": "s2 does", "state": "pending", "outputs": {},
@@ -61,7 +62,7 @@ def test_save_writes_the_json_atomically_and_load_reads_it_back(tmp_path):
     assert ISO.match(j.data["updatedAt"])
     assert sorted(os.listdir(tmp_path / "d")) == ["j.json"]  # no temporary file left
     text = (tmp_path / "d" / "j.json").read_text(encoding="utf-8")
-    assert json.loads(text) == j.data and text.startswith('{\n  "version": 1,')  # indented, in order
+    assert json.loads(text) == j.data and text.startswith('{\n  "version": 2,')  # indented, in order
     again = Journal.load(j.path)
     assert again.path == j.path and again.data == j.data
 
@@ -108,7 +109,7 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     def broken(src, dst):
         raise OSError("disk full")
     monkeypatch.setattr(J.os, "replace", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(JournalError, match=r"^journal .*j\.json not written: disk full$"):
         j.save()
     assert sorted(os.listdir(tmp_path / "d")) == ["j.json"]
 
@@ -121,9 +122,9 @@ def test_load_of_nothing_is_none_and_of_garbage_or_another_version_an_error(tmp_
         Journal.load(str(bad))
     assert str(info.value) == "journal {} is not readable JSON: Expecting property name enclosed in double " \
                               "quotes: line 1 column 2 (char 1)".format(bad)
-    other = tmp_path / "v2.json"
-    other.write_text('{"version": 2}', encoding="utf-8")
-    with pytest.raises(JournalError, match=r"^journal .*v2\.json has version 2, this extension reads 1$"):
+    other = tmp_path / "v1.json"
+    other.write_text('{"version": 1}', encoding="utf-8")
+    with pytest.raises(JournalError, match=r"^journal .*v1\.json has version 1, this extension reads 2$"):
         Journal.load(str(other))
 
 
@@ -171,8 +172,11 @@ def test_summary_is_what_the_commands_print(tmp_path):
     j.step("s1")["error"] = "e"
     assert j.summary() == {"runId": "run-1", "vm": "vm", "resourceGroup": "rg", "path": "recreate",
                            "status": "planned", "journal": j.path,
-                           "steps": [{"name": "s1", "state": "pending", "description": "s1 does", "error": "e"},
-                                     {"name": "s2", "state": "pending", "description": "s2 does", "error": None}]}
+                           "steps": [{"name": "s1", "state": "pending", "description": "s1 does", "article": [],
+                                      "error": "e"},
+                                     {"name": "s2", "state": "pending", "description": "s2 does", "article": [],
+                                      "error": None}],
+                           "redacted": []}
 
 
 def test_the_states_a_repair_can_be_in():

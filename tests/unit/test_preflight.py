@@ -9,6 +9,7 @@ from azure.cli.core import azclierror
 from azext_vmbootfix import diagnose, evidence
 from azext_vmbootfix.repair import actions as A
 from azext_vmbootfix.repair import cli as rc
+from azext_vmbootfix.repair import runs
 from azext_vmbootfix.repair import engine, preflight, preflight_access
 from repairkit import PASSWORD, SCENARIOS, Harness
 
@@ -71,7 +72,7 @@ def repair(h, **kw):
     kw.setdefault("keep_disks", True)
     kw.setdefault("yes", True)
     kw.setdefault("admin_password", PASSWORD)
-    return lambda: rc.start(_Cmd, h.rg, h.name, **kw)
+    return lambda: rc.repair(_Cmd, h.rg, h.name, **kw)
 
 
 # -- the VM ---------------------------------------------------------------------------------------------------
@@ -194,7 +195,7 @@ def test_contributor_on_the_group_passes_the_permissions_check(wired):
     group = "/subscriptions/{}/resourceGroups/rg-oobe".format(h.cloud.default_subscription)
     h.cloud.authorization.assign_role(group, "Contributor")
     h.cloud.authorization.assign_role("/subscriptions/" + h.cloud.default_subscription, "Reader")
-    out = rc.start(_Cmd, h.rg, h.name, rescue=True, dry_run=True)
+    out = rc.repair(_Cmd, h.rg, h.name, rescue=True, dry_run=True)
     checks = {f["check"]: f for f in out["preflight"]}
     assert checks["permissions"]["status"] == "passed", checks["permissions"]
 
@@ -260,7 +261,7 @@ def test_the_rescue_vm_takes_a_size_with_quota_left_or_refuses(wired):
     h, journal = wired("oobe-stuck-no-image")
     quotas, sub = h.cloud.compute.quotas, h.cloud.default_subscription
     quotas.set(sub, "eastus", "standardDSv5Family", 0)
-    out = rc.start(_Cmd, h.rg, h.name, rescue=True, dry_run=True)
+    out = rc.repair(_Cmd, h.rg, h.name, rescue=True, dry_run=True)
     assert out["plan"]["rescue"]["size"] == "Standard_D4s_v3"  # the first preferred size that fits
     quotas.set(sub, "eastus", "standardDSv3Family", 0)
     quotas.set(sub, "eastus", "standardDSv4Family", 0)
@@ -293,7 +294,7 @@ def test_every_failure_is_reported_at_once_with_one_recommendation_each(wired):
 def test_dry_run_shows_the_failures_without_raising(wired):
     h, journal = wired("oobe-stuck-locked")
     before = state(h.cloud)
-    out = rc.start(_Cmd, h.rg, h.name, keep_disks=True, dry_run=True)
+    out = rc.repair(_Cmd, h.rg, h.name, keep_disks=True, dry_run=True)
     assert state(h.cloud) == before and not journal.exists()
     assert [(f["check"], f["status"]) for f in out["preflight"]] == [
         ("vm", "passed"), ("image", "passed"), ("permissions", "passed"), ("locks", "failed"), ("policy", "passed"),
@@ -302,9 +303,9 @@ def test_dry_run_shows_the_failures_without_raising(wired):
 
 def test_a_clean_vm_passes_every_check_and_is_repaired(wired):
     h, _ = wired("oobe-stuck")
-    dry = rc.start(_Cmd, h.rg, h.name, keep_disks=True, dry_run=True)
+    dry = rc.repair(_Cmd, h.rg, h.name, keep_disks=True, dry_run=True)
     assert {f["status"] for f in dry["preflight"]} == {"passed"}
-    out = rc.start(_Cmd, h.rg, h.name, keep_disks=True, yes=True, admin_password=PASSWORD)
+    out = rc.repair(_Cmd, h.rg, h.name, keep_disks=True, yes=True, admin_password=PASSWORD)
     assert out["status"] == "succeeded"
 
 
@@ -314,11 +315,11 @@ def test_resume_is_refused_when_a_lock_appeared_since(wired):
     h.cloud.faults.add({"kind": "error", "method": "POST", "path": "virtualMachines/web01/deallocate$",
                         "status": 409, "code": "Conflict", "count": 1})
     with pytest.raises(azclierror.AzureResponseError, match="deallocate-vm"):
-        rc.start(_Cmd, h.rg, h.name, rescue=True, admin_password=PASSWORD, yes=True)
+        rc.repair(_Cmd, h.rg, h.name, rescue=True, admin_password=PASSWORD, yes=True)
     h.cloud.authorization.put_lock(h.original.id, "frozen", {"properties": {"level": "ReadOnly"}})
     saved, before = journal.read_text(), state(h.cloud)
     with pytest.raises(azclierror.ValidationError) as exc:
-        rc.resume(_Cmd, h.rg, h.name)
+        runs.resume(_Cmd, h.rg, h.name)
     assert "The resume cannot start" in exc.value.error_msg and "'frozen'" in exc.value.error_msg
     assert "deallocate-vm" in exc.value.error_msg and "create-rescue-vm" not in exc.value.error_msg  # done steps
     assert state(h.cloud) == before and journal.read_text() == saved
@@ -326,12 +327,12 @@ def test_resume_is_refused_when_a_lock_appeared_since(wired):
 
 def test_rollback_is_refused_without_the_undo_actions(wired):
     h, journal = wired("oobe-stuck")
-    assert rc.start(_Cmd, h.rg, h.name, keep_disks=True, yes=True, admin_password=PASSWORD)["status"] == "succeeded"
+    assert rc.repair(_Cmd, h.rg, h.name, keep_disks=True, yes=True, admin_password=PASSWORD)["status"] == "succeeded"
     group = "/subscriptions/{}/resourceGroups/rg-oobe".format(h.cloud.default_subscription)
     h.cloud.authorization.set_permissions(group, ["*"], ["Microsoft.Compute/virtualMachines/delete"])
     saved, before = journal.read_text(), state(h.cloud)
     with pytest.raises(azclierror.ForbiddenError) as exc:
-        rc.rollback(_Cmd, h.rg, h.name, yes=True)
+        runs.rollback(_Cmd, h.rg, h.name, yes=True)
     assert "'Microsoft.Compute/virtualMachines/delete' on virtualMachines web01 (step recreate-from-image)" \
         in exc.value.error_msg
     assert state(h.cloud) == before and journal.read_text() == saved

@@ -8,6 +8,7 @@ import pytest
 from azure.core.exceptions import HttpResponseError
 from azure.mgmt.compute.models import OSProfile, VirtualMachine
 
+from azext_vmbootfix.repair import engine
 from azext_vmbootfix.repair import recreate as S
 from repairkit import Harness
 
@@ -18,7 +19,7 @@ def _recorded(scenario, canary):
     """A harness whose journal has record-original done (as the engine leaves it)."""
     h = Harness(scenario, canary=canary)
     ctx = h.new_context()
-    ctx.journal.mark(ctx.journal.step("record-original"), "done", S.RecordOriginal().apply(ctx))
+    engine.record(ctx.journal, ctx.journal.step("record-original"), "done", S.RecordOriginal().apply(ctx))
     return h, ctx
 
 
@@ -114,9 +115,12 @@ def test_record_original_keeps_the_model_without_instance_view_and_says_how_the_
     assert step.plan(ctx) == {"reads": [h.original.id], "creates": [], "changes": [], "keeps": []}
     assert step.done(ctx) is False
     out = step.apply(ctx)
+    original = out.pop("original")
     assert out == {"originalOsDiskId": h.original.storage_profile.os_disk.managed_disk.id,
                    "originalPowerState": "deallocated", "originalGeneralized": True}
-    original = ctx.journal.data["original"]
+    assert ctx.journal.data["original"] is None  # steps return outputs; only the engine writes the journal
+    engine.record(ctx.journal, ctx.journal.step(step.name), "done", dict(out, original=original))
+    assert ctx.journal.data["original"] == original and "original" not in ctx.journal.step(step.name)["outputs"]
     assert original["id"] == h.original.id and "instanceView" not in original["properties"]
     assert original["properties"]["vmId"] == h.original.vm_id  # read-only properties kept
     assert step.done(ctx) is True
@@ -141,11 +145,10 @@ def test_record_original_never_keeps_an_admin_password():
     profile = {"adminUsername": "a", "adminPassword": "Secret-1!"}
     vm.serialize = lambda keep_readonly=False: {"properties": {"osProfile": dict(profile)}}
     out = S.RecordOriginal().apply(ctx)
-    assert journal.data["original"] == {"properties": {"osProfile": {"adminUsername": "a"}}}
-    assert out == {"originalOsDiskId": "/disks/os", "originalPowerState": None, "originalGeneralized": False}
+    assert out == {"original": {"properties": {"osProfile": {"adminUsername": "a"}}}, "originalOsDiskId": "/disks/os",
+                   "originalPowerState": None, "originalGeneralized": False}
     vm.serialize = lambda keep_readonly=False: {"id": "/vm"}  # a model with no properties at all
-    S.RecordOriginal().apply(ctx)
-    assert journal.data["original"] == {"id": "/vm"}
+    assert S.RecordOriginal().apply(ctx)["original"] == {"id": "/vm"}
 
 
 # -- keep-disks-and-nics (article step 1) ---------------------------------------------------------------
@@ -222,7 +225,7 @@ def test_undoing_keep_disks_restores_an_os_disk_or_a_nic_set_to_delete(secret_ca
         vm.network_profile.network_interfaces[0].delete_option = "Delete"
     _put(h, vm)
     ctx = h.new_context()
-    S.RecordOriginal().apply(ctx)
+    engine.record(ctx.journal, ctx.journal.step("record-original"), "done", S.RecordOriginal().apply(ctx))
     S.KeepDisksAndNics().apply(ctx)
     S.KeepDisksAndNics().undo(ctx)
     vm = _vm(h)
@@ -367,7 +370,7 @@ def test_undoing_delete_of_a_vm_that_was_not_running_leaves_it_as_it_was(secret_
     h.original = vms.get(h.rg, h.name, expand="instanceView")
     h.original_model = h.model()
     ctx = h.new_context()
-    ctx.journal.mark(ctx.journal.step("record-original"), "done", S.RecordOriginal().apply(ctx))
+    engine.record(ctx.journal, ctx.journal.step("record-original"), "done", S.RecordOriginal().apply(ctx))
     assert ctx.journal.step("record-original")["outputs"]["originalPowerState"] == power
     S.DeleteVm().apply(ctx)
     S.DeleteVm().undo(ctx)
@@ -495,8 +498,25 @@ def test_recreate_started_again_removes_its_half_made_vm_first(secret_canary):
     step = S.RecreateFromImage()
     step.apply(ctx)
     first = _vm(h).vm_id
+    h.cloud.compute.get_vm(h.cloud.default_subscription, h.rg, h.name).provisioning_state = "Failed"  # half made
+    assert step.done(ctx) is False
     step.apply(ctx)
     assert _vm(h).vm_id != first and _vm(h).tags[S.RUN_TAG] == ctx.run_id
+
+
+def test_a_recreated_vm_whose_os_disk_lost_its_tags_is_not_done_and_is_only_tagged_again(secret_canary):
+    h, ctx = _recorded(GEN, secret_canary)
+    S.DeleteVm().apply(ctx)
+    step = S.RecreateFromImage()
+    step.apply(ctx)
+    name = step._os_disk_name(ctx)
+    assert h.compute.disks.get(h.rg, name).tags == {S.RUN_TAG: ctx.run_id, S.ROLE_TAG: "os-disk"}
+    assert step.done(ctx) is True
+    first = _vm(h).vm_id
+    h.compute.disks.begin_update(h.rg, name, {"tags": {}}).result()  # as if the run stopped before tagging
+    assert step.done(ctx) is False
+    assert step.apply(ctx) == {"newOsDiskName": name}
+    assert _vm(h).vm_id == first and step.done(ctx) is True  # the same VM: only the tags were added
 
 
 def test_recreate_leaves_a_disk_of_that_name_attached_elsewhere(secret_canary):

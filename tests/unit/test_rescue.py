@@ -3,7 +3,7 @@ import base64
 
 import pytest
 
-from azext_vmbootfix.repair import engine, rescue
+from azext_vmbootfix.repair import engine, rescue, runs
 from azext_vmbootfix.repair.journal import Journal
 from azext_vmbootfix.repair.runcommand import json_line
 from fakeazure.guest import bcd
@@ -164,12 +164,12 @@ def _fast_context(init, h):
 def test_cli_start_without_an_image_takes_the_rescue_path(monkeypatch, tmp_path, secret_canary):
     h = Harness("oobe-stuck-no-image", canary=secret_canary)
     rc = _cli(monkeypatch, h, tmp_path)
-    dry = rc.start(_Cmd, h.rg, h.name, keep_disks=True, dry_run=True)
+    dry = rc.repair(_Cmd, h.rg, h.name, keep_disks=True, dry_run=True)
     assert dry["plan"]["path"] == "rescue" and len(dry["plan"]["steps"]) == 12
-    out = rc.start(_Cmd, h.rg, h.name, rescue=True, admin_username="bootfixuser", admin_password=h.password,
+    out = rc.repair(_Cmd, h.rg, h.name, rescue=True, admin_username="bootfixuser", admin_password=h.password,
                    yes=True)
     assert out["status"] == "succeeded"
-    back = rc.rollback(_Cmd, h.rg, h.name, yes=True)
+    back = runs.rollback(_Cmd, h.rg, h.name, yes=True)
     assert back["status"] == "rolled-back"
     h.assert_original_restored()
 
@@ -181,8 +181,8 @@ def test_cli_resume_continues_a_rescue(monkeypatch, tmp_path, secret_canary):
                         "status": 409, "code": "Conflict", "count": 1})
     from azure.cli.core.azclierror import AzureResponseError
     with pytest.raises(AzureResponseError, match="deallocate-vm"):
-        rc.start(_Cmd, h.rg, h.name, rescue=True, admin_password=h.password, yes=True)
-    assert rc.resume(_Cmd, h.rg, h.name)["status"] == "succeeded"  # finish-setup is done: no password needed
+        rc.repair(_Cmd, h.rg, h.name, rescue=True, admin_password=h.password, yes=True)
+    assert runs.resume(_Cmd, h.rg, h.name)["status"] == "succeeded"  # finish-setup is done: no password needed
 
 
 def test_cli_rescue_refuses_an_image_too(monkeypatch, tmp_path, secret_canary):
@@ -190,7 +190,7 @@ def test_cli_rescue_refuses_an_image_too(monkeypatch, tmp_path, secret_canary):
     rc = _cli(monkeypatch, h, tmp_path)
     from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
     with pytest.raises(MutuallyExclusiveArgumentError):
-        rc.start(_Cmd, h.rg, h.name, rescue=True, image="x", yes=True)
+        rc.repair(_Cmd, h.rg, h.name, rescue=True, image="x", yes=True)
 
 
 # -- beyond Gen2 Windows Server 2022: a Gen1 Server 2016 and a Windows 11 client -------------------------

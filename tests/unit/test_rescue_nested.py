@@ -107,24 +107,25 @@ def test_a_vnet_with_bastion_gets_no_public_ip(secret_canary):
 # -- through the CLI layer (repair.cli), its clients pointed at the fake ---------------------------------------
 def test_cli_nested_needs_a_way_in_and_a_narrow_cidr_then_waits_and_resumes(monkeypatch, tmp_path, secret_canary):
     from azure.cli.core.azclierror import InvalidArgumentValueError, RequiredArgumentMissingError
+    from azext_vmbootfix.repair import runs
     from test_rescue import _Cmd, _cli
     h = Harness("oobe-stuck-no-image", canary=secret_canary)
     rc = _cli(monkeypatch, h, tmp_path)
     with pytest.raises(RequiredArgumentMissingError, match="Bastion"):
-        rc.start(_Cmd, h.rg, h.name, method="nested", admin_password=h.password, yes=True)
+        rc.repair(_Cmd, h.rg, h.name, method="nested", admin_password=h.password, yes=True)
     with pytest.raises(InvalidArgumentValueError, match="RDP"):
-        rc.start(_Cmd, h.rg, h.name, method="nested", allow_cidr="0.0.0.0/0", admin_password=h.password, yes=True)
+        rc.repair(_Cmd, h.rg, h.name, method="nested", allow_cidr="0.0.0.0/0", admin_password=h.password, yes=True)
     with pytest.raises(InvalidArgumentValueError, match="nested only"):
-        rc.start(_Cmd, h.rg, h.name, rescue=True, allow_cidr=CIDR, admin_password=h.password, yes=True)
-    dry = rc.start(_Cmd, h.rg, h.name, method="nested", allow_cidr=CIDR, dry_run=True)
+        rc.repair(_Cmd, h.rg, h.name, rescue=True, allow_cidr=CIDR, admin_password=h.password, yes=True)
+    dry = rc.repair(_Cmd, h.rg, h.name, method="nested", allow_cidr=CIDR, dry_run=True)
     assert [s["name"] for s in dry["plan"]["steps"]] == NESTED_STEPS and dry["plan"]["path"] == "nested"
-    out = rc.start(_Cmd, h.rg, h.name, method="nested", allow_cidr="203.0.113.7", admin_username="fixadmin",
+    out = rc.repair(_Cmd, h.rg, h.name, method="nested", allow_cidr="203.0.113.7", admin_username="fixadmin",
                    admin_password=h.password, yes=True)
     assert out["status"] == "waiting-for-user"
     with pytest.raises(InvalidArgumentValueError, match="waiting-for-user"):   # one run at a time
-        rc.start(_Cmd, h.rg, h.name, method="nested", allow_cidr=CIDR, admin_password=h.password, yes=True)
+        rc.repair(_Cmd, h.rg, h.name, method="nested", allow_cidr=CIDR, admin_password=h.password, yes=True)
     user_finishes_oobe(_copy_guest(h), "Typed-At-The-Oobe-1!")
-    assert rc.resume(_Cmd, h.rg, h.name)["status"] == "succeeded"    # no password needed any more
+    assert runs.resume(_Cmd, h.rg, h.name)["status"] == "succeeded"    # no password needed any more
     h.assert_rescued()
 
 

@@ -191,14 +191,15 @@ def test_rollback_with_the_copy_attached_puts_the_backups_back(secret_canary):
 
 def test_cli_turns_a_refusal_into_a_validation_error_and_rollback_works(monkeypatch, tmp_path, secret_canary):
     from azure.cli.core.azclierror import ValidationError
+    from azext_vmbootfix.repair import runs
     from test_rescue import _Cmd, _cli
     h = Harness("could-not-complete-installation", canary=secret_canary)
     rc = _cli(monkeypatch, h, tmp_path)
     with pytest.raises(ValidationError, match="will never be deployable") as exc:
-        rc.start(_Cmd, h.rg, h.name, rescue=True, admin_password=h.password, yes=True)
+        rc.repair(_Cmd, h.rg, h.name, rescue=True, admin_password=h.password, yes=True)
     assert "cannot be recovered" in exc.value.recommendations[0]
-    assert rc.show(_Cmd, h.rg, h.name)["status"] == "failed"
-    assert rc.rollback(_Cmd, h.rg, h.name, yes=True)["status"] == "rolled-back"
+    assert runs.show_journal(_Cmd, h.rg, h.name)["status"] == "failed"
+    assert runs.rollback(_Cmd, h.rg, h.name, yes=True)["status"] == "rolled-back"
     h.assert_original_restored()
 
 
