@@ -85,6 +85,18 @@ long-summary: >
   article's bcdedit commands so the serial console works; detach the copy, deallocate the VM, swap
   the copy in as its OS disk, start it, wait for a Ready agent, delete the rescue VM. The original
   OS disk and the snapshot are kept; `rollback` swaps the original OS disk back.
+  The answer file is written only after the copy's offline hives were read (ImageState and
+  SYSTEM\\Setup, decided with Learn's "Windows Setup States"): a disk that an answer file cannot finish
+  (e.g. a specialize pass that never completed: "will never be deployable") is refused with the reason
+  and what to do, before the copy changes. Its locales come from the disk's own hives, the control set
+  from Select\\Current; an existing Setup\\UnattendFile is pointed at the run's answer file; the SYSTEM
+  hive, an existing Unattend.xml and SetupComplete.cmd are backed up next to themselves
+  (*.bootfix-<run>) first.
+  With --method nested the rescue VM instead gets Hyper-V and a nested VM on the copy (security type
+  Standard), the command prints how to connect (Azure Bastion when the VNet has one, else RDP to a
+  public IP that admits --allow-cidr only; you sign in with the admin account and the password you
+  typed, which is never stored) and stops at waiting-for-user; after you finish OOBE in Hyper-V
+  Manager and shut the nested VM down, `resume` swaps the copy in and verifies the boot.
   Before anything changes, a pre-flight checks everything that would make the repair fail half-way and
   refuses with all of it at once, each with what to do: a Windows VM on managed disks (not ephemeral, not
   encrypted with Azure Disk Encryption, not in a scale set); an image of the VM's OS type, Hyper-V generation
@@ -118,6 +130,8 @@ examples:
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --rescue --dry-run
   - name: Repair with the rescue path, unattended (after a recreate that did not boot was rolled back).
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --rescue --admin-username azureadmin --admin-password "$ADMIN_PASSWORD" --yes
+  - name: Finish OOBE yourself in a nested Hyper-V VM, reached by RDP from your address only (then `resume`).
+    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --rescue --method nested --allow-cidr 203.0.113.7/32 --admin-username azureadmin
 """
 
 helps["vm boot-fix resume"] = """
@@ -127,8 +141,10 @@ long-summary: >
   Each remaining step first checks whether its effect is already there, then does only what is missing.
   First a pre-flight checks that nothing blocks the remaining steps (your permissions, locks, Azure Policy,
   the rescue VM's size and quota) and refuses, changing nothing, if something does.
+  A repair with --method nested that waits for you (status waiting-for-user) continues once you have
+  finished OOBE in the nested Hyper-V VM and shut it down: the copy is released, swapped in and verified.
 examples:
-  - name: Continue the repair of MyVm.
+  - name: Continue the repair of MyVm (also after finishing OOBE in the nested VM of --method nested).
     text: az vm boot-fix resume -g MyResourceGroup -n MyVm
 """
 

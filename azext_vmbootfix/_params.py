@@ -49,6 +49,15 @@ def load_arguments(self, _):
                         "of clicking through the wizard in a nested Hyper-V console), turn on the serial console, "
                         "and swap the copy in as the VM's OS disk. The VM itself is not deleted, so --keep-disks is "
                         "not needed. Used anyway when no image captured from the VM exists.")
+        c.argument("method", options_list=["--method"], arg_type=get_enum_type(["answer-file", "nested"]),
+                   help="How the rescue path finishes OOBE on the copy. answer-file (the default): an oobeSystem "
+                        "answer file written offline by Run Command, unattended. nested: the article's own way, a "
+                        "Hyper-V VM on the copy inside the rescue VM; you connect (Azure Bastion when the VM's "
+                        "VNet has one, else RDP from --allow-cidr), finish the OOBE pages in Hyper-V Manager, "
+                        "then run `resume`. Implies --rescue.")
+        c.argument("allow_cidr", options_list=["--allow-cidr"],
+                   help="With --method nested and no Azure Bastion in the VNet: the only IPv4 range (your public "
+                        "address as a /32) that the rescue VM's public IP admits, for RDP (TCP 3389) only.")
         c.argument("dry_run", options_list=["--dry-run"], action="store_true",
                    help="Make the plan and save it beside the journals (its path is printed): each step, the "
                         "article steps it performs, what it reads, creates, changes and keeps, the names of the "

@@ -36,7 +36,11 @@ MODULES = {
     "carry": ("azext_vmbootfix/repair/carry.py", ["tests/unit/test_plan.py"], 4),
     "recreate": ("azext_vmbootfix/repair/recreate.py", ["tests/unit/test_recreate.py", "tests/unit/test_repair.py"],
                  30),
-    "rescue": ("azext_vmbootfix/repair/rescue.py", ["tests/unit/test_rescue.py"], 30),
+    "rescue": ("azext_vmbootfix/repair/rescue.py", ["tests/unit/test_rescue.py", "tests/unit/test_rescue_vm.py"], 30),
+    "rescue_guest": ("azext_vmbootfix/repair/rescue_guest.py", ["tests/unit/test_rescue.py",
+                                                                "tests/unit/test_rescue_state.py"], 20),
+    "rescue_state": ("azext_vmbootfix/repair/rescue_state.py", ["tests/unit/test_rescue_state.py"], 6),
+    "rescue_nested": ("azext_vmbootfix/repair/rescue_nested.py", ["tests/unit/test_rescue_nested.py"], 10),
     "redact": ("azext_vmbootfix/redact.py", ["tests/unit/test_redact.py", "tests/unit/test_cli_behaviour.py"], 4),
 }
 SETUP_CFG = """[mutmut]

@@ -13,8 +13,9 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TESTS = ["tests/unit/test_repair.py", "tests/unit/test_rescue.py", "tests/scenario/test_repair_scenarios.py",
-         "tests/unit/test_plan.py", "tests/unit/test_journal_secrets.py", "tests/unit/test_rollback_tags.py",
+TESTS = ["tests/unit/test_repair.py", "tests/unit/test_rescue.py", "tests/unit/test_rescue_state.py",
+         "tests/scenario/test_repair_scenarios.py", "tests/unit/test_plan.py",
+         "tests/unit/test_journal_secrets.py", "tests/unit/test_rollback_tags.py",
          "tests/unit/test_repair_model.py", "tests/unit/test_recreate.py"]
 
 BUGS = [
@@ -47,11 +48,11 @@ BUGS = [
     ("the admin password in a progress message", "azext_vmbootfix/repair/engine.py",
      'ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))',
      'ctx.progress("[{}/{}] {}: {} ({})".format(index, total, step.name, step.description, ctx._admin_password))'),
-    ("the answer-file password as a plain Run Command parameter", "azext_vmbootfix/repair/rescue.py",
-     '"AdminUserB64": b64(user or ""), "Locale": "en-US"},\n'
+    ("the answer-file password as a plain Run Command parameter", "azext_vmbootfix/repair/rescue_guest.py",
+     'parameters=parameters,\n'
      '                                  protected={"AdminPasswordB64": b64(ctx.admin_password())}),',
-     '"AdminUserB64": b64(user or ""), "Locale": "en-US",\n'
-     '                                              "AdminPasswordB64": b64(ctx.admin_password())}),'),
+     'parameters=dict(parameters,\n'
+     '                                                                     AdminPasswordB64=b64(ctx.admin_password()))),'),
     ("the VM model is journaled with its extension settings' SAS URL (the repair stops)",
      "azext_vmbootfix/repair/engine.py", "        original, found = scrub(original)\n", "        found = []\n"),
     ("a saved plan is applied under a new run id (other names than the dry run showed)",

@@ -29,7 +29,10 @@ SCENARIOS = {"generalized-by-api": ("rg-gen", "app01"), "oobe-stuck": ("rg-oobe"
              "generalized-with-data-disks": ("rg-data", "app02"),
              "generalized-disks-and-public-ip": ("rg-disks", "app03"),
              "generalized-in-availability-set": ("rg-avset", "app04"), "generalized-spot": ("rg-spot", "batch01"),
-             "generalized-marketplace-plan": ("rg-plan", "ds01"), "oobe-stuck-trusted-launch": ("rg-oobe-tl", "web02")}
+             "generalized-marketplace-plan": ("rg-plan", "ds01"), "oobe-stuck-trusted-launch": ("rg-oobe-tl", "web02"),
+             "oobe-stuck-localized": ("rg-intl", "web05"),
+             "could-not-complete-installation": ("rg-undeployable", "img01"),
+             "oobe-stuck-undeployable": ("rg-oobe-ud", "web06")}
 PASSWORD = "Fake-Passw0rd-For-Tests!"  # only for tests that do not check secrets; the others use the canary
 BACKUP_ROLE = "backup"
 SAME = object()
@@ -116,12 +119,13 @@ class Harness:
         return {"disks": set(c.compute.disks), "nics": set(c.network.nics), "snapshots": set(c.compute.snapshots),
                 "images": set(c.compute.images) | set(c.compute.gallery_versions)}
 
-    def new_context(self, path="recreate", admin_username="azureadmin"):
+    def new_context(self, path="recreate", admin_username="azureadmin", **rescue_extra):
+        """``path``: recreate, rescue or nested (``rescue_extra``: the nested method's bastion/allowCidr)."""
         facts = evidence.vm_facts(self.original)
-        if path == "rescue":
-            params = rescue.rescue_params(self.compute, self.original)
+        if path in ("rescue", "nested"):
+            params = dict(rescue.rescue_params(self.compute, self.original), **rescue_extra)
             journal = engine.new_journal(self.path, self.cloud.default_subscription, facts, None, admin_username,
-                                         path_name="rescue", rescue=params)
+                                         path_name=path, rescue=params)
             image_id = None
         else:
             images, problems = evidence.restore_images(self.compute, facts)
@@ -131,7 +135,7 @@ class Harness:
             journal = engine.new_journal(self.path, self.cloud.default_subscription, facts, image, admin_username)
             image_id = image["id"]
         journal.save()
-        generalized = path == "rescue" or bool(image.get("generalized"))
+        generalized = image_id is None or bool(image.get("generalized"))  # the rescue paths: True
         return engine.Context(self.compute, journal, facts, admin_username=admin_username,
                               admin_password=self.password, image_id=image_id, image_generalized=generalized,
                               sleep=self.cloud.clock.advance, resources=self.resources, progress=self.progress)

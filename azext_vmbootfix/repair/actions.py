@@ -45,6 +45,16 @@ NIC_JOIN = "Microsoft.Network/networkInterfaces/join/action"
 PUBLIC_IP_READ = "Microsoft.Network/publicIPAddresses/read"
 PUBLIC_IP_JOIN = "Microsoft.Network/publicIPAddresses/join/action"
 SUBNET_JOIN = "Microsoft.Network/virtualNetworks/subnets/join/action"
+VNET_READ = "Microsoft.Network/virtualNetworks/read"
+VM_RESTART = "Microsoft.Compute/virtualMachines/restart/action"
+PIP_READ = "Microsoft.Network/publicIPAddresses/read"        # the nested rescue's way in (rescue_nested.py)
+PIP_WRITE = "Microsoft.Network/publicIPAddresses/write"
+PIP_DELETE = "Microsoft.Network/publicIPAddresses/delete"
+PIP_JOIN = "Microsoft.Network/publicIPAddresses/join/action"
+NSG_READ = "Microsoft.Network/networkSecurityGroups/read"
+NSG_WRITE = "Microsoft.Network/networkSecurityGroups/write"
+NSG_DELETE = "Microsoft.Network/networkSecurityGroups/delete"
+NSG_JOIN = "Microsoft.Network/networkSecurityGroups/join/action"
 READ = "read"
 
 

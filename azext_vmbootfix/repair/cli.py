@@ -73,13 +73,14 @@ def _pick_image(images, image):
     return usable[0] if usable else None
 
 
-def _password(admin_password, needed, rescue=False):
+def _password(admin_password, needed, rescue=False, nested=False):
     if admin_password or not needed:
         return admin_password
     from knack.prompting import NoTTYException, prompt_pass
     try:
         return prompt_pass("Admin password for the {}: ".format(
-            "account the answer file creates" if rescue else "recreated VM"), confirm=True)
+            "rescue VM you will sign in to" if nested else "account the answer file creates" if rescue
+            else "recreated VM"), confirm=True)
     except NoTTYException:
         raise _errors().RequiredArgumentMissingError(
             "The rescue path writes an answer file that finishes OOBE with an admin account: it needs its password."
@@ -133,9 +134,54 @@ def _get_vm(compute, resource_group, vm_name):
                            "shows what you hold.") from exc
 
 
+def _check_cidr(allow_cidr):
+    """--allow-cidr: one IPv4 network, never the whole Internet (RDP open to everyone is what it prevents)."""
+    import ipaddress
+    try:
+        network = ipaddress.ip_network(allow_cidr, strict=False)
+    except ValueError:
+        raise _errors().InvalidArgumentValueError(
+            "--allow-cidr {} is not an address range.".format(allow_cidr),
+            recommendation="Give your public address as a /32, e.g. --allow-cidr 203.0.113.7/32.")
+    if network.prefixlen < 8 or network.version != 4:
+        raise _errors().InvalidArgumentValueError(
+            "--allow-cidr {} would open RDP to {} addresses.".format(allow_cidr, network.num_addresses),
+            recommendation="Give your own public IPv4 address as a /32, or use Azure Bastion in the VM's VNet.")
+    return str(network)
+
+
+def _nested_params(cmd, vm, allow_cidr):
+    """What the nested method decides before it runs: how the rescue VM will be reached."""
+    from azext_vmbootfix.repair.rescue_nested import vnet_has_bastion
+    resources = _resources(cmd)
+    nic = resources.resources.get_by_id(vm.network_profile.network_interfaces[0].id, "2024-05-01")
+    configs = (nic.properties or {}).get("ipConfigurations") or []
+    primary = next((c for c in configs if (c.get("properties") or {}).get("primary")), configs[0])
+    bastion = vnet_has_bastion(resources, primary["properties"]["subnet"]["id"])
+    if not bastion and not allow_cidr:
+        raise _errors().RequiredArgumentMissingError(
+            "--method nested needs a way to reach the rescue VM: its VNet has no Azure Bastion "
+            "(AzureBastionSubnet), so give the address range RDP may come from.",
+            recommendation="Pass --allow-cidr <your public IPv4>/32 (only that range may connect), or deploy Azure "
+                           "Bastion in the VNet.")
+    return {"method": "nested", "bastion": bastion, "allowCidr": _check_cidr(allow_cidr) if allow_cidr else None}
+
+
 def repair(cmd, resource_group_name, vm_name, keep_disks=False, image=None, admin_username=None,
-           admin_password=None, dry_run=False, yes=False, rescue=False, plan_file=None):
+           admin_password=None, dry_run=False, yes=False, rescue=False, plan_file=None, method=None,
+           allow_cidr=None):
     err = _errors()
+    nested = (method or "answer-file") == "nested"
+    if method and not rescue and not nested:
+        raise err.InvalidArgumentValueError("--method is for the rescue path.", recommendation="Add --rescue.")
+    if allow_cidr and not nested:
+        raise err.InvalidArgumentValueError("--allow-cidr is for --method nested only.",
+                                            recommendation="Drop --allow-cidr, or add --rescue --method nested.")
+    if plan_file and (method or allow_cidr):
+        raise err.MutuallyExclusiveArgumentError(
+            "--plan applies a saved plan as it is: --method and --allow-cidr were chosen when it was made.",
+            recommendation="Make a new plan with --dry-run to change them.")
+    rescue = rescue or nested
     if plan_file:
         if dry_run or image or rescue or admin_username:
             raise err.MutuallyExclusiveArgumentError(
@@ -175,8 +221,11 @@ def repair(cmd, resource_group_name, vm_name, keep_disks=False, image=None, admi
     catalog = params = None
     if chosen is None:
         catalog, params = _rescue_params(compute, vm)
-    plan_doc = engine.new_plan(_subscription(cmd), facts, chosen, admin_username,
-                               path_name="recreate" if chosen else "rescue", rescue=params, vm=vm)
+        if nested:
+            params.update(_nested_params(cmd, vm, allow_cidr))
+    path_name = "recreate" if chosen else "nested" if nested else "rescue"
+    plan_doc = engine.new_plan(_subscription(cmd), facts, chosen, admin_username, path_name=path_name,
+                               rescue=params, vm=vm)
     ctx, described, findings = _checked(cmd, compute, plan_doc, vm, shape, chosen, catalog)
     if dry_run:
         _warn_failures(findings)
@@ -247,7 +296,9 @@ def _warn_failures(findings):
 
 def _apply_new(ctx, image, admin_password, not_carried):
     needed = image is None or bool(image.get("generalized"))
-    ctx._admin_password = _password(admin_password, needed, rescue=image is None)  # pylint: disable=protected-access
+    nested = ctx.journal.data["path"] == "nested"
+    password = _password(admin_password, needed, rescue=image is None, nested=nested)
+    ctx._admin_password = password  # pylint: disable=protected-access
     try:
         ctx.journal.save()
     except JournalError as exc:
@@ -306,6 +357,9 @@ def _run(action, ctx):
         with redacted_logs([ctx._admin_password]):  # pylint: disable=protected-access
             out = action()  # (under --debug azure-cli logs request bodies: the VM's and Run Commands')
     except engine.RepairError as exc:
+        from azext_vmbootfix.repair.rescue_state import Refused
+        if isinstance(exc.__cause__, Refused):  # the disk's own state, not Azure: nothing on it was changed
+            raise _errors().ValidationError(str(exc), recommendation=exc.recommendation) from exc
         raise _errors().AzureResponseError(str(exc), recommendation=exc.recommendation) from exc
     except JournalError as exc:
         raise _journal_failed(exc) from exc

@@ -20,7 +20,11 @@ from azext_vmbootfix.repair import recreate as S
 from azext_vmbootfix.repair.journal import ACTIVE, Journal, JournalError
 
 
-PATHS = {"recreate": S.RECREATE_PATH, "rescue": R.RESCUE_PATH}
+from azext_vmbootfix.repair.rescue_base import WaitingForUser  # noqa: E402
+from azext_vmbootfix.repair.rescue_nested import NESTED_PATH  # noqa: E402
+
+PATHS = {"recreate": S.RECREATE_PATH, "rescue": R.RESCUE_PATH, "nested": NESTED_PATH}
+RESCUE_PATHS = ("rescue", "nested")
 
 
 def path_steps(path_name):
@@ -51,6 +55,7 @@ class Context:
         self.image_generalized = image_generalized
         self.sleep = sleep or (lambda seconds: time.sleep(seconds))  # looked up at call time (tests patch it)
         self.progress = progress or (lambda message: None)
+        self.user_resumed = False  # set by `resume` of a run that waits for a person (the nested method)
         self.boot_timeout = boot_timeout
         self.memory = {}  # what the run keeps in memory only (the captured model with its extension secrets)
 
@@ -91,7 +96,7 @@ def new_plan(subscription, facts, image, admin_username, path_name="recreate", r
     params = {"imageId": image.get("id"), "imageName": image.get("name"),
               "imageGeneralized": bool(image.get("generalized")), "adminUsername": admin_username,
               "osDiskId": facts.get("osDiskId"), "nicIds": facts.get("nicIds"), "location": facts["location"]}
-    if path_name == "rescue":
+    if path_name in RESCUE_PATHS:
         params.update(rescue or {}, generation=facts.get("hyperVGeneration"))
     model, redacted = P.recorded_model(vm) if vm is not None else (None, [])
     return {"runId": new_run_id(), "subscription": subscription, "resourceGroup": facts["resourceGroup"],
@@ -147,7 +152,7 @@ def describe(ctx, vm_model=None, not_carried=None):
     if ctx.journal.data["path"] == "recreate" and vm_model is not None:
         out["notCarried"] = not_carried if not_carried is not None else \
             carry.not_carried(vm_model, osprofile_given=bool(params.get("imageGeneralized")))
-    if ctx.journal.data["path"] == "rescue":
+    if ctx.journal.data["path"] in RESCUE_PATHS:
         image = params.get("rescueImage") or {}
         out["rescue"] = {"size": params.get("rescueSize"), "brokenVersion": params.get("brokenVersion"),
                          "image": ":".join(image.get(k, "") for k in ("publisher", "offer", "sku", "version"))}
@@ -180,6 +185,11 @@ def apply(ctx):
             record(journal, row, "done", dict(ctx.step_outputs, **outputs))
         except JournalError:
             raise
+        except WaitingForUser as wait:  # a person's turn (the nested method): the run stops here, cleanly
+            record(journal, row, "waiting", dict(ctx.step_outputs, **wait.outputs))
+            journal.set_status("waiting-for-user", wait.message)
+            ctx.progress(wait.message)
+            return journal.summary()
         except Exception as exc:  # every failure is journaled before it is reported
             recommendation = getattr(exc, "recommendation", None) or (
                 "Resume with `az vm boot-fix resume -g {0} -n {1}` once the cause is fixed, or put the VM back "

@@ -17,7 +17,7 @@ import re
 import tempfile
 
 VERSION = 2  # 2: the plan's facts, article steps and redactions are kept
-ACTIVE = ("planned", "applying", "failed", "rolling-back", "rollback-failed")
+ACTIVE = ("planned", "applying", "failed", "waiting-for-user", "rolling-back", "rollback-failed")
 FINISHED = ("succeeded", "rolled-back")
 
 _SECRET = re.compile(r'(?i)(adminpassword|password"\s*:\s*"(?!REDACTED")[^"]|\bsig=(?!REDACTED)|bearer\s|access_token)')

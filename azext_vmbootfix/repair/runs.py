@@ -40,6 +40,9 @@ def resume(cmd, resource_group_name, vm_name, admin_password=None):
         ctx._admin_password = C._password(admin_password, True)  # pylint: disable=protected-access
     if "finish-setup" in pending:
         ctx._admin_password = C._password(admin_password, True, rescue=True)  # pylint: disable=protected-access
+    if "create-rescue-vm" in pending and journal.data["path"] == "nested":
+        ctx._admin_password = C._password(admin_password, True, nested=True)  # pylint: disable=protected-access
+    ctx.user_resumed = journal.status == "waiting-for-user"  # the person says the nested VM's OOBE is done
     return C._run(lambda: engine.apply(ctx), ctx)
 
 
@@ -58,7 +61,7 @@ def rollback(cmd, resource_group_name, vm_name, yes=False):
         from knack.prompting import NoTTYException, prompt_y_n
         try:
             if not prompt_y_n("Undo the repair of {} and bring the original VM back {}?".format(
-                    vm_name, "with its original OS disk" if journal.data.get("path") == "rescue"
+                    vm_name, "with its original OS disk" if journal.data.get("path") in engine.RESCUE_PATHS
                     else "from its own disks")):
                 raise err.ManualInterrupt("Nothing was changed.")
         except NoTTYException:

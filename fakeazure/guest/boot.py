@@ -31,10 +31,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import presets, serial
+from . import presets, ps_hyperv, serial
 from .model import LinuxGuest, LinuxUser, ProvisioningAnswer, WindowsGuest
 from .screens import resolve, screen
-from .unattend import AnswerFile, azure_answer, parse_answer_file
+from .unattend import AnswerFile, azure_answer, parse_answer_file, sample_oobe_answer
 
 SERVICING_BLOCKERS = ("getting-windows-ready", "preparing-to-configure", "inplace-upgrade")
 SETUP_BLOCKERS = ("restarted-unexpectedly", "could-not-finish-configuring")
@@ -87,6 +87,7 @@ def boot(guest, provisioning: ProvisioningAnswer | None = None, data_disks=None,
         return _boot_linux(guest, provisioning)
     events: list[str] = []
     guest.session.pop("hives", None)        # a reboot unloads hives loaded with `reg load`
+    events += [f"feature {name} installed at this boot" for name in ps_hyperv.finish_pending_features(guest)]
     provisioned = False
     screen_id = _boot_manager(guest, events)
     if screen_id is None and guest.boot_fault:
@@ -258,6 +259,22 @@ def _finish_oobe(guest: WindowsGuest, answer: AnswerFile, events) -> None:
         from .interpreter import run_script
         result = run_script(guest, script, shell="cmd")
         events.append(f"SetupComplete.cmd ran: exit {result.exit_code}")
+
+
+ps_hyperv.BOOT = boot  # Start-VM boots a nested VM's disk as this boot does
+
+
+def user_finishes_oobe(guest: WindowsGuest, admin_password: str) -> list[str]:
+    """What a person does at a waiting OOBE (the nested Hyper-V console of article step 6): picks region and
+    keyboard, accepts the license, types the built-in administrator's password and clicks Finish. Only a guest
+    that is at OOBE (its specialize pass done) can be finished this way."""
+    events: list[str] = []
+    if guest.image_state not in ("IMAGE_STATE_SPECIALIZE_RESEAL_TO_OOBE", "IMAGE_STATE_UNDEPLOYABLE") or \
+            guest.setup_value("setup.exe", 1) != 3:
+        raise ValueError(f"{guest!r} is not waiting at OOBE")
+    typed = parse_answer_file(sample_oobe_answer(admin_password), "<typed at the OOBE pages>")
+    _finish_oobe(guest, typed, events)
+    return events
 
 
 def _boot_linux(guest: LinuxGuest, provisioning) -> BootResult:

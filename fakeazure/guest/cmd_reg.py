@@ -61,7 +61,7 @@ def _resolve(ctx, key: str):
     if mount.upper() in ("SYSTEM", "SOFTWARE"):
         hive = ctx.guest.hive(mount.upper())
         if mount.upper() == "SYSTEM" and sub.lower().split("\\")[0] == "currentcontrolset":
-            sub = "ControlSet001" + sub[len("CurrentControlSet"):]
+            sub = ctx.guest.control_set + sub[len("CurrentControlSet"):]
         return hive, sub, f"HKEY_LOCAL_MACHINE\\{mount.upper()}"
     entry = _mounts(ctx).get(mount.lower())
     if entry is None:

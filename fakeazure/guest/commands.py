@@ -361,6 +361,15 @@ def _copy(ctx, args) -> None:
         from .bcd import BcdStore
         tdisk.guest.bcd = BcdStore.from_dict(json.loads(text[5:]))
         ctx.effects.append(f"restored BCD {dst} from {src}")
+    elif _hive_restorable(ctx, tdisk, tpart, trel, text):
+        # an offline hive that is not loaded is a plain file: a copy of it can be put back (a backup restored)
+        from .registry import Hive
+        name = ctx.disks.hive_at(tdisk, tpart, trel)
+        saved = json.loads(text[len("\x00HIVE:"):])
+        restored = Hive.from_dict(name, saved["data"])
+        setattr(tdisk.guest, {"SYSTEM": "system_hive", "SOFTWARE": "software_hive", "DEFAULT": "default_hive"}[name],
+                restored)
+        ctx.effects.append(f"restored hive {dst} from {src}")
     elif _special(ctx, tdisk, tpart, trel):
         ctx.error("The process cannot access the file because it is being used by another process.")
         return
@@ -370,6 +379,18 @@ def _copy(ctx, args) -> None:
     if ctx.shell == "cmd":
         ctx.print("        1 file(s) copied.")
     ctx.ok()
+
+
+def _hive_restorable(ctx, disk, part, rel, text) -> bool:
+    """A hive file of an attached disk, not loaded with `reg load`, overwritten with a copy of a hive of that
+    same name (Windows refuses only while the hive is in use: loaded, or the running system's own)."""
+    name = ctx.disks.hive_at(disk, part, rel)
+    if name is None or disk.role == "os" or not (text or "").startswith("\x00HIVE:"):
+        return False
+    if json.loads(text[len("\x00HIVE:"):]).get("name") != name:
+        return False
+    mounts = ctx.guest.session.get("hives") or {}
+    return not any(m["disk"] == disk.guest.uid and m["hive"] == name for m in mounts.values())
 
 
 def _remove(ctx, args, line) -> None:

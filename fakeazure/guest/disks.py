@@ -177,7 +177,8 @@ class DiskView:
         if guest is None or getattr(guest, "os_type", "") != "Windows" or part is not guest.windows_partition:
             return None
         for name, path in (("SYSTEM", "Windows\\System32\\config\\SYSTEM"),
-                           ("SOFTWARE", "Windows\\System32\\config\\SOFTWARE")):
+                           ("SOFTWARE", "Windows\\System32\\config\\SOFTWARE"),
+                           ("DEFAULT", "Windows\\System32\\config\\DEFAULT")):
             if _same(rel_path, path):
                 return name
         return None

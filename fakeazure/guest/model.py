@@ -139,13 +139,15 @@ class WindowsGuest:
                  bcd: BcdStore | None, accounts: list[Account], disk_signature: str,
                  uid: str | None = None, agent_installed: bool = True, setup_blocker: str | None = None,
                  san_policy: str = "OnlineAll", session: dict | None = None, preset: str | None = None,
-                 boot_fault: dict | None = None):
+                 boot_fault: dict | None = None, default_hive: Hive | None = None):
         self.release = release
         self.edition = edition
         self.generation = generation
         self.partitions = partitions
         self.system_hive = system_hive
         self.software_hive = software_hive
+        # HKEY_USERS\.DEFAULT (Windows\System32\config\DEFAULT): the default user's locale and keyboard
+        self.default_hive = default_hive if default_hive is not None else Hive("DEFAULT")
         self.bcd = bcd
         self.accounts = accounts
         self.disk_signature = disk_signature
@@ -199,7 +201,8 @@ class WindowsGuest:
         return next((p for p in self.partitions if p.number == number), None)
 
     def hive(self, name: str) -> Hive:
-        return {"SYSTEM": self.system_hive, "SOFTWARE": self.software_hive}[name.upper()]
+        return {"SYSTEM": self.system_hive, "SOFTWARE": self.software_hive,
+                "DEFAULT": self.default_hive}[name.upper()]
 
     # --- Setup state (read from and written to the hives) ------------------
     @property
@@ -210,7 +213,7 @@ class WindowsGuest:
     def image_state(self, value: str) -> None:
         self.software_hive.set(reg.IMAGE_STATE_KEY, "ImageState", "REG_SZ", value)
         self.windows_partition.write("Windows\\Setup\\State\\State.ini",
-                                     f"[State]\r\nImageState={value}\r\n")
+                                     f"[State]\r\nImageState=\"{value}\"\r\n")
 
     @property
     def generalized(self) -> bool:
@@ -233,14 +236,22 @@ class WindowsGuest:
         return {n: self.setup_value(n) for n in names}
 
     @property
+    def control_set(self) -> str:
+        """The control set Windows boots with: SYSTEM\\Select\\Current (ControlSet001 on a fresh install)."""
+        return "ControlSet{:03d}".format(int(self.system_hive.get("Select", "Current", 1) or 1))
+
+    def _current(self, path: str) -> str:
+        return self.control_set + path[len("ControlSet001"):]
+
+    @property
     def computer_name(self) -> str | None:
-        return self.system_hive.get(reg.COMPUTER_NAME, "ComputerName")
+        return self.system_hive.get(self._current(reg.COMPUTER_NAME), "ComputerName")
 
     @computer_name.setter
     def computer_name(self, name: str) -> None:
-        self.system_hive.set(reg.COMPUTER_NAME, "ComputerName", "REG_SZ", name.upper()[:15])
-        self.system_hive.set(reg.TCPIP_PARAMS, "Hostname", "REG_SZ", name)
-        self.system_hive.set(reg.TCPIP_PARAMS, "NV Hostname", "REG_SZ", name)
+        self.system_hive.set(self._current(reg.COMPUTER_NAME), "ComputerName", "REG_SZ", name.upper()[:15])
+        self.system_hive.set(self._current(reg.TCPIP_PARAMS), "Hostname", "REG_SZ", name)
+        self.system_hive.set(self._current(reg.TCPIP_PARAMS), "NV Hostname", "REG_SZ", name)
 
     def random_computer_name(self, salt: str = "") -> str:
         """The WIN-XXXXXXXXXXX name Setup's specialize pass invents (deterministic here)."""
@@ -286,7 +297,8 @@ class WindowsGuest:
             "san_policy": self.san_policy,
             "accounts": [asdict(a) for a in self.accounts],
             "partitions": [p.to_dict() for p in self.partitions],
-            "registry": {"SYSTEM": self.system_hive.to_dict(), "SOFTWARE": self.software_hive.to_dict()},
+            "registry": {"SYSTEM": self.system_hive.to_dict(), "SOFTWARE": self.software_hive.to_dict(),
+                         "DEFAULT": self.default_hive.to_dict()},
             "bcd": self.bcd.to_dict() if self.bcd is not None else None,
             "session": copy.deepcopy(self.session),
             # convenience, derived (ignored on load)

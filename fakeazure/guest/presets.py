@@ -148,6 +148,7 @@ def _windows_from_preset(spec: dict) -> WindowsGuest:
         partitions=partitions,
         system_hive=_system_hive(),
         software_hive=_software_hive(release, edition),
+        default_hive=Hive("DEFAULT"),
         bcd=bcd,
         accounts=[Account(admin, builtin=True),
                   Account("Guest", enabled=False, has_password=False, admin=False),
@@ -265,13 +266,23 @@ def _apply_state(guest: WindowsGuest, state: str) -> None:
                                       "Info SP Setup is waiting for the upgrade to complete (SetupHost.exe)\r\n")
 
 
+LOCALE_NAMES = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "es": "es-ES", "ja": "ja-JP"}
+
+
 def _apply_language(guest: WindowsGuest, spec: dict) -> None:
     from .screens import LANGUAGES, NLS_KEY
     language = spec.get("language", "en")
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; known: {', '.join(sorted(LANGUAGES))}")
+    lcid = LANGUAGES[language]
     for name in ("InstallLanguage", "Default"):
-        guest.system_hive.set(NLS_KEY, name, "REG_SZ", LANGUAGES[language])
+        guest.system_hive.set(NLS_KEY, name, "REG_SZ", lcid)
+    # the system locale and the default user's locale and first keyboard layout follow the display language
+    # unless the spec's registry says otherwise (a German UI with Swiss formats, ...)
+    guest.system_hive.set(NLS_KEY.replace("Language", "Locale"), "", "REG_SZ", "0000" + lcid)
+    guest.default_hive.set("Control Panel\\International", "LocaleName", "REG_SZ", LOCALE_NAMES[language])
+    guest.default_hive.set("Control Panel\\International", "Locale", "REG_SZ", "0000" + lcid)
+    guest.default_hive.set("Keyboard Layout\\Preload", "1", "REG_SZ", "0000" + lcid)
 
 
 def _apply_overrides(guest: WindowsGuest, spec: dict) -> None:
@@ -308,6 +319,7 @@ def _windows_from_snapshot(spec: dict) -> WindowsGuest:
                     for p in spec["partitions"]],
         system_hive=Hive.from_dict("SYSTEM", registry.get("SYSTEM", {})),
         software_hive=Hive.from_dict("SOFTWARE", registry.get("SOFTWARE", {})),
+        default_hive=Hive.from_dict("DEFAULT", registry.get("DEFAULT", {})),
         bcd=BcdStore.from_dict(spec["bcd"]) if spec.get("bcd") is not None else None,
         accounts=[Account(**a) for a in spec.get("accounts", [])],
         disk_signature=spec["disk_signature"],

@@ -397,3 +397,8 @@ CMDLETS = {
     "del": remove_item, "rm": remove_item, "start-sleep": start_sleep, "sleep": start_sleep,
     "restart-computer": restart_computer, "stop-computer": stop_computer,
 }
+
+from . import ps_hyperv  # noqa: E402  (Hyper-V's cmdlets live in their own module)
+
+CMDLETS.update(ps_hyperv.CMDLETS)
+SWITCHES.update(ps_hyperv.SWITCHES)

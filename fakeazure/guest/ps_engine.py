@@ -119,7 +119,7 @@ class Engine(Expressions):
     def _flush(self):
         if self.host_out:
             text = format_default(self.host_out)
-            self.host_out = []
+            del self.host_out[:]    # in place: the running statement list still appends to this list
             if text:
                 self.ctx.out.append(text)
 

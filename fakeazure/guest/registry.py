@@ -169,4 +169,5 @@ NT_CURRENT_VERSION = "Microsoft\\Windows NT\\CurrentVersion"
 HIVE_FILES = {
     "SYSTEM": "Windows\\System32\\config\\SYSTEM",
     "SOFTWARE": "Windows\\System32\\config\\SOFTWARE",
+    "DEFAULT": "Windows\\System32\\config\\DEFAULT",
 }

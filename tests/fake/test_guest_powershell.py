@@ -183,3 +183,13 @@ def test_diskpart_list_partition_rows_match_windows():
     system = next(r for r in rows if "System" in r)
     assert _columns(system)[:2] == _columns(sample[3])[:2] and _ends(system)[2:] == _ends(sample[3])[2:]
     assert rows[1].endswith("101 MB")   # offsets follow the partitions, as diskpart shows them
+
+
+def test_output_after_a_second_native_error_is_not_lost():
+    """Regression: the host's output list was replaced when a native program's stderr was flushed, so whatever
+    the script printed after its second failing native command vanished."""
+    from fakeazure.guest import guest_from_spec, run_script
+    vm = guest_from_spec({"os": "windows", "version": "2022", "state": "healthy"})
+    result = run_script(vm, "reg query HKLM\\SYSTEM\\Nope\nWrite-Output one\nreg query HKLM\\SYSTEM\\Nope\n"
+                            "Write-Output two\n")
+    assert result.stdout.split() == ["one", "two"] and result.stderr.count("ERROR:") == 2

@@ -134,6 +134,38 @@ class RepairResumedAfterAFault(VmBootFixScenarioTest):
 
 
 @pytest.mark.usefixtures("secret_canary")
+class RescueNested(VmBootFixScenarioTest):
+    """--method nested through the CLI with --debug: the run stops waiting for a person (who would finish OOBE
+    in the nested Hyper-V VM), the password typed for the rescue VM appears nowhere, rollback puts it all back."""
+    scenario = "oobe-stuck-no-image"
+
+    def setUp(self):
+        _seeded(self, "5eed0000-0000-4000-8000-0000000000f6")
+        super().setUp()
+        self.kwargs.update(rg="rg-oobe", vm="web01", pw=self.secret_canary.password)
+
+    def test_nested_waits_for_the_user_then_rolls_back(self):
+        import shutil
+        journal_dir = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
+        shutil.rmtree(journal_dir, ignore_errors=True)
+        out = self.cmd("vm boot-fix repair -g {rg} -n {vm} --rescue --method nested --allow-cidr 203.0.113.7/32 "
+                       "--admin-username fixadmin --admin-password {pw} --yes --debug").get_output_in_json()
+        assert out["status"] == "waiting-for-user", out
+        states = {s["name"]: s["state"] for s in out["steps"]}
+        assert states["start-nested-vm"] == "done" and states["wait-for-user"] == "waiting"
+        journal = self.cmd("vm boot-fix journal -g {rg} -n {vm}").get_output_in_json()
+        assert journal["status"] == "waiting-for-user"
+        told = [e.get("note", "") for e in journal["events"] if e.get("state") == "waiting-for-user"]
+        assert told and "Hyper-V Manager" in told[0] and "203.0.113.7/32" in told[0]
+        self.cmd("vm show -g {rg} -n {vm}", checks=[
+            self.check("starts_with(storageProfile.osDisk.name, 'web01_OsDisk_1_')", True)])
+        back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes --debug").get_output_in_json()
+        assert back["status"] == "rolled-back"
+        self.cmd("vm list -g {rg}", checks=[self.check("length(@)", 1)])   # no rescue VM left
+        shutil.rmtree(journal_dir, ignore_errors=True)
+
+
+@pytest.mark.usefixtures("secret_canary")
 class RepairWithDataDisks(VmBootFixScenarioTest):
     """Data disks and a NIC set to Delete (article step 1): kept by the repair, their options back on rollback."""
     scenario = "generalized-with-data-disks"

@@ -180,5 +180,5 @@ def test_summary_is_what_the_commands_print(tmp_path):
 
 
 def test_the_states_a_repair_can_be_in():
-    assert J.ACTIVE == ("planned", "applying", "failed", "rolling-back", "rollback-failed")
+    assert J.ACTIVE == ("planned", "applying", "failed", "waiting-for-user", "rolling-back", "rollback-failed")
     assert J.FINISHED == ("succeeded", "rolled-back")

@@ -56,8 +56,8 @@ def test_the_parse_checks_catch_powershell_7_syntax_and_unquoted_identifiers():
             parse(bad)
 
 
-def test_scripts_are_readable_from_the_package_and_four():
-    assert len(SCRIPTS) == 4
+def test_scripts_are_readable_from_the_package_and_nine():
+    assert len(SCRIPTS) == 9
     for path in SCRIPTS:
         assert runcommand.script_text(os.path.basename(path)).startswith("# vmbootfix rescue")
 
@@ -80,7 +80,7 @@ def test_the_built_wheel_ships_the_scripts(tmp_path):
 def _answer(password, computer, user="bootfixuser", deliver=lambda p: p):
     vm, disk = rescue_vm(), stuck()
     params = {"WindowsLetter": "F", "ComputerNameB64": runcommand.b64(computer),
-              "AdminUserB64": runcommand.b64(user), "AdminPasswordB64": runcommand.b64(password), "Locale": "en-US"}
+              "AdminUserB64": runcommand.b64(user), "AdminPasswordB64": runcommand.b64(password), "RunTag": "1a2b3c4d"}
     params = deliver(params)
     result = run_script(vm, runcommand.script_text("write-answer-file.ps1"), data_disks=[disk], parameters=params)
     return result, disk
@@ -90,9 +90,12 @@ def test_free_text_arrives_intact_in_the_answer_file_and_the_hive():
     password, computer = "Pw" + SPECIAL + "x1", "web" + SPECIAL
     result, disk = _answer(password, computer, user="adm" + SPECIAL)
     assert result.exit_code == 0, result.stderr
-    assert runcommand.json_line(result.stdout, "t") == {"Marker": "BOOTFIX-ANSWER-FILE", "SystemHive": True,
-                                                        "AnswerFile": "F:\\Windows\\Panther\\Unattend.xml",
-                                                        "Written": True}
+    doc = runcommand.json_line(result.stdout, "t")
+    backups = doc.pop("Backups")  # one element: ConvertTo-Json may print it bare (the step reads either form)
+    assert doc == {"Marker": "BOOTFIX-ANSWER-FILE", "SystemHive": True,
+                   "AnswerFile": "F:\\Windows\\Panther\\Unattend.xml", "Written": True}
+    assert backups in ("F:\\Windows\\System32\\config\\SYSTEM.bootfix-1a2b3c4d",
+                       ["F:\\Windows\\System32\\config\\SYSTEM.bootfix-1a2b3c4d"])
     xml = ET.fromstring(disk.windows_partition.read("Windows\\Panther\\Unattend.xml").encode("utf-8"))
     ns = {"u": "urn:schemas-microsoft-com:unattend"}
     assert xml.find(".//u:AdministratorPassword/u:Value", ns).text == password
