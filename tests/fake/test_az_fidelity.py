@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from fakeazure.network.scenario import ensure_vm_network
-from fakecloud import AZ, control, fake_server, run_az
+from fakecloud import control, fake_server, require_az, run_az
 
 pytestmark = pytest.mark.az
 
@@ -20,8 +20,7 @@ FIDELITY = os.path.join(os.path.dirname(__file__), "..", "fixtures", "fidelity")
 
 @pytest.fixture(scope="module")
 def server():
-    if not os.path.exists(AZ):
-        pytest.skip("the stock az is not installed next to this interpreter")
+    require_az()
     with fake_server() as srv:
         cloud = srv.cloud
         sub = cloud.default_subscription

@@ -16,7 +16,7 @@ import yaml
 
 from fakeazure.core.properties import set_at
 from fakeazure.network.scenario import ensure_vm_network
-from fakecloud import AZ, fake_server, run_az
+from fakecloud import fake_server, require_az, run_az
 
 pytestmark = pytest.mark.az
 
@@ -122,8 +122,7 @@ class Runner:
 
 @pytest.fixture(scope="module")
 def runner():
-    if not os.path.exists(AZ):
-        pytest.skip("the stock az is not installed next to this interpreter")
+    require_az()
     with fake_server() as srv:
         cloud = srv.cloud
         with cloud.lock:

@@ -3,30 +3,16 @@
 rebooted or when the agent last reported."""
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
-from azure.mgmt.compute import ComputeManagementClient
 
-from fakeazure.cloud import Cloud
 from fakeazure.compute.models import run_command_ids
-from fakeazure.inprocess import sdk_client, session
+from fakeazure.inprocess import session
 from fakeazure.network.scenario import ensure_vm_network
 
-RG = "rg"
+from test_compute import RG, cc, cloud  # noqa: F401 (fixtures)
 WIN = {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer", "sku": "2022-datacenter-azure-edition",
        "version": "latest"}
 CLIENT = {"publisher": "MicrosoftWindowsDesktop", "offer": "windows-11", "sku": "win11-23h2-pro",
           "version": "latest"}
-
-
-@pytest.fixture
-def cloud():
-    c = Cloud("fast")
-    c.resources.create_or_update_group(c.default_subscription, RG, "eastus")
-    return c
-
-
-@pytest.fixture
-def cc(cloud):
-    return sdk_client(cloud, ComputeManagementClient)
 
 
 def make_vm(cloud, cc, name="vm1", image=None):
