@@ -39,7 +39,10 @@ Normalisations (each one also listed in ``tests/fixtures/azure-traffic/README.md
    fidelity pack's ``recorded`` date of the entry); a step back counts as none (the fidelity pack joins
    snippets of several years). An operation the fake runs for as long as Azure did is thus still running
    where Azure's was and done where Azure's was done (a resource group reads ``Deleting`` while
-   ``az group wait`` polls it).
+   ``az group wait`` polls it). Where the recording shows how long Azure's operation took (a status
+   document of it with ``startTime`` and ``endTime``), the fake's operation started by the same request
+   ends after that time rather than after the durations table's median: each run ends when it ended in
+   the recording (a ``powerOff`` that took 9 s there is over 9 s later here, whatever the median).
 9. Nothing else is changed: no header, body or order is adapted to what the fake does.
 """
 import re
@@ -52,7 +55,7 @@ from .armpath import classify, segments
 from .arrange import Arranger, group_of
 from .cassettes import UNRECORDED
 from .compare import Comparison
-from .timelines import answered_at
+from .timelines import answered_at, arm_time
 
 ARM_HOST = "management.azure.com"
 SKIPPED_HOSTS = ("login.microsoftonline.com", "graph.windows.net", "graph.microsoft.com")
@@ -182,6 +185,7 @@ class Replayer:
         self.started_by = {}          # operation_key -> the outcome of the request that started it
         self.tainted = set()          # resource paths an unreplayable request would have made or changed
         self.last_answered = None     # the recorded time of the last dated answer: normalisation 8
+        self.azure_seconds = azure_operation_seconds(exchanges)  # operation id -> Azure's time: normalisation 8
 
     # -- sending ----------------------------------------------------------------------------------
     def to_fake(self, url):
@@ -311,12 +315,47 @@ class Replayer:
             fake_async, fake_loc = resp.headers.get("Azure-AsyncOperation"), resp.headers.get("Location")
             if resp.status_code not in (201, 202):
                 fake_loc = None  # a Location on a 200 names the resource, not an operation
+        if resp is not None:
+            self._take_azure_time(rec_async or (rec_loc if ex.status in (201, 202) else None),
+                                  fake_async or fake_loc)
         if rec_async:
             self.operations[operation_key(rec_async)] = fake_async or fake_loc
             self.started_by[operation_key(rec_async)] = outcome
         if rec_loc and ex.status in (201, 202):
             self.operations[operation_key(rec_loc)] = fake_loc or fake_async
             self.started_by[operation_key(rec_loc)] = outcome
+
+
+    def _take_azure_time(self, recorded_url, fake_url):
+        """The fake's operation at ``fake_url`` ends as long after its start as Azure's at ``recorded_url`` did,
+        where the recording shows that (normalisation 8)."""
+        if not recorded_url or not fake_url or fake_url is UNREPLAYABLE:
+            return
+        seconds = self.azure_seconds.get(operation_id(recorded_url))
+        op = self.cloud.operations.get(operation_id(fake_url))
+        if seconds is None or op is None or op.done or op.always_due:
+            return
+        op.due = op.started + seconds
+
+
+def operation_id(url):
+    """The id an operation URL ends with (lower-cased)."""
+    segs = segments(urlsplit(url).path)
+    return segs[-1].lower() if segs else ""
+
+
+def azure_operation_seconds(exchanges):
+    """``{operation id: endTime - startTime}`` of every operation whose status document the recording shows
+    with both times (an answer's body, or a body the fidelity pack showed with the entry)."""
+    out = {}
+    for ex in exchanges:
+        for doc in [ex.json()] + list(getattr(ex, "shown", [])):
+            if isinstance(doc, dict) and doc.get("name") and doc.get("startTime") and doc.get("endTime"):
+                try:
+                    out[str(doc["name"]).lower()] = max(0.0, arm_time(doc["endTime"]) - arm_time(doc["startTime"]))
+                except ValueError:
+                    continue
+    return out
 
 
 def replay(exchanges, name, source="azure-cli", profile="fast", arrange_resources=False):
