@@ -213,10 +213,11 @@ class Replayer:
 
     # -- the replay -------------------------------------------------------------------------------
     def arrange(self):
-        arranger = Arranger(self, BASE_URL)
-        self.result.arranged = arranger.groups(self.exchanges)
+        self.arranger = Arranger(self, BASE_URL)
+        self.result.arranged = self.arranger.groups(self.exchanges)
         if self.arrange_resources:
-            arranger.vms_and_nics(self.exchanges)
+            self.arranger.vms_and_nics(self.exchanges)
+            self.arranger.plan_disks(self.exchanges)
 
     def run(self):
         self.arrange()
@@ -230,6 +231,7 @@ class Replayer:
                 self.result.skipped += 1
                 continue
             self.follow_recorded_time(ex)
+            self.arranger.before(i, self.exchanges)
             key = operation_key(ex.url)
             if ex.method == "GET" and (key in self.operations or is_operation_url(ex.method, ex.url)):
                 if last_use[key] > i:
