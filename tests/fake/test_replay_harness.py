@@ -12,7 +12,7 @@ from replay.cassettes import UNRECORDED, Exchange, fidelity_exchanges, load_yaml
 from replay.causes import assign, operation
 from replay.choose import read_served, verdict
 from replay.compare import Comparison, error_code, key_paths
-from replay.engine import BASE_URL, Replayer
+from replay.engine import BASE_URL, Replayer, restored_deployment_names
 
 RECORDINGS = os.path.join(report.TRAFFIC, "recordings")
 
@@ -255,3 +255,25 @@ def test_the_pack_arranges_what_it_never_made_from_the_first_body_showing_it():
     by_label = {o.exchange.label: o for o in result.outcomes}
     image = by_label["PUT image from snapshots and managed disks"]
     assert image.comparison.agrees and image.comparison.keys_ok  # compared whole: the image itself is not arranged
+
+
+def test_deployment_names_the_recorder_replaced_are_given_back_from_azures_answers():
+    # azure-cli's DeploymentNameReplacer wrote mock-deployment into every request URL; two deployments of the
+    # recording were one name, so the second create (Azure 201) was an update for the fake (200)
+    exchanges = recording("resource/test_group_on_error_deployment_lastsuccessful.yaml")
+    urls = restored_deployment_names(exchanges)
+    assert "/deployments/mock-deployment" in exchanges[5].url
+    assert "/deployments/azure-cli-deployment000002?" in urls[1] and "/deployments/azure-cli-deployment000003?" in urls[5]
+    assert "/deployments/azure-cli-deployment000003/validate" in urls[4]
+    result = Replayer(exchanges, "on-error").run()
+    second = next(o for o in result.outcomes if o.index == 5)
+    assert second.comparison.rec_status == second.comparison.fake_status == 201
+
+
+def test_a_deployment_operation_id_of_azures_is_sent_as_the_fakes():
+    # test_resource_group_deployment#18 reads the operation Azure listed in #17 (CA08B0F267F5D043): the fake's
+    # operation on the same NSG answers it
+    result = Replayer(recording("resource/test_resource_group_deployment.yaml"), "ops").run()
+    read = next(o for o in result.outcomes if o.index == 18)
+    assert "/operations/CA08B0F267F5D043" in read.exchange.url
+    assert read.comparison.fake_status == 200 and read.comparison.keys_ok

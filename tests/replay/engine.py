@@ -43,7 +43,16 @@ Normalisations (each one also listed in ``tests/fixtures/azure-traffic/README.md
    document of it with ``startTime`` and ``endTime``), the fake's operation started by the same request
    ends after that time rather than after the durations table's median: each run ends when it ended in
    the recording (a ``powerOff`` that took 9 s there is over 9 s later here, whatever the median).
-9. Nothing else is changed: no header, body or order is adapted to what the fake does.
+9. **Deployment names**: azure-cli's recorder rewrote every ``/deployments/{name}`` of a request URL to
+   ``/deployments/mock-deployment`` (``DeploymentNameReplacer`` of azure-cli's testsdk; the answers kept the
+   names), so two deployments of a recording were one name in its URLs and the fake saw an update where Azure
+   saw a create. A request's URL gets back the name Azure's answer to it gives (``name`` of a deployment
+   body); one whose answer names none (a refused validation, ``exportTemplate``, ``cancel``, the operations
+   list) the name of the nearest request before it whose answer did (the same command's), else after it.
+   Likewise a deployment operation's id (``.../deployments/{name}/operations/{id}``), which Azure chose: once
+   Azure's and the fake's answers to the same operations list have been compared, an id of Azure's is sent as
+   the fake's id of the operation on the same target resource with the same ``provisioningOperation``.
+10. Nothing else is changed: no header, body or order is adapted to what the fake does.
 """
 import re
 from urllib.parse import urlsplit
@@ -186,6 +195,8 @@ class Replayer:
         self.tainted = set()          # resource paths an unreplayable request would have made or changed
         self.last_answered = None     # the recorded time of the last dated answer: normalisation 8
         self.azure_seconds = azure_operation_seconds(exchanges)  # operation id -> Azure's time: normalisation 8
+        self.deployment_urls = restored_deployment_names(exchanges)  # normalisation 9
+        self.operation_ids = {}       # a deployment operation id of Azure's (lower) -> the fake's: normalisation 9
 
     # -- sending ----------------------------------------------------------------------------------
     def to_fake(self, url):
@@ -292,7 +303,8 @@ class Replayer:
             self.result.uncompared.append((i, "its request body was not recorded"))
             self._map_operations(ex, None, None)
             return
-        resp = self.send(ex.method, self.to_fake(ex.url), ex.body)
+        resp = self.send(ex.method, self.to_fake(self.with_fake_ids(self.deployment_urls[i])), ex.body)
+        self.learn_operation_ids(ex, resp)
         if ex.status is None:
             self.result.uncompared.append((i, "the recording kept no status line"))
             self._map_operations(ex, resp, None)
@@ -307,6 +319,30 @@ class Replayer:
                                                        judge_keys=not (ex.abridged or arranged)))
         self.result.outcomes.append(outcome)
         self._map_operations(ex, resp, outcome)
+
+    def with_fake_ids(self, url):
+        """``url`` with a deployment operation id of Azure's replaced by the fake's (normalisation 9)."""
+        found = _OPERATION_ID.search(url)
+        fake = self.operation_ids.get(found.group(1).lower()) if found else None
+        return url[:found.start(1)] + fake + url[found.end(1):] if fake else url
+
+    def learn_operation_ids(self, ex, resp):
+        """Pair Azure's and the fake's ids in their answers to one deployment operations list."""
+        theirs, ours = ex.json(), _json(resp)
+        if not (isinstance(theirs, dict) and isinstance(ours, dict) and "/operations" in urlsplit(ex.url).path):
+            return
+
+        def key(item, position):
+            props = item.get("properties") or {}
+            target = str((props.get("targetResource") or {}).get("id", "")).lower()
+            return (target, props.get("provisioningOperation")) if target else (position, props.get(
+                "provisioningOperation"))
+
+        fake_ids = {key(item, n): item.get("operationId") for n, item in enumerate(ours.get("value") or [])
+                    if isinstance(item, dict)}
+        for n, item in enumerate(theirs.get("value") or []):
+            if isinstance(item, dict) and item.get("operationId") and fake_ids.get(key(item, n)):
+                self.operation_ids[str(item["operationId"]).lower()] = fake_ids[key(item, n)]
 
     def _map_operations(self, ex, resp, outcome):
         """Map the operation URLs Azure's answer gave to the fake's (normalisation 4)."""
@@ -338,6 +374,38 @@ class Replayer:
         if seconds is None or op is None or op.done or op.always_due or self.cloud.operations.duration is not None:
             return  # (a profile that fixes every operation's time keeps it)
         op.due = op.started + seconds
+
+
+_MOCK_DEPLOYMENT = "/deployments/mock-deployment"
+_OPERATION_ID = re.compile(r"/deployments/[^/?]+/operations/([^/?]+)", re.IGNORECASE)
+
+
+def _json(resp):
+    try:
+        return resp.json()
+    except ValueError:
+        return None
+
+
+def restored_deployment_names(exchanges):
+    """Each exchange's URL with the deployment name azure-cli's recorder replaced given back (normalisation 9)."""
+    named = []
+    for ex in exchanges:
+        body = ex.json() if _MOCK_DEPLOYMENT in ex.url else None
+        body = body if isinstance(body, dict) else {}
+        name = str(body.get("name") or "")
+        named.append(name if name and str(body.get("id", "")).lower().endswith("/deployments/" + name.lower())
+                     else None)
+    out = []
+    for i, ex in enumerate(exchanges):
+        if _MOCK_DEPLOYMENT not in ex.url:
+            out.append(ex.url)
+            continue
+        before = [n for n in named[:i + 1] if n]
+        after = [n for n in named[i + 1:] if n]
+        name = named[i] or (before[-1] if before else after[0] if after else None)
+        out.append(ex.url.replace(_MOCK_DEPLOYMENT, "/deployments/" + name, 1) if name else ex.url)
+    return out
 
 
 def operation_id(url):
