@@ -12,7 +12,8 @@ from replay.cassettes import UNRECORDED, Exchange, fidelity_exchanges, load_yaml
 from replay.causes import assign, operation
 from replay.choose import read_served, verdict
 from replay.compare import Comparison, error_code, key_paths
-from replay.engine import BASE_URL, Replayer, restored_deployment_names
+from replay.engine import BASE_URL, Replayer
+from replay.renames import restored_deployment_names
 
 RECORDINGS = os.path.join(report.TRAFFIC, "recordings")
 

@@ -64,7 +64,8 @@ from .armpath import classify, segments
 from .arrange import Arranger, group_of
 from .cassettes import UNRECORDED
 from .compare import Comparison
-from .timelines import answered_at, arm_time
+from .renames import paired_operation_ids, restored_deployment_names, with_fake_operation_id
+from .timelines import answered_at, azure_operation_seconds
 
 ARM_HOST = "management.azure.com"
 SKIPPED_HOSTS = ("login.microsoftonline.com", "graph.windows.net", "graph.microsoft.com")
@@ -322,27 +323,16 @@ class Replayer:
 
     def with_fake_ids(self, url):
         """``url`` with a deployment operation id of Azure's replaced by the fake's (normalisation 9)."""
-        found = _OPERATION_ID.search(url)
-        fake = self.operation_ids.get(found.group(1).lower()) if found else None
-        return url[:found.start(1)] + fake + url[found.end(1):] if fake else url
+        return with_fake_operation_id(url, self.operation_ids)
 
     def learn_operation_ids(self, ex, resp):
         """Pair Azure's and the fake's ids in their answers to one deployment operations list."""
-        theirs, ours = ex.json(), _json(resp)
-        if not (isinstance(theirs, dict) and isinstance(ours, dict) and "/operations" in urlsplit(ex.url).path):
+        try:
+            ours = resp.json()
+        except ValueError:
             return
-
-        def key(item, position):
-            props = item.get("properties") or {}
-            target = str((props.get("targetResource") or {}).get("id", "")).lower()
-            return (target, props.get("provisioningOperation")) if target else (position, props.get(
-                "provisioningOperation"))
-
-        fake_ids = {key(item, n): item.get("operationId") for n, item in enumerate(ours.get("value") or [])
-                    if isinstance(item, dict)}
-        for n, item in enumerate(theirs.get("value") or []):
-            if isinstance(item, dict) and item.get("operationId") and fake_ids.get(key(item, n)):
-                self.operation_ids[str(item["operationId"]).lower()] = fake_ids[key(item, n)]
+        if "/operations" in urlsplit(ex.url).path:
+            self.operation_ids.update(paired_operation_ids(ex.json(), ours))
 
     def _map_operations(self, ex, resp, outcome):
         """Map the operation URLs Azure's answer gave to the fake's (normalisation 4)."""
@@ -376,56 +366,10 @@ class Replayer:
         op.due = op.started + seconds
 
 
-_MOCK_DEPLOYMENT = "/deployments/mock-deployment"
-_OPERATION_ID = re.compile(r"/deployments/[^/?]+/operations/([^/?]+)", re.IGNORECASE)
-
-
-def _json(resp):
-    try:
-        return resp.json()
-    except ValueError:
-        return None
-
-
-def restored_deployment_names(exchanges):
-    """Each exchange's URL with the deployment name azure-cli's recorder replaced given back (normalisation 9)."""
-    named = []
-    for ex in exchanges:
-        body = ex.json() if _MOCK_DEPLOYMENT in ex.url else None
-        body = body if isinstance(body, dict) else {}
-        name = str(body.get("name") or "")
-        named.append(name if name and str(body.get("id", "")).lower().endswith("/deployments/" + name.lower())
-                     else None)
-    out = []
-    for i, ex in enumerate(exchanges):
-        if _MOCK_DEPLOYMENT not in ex.url:
-            out.append(ex.url)
-            continue
-        before = [n for n in named[:i + 1] if n]
-        after = [n for n in named[i + 1:] if n]
-        name = named[i] or (before[-1] if before else after[0] if after else None)
-        out.append(ex.url.replace(_MOCK_DEPLOYMENT, "/deployments/" + name, 1) if name else ex.url)
-    return out
-
-
 def operation_id(url):
     """The id an operation URL ends with (lower-cased)."""
     segs = segments(urlsplit(url).path)
     return segs[-1].lower() if segs else ""
-
-
-def azure_operation_seconds(exchanges):
-    """``{operation id: endTime - startTime}`` of every operation whose status document the recording shows
-    with both times (an answer's body, or a body the fidelity pack showed with the entry)."""
-    out = {}
-    for ex in exchanges:
-        for doc in [ex.json()] + list(getattr(ex, "shown", [])):
-            if isinstance(doc, dict) and doc.get("name") and doc.get("startTime") and doc.get("endTime"):
-                try:
-                    out[str(doc["name"]).lower()] = max(0.0, arm_time(doc["endTime"]) - arm_time(doc["startTime"]))
-                except ValueError:
-                    continue
-    return out
 
 
 def replay(exchanges, name, source="azure-cli", profile="fast", arrange_resources=False):
