@@ -264,7 +264,8 @@ def test_deployment_names_the_recorder_replaced_are_given_back_from_azures_answe
     exchanges = recording("resource/test_group_on_error_deployment_lastsuccessful.yaml")
     urls = restored_deployment_names(exchanges)
     assert "/deployments/mock-deployment" in exchanges[5].url
-    assert "/deployments/azure-cli-deployment000002?" in urls[1] and "/deployments/azure-cli-deployment000003?" in urls[5]
+    assert "/deployments/azure-cli-deployment000002?" in urls[1]
+    assert "/deployments/azure-cli-deployment000003?" in urls[5]
     assert "/deployments/azure-cli-deployment000003/validate" in urls[4]
     result = Replayer(exchanges, "on-error").run()
     second = next(o for o in result.outcomes if o.index == 5)

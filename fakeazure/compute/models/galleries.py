@@ -154,8 +154,11 @@ class GalleryImageVersion(ComputeResource):
         else:
             os_image["source"] = dict(self.source)
         storage["osDiskImage"] = os_image
-        if self.data_disk_images:
-            storage["dataDiskImages"] = [self._data_disk_image(d) for d in self.data_disk_images]
+        if self.data_disk_images:  # sized once made, as the OS disk image (test_gallery_specialized #39, #47)
+            storage["dataDiskImages"] = [
+                {"lun": d["lun"], **({} if self.provisioning_state == "Creating" else {"sizeInGB": d["sizeInGB"]}),
+                 "hostCaching": d["hostCaching"], **({"source": dict(d["source"])} if d.get("source") else {})}
+                for d in self.data_disk_images]
         props = {"publishingProfile": pub, "storageProfile": storage}
         if api >= "2022-03-03":
             props["safetyProfile"] = {"reportedForPolicyViolation": False,
@@ -164,18 +167,6 @@ class GalleryImageVersion(ComputeResource):
             props["validationsProfile"] = {"validationOperationStatus": "NotExecuted"}
         props["provisioningState"] = self.provisioning_state
         return self.envelope(props)
-
-
-    def _data_disk_image(self, entry):
-        """A data disk image: its size once the version is made, as the OS disk image's (azure-cli
-        test_gallery_specialized #39 and #47)."""
-        out = {"lun": entry["lun"]}
-        if self.provisioning_state != "Creating":
-            out["sizeInGB"] = entry["sizeInGB"]
-        out["hostCaching"] = entry["hostCaching"]
-        if entry.get("source"):
-            out["source"] = dict(entry["source"])
-        return out
 
 
 def _account_type(name):
@@ -350,8 +341,8 @@ class GalleryBackend:
                 raise exceptions.InvalidParameter("The source '{}' of a data disk image is not a disk or snapshot."
                                                   .format(src_id), target="dataDiskImages")  # wording not verified
             disk = self.referenced(src_id, kind, kind)
-            out.append({"lun": d.get("lun"), "sizeInGB": disk.size_gb, "hostCaching": d.get("hostCaching") or "ReadOnly",
-                        "source": {"id": disk.id}})
+            out.append({"lun": d.get("lun"), "sizeInGB": disk.size_gb,
+                        "hostCaching": d.get("hostCaching") or "ReadOnly", "source": {"id": disk.id}})
         return out
 
     def begin_delete_gallery(self, sub, rg, name):
