@@ -29,8 +29,9 @@ Nothing made here is compared. Two kinds:
     location, SKU, tags, how it was created (``Empty`` of its size, or ``Copy`` of its recorded source), OS
     type and Hyper-V generation. One the fake has by then (a VM's OS disk it made) is left as it is.
 
-  What cannot be made (a resource no recorded body shows, or one of a type the arrangement does not
-  build, such as a gallery image version) is noted, not worked around.
+  What cannot be made (a resource no recorded body shows) is noted, not worked around. Other types are not
+  built: the gallery image version the pack reads stays missing, its definition shown by no recorded body
+  (``tests/fixtures/azure-traffic/DISAGREEMENTS.md``, F5).
 """
 import json
 import re
