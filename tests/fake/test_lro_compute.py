@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from test_compute import RG, WIN2022, empty_os_disk, nic, raw, vm_path  # noqa: F401  (fixtures below)
-from test_compute import cc, cloud  # noqa: F401
+from computekit import RG, WIN2022, empty_os_disk, nic, raw, vm_path  # noqa: F401  (fixtures below)
+from computekit import cc, cloud  # noqa: F401
 
 FIDELITY = os.path.join(os.path.dirname(__file__), "..", "fixtures", "fidelity")
 TRAFFIC = os.path.join(os.path.dirname(__file__), "..", "fixtures", "azure-traffic", "recordings")
