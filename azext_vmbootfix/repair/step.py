@@ -180,10 +180,12 @@ class _Later(ARMPolling):
 
 def _seconds(stamp):
     """ARM's timestamp (``2026-04-01T10:20:30.1234567+00:00``, up to 7 decimals) as POSIX seconds."""
+    stamp = stamp[:-1] + "+00:00" if stamp.endswith("Z") else stamp
     head, _, rest = stamp.partition(".")
+    if not rest:  # no fraction: the zone, if any, is in head
+        return datetime.datetime.fromisoformat(head if head[-6] in "+-" else head + "+00:00").timestamp()
     fraction = "".join(itertools.takewhile(str.isdigit, rest))
-    zone = rest[len(fraction):] or "+00:00"
-    when = datetime.datetime.fromisoformat(head + (zone if zone != "Z" else "+00:00"))
+    when = datetime.datetime.fromisoformat(head + (rest[len(fraction):] or "+00:00"))
     return when.timestamp() + (float("0." + fraction) if fraction else 0.0)
 
 
