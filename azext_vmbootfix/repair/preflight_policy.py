@@ -7,7 +7,9 @@ be denied by (Learn, "Azure Policy: check policy restrictions"). The content sen
 (type, name, location, tags, zones, SKU and the properties policies usually judge), never a secret.
 
 :data:`CONTENTS` maps each step that creates something to the resources it creates; a test checks that every
-step declaring a write in the group has an entry, so a new step cannot skip the policy check.
+step declaring a write in the group has an entry, so a new step cannot skip the policy check. The nested method's
+create-rescue-vm also creates its way in when the VNet has no Azure Bastion: a public IP and an NSG
+(:func:`_way_in`), so a policy that denies public IPs stops that plan before anything changes.
 """
 from azure.core.exceptions import HttpResponseError
 # the steps' own name helpers (_copy_name, _rescue_name, ...) give the names the run will use
