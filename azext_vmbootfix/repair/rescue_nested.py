@@ -45,6 +45,15 @@ class CreateNestedRescueVm(R.CreateRescueVm):
         A.PIP_READ, A.PIP_WRITE, A.PIP_JOIN, A.NSG_READ, A.NSG_WRITE, A.NSG_JOIN), subnet=(A.SUBNET_JOIN, A.VNET_READ))
     undo_actions = {"group": R.CreateRescueVm.undo_actions["group"] + (A.PIP_DELETE, A.NSG_DELETE)}
 
+    @classmethod
+    def declared(cls, undo, params):
+        """The public IP and NSG actions only when the way in is a public IP (no Bastion in the VNet)."""
+        if not params.get("bastion"):
+            return cls.undo_actions if undo else cls.actions
+        if undo:
+            return R.CreateRescueVm.undo_actions
+        return dict(R.CreateRescueVm.actions, subnet=cls.actions["subnet"])
+
     def plan(self, ctx):
         out = super().plan(ctx)
         p = _params(ctx)

@@ -373,3 +373,14 @@ def test_the_nested_method_checks_the_public_ip_and_nsg_rights(wired):
     assert A.NSG_JOIN not in detail and A.PIP_JOIN not in detail
     answer_file = rc.repair(_Cmd, h.rg, h.name, rescue=True, dry_run=True)  # creates neither
     assert "publicIPAddresses" not in {f["check"]: f for f in answer_file["preflight"]}["permissions"]["detail"]
+
+
+def test_with_a_bastion_the_nested_method_needs_no_public_ip_or_nsg_rights():
+    from azext_vmbootfix.repair.rescue_nested import NESTED_PATH
+    way_in = {A.PIP_READ, A.PIP_WRITE, A.PIP_JOIN, A.NSG_READ, A.NSG_WRITE, A.NSG_JOIN, A.PIP_DELETE, A.NSG_DELETE}
+    for undo in (False, True):
+        public = A.needs(NESTED_PATH, undo=undo, params={"bastion": False})["group"]
+        bastion = A.needs(NESTED_PATH, undo=undo, params={"bastion": True})["group"]
+        assert way_in & set(public) and not way_in & set(bastion)
+        assert set(public) - set(bastion) <= way_in  # nothing else differs
+    assert A.VNET_READ in A.needs(NESTED_PATH, params={"bastion": True})["subnet"]  # to find the Bastion subnet
