@@ -9,8 +9,8 @@ here, and on ``fast`` the critical path and the ratio run / critical path.
 The critical path is the longest chain of dependent long-running operations of the plan, each as long as the
 durations table says: every operation the run started (the fake's operation log, each assigned to the step that
 started it), with the dependencies of :data:`DEPENDS` between steps (a step's operations wait for those of the steps
-it depends on; within a step, an operation waits for the one started before it unless both were started
-together), plus Azure's NIC reservation (180 s after a VM delete, before its NIC can join a VM again). What is
+it depends on; within a step, an operation waits for the one before it, except in the steps of
+:data:`INDEPENDENT`), plus Azure's NIC reservation (180 s after a VM delete, before its NIC can join a VM again). What is
 over the path is the time spent polling (an operation is seen done at the first poll after its end) and the
 dependencies the engine keeps that the table does not (it waits for a step's operations before the next step
 unless that step names it in ``overlaps``).
@@ -59,6 +59,10 @@ DEPENDS = {
         "verify-boot": ["start-vm"],
     },
 }
+# Steps whose operations are independent of each other (the VM's write and its NICs' writes); in every other
+# step an operation waits for the one before it (a NIC before the VM that uses it, a Run Command that reads what
+# the last one printed).
+INDEPENDENT = ("keep-disks-and-nics", "restore-delete-options")
 PLANS = [("generalized-by-api", "recreate"), ("generalized-disks-and-public-ip", "recreate"),
          ("oobe-stuck-no-image", "rescue")]
 
@@ -94,13 +98,12 @@ def critical_path(path, ops, reservation):
     for name in depends:  # written in an order where a step comes after what it depends on
         mine = [o for o in ops if o[0] == name]
         before = max(((end[d], chain[d]) for d in depends[name] if d in end), default=(0.0, []))
-        t, c, prev_start, prev_before = before[0], before[1], None, before
+        t, c = before
         for _, activity, began, seconds in mine:
-            if began == prev_start:  # started together: independent of each other
-                t0, c0 = prev_before
+            if name in INDEPENDENT:  # its operations wait for none of each other
+                t0, c0 = before
             else:
                 t0, c0 = t, c
-                prev_start, prev_before = began, (t, c)
             if t0 + seconds >= t:
                 t, c = t0 + seconds, c0 + [(name, activity, seconds)]
         end[name], chain[name] = t, c
