@@ -236,6 +236,8 @@ def _apply(ctx):
         except Exception as exc:  # every failure is journaled before it is reported
             recommendation = _advice(ctx, exc)
             record(journal, row, "failed", ctx.step_outputs, error=_message(exc))
+            _drain(ctx.started)  # what this step started before it failed ends before the run stops
+            ctx.started = []
             try:
                 _settle(ctx)  # what other steps left in flight ends too, and is journaled
             except RepairError:
@@ -245,6 +247,15 @@ def _apply(ctx):
     _settle(ctx)
     journal.set_status("succeeded")
     return journal.summary()
+
+
+def _drain(started):
+    """Wait for each operation of a failed step, whatever its outcome (the step's failure is the one reported)."""
+    for poller, _what, _then in started:
+        try:
+            poller.result()
+        except Exception:  # pylint: disable=broad-except
+            pass
 
 
 def _advice(ctx, exc):

@@ -374,3 +374,19 @@ def test_outside_apply_nothing_is_left_in_flight(plan):
     ctx = plan(starter("a", log, ["op"]))
     ctx.start(Poller(log, "undo-op"), "undo-op")  # as an undo does during a rollback
     assert log.calls == [("wait", "undo-op")] and ctx.started == []
+
+
+def test_what_a_failing_step_started_ends_before_the_run_stops(plan):
+    log = Log()
+    base = starter("a", log, ["op1"])
+
+    class StartsThenFails(base):
+        def apply(self, ctx):
+            super().apply(ctx)
+            raise recreate.StepFailed("the second write was refused")
+    StartsThenFails.name = "a"
+    ctx = plan(StartsThenFails, stub("b", log))
+    with pytest.raises(engine.RepairError, match="the second write was refused"):
+        engine.apply(ctx)
+    assert log.calls[-1] == ("wait", "op1") and ctx.started == []
+    assert Journal.load(ctx.journal.path).step("a")["state"] == "failed"
