@@ -6,14 +6,14 @@ on a virtual clock; a poll of an operation in flight stands for Azure's Retry-Af
 Printed per run: the ARM requests the engine made, the virtual seconds the run took, the wall seconds it cost
 here, and on ``fast`` the critical path and the ratio run / critical path.
 
-The critical path is the longest chain of dependent long-running operations of the plan, each as long as the
-durations table says: every operation the run started (the fake's operation log, each assigned to the step that
-started it), with the dependencies of :data:`DEPENDS` between steps (a step's operations wait for those of the steps
-it depends on; within a step, an operation waits for the one before it, except in the steps of
-:data:`INDEPENDENT`), plus Azure's NIC reservation (180 s after a VM delete, before its NIC can join a VM again). What is
-over the path is the time spent polling (an operation is seen done at the first poll after its end) and the
-dependencies the engine keeps that the table does not (it waits for a step's operations before the next step
-unless that step names it in ``overlaps``).
+The critical path is the longest chain of dependent long-running operations of the plan, each as long as
+the durations table says: every operation the run started (the fake's operation log, each assigned to the step
+that started it), with the dependencies of :data:`DEPENDS` between steps (a step's operations wait for those of
+the steps it depends on; within a step, an operation waits for the one before it, except in the steps of
+:data:`INDEPENDENT`), plus Azure's NIC reservation (180 s after a VM delete, before its NIC can join a VM
+again). What is over the path is the time spent polling (an operation is seen done at the first poll after its
+end) and the dependencies the engine keeps that the table does not (it waits for a step's operations before
+the next step unless that step names it in ``overlaps``).
 
     .venv/bin/python bench/time_bench.py            # add -v for each run's critical path
 """

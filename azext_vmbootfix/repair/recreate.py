@@ -11,9 +11,9 @@ from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azext_vmbootfix.repair import actions as A
 from azext_vmbootfix.repair import carry, keep
 from azext_vmbootfix.repair.step import (  # noqa: F401  (names the rescue modules and tests import from here)
-    BOOT_POLL_SECONDS, BOOT_TIMEOUT_SECONDS, NIC_RETRY_LIMIT, NIC_RETRY_SECONDS, PUBLIC_IP_OPTION, ROLE_TAG,
-    RECORD_STEP, RUN_TAG, Started, Step, StepFailed, _code, _is_ours, _model, _original, _recorded, _run8, _set_public_ips, _vm_or_none,
-    _wait_nic, note_nic_reservation, start, tag_run_disk)
+    BOOT_POLL_SECONDS, BOOT_TIMEOUT_SECONDS, FAILED_GRACE_SECONDS, NIC_RETRY_LIMIT, NIC_RETRY_SECONDS,
+    PUBLIC_IP_OPTION, RECORD_STEP, ROLE_TAG, RUN_TAG, Started, Step, StepFailed, _code, _is_ours, _model, _original,
+    _recorded, _run8, _set_public_ips, _vm_or_none, _wait_nic, note_nic_reservation, start, tag_run_disk)
 
 
 class RecordOriginal(Step):
@@ -290,7 +290,7 @@ class VerifyBoot(Step):
                         "the accounts the disk had".format(failed[0].split("/", 2)[-1]))
                 return outputs
             failed = [c for c in codes if c.lower().startswith("provisioningstate/failed")]
-            if (failed and agent != "Ready" and waited >= BOOT_POLL_SECONDS * 4) or waited >= ctx.boot_timeout:
+            if (failed and agent != "Ready" and waited >= FAILED_GRACE_SECONDS) or waited >= ctx.boot_timeout:
                 raise StepFailed(
                     "the VM did not boot to a Ready guest agent ({}; agent {})".format(
                         ", ".join(c for c in codes if not c.startswith("PowerState")) or "no status", agent),
