@@ -39,7 +39,8 @@ MODULES = {
     "rescue": ("azext_vmbootfix/repair/rescue.py", ["tests/unit/test_rescue.py", "tests/unit/test_rescue_vm.py"], 30),
     "rescue_guest": ("azext_vmbootfix/repair/rescue_guest.py", ["tests/unit/test_rescue.py",
                                                                 "tests/unit/test_rescue_state.py"], 20),
-    "rescue_state": ("azext_vmbootfix/repair/rescue_state.py", ["tests/unit/test_rescue_state.py"], 6),
+    "rescue_state": ("azext_vmbootfix/repair/rescue_state.py", ["tests/unit/test_rescue_state.py",
+                                                                "tests/unit/test_rescue_state_mutants.py"], 6),
     "rescue_nested": ("azext_vmbootfix/repair/rescue_nested.py", ["tests/unit/test_rescue_nested.py"], 10),
     "redact": ("azext_vmbootfix/redact.py", ["tests/unit/test_redact.py", "tests/unit/test_cli_behaviour.py"], 4),
 }
