@@ -88,7 +88,7 @@ class FinishSetup(S.Step):
     def undo(self, ctx):
         """Put the copy's backups back while the copy is still attached to the rescue VM (a rollback after a
         later step failed); once detached, copy-os-disk's undo deletes the whole copy anyway."""
-        if _rescue_vm(ctx) is None or _copy_disk(ctx) is None or not _copy_attached(ctx):
+        if not _copy_attached(ctx):       # also when the rescue VM or the copy is gone
             return None
         rescue_vm = _rescue_name(ctx)
         doc = json_line(check(run_script(ctx, rescue_vm, RC_DISKS, "get-disks.ps1"), "get-disks.ps1"),
