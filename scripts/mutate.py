@@ -50,6 +50,7 @@ MODULES = {
                                                                   "tests/unit/test_rescue_plan_text.py"], 20),
     # the other modules that change disks and VMs or decide which disk a script changes
     "rescue_swap": ("azext_vmbootfix/repair/rescue_swap.py", ["tests/unit/test_rescue.py",
+                                                              "tests/unit/test_rescue_swap_mutants.py",
                                                               "tests/unit/test_rescue_plan_text.py"], 30),
     "rescue_read": ("azext_vmbootfix/repair/rescue_read.py", ["tests/unit/test_rescue_scripts.py",
                                                               "tests/unit/test_rescue.py"], 15),
