@@ -163,3 +163,120 @@ def test_finish_setup_fails_unless_the_script_says_it_wrote_the_answer_file(monk
                                          ("", False), (None, False)])
 def test_only_a_named_admin_other_than_the_builtin_is_added(user, local):
     assert RG._local_account(user) is local  # pylint: disable=protected-access
+
+
+# -- enable-serial-console, on stubs: which partition, which letter, which loader ----------------------------------
+def _ems(monkeypatch, attached, parts, generation="V2", blocks=None, verified=True, other_letters=("C", "D")):
+    scripts = attached({"get-disks.ps1": DISKS, "read-bcd.ps1": _ok("bcdedit /enum text"),
+                        "enable-ems.ps1": _ok("ems text")})
+    monkeypatch.setattr(RG, "copy_disk_of", lambda doc: ({"number": 2}, parts))
+    monkeypatch.setattr(RG, "parse_disks", lambda doc: ([], {0: [{"letter": x} for x in other_letters], 2: parts}))
+    monkeypatch.setattr(RG, "_copy_disk", lambda ctx: types.SimpleNamespace(hyper_v_generation=generation))
+    monkeypatch.setattr(RG, "_params", lambda ctx: {})
+    blocks = [{"title": "Windows Boot Manager", "identifier": "{bootmgr}", "default": "{current}"},
+              {"title": "Windows Boot Loader", "identifier": "{current}"}] if blocks is None else blocks
+    monkeypatch.setattr(RG, "parse_bcd_enum", lambda text: blocks if text == "bcdedit /enum text" else [])
+    checked = []
+    monkeypatch.setattr(RG, "ems_verified", lambda text, loader: checked.append((text, loader)) or verified)
+    ctx = types.SimpleNamespace(run_id=RUN_ID, step_outputs={})
+    return ctx, scripts, checked
+
+
+EFI = {"number": 1, "letter": None, "sizeMb": 100, "type": "System"}
+RESERVED = {"number": 1, "letter": "E", "sizeMb": 500, "type": "IFS"}
+WINDOWS = {"number": 2, "letter": "F", "sizeMb": 130000, "type": "Basic"}
+
+
+@pytest.mark.parametrize("others, letter", [(("C", "D"), "S"), (("C", "S", "T"), "U")])
+def test_the_efi_partition_gets_the_first_spare_letter(monkeypatch, attached, others, letter):
+    ctx, scripts, checked = _ems(monkeypatch, attached, [EFI, WINDOWS], other_letters=others)
+    out = RG.EnableSerialConsole().apply(ctx)
+    store = letter + ":\\EFI\\Microsoft\\Boot\\BCD"
+    assert [c[1:] for c in scripts.calls[1:]] == [
+        (rescue.RC_ENUM, "read-bcd.ps1", {"DiskNumber": 2, "PartitionNumber": 1, "Letter": letter, "Store": store}),
+        (rescue.RC_EMS, "enable-ems.ps1", {"Store": store, "Loader": "{current}"})]
+    assert checked == [("ems text", "{current}")] and ctx.step_outputs == {"loader": "{current}"}
+    assert out == {"bcdStore": store, "loader": "{current}", "ems": "EMSPORT:1 EMSBAUDRATE:115200"}
+
+
+def test_a_gen1_copy_uses_its_lettered_system_reserved_partition(monkeypatch, attached):
+    ctx, scripts, _ = _ems(monkeypatch, attached, [RESERVED, WINDOWS], generation=None)
+    assert RG.EnableSerialConsole().apply(ctx)["bcdStore"] == "E:\\Boot\\BCD"
+    assert scripts.calls[1][3] == {"DiskNumber": 2, "PartitionNumber": 1, "Letter": "", "Store": "E:\\Boot\\BCD"}
+
+
+LOADER = "Windows Boot Loader"
+
+
+@pytest.mark.parametrize("blocks, loader", [
+    ([{"title": "Windows Boot Manager", "identifier": "{bootmgr}", "default": "{b}"},
+      {"title": LOADER, "identifier": "{a}"}, {"title": LOADER, "identifier": "{b}"}], "{b}"),   # bootmgr's default
+    ([{"title": "Windows Boot Manager", "identifier": "{bootmgr}", "default": "{gone}"},
+      {"title": LOADER, "identifier": "{a}"}, {"title": LOADER, "identifier": "{default}"}], "{default}"),
+    ([{"title": LOADER, "identifier": "{a}"}, {"title": LOADER, "identifier": "{c}"}], "{a}"),   # else the first
+])
+def test_the_loader_is_bootmgrs_default_then_default_then_the_first(monkeypatch, attached, blocks, loader):
+    ctx, scripts, _ = _ems(monkeypatch, attached, [EFI, WINDOWS], blocks=blocks)
+    assert RG.EnableSerialConsole().apply(ctx)["loader"] == loader
+    assert scripts.calls[-1][3]["Loader"] == loader
+
+
+def test_no_loader_or_ems_not_shown_fails_the_step(monkeypatch, attached):
+    ctx, _, _ = _ems(monkeypatch, attached, [EFI, WINDOWS], blocks=[{"title": "Windows Boot Manager",
+                                                                     "identifier": "{bootmgr}"}])
+    with pytest.raises(StepFailed) as exc:
+        RG.EnableSerialConsole().apply(ctx)
+    assert str(exc.value) == "bcdedit /store S:\\EFI\\Microsoft\\Boot\\BCD /enum shows no Windows Boot Loader"
+    ctx, _, _ = _ems(monkeypatch, attached, [EFI, WINDOWS], verified=False)
+    with pytest.raises(StepFailed) as exc:
+        RG.EnableSerialConsole().apply(ctx)
+    assert str(exc.value) == "bcdedit ran but /enum does not show EMS on for {current} in S:\\EFI\\Microsoft\\Boot\\BCD"
+    assert ctx.step_outputs == {"loader": "{current}"}   # journaled even though the step failed
+
+
+@pytest.mark.parametrize("generation, params, expected", [("V2", {}, "V2"), (None, {"generation": "V2"}, "V2"),
+                                                          (None, {}, "V1")])
+def test_the_generation_comes_from_the_copy_then_the_plan(monkeypatch, generation, params, expected):
+    monkeypatch.setattr(RG, "_copy_disk", lambda ctx: types.SimpleNamespace(
+        hyper_v_generation=types.SimpleNamespace(value=generation) if generation else None))
+    monkeypatch.setattr(RG, "_params", lambda ctx: params)
+    assert RG.EnableSerialConsole()._generation(None) == expected  # pylint: disable=protected-access
+    monkeypatch.setattr(RG, "_copy_disk", lambda ctx: None)
+    assert RG.EnableSerialConsole()._generation(None) == (params.get("generation") or "V1")  # pylint: disable=protected-access
+
+
+def _journal(outputs):
+    return types.SimpleNamespace(step=lambda name: {"outputs": outputs})
+
+
+@pytest.mark.parametrize("result, loader, verified, done", [
+    (None, "{current}", True, False),
+    ({"state": "Failed", "exitCode": 1, "output": "BOOTFIX-EMS", "error": ""}, "{current}", True, False),
+    (_ok("no marker"), "{current}", True, False),
+    (_ok("BOOTFIX-EMS"), None, True, False),
+    (_ok("BOOTFIX-EMS"), "{current}", False, False),
+    (_ok("BOOTFIX-EMS"), "{current}", True, True),
+])
+def test_serial_console_is_done_only_when_the_ems_script_showed_it_on(monkeypatch, result, loader, verified, done):
+    monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: object())
+    monkeypatch.setattr(RG, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
+    monkeypatch.setattr(RG, "script_result", lambda ctx, vm, command: result if command == rescue.RC_EMS else None)
+    monkeypatch.setattr(RG, "ems_verified", lambda text, ldr: verified and ldr == "{current}")
+    ctx = types.SimpleNamespace(journal=_journal({"loader": loader} if loader else {}))
+    assert RG.EnableSerialConsole().done(ctx) is done
+    monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: None)
+    assert RG.EnableSerialConsole().done(ctx) is False
+
+
+@pytest.mark.parametrize("result, done", [
+    (None, False), (_ok("BOOTFIX-ANSWER-FILE\n{\"Written\": true}"), True),
+    (_ok("BOOTFIX-ANSWER-FILE\n{\"Written\": false}"), False), (_ok("{\"Written\": true}"), False),
+    ({"state": "Failed", "exitCode": 1, "output": "BOOTFIX-ANSWER-FILE\n{\"Written\": true}", "error": ""}, False),
+])
+def test_finish_setup_is_done_only_when_the_write_script_said_written(monkeypatch, result, done):
+    monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: object())
+    monkeypatch.setattr(RG, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
+    monkeypatch.setattr(RG, "script_result", lambda ctx, vm, command: result if command == rescue.RC_ANSWER else None)
+    assert RG.FinishSetup().done(types.SimpleNamespace()) is done
+    monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: None)
+    assert RG.FinishSetup().done(types.SimpleNamespace()) is False
