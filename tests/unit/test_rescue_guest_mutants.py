@@ -245,10 +245,6 @@ def test_the_generation_comes_from_the_copy_then_the_plan(monkeypatch, generatio
     assert RG.EnableSerialConsole()._generation(None) == (params.get("generation") or "V1")  # pylint: disable=protected-access
 
 
-def _journal(outputs):
-    return types.SimpleNamespace(step=lambda name: {"outputs": outputs})
-
-
 @pytest.mark.parametrize("result, loader, verified, done", [
     (None, "{current}", True, False),
     ({"state": "Failed", "exitCode": 1, "output": "BOOTFIX-EMS", "error": ""}, "{current}", True, False),
@@ -261,8 +257,10 @@ def test_serial_console_is_done_only_when_the_ems_script_showed_it_on(monkeypatc
     monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: object())
     monkeypatch.setattr(RG, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
     monkeypatch.setattr(RG, "script_result", lambda ctx, vm, command: result if command == rescue.RC_EMS else None)
-    monkeypatch.setattr(RG, "ems_verified", lambda text, ldr: verified and ldr == "{current}")
-    ctx = types.SimpleNamespace(journal=_journal({"loader": loader} if loader else {}))
+    monkeypatch.setattr(RG, "ems_verified", lambda text, ldr: verified and ldr == "{current}" and text == "BOOTFIX-EMS")
+    outputs = {"loader": loader} if loader else {}
+    ctx = types.SimpleNamespace(journal=types.SimpleNamespace(
+        step=lambda name: {"outputs": outputs if name == "enable-serial-console" else {"loader": "{current}"}}))
     assert RG.EnableSerialConsole().done(ctx) is done
     monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: None)
     assert RG.EnableSerialConsole().done(ctx) is False
@@ -280,3 +278,20 @@ def test_finish_setup_is_done_only_when_the_write_script_said_written(monkeypatc
     assert RG.FinishSetup().done(types.SimpleNamespace()) is done
     monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: None)
     assert RG.FinishSetup().done(types.SimpleNamespace()) is False
+
+
+COPY_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/web01-bootfix-0123abcd-fixed"
+
+
+def _with_disks(*ids):
+    return types.SimpleNamespace(storage_profile=types.SimpleNamespace(data_disks=[
+        types.SimpleNamespace(managed_disk=types.SimpleNamespace(id=i)) for i in ids]))
+
+
+@pytest.mark.parametrize("vm, copy, attached", [
+    (None, COPY_ID, False), (_with_disks(COPY_ID), None, False), (_with_disks(None, "/x/other"), COPY_ID, False),
+    (_with_disks(None, COPY_ID.upper()), COPY_ID, True)])
+def test_the_copy_counts_as_attached_only_when_the_rescue_vm_lists_it(monkeypatch, vm, copy, attached):
+    monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: vm)
+    monkeypatch.setattr(RG, "_copy_disk", lambda ctx: types.SimpleNamespace(id=copy) if copy else None)
+    assert RG._copy_attached(None) is attached  # pylint: disable=protected-access
