@@ -295,3 +295,35 @@ def test_the_copy_counts_as_attached_only_when_the_rescue_vm_lists_it(monkeypatc
     monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: vm)
     monkeypatch.setattr(RG, "_copy_disk", lambda ctx: types.SimpleNamespace(id=copy) if copy else None)
     assert RG._copy_attached(None) is attached  # pylint: disable=protected-access
+
+
+NO_JSON = _ok("no json here")
+
+
+@pytest.mark.parametrize("script, result, message", [
+    ("get-disks.ps1", FAILED, "get-disks.ps1 failed on the rescue VM (exit 1): Access is denied."),
+    ("get-disks.ps1", NO_JSON, "get-disks.ps1 printed no JSON result on the rescue VM"),
+    ("read-setup-state.ps1", FAILED, "reading the Setup state failed on the rescue VM (exit 1): Access is denied."),
+    ("write-answer-file.ps1", FAILED, "writing the answer file failed on the rescue VM (exit 1): Access is denied."),
+    ("write-answer-file.ps1", NO_JSON, "write-answer-file.ps1 printed no JSON result on the rescue VM"),
+])
+def test_finish_setup_failures_name_the_script_that_failed(monkeypatch, attached, script, result, message):
+    ctx, scripts = _finish(monkeypatch, attached)
+    scripts.results[script] = result
+    with pytest.raises(StepFailed) as exc:
+        RG.FinishSetup().apply(ctx)
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("script, result, message", [
+    ("get-disks.ps1", FAILED, "get-disks.ps1 failed on the rescue VM (exit 1): Access is denied."),
+    ("get-disks.ps1", NO_JSON, "get-disks.ps1 printed no JSON result on the rescue VM"),
+    ("read-bcd.ps1", FAILED, "bcdedit /enum failed on the rescue VM (exit 1): Access is denied."),
+    ("enable-ems.ps1", FAILED, "bcdedit (EMS) failed on the rescue VM (exit 1): Access is denied."),
+])
+def test_serial_console_failures_name_the_script_that_failed(monkeypatch, attached, script, result, message):
+    ctx, scripts, _ = _ems(monkeypatch, attached, [EFI, WINDOWS])
+    scripts.results[script] = result
+    with pytest.raises(StepFailed) as exc:
+        RG.EnableSerialConsole().apply(ctx)
+    assert str(exc.value) == message
