@@ -170,7 +170,8 @@ def _ems(monkeypatch, attached, parts, generation="V2", blocks=None, verified=Tr
     scripts = attached({"get-disks.ps1": DISKS, "read-bcd.ps1": _ok("bcdedit /enum text"),
                         "enable-ems.ps1": _ok("ems text")})
     monkeypatch.setattr(RG, "copy_disk_of", lambda doc: ({"number": 2}, parts))
-    monkeypatch.setattr(RG, "parse_disks", lambda doc: ([], {0: [{"letter": x} for x in other_letters], 2: parts}))
+    monkeypatch.setattr(RG, "parse_disks", lambda doc: ([], {0: [{"letter": x} for x in other_letters], 2: parts})
+                        if doc == {"parts": [{"letter": "F"}]} else ([], {}))   # only get-disks' own JSON
     monkeypatch.setattr(RG, "_copy_disk", lambda ctx: types.SimpleNamespace(hyper_v_generation=generation))
     monkeypatch.setattr(RG, "_params", lambda ctx: {})
     blocks = [{"title": "Windows Boot Manager", "identifier": "{bootmgr}", "default": "{current}"},
