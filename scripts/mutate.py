@@ -3,6 +3,7 @@
     python scripts/mutate.py                    # every module below, each in its own time box
     python scripts/mutate.py engine redact      # some of them
     MUTATE_MINUTES=30 python scripts/mutate.py rescue
+    python scripts/mutate.py --recheck rescue   # the last run's survivors only, against the tests as they are now
 
 For each module, a scratch copy of the checkout is made under ``.work/mutate/<module>/`` with a ``setup.cfg``
 telling mutmut what to mutate (that file only) and which tests to run (the tests that exercise it: mutmut
@@ -158,7 +159,53 @@ def run_module(module, known):
             "unexplained": unexplained, "score": score, "seconds": seconds, "timed_out": timed_out}
 
 
+def recheck(module, known):
+    """Run the survivors of ``module``'s last run again, one at a time, against the tests as they are now (copied
+    into the run's ``mutants/`` tree): after tests were written for them, without running every mutant again.
+    A survivor counts as killed when its module's test selection fails with it switched on."""
+    path, tests, _minutes = MODULES[module]
+    work = os.path.join(WORK, module)
+    if not os.path.isdir(os.path.join(work, "mutants")):
+        print("{}: no earlier run to recheck under {}".format(module, work))
+        return None
+    target = os.path.join(work, "mutants", "tests")
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "tests"), target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    mutmut(work, "export-cicd-stats")
+    with open(os.path.join(work, "mutants", "mutmut-cicd-stats.json"), encoding="utf-8") as fh:
+        stats = json.load(fh)
+    survivors = re.findall(r"^\s+(\S+): survived$", mutmut(work, "results").stdout, re.M)
+    ordered = sorted(tests, key=lambda t: not t.endswith("_mutants.py"))  # the focused (fast) tests first
+    started = time.monotonic()
+    left = []
+    for name in survivors:
+        env = dict(os.environ, CI="", MUTANT_UNDER_TEST=name, PYTHONPATH=".")
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *ordered],
+                              cwd=os.path.join(work, "mutants"), env=env, capture_output=True, text=True,
+                              check=False)
+        if proc.returncode == 0:
+            left.append(name)
+        else:
+            failed = re.findall(r"^FAILED (\S+)", proc.stdout, re.M)
+            print("  killed {} by {}".format(name, failed[0] if failed else "exit {}".format(proc.returncode)))
+    reached = stats["total"] - stats["no_tests"] - stats["skipped"]
+    caught = stats["killed"] + stats["timeout"] + len(survivors) - len(left)
+    score = caught / reached if reached else 0.0
+    unexplained = [n for n in left if n not in known]
+    print("\n== {} ({}) rechecked: {}/{} killed, {} survived; score {:.1%}; recheck {:.0f} s".format(
+        module, path, caught, reached, len(left), score, time.monotonic() - started))
+    for name in left:
+        print("  survivor {}{}".format(name, "  [equivalent: {}]".format(known[name]) if name in known else ""))
+    return {"module": module, "killed": caught, "reached": reached, "survivors": len(left),
+            "unexplained": len(unexplained), "score": score, "seconds": time.monotonic() - started,
+            "timed_out": False}
+
+
 def main(argv):
+    if argv[:1] == ["--recheck"]:
+        known = equivalents()
+        rows = [r for r in (recheck(m, known) for m in argv[1:] or list(MODULES)) if r]
+        return 1 if not rows or any(r["score"] < TARGET or r["unexplained"] for r in rows) else 0
     modules = argv or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]
     if unknown:
