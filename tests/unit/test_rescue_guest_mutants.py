@@ -240,10 +240,10 @@ def test_no_loader_or_ems_not_shown_fails_the_step(monkeypatch, attached):
 def test_the_generation_comes_from_the_copy_then_the_plan(monkeypatch, generation, params, expected):
     monkeypatch.setattr(RG, "_copy_disk", lambda ctx: types.SimpleNamespace(
         hyper_v_generation=types.SimpleNamespace(value=generation) if generation else None))
-    monkeypatch.setattr(RG, "_params", lambda ctx: params)
-    assert RG.EnableSerialConsole()._generation(None) == expected  # pylint: disable=protected-access
+    monkeypatch.setattr(RG, "_params", lambda ctx: params if ctx == "ctx" else {})
+    assert RG.EnableSerialConsole()._generation("ctx") == expected  # pylint: disable=protected-access
     monkeypatch.setattr(RG, "_copy_disk", lambda ctx: None)
-    assert RG.EnableSerialConsole()._generation(None) == (params.get("generation") or "V1")  # pylint: disable=protected-access
+    assert RG.EnableSerialConsole()._generation("ctx") == (params.get("generation") or "V1")  # pylint: disable=protected-access
 
 
 @pytest.mark.parametrize("result, loader, verified, done", [
