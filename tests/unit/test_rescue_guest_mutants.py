@@ -328,3 +328,17 @@ def test_serial_console_failures_name_the_script_that_failed(monkeypatch, attach
     with pytest.raises(StepFailed) as exc:
         RG.EnableSerialConsole().apply(ctx)
     assert str(exc.value) == message
+
+
+def test_without_admin_username_no_user_is_sent(monkeypatch, attached):
+    ctx, scripts = _finish(monkeypatch, attached, user=None)
+    assert RG.FinishSetup().apply(ctx)["answerAccounts"] == ["built-in administrator"]
+    assert scripts.calls[-1][3]["AdminUserB64"] == ""
+
+
+def test_a_marker_without_a_json_result_is_reported_by_script_name(monkeypatch):
+    monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: object())
+    monkeypatch.setattr(RG, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
+    monkeypatch.setattr(RG, "script_result", lambda ctx, vm, command: _ok("BOOTFIX-ANSWER-FILE"))
+    with pytest.raises(StepFailed, match="^write-answer-file.ps1 printed no JSON result on the rescue VM$"):
+        RG.FinishSetup().done(types.SimpleNamespace())
