@@ -193,3 +193,16 @@ def test_output_after_a_second_native_error_is_not_lost():
     result = run_script(vm, "reg query HKLM\\SYSTEM\\Nope\nWrite-Output one\nreg query HKLM\\SYSTEM\\Nope\n"
                             "Write-Output two\n")
     assert result.stdout.split() == ["one", "two"] and result.stderr.count("ERROR:") == 2
+
+
+def test_hyperv_cmdlets_need_the_feature_installed_and_a_vm_of_that_name():
+    vm = rescue()
+    scripts = ["Start-VM -Name nope", "Stop-VM -Name nope -TurnOff", "Remove-VM -Name nope -Force",
+               "Add-VMHardDiskDrive -VMName nope -DiskNumber 2"]
+    for script in scripts:      # no Hyper-V module before the feature is installed
+        assert "is not recognized as the name of a cmdlet" in run_script(vm, script).stderr
+    vm.session["features"] = {"Hyper-V": "installed"}   # as the restart after Install-WindowsFeature leaves it
+    for script in scripts:
+        result = run_script(vm, script)
+        assert 'Hyper-V was unable to find a virtual machine with name "nope".' in result.stderr, script
+        assert "is not recognized" not in result.stderr
