@@ -6,7 +6,7 @@ import types
 
 import pytest
 
-from azext_vmbootfix.repair import engine, rescue, rescue_guest as RG
+from azext_vmbootfix.repair import engine, rescue, rescue_base as RB, rescue_guest as RG
 from azext_vmbootfix.repair.recreate import StepFailed
 from azext_vmbootfix.repair.rescue_state import decide
 from repairkit import Harness
@@ -53,9 +53,12 @@ def attached(monkeypatch):
     monkeypatch.setattr(RG, "copy_disk_of", lambda doc: ({"number": 2}, doc["parts"]))
     monkeypatch.setattr(RG, "windows_partition", lambda parts: parts[0])
 
+    monkeypatch.setattr(RB, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
+
     def wire(results):
         scripts = _Scripts(results)
         monkeypatch.setattr(RG, "run_script", scripts)
+        monkeypatch.setattr(RB, "run_script", scripts)    # rescue_doc's
         return scripts
     return wire
 

@@ -5,7 +5,7 @@ import types
 
 import pytest
 
-from azext_vmbootfix.repair import engine, rescue, rescue_nested as RN
+from azext_vmbootfix.repair import engine, rescue, rescue_base as RB, rescue_nested as RN
 from azext_vmbootfix.repair.journal import Journal
 from azext_vmbootfix.repair.recreate import ROLE_TAG, RUN_TAG, StepFailed
 from repairkit import Harness
@@ -105,7 +105,8 @@ class _Vm:
     def __init__(self, monkeypatch, outputs):
         self.calls, self.restarts = [], []
         monkeypatch.setattr(RN, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
-        monkeypatch.setattr(RN, "run_script", self.run)
+        monkeypatch.setattr(RB, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
+        monkeypatch.setattr(RB, "run_script", self.run)     # rescue_doc's
         self.outputs = outputs
         machines = types.SimpleNamespace(begin_restart=lambda rg, name: self.restarts.append((rg, name)) or
                                          types.SimpleNamespace(result=lambda: None))
