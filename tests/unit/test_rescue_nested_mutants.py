@@ -165,3 +165,35 @@ def test_release_without_a_journaled_disk_number_takes_the_highest_disk(monkeypa
     monkeypatch.setattr(RN, "parse_disks", lambda doc: ([{"number": 0}, {"number": 3}, {"number": 1}], {}))
     RN.ReleaseCopy().apply(vm.ctx)
     assert vm.calls[-1] == (RN.RC_RELEASE, "release-nested-vm.ps1", {"VmName": "ProblemVM", "DiskNumber": 3})
+
+
+@pytest.mark.parametrize("vm, result, done", [
+    (None, None, True),                                                  # the rescue VM is gone: nothing to release
+    (object(), {"state": "Succeeded", "exitCode": 0, "output": "{}", "error": ""}, True),
+    (object(), {"state": "Failed", "exitCode": 1, "output": "", "error": "x"}, False),
+    (object(), None, False)])
+def test_release_is_done_once_its_script_succeeded_or_the_rescue_vm_is_gone(monkeypatch, vm, result, done):
+    monkeypatch.setattr(RN, "_rescue_vm", lambda ctx: vm)
+    monkeypatch.setattr(RN, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
+    monkeypatch.setattr(RN, "script_result", lambda ctx, name, command: result if command == RN.RC_RELEASE else None)
+    assert RN.ReleaseCopy().done(None) is done
+
+
+@pytest.mark.parametrize("step, script, message", [
+    (RN.EnableHyperV, "enable-hyperv.ps1", "installing Hyper-V failed on the rescue VM (exit 1): Access is denied."),
+    (RN.StartNestedVm, "start-nested-vm.ps1",
+     "starting the nested VM failed on the rescue VM (exit 1): Access is denied."),
+    (RN.ReleaseCopy, "release-nested-vm.ps1",
+     "removing the nested VM failed on the rescue VM (exit 1): Access is denied."),
+])
+def test_nested_script_failures_say_what_failed(monkeypatch, step, script, message):
+    vm = _Vm(monkeypatch, {"get-disks.ps1": "{}", script: ""})
+    failed = {"state": "Failed", "exitCode": 1, "output": "", "error": "Access is denied."}
+    monkeypatch.setattr(RB, "run_script", lambda ctx, name, command, script_name, parameters=None: failed
+                        if script_name == script else vm.run(ctx, name, command, script_name, parameters))
+    monkeypatch.setattr(RN, "copy_disk_of", lambda doc: ({"number": 3}, []))
+    monkeypatch.setattr(RN, "_copy_disk", lambda ctx: types.SimpleNamespace(hyper_v_generation="V2"))
+    vm.ctx.journal = types.SimpleNamespace(step=lambda name: {"outputs": {"copyDiskNumber": 2}})
+    with pytest.raises(StepFailed) as exc:
+        step().apply(vm.ctx)
+    assert str(exc.value) == message
