@@ -197,3 +197,24 @@ def test_nested_script_failures_say_what_failed(monkeypatch, step, script, messa
     with pytest.raises(StepFailed) as exc:
         step().apply(vm.ctx)
     assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("step, script, command, output, done", [
+    (RN.EnableHyperV, "enable-hyperv.ps1", RN.RC_HYPERV, '{"Success": true, "RestartNeeded": "No"}', True),
+    (RN.EnableHyperV, "enable-hyperv.ps1", RN.RC_HYPERV, '{"Success": true, "RestartNeeded": "Yes"}', False),
+    (RN.StartNestedVm, "start-nested-vm.ps1", RN.RC_NESTED, '{"State": "Running"}', True),
+    (RN.StartNestedVm, "start-nested-vm.ps1", RN.RC_NESTED, '{"State": "Off"}', False),
+    (RN.EnableHyperV, "enable-hyperv.ps1", RN.RC_HYPERV, "no json", None),
+    (RN.StartNestedVm, "start-nested-vm.ps1", RN.RC_NESTED, "no json", None),
+])
+def test_hyperv_and_the_nested_vm_are_done_by_what_their_last_run_printed(monkeypatch, step, script, command,
+                                                                          output, done):
+    monkeypatch.setattr(RB, "_rescue_vm", lambda ctx: object())
+    monkeypatch.setattr(RB, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
+    monkeypatch.setattr(RB, "script_result", lambda ctx, name, rc: {
+        "state": "Succeeded", "exitCode": 0, "output": output, "error": ""} if rc == command else None)
+    if done is None:
+        with pytest.raises(StepFailed, match="^{} printed no JSON result on the rescue VM$".format(script)):
+            step().done(None)
+    else:
+        assert step().done(None) is done
