@@ -218,3 +218,9 @@ def test_hyperv_and_the_nested_vm_are_done_by_what_their_last_run_printed(monkey
             step().done(None)
     else:
         assert step().done(None) is done
+
+
+def test_waiting_for_the_user_is_done_only_after_resume_says_so():
+    assert RN.WaitForUser().done(types.SimpleNamespace()) is False       # a context `resume` did not mark
+    assert RN.WaitForUser().done(types.SimpleNamespace(user_resumed=False)) is False
+    assert RN.WaitForUser().done(types.SimpleNamespace(user_resumed=True)) is True
