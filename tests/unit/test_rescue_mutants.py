@@ -117,3 +117,19 @@ def test_the_clean_up_deletes_only_what_carries_this_runs_tag():
     R.DeleteRescueVm().apply(ctx)
     for rid in (R._rescue_nsg_id(ctx), R._rescue_pip_id(ctx)):  # pylint: disable=protected-access
         assert h.resources.resources.get_by_id(rid, NETWORK_API).tags == {RUN_TAG: other}
+
+
+@pytest.mark.parametrize("state, done", [("Succeeded", True), ("succeeded", True), ("Creating", False),
+                                         (None, False)])
+def test_the_copy_is_done_once_azure_says_it_succeeded(monkeypatch, state, done):
+    monkeypatch.setattr(R, "_copy_disk", lambda ctx: types.SimpleNamespace(provisioning_state=state))
+    assert R.CopyOsDisk().done(None) is done
+    monkeypatch.setattr(R, "_copy_disk", lambda ctx: None)
+    assert R.CopyOsDisk().done(None) is False
+
+
+def test_the_rescue_vm_plan_reads_the_vms_first_nic_only():
+    h = Harness("oobe-stuck-no-image")
+    ctx = h.new_context("rescue")
+    ctx.facts = dict(ctx.facts, nicIds=["/x/networkInterfaces/first", "/x/networkInterfaces/second"])
+    assert R.CreateRescueVm().plan(ctx)["reads"] == ["/x/networkInterfaces/first"]   # where the subnet is read

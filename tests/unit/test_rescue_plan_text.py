@@ -69,5 +69,7 @@ def test_the_rescue_plan_names_what_every_step_touches(path):
 def test_a_nested_rescue_reached_by_bastion_plans_no_public_ip():
     h = Harness("oobe-stuck-no-image")
     ctx = h.new_context("nested", admin_username="fixadmin", method="nested", bastion=True)
-    step = next(s for s in engine.describe(ctx)["steps"] if s["name"] == "create-rescue-vm")
-    assert not [c for c in step["creates"] if c.startswith(("public IP", "NSG"))]
+    steps = {s["name"]: s for s in engine.describe(ctx)["steps"]}
+    assert not [c for c in steps["create-rescue-vm"]["creates"] if c.startswith(("public IP", "NSG"))]
+    assert steps["delete-rescue-vm"]["changes"] == ["delete vm {}, its OS disk and NIC".format(
+        "web01-rescue-" + ctx.run_id.replace("-", "")[:8])]        # nothing else to delete
