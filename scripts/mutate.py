@@ -143,9 +143,12 @@ def run_module(module, known):
     reached = stats["total"] - stats["no_tests"] - stats["skipped"]
     caught = stats["killed"] + stats["timeout"]
     score = caught / reached if reached else 0.0
+    tried = caught + stats["survived"] + stats["suspicious"] + stats["segfault"]
     print("\n== {} ({}): {}/{} killed (+{} timeouts), {} survived, {} reached by no test; score {:.1%}; {:.0f} s{}"
           .format(module, path, stats["killed"], stats["total"], stats["timeout"], stats["survived"],
                   stats["no_tests"], score, seconds, " (time box over: partial)" if timed_out else ""))
+    if tried < reached:   # a partial run: the score above counts the mutants not run yet as not killed
+        print("   {} of {} mutants run: {:.1%} of them killed".format(tried, reached, caught / tried if tried else 0))
     unexplained = 0
     for name in survivors:
         reason = known.get(name)
