@@ -86,7 +86,7 @@ class FinishSetup(S.Step):
     def undo(self, ctx):
         """Put the copy's backups back while the copy is still attached to the rescue VM (a rollback after a
         later step failed); once detached, copy-os-disk's undo deletes the whole copy anyway."""
-        if not _copy_attached(ctx):       # also when the rescue VM or the copy is gone
+        if _rescue_vm(ctx) is None or _copy_disk(ctx) is None or not _copy_attached(ctx):
             return None
         _disk, parts = copy_disk_of(rescue_doc(ctx, RC_DISKS, "get-disks.ps1"))
         letter = windows_partition(parts)["letter"]

@@ -49,6 +49,8 @@ FAILED = {"state": "Failed", "exitCode": 1, "output": "", "error": "Access is de
 @pytest.fixture
 def attached(monkeypatch):
     monkeypatch.setattr(RG, "_copy_attached", lambda ctx: True)
+    monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: object())
+    monkeypatch.setattr(RG, "_copy_disk", lambda ctx: object())
     monkeypatch.setattr(RG, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
     monkeypatch.setattr(RG, "copy_disk_of", lambda doc: ({"number": 2}, doc["parts"]))
     monkeypatch.setattr(RG, "windows_partition", lambda parts: parts[0])
@@ -91,6 +93,8 @@ def test_undo_failures_name_the_script_that_failed(attached, results, message):
 
 def test_undo_does_nothing_when_the_copy_is_not_attached(monkeypatch):
     monkeypatch.setattr(RG, "_copy_attached", lambda ctx: False)
+    monkeypatch.setattr(RG, "_rescue_vm", lambda ctx: object())
+    monkeypatch.setattr(RG, "_copy_disk", lambda ctx: object())
     monkeypatch.setattr(RG, "run_script", lambda *a, **k: pytest.fail("no script may run"))
     assert RG.FinishSetup().undo(CTX) is None
 
