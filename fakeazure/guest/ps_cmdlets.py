@@ -32,6 +32,7 @@ class Bound:
     def __init__(self, name, named, positional, node_where, error_action=None):
         self.name, self.named, self.positional = name, named, positional
         self.where, self.error_action = node_where, error_action
+        self.typed = name  # the name as the script wrote it (set by the caller; errors echo it so)
 
     def get(self, *names, position=None, default=None):
         for name in names:

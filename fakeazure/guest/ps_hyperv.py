@@ -37,10 +37,10 @@ def _vms(engine):
 def _hyperv_ready(engine, bound):
     if _session(engine).get("features", {}).get("Hyper-V") == "installed":
         return True
-    bound.error(engine, f"The term '{bound.name}' is not recognized as the name of a cmdlet, function, script file, "
+    bound.error(engine, f"The term '{bound.typed}' is not recognized as the name of a cmdlet, function, script file, "
                         "or operable program. Check the spelling of the name, or if a path was included, verify "
                         "that the path is correct and try again.", "CommandNotFoundException", "ObjectNotFound",
-                bound.name, "CommandNotFoundException")
+                bound.typed, "CommandNotFoundException")
     return False
 
 
