@@ -45,7 +45,7 @@ MODULES = {
                                                                 "tests/unit/test_rescue_guest_mutants.py",
                                                                 "tests/unit/test_rescue_plan_text.py"], 30),
     "rescue_state": ("azext_vmbootfix/repair/rescue_state.py", ["tests/unit/test_rescue_state.py",
-                                                                "tests/unit/test_rescue_state_mutants.py"], 10),
+                                                                "tests/unit/test_rescue_state_mutants.py"], 15),
     "rescue_nested": ("azext_vmbootfix/repair/rescue_nested.py", ["tests/unit/test_rescue_nested.py",
                                                                   "tests/unit/test_rescue_nested_mutants.py",
                                                                   "tests/unit/test_rescue_plan_text.py"], 40),
