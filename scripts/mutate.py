@@ -3,6 +3,7 @@
     python scripts/mutate.py                    # every module below, each in its own time box
     python scripts/mutate.py engine redact      # some of them
     MUTATE_MINUTES=30 python scripts/mutate.py rescue
+    python scripts/mutate.py --recheck rescue   # the last run's survivors only, against the tests as they are now
 
 For each module, a scratch copy of the checkout is made under ``.work/mutate/<module>/`` with a ``setup.cfg``
 telling mutmut what to mutate (that file only) and which tests to run (the tests that exercise it: mutmut
@@ -36,11 +37,28 @@ MODULES = {
     "carry": ("azext_vmbootfix/repair/carry.py", ["tests/unit/test_plan.py"], 4),
     "recreate": ("azext_vmbootfix/repair/recreate.py", ["tests/unit/test_recreate.py", "tests/unit/test_repair.py"],
                  30),
-    "rescue": ("azext_vmbootfix/repair/rescue.py", ["tests/unit/test_rescue.py", "tests/unit/test_rescue_vm.py"], 30),
+    "rescue": ("azext_vmbootfix/repair/rescue.py", ["tests/unit/test_rescue.py", "tests/unit/test_rescue_vm.py",
+                                                    "tests/unit/test_rescue_mutants.py",
+                                                    "tests/unit/test_rescue_plan_text.py"], 40),
     "rescue_guest": ("azext_vmbootfix/repair/rescue_guest.py", ["tests/unit/test_rescue.py",
-                                                                "tests/unit/test_rescue_state.py"], 20),
-    "rescue_state": ("azext_vmbootfix/repair/rescue_state.py", ["tests/unit/test_rescue_state.py"], 6),
-    "rescue_nested": ("azext_vmbootfix/repair/rescue_nested.py", ["tests/unit/test_rescue_nested.py"], 10),
+                                                                "tests/unit/test_rescue_state.py",
+                                                                "tests/unit/test_rescue_guest_mutants.py",
+                                                                "tests/unit/test_rescue_plan_text.py"], 30),
+    "rescue_state": ("azext_vmbootfix/repair/rescue_state.py", ["tests/unit/test_rescue_state.py",
+                                                                "tests/unit/test_rescue_state_mutants.py"], 15),
+    "rescue_nested": ("azext_vmbootfix/repair/rescue_nested.py", ["tests/unit/test_rescue_nested.py",
+                                                                  "tests/unit/test_rescue_nested_mutants.py",
+                                                                  "tests/unit/test_rescue_plan_text.py"], 40),
+    # the other modules that change disks and VMs or decide which disk a script changes
+    "rescue_swap": ("azext_vmbootfix/repair/rescue_swap.py", ["tests/unit/test_rescue.py",
+                                                              "tests/unit/test_rescue_swap_mutants.py",
+                                                              "tests/unit/test_rescue_plan_text.py"], 30),
+    "rescue_read": ("azext_vmbootfix/repair/rescue_read.py", ["tests/unit/test_rescue_scripts.py",
+                                                              "tests/unit/test_rescue.py"], 15),
+    "keep": ("azext_vmbootfix/repair/keep.py", ["tests/unit/test_repair_model.py", "tests/unit/test_recreate.py"], 20),
+    "runcommand": ("azext_vmbootfix/repair/runcommand.py", ["tests/unit/test_rescue_scripts.py",
+                                                            "tests/unit/test_rescue.py",
+                                                            "tests/unit/test_journal_secrets.py"], 15),
     "redact": ("azext_vmbootfix/redact.py", ["tests/unit/test_redact.py", "tests/unit/test_cli_behaviour.py"], 4),
 }
 SETUP_CFG = """[mutmut]
@@ -125,9 +143,12 @@ def run_module(module, known):
     reached = stats["total"] - stats["no_tests"] - stats["skipped"]
     caught = stats["killed"] + stats["timeout"]
     score = caught / reached if reached else 0.0
+    tried = caught + stats["survived"] + stats["suspicious"] + stats["segfault"]
     print("\n== {} ({}): {}/{} killed (+{} timeouts), {} survived, {} reached by no test; score {:.1%}; {:.0f} s{}"
           .format(module, path, stats["killed"], stats["total"], stats["timeout"], stats["survived"],
                   stats["no_tests"], score, seconds, " (time box over: partial)" if timed_out else ""))
+    if tried < reached:   # a partial run: the score above counts the mutants not run yet as not killed
+        print("   {} of {} mutants run: {:.1%} of them killed".format(tried, reached, caught / tried if tried else 0))
     unexplained = 0
     for name in survivors:
         reason = known.get(name)
@@ -141,7 +162,56 @@ def run_module(module, known):
             "unexplained": unexplained, "score": score, "seconds": seconds, "timed_out": timed_out}
 
 
+def recheck(module, known):
+    """Run the survivors of ``module``'s last run again, one at a time, against the tests as they are now (copied
+    into the run's ``mutants/`` tree): after tests were written for them, without running every mutant again.
+    A survivor counts as killed when its module's test selection fails with it switched on."""
+    path, tests, _minutes = MODULES[module]
+    work = os.path.join(WORK, module)
+    if not os.path.isdir(os.path.join(work, "mutants")):
+        print("{}: no earlier run to recheck under {}".format(module, work))
+        return None
+    target = os.path.join(work, "mutants", "tests")
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "tests"), target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    mutmut(work, "export-cicd-stats")
+    with open(os.path.join(work, "mutants", "mutmut-cicd-stats.json"), encoding="utf-8") as fh:
+        stats = json.load(fh)
+    survivors = re.findall(r"^\s+(\S+): survived$", mutmut(work, "results").stdout, re.M)
+    ordered = sorted(tests, key=lambda t: not t.endswith("_mutants.py"))  # the focused (fast) tests first
+    started = time.monotonic()
+    left = []
+    for name in survivors:
+        if name in known:       # listed as equivalent: no test can kill it, running it again only costs time
+            left.append(name)
+            continue
+        env = dict(os.environ, CI="", MUTANT_UNDER_TEST=name, PYTHONPATH=".")
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *ordered],
+                              cwd=os.path.join(work, "mutants"), env=env, capture_output=True, text=True,
+                              check=False)
+        if proc.returncode == 0:
+            left.append(name)
+        else:
+            failed = re.findall(r"^FAILED (\S+)", proc.stdout, re.M)
+            print("  killed {} by {}".format(name, failed[0] if failed else "exit {}".format(proc.returncode)))
+    reached = stats["total"] - stats["no_tests"] - stats["skipped"]
+    caught = stats["killed"] + stats["timeout"] + len(survivors) - len(left)
+    score = caught / reached if reached else 0.0
+    unexplained = [n for n in left if n not in known]
+    print("\n== {} ({}) rechecked: {}/{} killed, {} survived; score {:.1%}; recheck {:.0f} s".format(
+        module, path, caught, reached, len(left), score, time.monotonic() - started))
+    for name in left:
+        print("  survivor {}{}".format(name, "  [equivalent: {}]".format(known[name]) if name in known else ""))
+    return {"module": module, "killed": caught, "reached": reached, "survivors": len(left),
+            "unexplained": len(unexplained), "score": score, "seconds": time.monotonic() - started,
+            "timed_out": False}
+
+
 def main(argv):
+    if argv[:1] == ["--recheck"]:
+        known = equivalents()
+        rows = [r for r in (recheck(m, known) for m in argv[1:] or list(MODULES)) if r]
+        return 1 if not rows or any(r["score"] < TARGET or r["unexplained"] for r in rows) else 0
     modules = argv or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]
     if unknown:

@@ -234,12 +234,16 @@ class CreateRescueVm(S.Step):
 class DeleteRescueVm(S.Step):
     name = "delete-rescue-vm"
     article = ()  # the tool's own clean-up
-    description = "Delete the rescue VM, its OS disk and its NIC (nothing else)."
+    description = "Delete the rescue VM, its OS disk and its NIC (and the nested method's public IP and NSG; " \
+                  "nothing else)."
     actions = {"group": (A.VM_READ, A.VM_DELETE, A.DISK_READ, A.DISK_DELETE, A.NIC_READ, A.NIC_DELETE)}
 
     def plan(self, ctx):
-        return {"reads": [], "creates": [], "changes": ["delete vm {}, its OS disk and NIC".format(
-            _rescue_name(ctx))], "keeps": [_copy_name(ctx)]}
+        changes = ["delete vm {}, its OS disk and NIC".format(_rescue_name(ctx))]
+        if ctx.journal.data.get("path") == "nested" and not _params(ctx).get("bastion"):  # rescue_nested's way in
+            changes.append("delete public IP {} and NSG {}".format(_rescue_pip_id(ctx).rsplit("/", 1)[-1],
+                                                                  _rescue_nsg_id(ctx).rsplit("/", 1)[-1]))
+        return {"reads": [], "creates": [], "changes": changes, "keeps": [_copy_name(ctx)]}
 
     def done(self, ctx):
         return _rescue_vm(ctx) is None and \

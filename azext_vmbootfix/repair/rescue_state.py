@@ -70,8 +70,8 @@ def _value(keys, key, name):
     if entry is None:
         return None
     _, value_type, data = entry
-    if value_type in ("REG_DWORD", "REG_QWORD"):
-        return int(data, 16) if data.lower().startswith("0x") else int(data or 0)
+    if value_type in ("REG_DWORD", "REG_QWORD"):   # reg query prints them in hex ("0x2"); no data reads 0
+        return int(data, 16) if data else 0
     return data
 
 
@@ -107,12 +107,13 @@ UNDEPLOYABLE = "IMAGE_STATE_UNDEPLOYABLE"
 COMPLETE = "IMAGE_STATE_COMPLETE"
 RESTORE = "restore the copy's OS disk from a backup taken before the Sysprep, or recreate the VM from a " \
           "properly generalized image (`sysprep /oobe /generalize /shutdown`, then `az vm generalize`)"
+DIAGNOSE = "Check with `az vm boot-fix diagnose` which problem the VM has; the rescue path only finishes OOBE."
 
 # (row id, matches(state), "finish" | "refuse", why, recommendation). The first row that matches decides.
 ROWS = (
     ("no-image-state", lambda s: not s.get("ImageState"), "refuse",
      "the copy's SOFTWARE hive has no Setup\\State ImageState: this is not a Windows that Setup prepared",
-     "Check with `az vm boot-fix diagnose` which problem the VM has; the rescue path only finishes OOBE."),
+     DIAGNOSE),
     ("sealed-to-oobe", lambda s: s["ImageState"] in SEALED_TO_OOBE and _windeploy(s), "finish",
      "{ImageState}: the image completed its Sysprep pass and continues into the oobeSystem pass when Setup starts "
      "(Learn, Windows Setup States); Winlogon starts {CmdLine} (SetupType {SetupType})", None),
@@ -169,7 +170,8 @@ def decide(state):
             if action == "refuse":
                 raise Refused("the copy's Windows cannot be finished by the rescue: " + text, recommendation)
             return {"row": row_id, "action": action, "why": text}
-    raise Refused("the copy's Setup state matches no known row: {}".format(state))  # unreachable: rows end open
+    raise Refused("the copy's Setup state matches no known row: {}".format(state),  # e.g. an unlisted ImageState
+                  DIAGNOSE)
 
 
 # -- locales and the answer file's registry value --------------------------------------------------------

@@ -1,0 +1,136 @@
+"""Edges of repair/rescue.py the mutation run found unguarded: the copy of the OS disk and the rescue VM exactly
+as they are created (what is kept, what is deleted with the VM, how it is tagged), the throw-away password, the
+security type per kind of copy, and the clean-up that deletes only what this run created."""
+import string
+import types
+
+import pytest
+
+from azext_vmbootfix.repair import engine, rescue as R
+from azext_vmbootfix.repair.recreate import ROLE_TAG, RUN_TAG, StepFailed
+from repairkit import Harness
+
+NETWORK_API = "2024-05-01"
+
+
+@pytest.fixture(scope="module")
+def created():
+    """A rescue run stopped right after create-rescue-vm (the first Run Command refused)."""
+    h = Harness("oobe-stuck-no-image")
+    ctx = h.new_context("rescue")
+    h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/" + R.RC_DISKS, "status": 409,
+                        "code": "Conflict", "count": 5})
+    with pytest.raises(engine.RepairError, match="finish-setup"):
+        engine.apply(ctx)
+    return h, ctx
+
+
+def test_the_copy_is_the_snapshots_with_the_source_disks_kind_and_the_runs_tags(created):
+    h, ctx = created
+    source = h.compute.disks.get(h.rg, h.original.storage_profile.os_disk.name)
+    copy = h.compute.disks.get(h.rg, R._copy_name(ctx))  # pylint: disable=protected-access
+    assert copy.tags == {RUN_TAG: ctx.run_id, ROLE_TAG: "fixed-copy"}
+    assert (copy.sku.name, copy.os_type, copy.hyper_v_generation, copy.location) == \
+        (source.sku.name, source.os_type, source.hyper_v_generation, source.location)
+    assert str(copy.creation_data.create_option) in ("Copy", "DiskCreateOption.COPY")
+    assert copy.creation_data.source_resource_id.endswith("/snapshots/web01-bootfix-{}-os".format(
+        ctx.run_id.replace("-", "")[:8]))
+    assert ctx.journal.step("copy-os-disk")["outputs"] == {"fixedDiskId": copy.id, "generation": "V2"}
+
+
+def test_the_rescue_vm_keeps_the_copy_and_takes_its_own_disk_and_nic_with_it(created):
+    h, ctx = created
+    vm = h.compute.virtual_machines.get(h.rg, R._rescue_name(ctx))  # pylint: disable=protected-access
+    run8 = ctx.run_id.replace("-", "")[:8]
+    assert vm.tags == {RUN_TAG: ctx.run_id, ROLE_TAG: "rescue"} and vm.hardware_profile.vm_size == "Standard_D4s_v5"
+    os_disk = vm.storage_profile.os_disk
+    assert (os_disk.name, os_disk.caching, os_disk.managed_disk.storage_account_type, os_disk.delete_option) == \
+        ("web01-rescue-{}-osdisk".format(run8), "ReadWrite", "Premium_LRS", "Delete")
+    [data] = vm.storage_profile.data_disks
+    assert (data.lun, data.caching, data.delete_option, data.name) == (0, "None", "Detach",
+                                                                        "web01-bootfix-{}-fixed".format(run8))
+    assert vm.os_profile.computer_name == "rescue" + run8 and vm.os_profile.admin_username == R.RESCUE_ADMIN
+    [nic_ref] = vm.network_profile.network_interfaces
+    assert nic_ref.primary and nic_ref.delete_option == "Delete"
+    assert vm.diagnostics_profile.boot_diagnostics.enabled
+    nic = h.resources.resources.get_by_id(R._rescue_nic_id(ctx), NETWORK_API)  # pylint: disable=protected-access
+    assert nic.tags == {RUN_TAG: ctx.run_id, ROLE_TAG: "rescue"} and "networkSecurityGroup" not in nic.properties
+    [config] = nic.properties["ipConfigurations"]
+    assert config["name"] == "ipconfig1" and config["properties"]["privateIPAllocationMethod"] == "Dynamic"
+    assert "publicIPAddress" not in config["properties"]
+    original_nic = h.resources.resources.get_by_id(h.original.network_profile.network_interfaces[0].id, NETWORK_API)
+    assert config["properties"]["subnet"]["id"] == \
+        original_nic.properties["ipConfigurations"][0]["properties"]["subnet"]["id"]
+    rescue_disk = h.compute.disks.get(h.rg, os_disk.name)
+    assert rescue_disk.tags[RUN_TAG] == ctx.run_id and rescue_disk.tags[ROLE_TAG] == "rescue-os-disk"
+    outputs = ctx.journal.step("create-rescue-vm")["outputs"]
+    assert {k: v for k, v in outputs.items() if k != "inFlight"} == {  # inFlight: the engine's, see step.py
+        "rescueVmId": vm.id, "rescueNicId": nic.id, "securityType": "Standard"}
+
+
+def test_the_throw_away_password_is_long_and_has_every_kind_of_character():
+    for _ in range(50):
+        password = R.random_password()
+        assert len(password) == 24
+        assert any(c in string.ascii_uppercase for c in password) and any(c in string.ascii_lowercase
+                                                                          for c in password)
+        assert any(c in string.digits for c in password) and any(c in "!@#%^*-_=+" for c in password)
+        assert set(password) <= set(string.ascii_letters + string.digits + "!@#%^*-_=+")
+    assert len({R.random_password() for _ in range(20)}) == 20
+
+
+def _disk(kind):
+    value = types.SimpleNamespace(value=kind) if kind else None
+    return types.SimpleNamespace(security_profile=types.SimpleNamespace(security_type=value))
+
+
+def test_the_rescue_vms_security_follows_the_copy():
+    assert R.rescue_security(_disk(None)) == {"securityType": "Standard"}
+    assert R.rescue_security(types.SimpleNamespace(security_profile=None)) == {"securityType": "Standard"}
+    assert R.rescue_security(_disk("TrustedLaunch")) == {
+        "securityType": "TrustedLaunch", "uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True}}
+    with pytest.raises(StepFailed) as exc:
+        R.rescue_security(_disk("ConfidentialVM_DiskEncryptedWithCustomerKey"))
+    assert str(exc.value) == "the OS disk is a Confidential VM disk (ConfidentialVM_DiskEncryptedWithCustomerKey): " \
+                             "its copy cannot be finished offline"
+    assert exc.value.recommendation == "Roll back (`az vm boot-fix rollback`) and restore the VM from a backup."
+
+
+def test_an_attached_copy_is_never_deleted(created):
+    h, ctx = created
+    with pytest.raises(StepFailed) as exc:
+        R.CopyOsDisk().undo(ctx)
+    assert str(exc.value).startswith("the copy web01-bootfix-") and "is still attached to /subscriptions/" in \
+        str(exc.value) and str(exc.value).endswith("-rescue-{}; refusing to delete it".format(
+            ctx.run_id.replace("-", "")[:8]))
+
+
+def test_the_clean_up_deletes_only_what_carries_this_runs_tag():
+    h = Harness("oobe-stuck-no-image")
+    ctx = h.new_context("rescue")
+    other = "another-run"
+    for rid, body in ((R._rescue_nsg_id(ctx), {"properties": {"securityRules": []}}),  # pylint: disable=protected-access
+                      (R._rescue_pip_id(ctx), {"sku": {"name": "Standard"},  # pylint: disable=protected-access
+                                               "properties": {"publicIPAllocationMethod": "Static"}})):
+        h.resources.resources.begin_create_or_update_by_id(rid, NETWORK_API, dict(
+            body, location="eastus", tags={RUN_TAG: other})).result()
+    assert not R.DeleteRescueVm().done(ctx)       # something with the rescue's names is still there
+    R.DeleteRescueVm().apply(ctx)
+    for rid in (R._rescue_nsg_id(ctx), R._rescue_pip_id(ctx)):  # pylint: disable=protected-access
+        assert h.resources.resources.get_by_id(rid, NETWORK_API).tags == {RUN_TAG: other}
+
+
+@pytest.mark.parametrize("state, done", [("Succeeded", True), ("succeeded", True), ("Creating", False),
+                                         (None, False)])
+def test_the_copy_is_done_once_azure_says_it_succeeded(monkeypatch, state, done):
+    monkeypatch.setattr(R, "_copy_disk", lambda ctx: types.SimpleNamespace(provisioning_state=state))
+    assert R.CopyOsDisk().done(None) is done
+    monkeypatch.setattr(R, "_copy_disk", lambda ctx: None)
+    assert R.CopyOsDisk().done(None) is False
+
+
+def test_the_rescue_vm_plan_reads_the_vms_first_nic_only():
+    h = Harness("oobe-stuck-no-image")
+    ctx = h.new_context("rescue")
+    ctx.facts = dict(ctx.facts, nicIds=["/x/networkInterfaces/first", "/x/networkInterfaces/second"])
+    assert R.CreateRescueVm().plan(ctx)["reads"] == ["/x/networkInterfaces/first"]   # where the subnet is read
