@@ -149,9 +149,10 @@ class Harness:
             self.compute, journal, admin_password=self.password if admin_password is SAME else admin_password,
             sleep=self.cloud.clock.advance, resources=self.resources, progress=self.progress)
 
-    def apply_in_child(self, ctx, crash_at=None, crash_after=False):
+    def apply_in_child(self, ctx, crash_at=None, crash_after=False, skip_polls=False):
         """``engine.apply(ctx)`` in a child process (tests/childrun.py); a RepairError comes back as
-        ``outcome == "failed"`` with its message in ``error``."""
+        ``outcome == "failed"`` with its message in ``error``. ``skip_polls``: ``crash_at`` counts only the
+        requests that are not polls of an operation."""
         def body(remote):
             ctx.compute = remote.client(ComputeManagementClient)
             ctx.resources = remote.client(ResourceManagementClient)
@@ -160,7 +161,7 @@ class Harness:
                 return engine.apply(ctx)["status"]
             except engine.RepairError as exc:
                 return ("failed", str(exc))
-        result = run_in_child(self.cloud, body, crash_at=crash_at, crash_after=crash_after)
+        result = run_in_child(self.cloud, body, crash_at=crash_at, crash_after=crash_after, skip_polls=skip_polls)
         if result.outcome == "raised":
             raise AssertionError("the child raised {}: {}\n{}".format(*result.error))
         if isinstance(result.value, tuple):
