@@ -20,6 +20,11 @@ failed due to conflict with a concurrent request.", 409 ``OperationPreempted``. 
 and runs the step again (steps are idempotent and observe first). Network answers its own ``429
 AnotherOperationInProgress`` with ``Retry-After``, which the SDK's retry policy already honours.
 
+Compute's 409s carry no ``Retry-After`` (shared recordings, errors.yaml); one that did would be retried first by
+azure-core's RetryPolicy, which retries any answer >= 400 with ``Retry-After`` (sleeping), before the engine sees
+it. Not verified: that ARM's listing shows a resource's transitional state as soon as its provider does (no
+recording of a list during an operation); where it lags, the refusal above catches what the listing missed.
+
 Both waits are bounded (:data:`SETTLE_LIMIT_SECONDS`, :data:`CONFLICT_LIMIT_SECONDS`); past the bound the run
 stops with :class:`StillInFlight`, which names what is still busy and what to do.
 """
