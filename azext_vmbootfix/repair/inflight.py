@@ -75,10 +75,22 @@ def _ours(ctx):
 
 def busy(ctx):
     """The run's resources with an operation in flight, as ``"<type>/<name> (<state>)"`` (empty: none)."""
+    from azure.core.exceptions import HttpResponseError
     out = []
     known = _ours(ctx)
     vms = set()
-    for res in ctx.resources.resources.list_by_resource_group(ctx.resource_group, expand="provisioningState"):
+    try:
+        listed = list(ctx.resources.resources.list_by_resource_group(ctx.resource_group,
+                                                                     expand="provisioningState"))
+    except HttpResponseError as exc:
+        if getattr(exc, "status_code", None) != 403:
+            raise
+        # no .../resourceGroups/resources/read: the VM is still looked at, and a refusal because another
+        # operation is in progress is still waited out (conflict_wait)
+        ctx.progress("cannot list {} to see what is still in flight ({}); going on".format(
+            ctx.resource_group, getattr(getattr(exc, "error", None), "code", None) or exc.status_code))
+        listed, vms = [], {ctx.vm_name}
+    for res in listed:
         mine = (res.tags or {}).get(RUN_TAG) == ctx.run_id or (res.id or "").lower() in known
         rtype = (res.type or "").rsplit("/", 1)[-1]
         if rtype.lower() == "virtualmachines" and (mine or (res.name or "").lower() == ctx.vm_name.lower()):
@@ -102,7 +114,8 @@ def _power_busy(ctx, name):
         return []
     codes = [(s.code or "") for s in view.statuses or []]
     return ["virtualMachines/{} ({})".format(name, c.split("/", 1)[1]) for c in codes
-            if c.lower() in POWER_TRANSITIONAL]
+            if c.lower() in POWER_TRANSITIONAL or (c.lower().startswith("provisioningstate/") and
+                                                   c.split("/", 1)[1].lower() in TRANSITIONAL)]
 
 
 def settle(ctx, limit=None):

@@ -189,3 +189,17 @@ def test_retry_after_as_an_http_date():
 ])
 def test_what_counts_as_another_operation_in_progress(status, code, message, wait):
     assert inflight.conflict_wait(_HttpError(status, code, message, {"Retry-After": "11"})) == wait
+
+
+def test_without_the_right_to_list_the_group_the_vm_itself_is_still_waited_for():
+    """No .../resourceGroups/resources/read (403 on the listing): the VM's instance view still shows it Deleting."""
+    nth = _nth(_clean_requests(GEN), "DELETE", "/virtualMachines/app01")
+    h = Harness(GEN)
+    ctx = h.new_context()
+    _crash_just_after(h, ctx, nth)
+    h.cloud.faults.add({"kind": "deny", "method": "GET", "path": "/resourceGroups/rg-gen/resources$", "count": 0,
+                        "action": "Microsoft.Resources/subscriptions/resourceGroups/resources/read"})
+    assert engine.rollback(h.reloaded_context())["status"] == "rolled-back"
+    assert any("cannot list rg-gen" in m for m in h.progress_messages)
+    assert any("virtualmachines/app01 (deleting)" in m.lower() for m in h.progress_messages), h.progress_messages
+    h.assert_original_restored()
