@@ -165,7 +165,8 @@ class _HttpError(Exception):
 
 
 @pytest.mark.parametrize("value,seconds", [(None, inflight.DEFAULT_WAIT_SECONDS), ("7", 7), ("0", 1),
-                                           ("9999", inflight.MAX_WAIT_SECONDS), ("soon", inflight.DEFAULT_WAIT_SECONDS)])
+                                           ("9999", inflight.MAX_WAIT_SECONDS),
+                                           ("soon", inflight.DEFAULT_WAIT_SECONDS)])
 def test_retry_after_in_seconds(value, seconds):
     assert inflight.retry_after(value) == seconds
 
