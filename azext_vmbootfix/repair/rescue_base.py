@@ -1,8 +1,10 @@
-"""Names and small helpers the rescue steps share (:mod:`.rescue`, :mod:`.rescue_guest`, :mod:`.rescue_swap`):
-every resource of a rescue run is named after the VM and the run id, and found again by name and tag."""
+"""Names and small helpers the rescue steps share (:mod:`.rescue`, :mod:`.rescue_guest`, :mod:`.rescue_swap`,
+:mod:`.rescue_nested`): every resource of a rescue run is named after the VM and the run id, and found again by name
+and tag; a script run on the rescue VM answers with one JSON line (:func:`rescue_doc`, :func:`last_doc`)."""
 from azure.core.exceptions import ResourceNotFoundError
 
 from azext_vmbootfix.repair.recreate import RUN_TAG, StepFailed, _is_ours, _run8
+from azext_vmbootfix.repair.runcommand import check, json_line, run_script, script_result, succeeded
 
 NETWORK_API = "2024-05-01"  # Microsoft.Network api-version for the rescue NIC (generic resources client)
 
@@ -32,6 +34,21 @@ def _copy_name(ctx):
 
 def _rescue_name(ctx):
     return "{}-rescue-{}".format(ctx.vm_name, _run8(ctx))[:64]
+
+
+def rescue_doc(ctx, command_name, script_name, what=None, parameters=None):
+    """Run ``scripts/<script_name>`` on the rescue VM; the JSON line it printed (StepFailed naming ``what``, the
+    script by default, when it fails or prints none)."""
+    output = check(run_script(ctx, _rescue_name(ctx), command_name, script_name, parameters=parameters),
+                   what or script_name)
+    return json_line(output, script_name)
+
+
+def last_doc(ctx, command_name, script_name):
+    """The JSON line of the rescue VM's last run of ``command_name`` when that run succeeded, else {} (no rescue
+    VM, no run, a failed run): what a step's ``done`` reads."""
+    result = script_result(ctx, _rescue_name(ctx), command_name) if _rescue_vm(ctx) is not None else None
+    return json_line(result["output"], script_name) if succeeded(result) else {}
 
 
 def _rescue_os_disk_name(ctx):

@@ -6,7 +6,7 @@ from azext_vmbootfix.repair import recreate as S
 from azext_vmbootfix.repair.recreate import StepFailed, _original, _run8
 from azext_vmbootfix.repair.rescue_base import (ANSWER_MARKER, EMS_MARKER, RC_ANSWER, RC_DISKS, RC_EMS, RC_ENUM,
                                                 RC_PARTS, RC_RESTORE, RC_STATE, SPARE_LETTERS, _copy_disk,
-                                                _copy_name, _params, _rescue_name, _rescue_vm)
+                                                _copy_name, _params, _rescue_name, _rescue_vm, rescue_doc)
 from azext_vmbootfix.repair.rescue_read import (bcd_store, copy_disk_of, ems_verified, parse_bcd_enum, parse_disks,
                                                 system_partition, windows_partition)
 from azext_vmbootfix.repair.rescue_state import decide, locales, setup_state, unattend_value
@@ -56,9 +56,7 @@ class FinishSetup(S.Step):
 
     def apply(self, ctx):
         rescue_vm = _rescue_name(ctx)
-        doc = json_line(check(run_script(ctx, rescue_vm, RC_DISKS, "get-disks.ps1"), "get-disks.ps1"),
-                        "get-disks.ps1")
-        disk, parts = copy_disk_of(doc)
+        disk, parts = copy_disk_of(rescue_doc(ctx, RC_DISKS, "get-disks.ps1"))
         letter = windows_partition(parts)["letter"]
         state = setup_state(check(run_script(ctx, rescue_vm, RC_STATE, "read-setup-state.ps1",
                                              parameters={"WindowsLetter": letter}), "reading the Setup state"))
@@ -90,15 +88,10 @@ class FinishSetup(S.Step):
         later step failed); once detached, copy-os-disk's undo deletes the whole copy anyway."""
         if _rescue_vm(ctx) is None or _copy_disk(ctx) is None or not _copy_attached(ctx):
             return None
-        rescue_vm = _rescue_name(ctx)
-        doc = json_line(check(run_script(ctx, rescue_vm, RC_DISKS, "get-disks.ps1"), "get-disks.ps1"),
-                        "get-disks.ps1")
-        _disk, parts = copy_disk_of(doc)
+        _disk, parts = copy_disk_of(rescue_doc(ctx, RC_DISKS, "get-disks.ps1"))
         letter = windows_partition(parts)["letter"]
-        output = check(run_script(ctx, rescue_vm, RC_RESTORE, "restore-backups.ps1",
-                                  parameters={"WindowsLetter": letter, "RunTag": _run8(ctx)}),
-                       "restoring the copy's backups")
-        return json_line(output, "restore-backups.ps1")
+        return rescue_doc(ctx, RC_RESTORE, "restore-backups.ps1", "restoring the copy's backups",
+                          parameters={"WindowsLetter": letter, "RunTag": _run8(ctx)})
 
 
 STATE_FIELDS = ("ImageState", "SetupType", "CmdLine", "OOBEInProgress", "SystemSetupInProgress", "SetupPhase",
@@ -142,8 +135,8 @@ class EnableSerialConsole(S.Step):
     def apply(self, ctx):
         generation = self._generation(ctx)
         rescue_vm = _rescue_name(ctx)
-        doc = json_line(check(run_script(ctx, rescue_vm, RC_PARTS, "get-disks.ps1"), "get-disks.ps1"),
-                        "get-disks.ps1")     # observed again: a resume may follow a reconciled finish-setup
+        # observed again: a resume may follow a reconciled finish-setup
+        doc = rescue_doc(ctx, RC_PARTS, "get-disks.ps1")
         disk, parts = copy_disk_of(doc)
         part = system_partition(parts, generation)
         letter, assign = part["letter"], ""

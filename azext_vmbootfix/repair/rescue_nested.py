@@ -22,9 +22,9 @@ from azext_vmbootfix.repair import rescue as R
 from azext_vmbootfix.repair.recreate import ROLE_TAG, StepFailed
 from azext_vmbootfix.repair.rescue_base import (NESTED_VM, NETWORK_API, RC_DISKS, RC_HYPERV, RC_NESTED, RC_RELEASE,
                                                 WaitingForUser, _copy_disk, _params, _rescue_name, _rescue_nsg_id,
-                                                _rescue_pip_id, _rescue_vm)
+                                                _rescue_pip_id, _rescue_vm, last_doc, rescue_doc)
 from azext_vmbootfix.repair.rescue_read import copy_disk_of, parse_disks
-from azext_vmbootfix.repair.runcommand import check, json_line, run_script, script_result, succeeded
+from azext_vmbootfix.repair.runcommand import script_result, succeeded
 
 BASTION_SUBNET = "AzureBastionSubnet"  # the subnet name Azure Bastion requires in a VNet
 
@@ -99,13 +99,11 @@ class EnableHyperV(S.Step):
                 "keeps": []}
 
     def done(self, ctx):
-        result = script_result(ctx, _rescue_name(ctx), RC_HYPERV) if _rescue_vm(ctx) is not None else None
-        return succeeded(result) and json_line(result["output"], "enable-hyperv.ps1").get("RestartNeeded") == "No"
+        return last_doc(ctx, RC_HYPERV, "enable-hyperv.ps1").get("RestartNeeded") == "No"
 
     def apply(self, ctx):
         rescue_vm = _rescue_name(ctx)
-        doc = json_line(check(run_script(ctx, rescue_vm, RC_HYPERV, "enable-hyperv.ps1"), "installing Hyper-V"),
-                        "enable-hyperv.ps1")
+        doc = rescue_doc(ctx, RC_HYPERV, "enable-hyperv.ps1", "installing Hyper-V")
         if doc.get("Success") is not True:
             raise StepFailed("Install-WindowsFeature Hyper-V did not succeed on {}".format(rescue_vm))
         if doc.get("RestartNeeded") == "Yes":
@@ -124,21 +122,16 @@ class StartNestedVm(S.Step):
                 "changes": [], "keeps": []}
 
     def done(self, ctx):
-        result = script_result(ctx, _rescue_name(ctx), RC_NESTED) if _rescue_vm(ctx) is not None else None
-        return succeeded(result) and json_line(result["output"], "start-nested-vm.ps1").get("State") == "Running"
+        return last_doc(ctx, RC_NESTED, "start-nested-vm.ps1").get("State") == "Running"
 
     def apply(self, ctx):
-        rescue_vm = _rescue_name(ctx)
-        doc = json_line(check(run_script(ctx, rescue_vm, RC_DISKS, "get-disks.ps1"), "get-disks.ps1"),
-                        "get-disks.ps1")
-        disk, _parts = copy_disk_of(doc)
+        disk, _parts = copy_disk_of(rescue_doc(ctx, RC_DISKS, "get-disks.ps1"))
         copy = _copy_disk(ctx)
         generation = str(getattr(copy.hyper_v_generation, "value", copy.hyper_v_generation) or "V1")
-        out = json_line(check(run_script(ctx, rescue_vm, RC_NESTED, "start-nested-vm.ps1", parameters={
-            "DiskNumber": disk["number"], "Generation": 2 if generation == "V2" else 1, "VmName": NESTED_VM}),
-            "starting the nested VM"), "start-nested-vm.ps1")
+        out = rescue_doc(ctx, RC_NESTED, "start-nested-vm.ps1", "starting the nested VM", parameters={
+            "DiskNumber": disk["number"], "Generation": 2 if generation == "V2" else 1, "VmName": NESTED_VM})
         if out.get("State") != "Running":
-            raise StepFailed("the nested VM {} is {} on {}".format(NESTED_VM, out.get("State"), rescue_vm))
+            raise StepFailed("the nested VM {} is {} on {}".format(NESTED_VM, out.get("State"), _rescue_name(ctx)))
         return {"nestedVm": NESTED_VM, "copyDiskNumber": disk["number"], "generation": generation}
 
 
@@ -196,13 +189,10 @@ class ReleaseCopy(S.Step):
         number = ctx.journal.step(StartNestedVm.name)["outputs"].get("copyDiskNumber")
         if number is None:  # start-nested-vm was reconciled on a resume: its outputs are not in the journal
             # the copy is the highest-numbered disk (rescue_read.copy_disk_of), Offline while Hyper-V holds it
-            disks, _parts = parse_disks(json_line(check(run_script(ctx, _rescue_name(ctx), RC_DISKS,
-                                                                   "get-disks.ps1"), "get-disks.ps1"),
-                                                  "get-disks.ps1"))
+            disks, _parts = parse_disks(rescue_doc(ctx, RC_DISKS, "get-disks.ps1"))
             number = max(d["number"] for d in disks)
-        doc = json_line(check(run_script(ctx, _rescue_name(ctx), RC_RELEASE, "release-nested-vm.ps1",
-                                         parameters={"VmName": NESTED_VM, "DiskNumber": number}),
-                              "removing the nested VM"), "release-nested-vm.ps1")
+        doc = rescue_doc(ctx, RC_RELEASE, "release-nested-vm.ps1", "removing the nested VM",
+                         parameters={"VmName": NESTED_VM, "DiskNumber": number})
         return {"nestedVmRemoved": doc.get("Removed") is True}
 
 

@@ -52,12 +52,6 @@ class ManagementLock:
         return {"properties": props, "id": self.id, "type": "Microsoft.Authorization/locks", "name": self.name}
 
 
-def _under(child, parent):
-    """True when scope ``child`` is ``parent`` or lies below it (ids compare case-insensitively)."""
-    c, p = ids.key(child), ids.key(parent)
-    return c == p or c.startswith(p + "/")
-
-
 def is_lock_id(rid):
     return _LOCKS_SEGMENT in ids.key(rid or "")
 
@@ -121,19 +115,19 @@ class AuthorizationBackend(BaseBackend):
         """Locks at ``scope`` and below it; with ``at_scope`` (``$filter=atScope()``) at ``scope`` and above."""
         self.check_scope(scope)
         if at_scope:
-            found = [lk for lk in self.locks.values() if _under(scope, lk.scope)]
+            found = [lk for lk in self.locks.values() if ids.under(scope, lk.scope)]
         else:
-            found = [lk for lk in self.locks.values() if _under(lk.scope, scope)]
+            found = [lk for lk in self.locks.values() if ids.under(lk.scope, scope)]
         return sorted(found, key=lambda lk: ids.key(lk.id))
 
     def locks_covering(self, rid):
-        return [lk for lk in self.locks.values() if _under(rid, lk.scope)]
+        return [lk for lk in self.locks.values() if ids.under(rid, lk.scope)]
 
     # -- what the Cloud calls ---------------------------------------------------------------------
     def check_delete(self, rid):
         if is_lock_id(rid):
             return
-        blocking = [lk for lk in self.locks.values() if _under(rid, lk.scope) or _under(lk.scope, rid)]
+        blocking = [lk for lk in self.locks.values() if ids.under(rid, lk.scope) or ids.under(lk.scope, rid)]
         if blocking:
             raise _scope_locked(rid, "delete", blocking)
 
@@ -167,9 +161,9 @@ class AuthorizationBackend(BaseBackend):
     def permissions_at(self, scope, with_faults=True):
         p = ids.parse(scope) or {}
         sub_key = ids.key("/subscriptions/{}".format(p.get("subscription", "")))
-        in_sub = [(s, entries) for k, (s, entries) in self.permissions.items() if _under(k, sub_key)]
+        in_sub = [(s, entries) for k, (s, entries) in self.permissions.items() if ids.under(k, sub_key)]
         if in_sub:
-            entries = [dict(e) for s, es in in_sub if _under(scope, s) for e in es]
+            entries = [dict(e) for s, es in in_sub if ids.under(scope, s) for e in es]
         else:
             entries = [{"actions": ["*"], "notActions": [], "dataActions": [], "notDataActions": []}]
         denied = self._denied_actions() if with_faults else []
@@ -217,7 +211,7 @@ class AuthorizationBackend(BaseBackend):
     def delete_group_contents(self, sub, rg):
         scope = "/subscriptions/{}/resourceGroups/{}".format(sub, rg)
         for k, lk in list(self.locks.items()):
-            if _under(lk.scope, scope):
+            if ids.under(lk.scope, scope):
                 del self.locks[k]
 
     def dump(self):

@@ -12,7 +12,9 @@ Answer shapes (shared/fidelity/README.md):
 One response class per resource type, all alike: ``kind``/``plural`` name the backend's methods
 (``get_<kind>``, ``list_<plural>``, ``begin_create_or_update_<kind>``, ``begin_delete_<kind>``) and
 ``names`` the URL parameters that name a resource; the handlers ``get``, ``list``, ``list_all``, ``put``
-and ``delete`` are shared.
+and ``delete`` are shared. Here: VMs, their extensions and Run Commands, availability sets, proximity placement
+groups and the per-location documents; disks and snapshots are in :mod:`.disk_responses`, images and galleries
+in :mod:`.image_responses`, the marketplace in :mod:`.marketplace_responses`.
 """
 import json
 
@@ -261,81 +263,6 @@ class ProximityPlacementGroupResponse(AvailabilitySetResponse):
     kind, plural, names = "ppg", "ppgs", ("proximityPlacementGroupName",)
 
 
-class DiskResponse(ComputeResponse):
-    kind, plural, names = "disk", "disks", ("diskName",)
-    buckets = dict(ratelimit.buckets("GetDisks", "CreateUpdateDisks", "DeleteDisks"),
-                   begin_get_access="GetDisks", end_get_access="GetDisks")  # bucket of the grant: not recorded
-
-    def put(self):
-        body = self.json_body()
-        write = self._call("begin_create_or_update_", *self._names(), body, patch=self.ctx.method == "PATCH")
-        echo = _echo(body, write.obj)
-        return self._async(write.operation, 202, echo, location=True)
-
-    def begin_get_access(self):
-        """POST .../beginGetAccess: 202 + DiskOperations; the SAS is the operation's output."""
-        op = self._call("begin_grant_access_", *self._names(), self.json_body(), self.ctx.base_url)
-        return self._async(op, 202, None, location=True)
-
-    def end_get_access(self):
-        return self._async(self._call("begin_revoke_access_", *self._names()), 202, None, location=True)
-
-
-class SnapshotResponse(DiskResponse):
-    kind, plural, names = "snapshot", "snapshots", ("snapshotName",)
-    buckets = dict(ratelimit.buckets("GetDisks", "HighCostSnapshotCreateHydrate", "DeleteDisks"),
-                   begin_get_access="GetDisks", end_get_access="GetDisks")
-
-
-class ImageResponse(ComputeResponse):
-    kind, plural, names, notification = "image", "images", ("imageName",), True
-    buckets = ratelimit.buckets("GetImages", "CreateImages", "DeleteImages")
-
-
-class GalleryResponse(ComputeResponse):
-    kind, plural, names = "gallery", "galleries", ("galleryName",)
-    buckets = dict(ratelimit.buckets("GetGallery", "CreateUpdateGallery", "CreateUpdateGallery"),
-                   share="CreateUpdateGallery")
-
-    def get(self):
-        # $select=Permissions and $expand=sharingProfile/Groups show whom the gallery is shared with
-        groups = (self.query.get("$select") or "").lower() == "permissions" or \
-            (self.query.get("$expand") or "").lower() == "sharingprofile/groups"
-        return self.ok(self._call("get_", *self._names()).to_json(with_groups=groups))
-
-    def share(self):
-        op = self.backend.begin_share_gallery(self.subscription, self.resource_group, self.param("galleryName"),
-                                              self.json_body())
-        return self._accepted(op)  # 202, both headers (recording test_update_gallery_permissions#4)
-
-
-class GalleryImageResponse(ComputeResponse):
-    kind, plural, names = "gallery_image", "gallery_images", ("galleryName", "imageName")
-    buckets = ratelimit.buckets("GetGallery", "CreateUpdateGallery", "CreateUpdateGallery")
-
-
-class GalleryVersionResponse(ComputeResponse):
-    """Image versions in the requested api-version's shape (:class:`.models.galleries.GalleryImageVersion`)."""
-    kind, plural, names = "gallery_version", "gallery_versions", ("galleryName", "imageName", "versionName")
-    buckets = ratelimit.buckets("GetGalleryImageVersion", "CreateUpdateGallery", "CreateUpdateGallery")
-
-    def get(self):
-        return self.ok(self._call("get_", *self._names()).to_json(self.ctx.api_version))
-
-    def list(self):
-        return self.list_of([v.to_json(self.ctx.api_version) for v in self.backend.list_gallery_versions(
-            self.subscription, self.resource_group, *self._names(parents_only=True))])
-
-    def put(self):
-        write = self._call("begin_create_or_update_", *self._names(), self.json_body())
-        body = write.obj.to_json(self.ctx.api_version)
-        if write.operation is not None and write.operation.done:
-            body["properties"]["provisioningState"] = "Creating" if write.created else "Updating"
-            if write.created:  # the first answer has no size yet, however fast the work
-                body["properties"]["storageProfile"]["osDiskImage"].pop("sizeInGB", None)
-        return self._async(write.operation, 201 if write.created else 200, body)
-
-
 class VmExtensionResponse(ComputeResponse):
     """VM extensions (``.../virtualMachines/{vmName}/extensions/{vmExtensionName}``): PUT 201/200, PATCH 200, both
     with Azure-AsyncOperation and no Location; DELETE 202 (shared/fidelity vm-create.yaml, vm-power-lro.yaml)."""
@@ -403,27 +330,3 @@ class LocationResponse(ComputeResponse):
 
     def caps_operation_status(self):
         return operation_status_reply(self, self.param("operationId"))
-
-
-# Performance targets a disk keeps only where they are settable (Ultra and Premium SSD v2); elsewhere the echo
-# drops them as the later GET does (test_vm_managed_disk#5: a Standard_LRS update PUT sent them, the echo had none)
-_SETTABLE_PERFORMANCE = ("ultrassd_lrs", "premiumv2_lrs")
-
-
-def _echo(body, obj):
-    """The 202 body of a disk/snapshot PUT or PATCH: the request echoed with the resource's name, id and type and
-    ``provisioningState: Updating``, as Azure answered in every 2023 azure-cli recording at every DiskRP
-    api-version (2022-03-02, 2022-07-02). Azure's echo of 2021-2022 (no id and type, ``isArmResource: true``,
-    a copy's ``sourceUniqueId``: fidelity disk-create.yaml, test_vm_snapshot_copy_start_detection) was sent at
-    the same api-versions: a change of the service, not of the api-version, so the fake answers today's."""
-    out = {"name": obj.name, "id": obj.id, "type": obj.full_type}
-    for k in ("location", "extendedLocation", "tags", "sku"):  # zones are not echoed (test_vm_disk_create_zones#1)
-        if k in body:
-            out[k] = body[k]
-    props = dict(body.get("properties") or {})
-    if (obj.sku or "").lower() not in _SETTABLE_PERFORMANCE:
-        props.pop("diskIOPSReadWrite", None)
-        props.pop("diskMBpsReadWrite", None)
-    props["provisioningState"] = "Updating"
-    out["properties"] = props
-    return out

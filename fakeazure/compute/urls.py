@@ -1,4 +1,6 @@
 from ..core.routing import resource_routes
+from . import disk_responses as dr
+from . import image_responses as ir
 from . import marketplace_responses as mr
 from . import responses as r
 
@@ -43,27 +45,27 @@ url_table = (
     + resource_routes(P + "/proximityPlacementGroups", P + "/proximityPlacementGroups/{proximityPlacementGroupName}",
                       "Microsoft.Compute/proximityPlacementGroups", r.ProximityPlacementGroupResponse,
                       ("GET", "PUT", "PATCH", "DELETE"), subscription_collection=SP + "/proximityPlacementGroups")
-    + resource_routes(P + "/disks", P + "/disks/{diskName}", "Microsoft.Compute/disks", r.DiskResponse,
+    + resource_routes(P + "/disks", P + "/disks/{diskName}", "Microsoft.Compute/disks", dr.DiskResponse,
                       ("GET", "PUT", "PATCH", "DELETE"), SP + "/disks")
     + resource_routes(P + "/snapshots", P + "/snapshots/{snapshotName}", "Microsoft.Compute/snapshots",
-                      r.SnapshotResponse, ("GET", "PUT", "PATCH", "DELETE"), SP + "/snapshots")
+                      dr.SnapshotResponse, ("GET", "PUT", "PATCH", "DELETE"), SP + "/snapshots")
     + [(m, P + "/{}/{{{}}}/{}".format(t, n, a), "Microsoft.Compute/" + t, cls, h)
-       for t, n, cls in (("disks", "diskName", r.DiskResponse), ("snapshots", "snapshotName", r.SnapshotResponse))
+       for t, n, cls in (("disks", "diskName", dr.DiskResponse), ("snapshots", "snapshotName", dr.SnapshotResponse))
        for m, a, h in (("POST", "beginGetAccess", "begin_get_access"), ("POST", "endGetAccess", "end_get_access"))]
-    + resource_routes(P + "/images", P + "/images/{imageName}", "Microsoft.Compute/images", r.ImageResponse,
+    + resource_routes(P + "/images", P + "/images/{imageName}", "Microsoft.Compute/images", ir.ImageResponse,
                       subscription_collection=SP + "/images")
-    + resource_routes(P + "/galleries", GP, "Microsoft.Compute/galleries", r.GalleryResponse,
+    + resource_routes(P + "/galleries", GP, "Microsoft.Compute/galleries", ir.GalleryResponse,
                       subscription_collection=SP + "/galleries")
-    + [("POST", GP + "/share", "Microsoft.Compute/galleries", r.GalleryResponse, "share")]
-    + resource_routes(GP + "/images", GIP, "Microsoft.Compute/galleries/images", r.GalleryImageResponse)
+    + [("POST", GP + "/share", "Microsoft.Compute/galleries", ir.GalleryResponse, "share")]
+    + resource_routes(GP + "/images", GIP, "Microsoft.Compute/galleries/images", ir.GalleryImageResponse)
     + resource_routes(GIP + "/versions", GIP + "/versions/{versionName}", "Microsoft.Compute/galleries/images/versions",
-                      r.GalleryVersionResponse)
+                      ir.GalleryVersionResponse)
     # *_Update (PATCH) of images and galleries: the request laid over the resource, then written as a PUT
     + [("PATCH", path, t, cls, "patch") for path, t, cls in (
-        (P + "/images/{imageName}", "Microsoft.Compute/images", r.ImageResponse),
-        (GP, "Microsoft.Compute/galleries", r.GalleryResponse),
-        (GIP, "Microsoft.Compute/galleries/images", r.GalleryImageResponse),
-        (GIP + "/versions/{versionName}", "Microsoft.Compute/galleries/images/versions", r.GalleryVersionResponse))]
+        (P + "/images/{imageName}", "Microsoft.Compute/images", ir.ImageResponse),
+        (GP, "Microsoft.Compute/galleries", ir.GalleryResponse),
+        (GIP, "Microsoft.Compute/galleries/images", ir.GalleryImageResponse),
+        (GIP + "/versions/{versionName}", "Microsoft.Compute/galleries/images/versions", ir.GalleryVersionResponse))]
     + [  # SKUs, sizes, quotas
        ("GET", SP + "/skus", "Microsoft.Compute/skus", L, "list_skus"),
        ("GET", LOC + "/vmSizes", "Microsoft.Compute/locations/vmSizes", L, "list_vm_sizes"),

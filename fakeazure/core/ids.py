@@ -44,5 +44,11 @@ def same(a, b):
     return bool(a) and bool(b) and key(a) == key(b)
 
 
+def under(child, parent):
+    """True when scope ``child`` is ``parent`` or lies below it (ids compare case-insensitively)."""
+    c, p = key(child), key(parent)
+    return c == p or c.startswith(p + "/")
+
+
 def full_type(namespace, rtype):
     return "{}/{}".format(namespace, rtype)

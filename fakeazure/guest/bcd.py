@@ -15,7 +15,7 @@ collision) no longer resolves, as on real Windows.
 
 Knowingly left out: the hive encoding itself (REG_BINARY device blobs), the
 firmware boot manager {fwbootmgr}, recovery (WinRE) entries, /copy /create
-/delete, integer lists.
+/delete, integer lists.  The text `bcdedit /enum` prints of a store is bcd_enum.py's.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ WELL_KNOWN = {
     "resumeloadersettings": "1afa9c49-16ab-4a5c-901b-212802da9460",
     "memdiag": "b2721d73-1db4-4c62-bf78-c548a880142d",
 }
-NAME_OF_GUID = {guid: name for name, guid in WELL_KNOWN.items()}
 
 TYPE_BOOTMGR = 0x10100002
 TYPE_OSLOADER = 0x10200003
@@ -43,22 +42,6 @@ TYPE_MEMDIAG = 0x10200005
 TYPE_INHERIT_LIB = 0x20100000
 TYPE_INHERIT_OSLOADER = 0x20200003
 TYPE_INHERIT_RESUME = 0x20200004
-
-SECTION_TITLES = {
-    TYPE_BOOTMGR: "Windows Boot Manager",
-    TYPE_OSLOADER: "Windows Boot Loader",
-    TYPE_RESUME: "Resume from Hibernate",
-    TYPE_MEMDIAG: "Windows Memory Tester",
-}
-INHERIT_TITLES = {
-    "emssettings": "EMS Settings",
-    "dbgsettings": "Debugger Settings",
-    "badmemory": "RAM Defects",
-    "globalsettings": "Global Settings",
-    "bootloadersettings": "Boot Loader Settings",
-    "hypervisorsettings": "Hypervisor Settings",
-    "resumeloadersettings": "Resume Loader Settings",
-}
 
 # bcdedit name -> (element type, which objects it applies to: "any" | "bootmgr" | "osloader")
 ELEMENTS = {
@@ -101,13 +84,7 @@ ELEMENTS = {
     "hypervisorlaunchtype": (0x250000F0, "osloader"),
 }
 # Resume object element 0x23000042 is shown as "resumeobject" on loaders.
-_LOADER_RESUMEOBJECT = 0x23000042
-NAME_OF_CODE = {}
-for _name, (_code, _scope) in ELEMENTS.items():
-    NAME_OF_CODE.setdefault(_code, _name)
-NAME_OF_CODE[0x26000020] = "displaybootmenu"
-NAME_OF_CODE[0x21000001] = "osdevice"
-NAME_OF_CODE[0x22000002] = "systemroot"
+LOADER_RESUMEOBJECT = 0x23000042
 
 ENUMS = {
     "nx": ["OptIn", "OptOut", "AlwaysOff", "AlwaysOn"],
@@ -271,83 +248,6 @@ class BcdStore:
             }
         return cls(objects)
 
-    # --- bcdedit /enum ----------------------------------------------------
-    def enumerate(self, which: str = "active", verbose: bool = False, current: str | None = None,
-                  device_text=None) -> str:
-        """Text of `bcdedit /enum [which] [/v]`.
-
-        Without /v the default loader shows as {default} (or {current} for the
-        running system's own store) and well-known objects by name, as bcdedit does.
-        """
-        device_text = device_text or (lambda dev: "unknown")
-        which = (which or "active").lower()
-        if which in ("active", ""):
-            order = [WELL_KNOWN["bootmgr"]] + list(self.get(WELL_KNOWN["bootmgr"], 0x24000001, []))
-        elif which == "all":
-            order = self._all_order()
-        elif which == "bootmgr":
-            order = [WELL_KNOWN["bootmgr"]]
-        elif which == "osloader":
-            order = self.loaders()
-        else:
-            order = [self.resolve(which, current)]
-        blocks = [self._format_object(g, verbose, current, device_text) for g in order if g in self.objects]
-        return "\n".join(blocks)
-
-    def _all_order(self) -> list[str]:
-        rank = {TYPE_BOOTMGR: 0, TYPE_OSLOADER: 1, TYPE_RESUME: 2, TYPE_MEMDIAG: 3}
-        return sorted(self.objects, key=lambda g: (rank.get(self.objects[g]["type"], 9),
-                                                   list(INHERIT_TITLES).index(NAME_OF_GUID[g])
-                                                   if NAME_OF_GUID.get(g) in INHERIT_TITLES else 0))
-
-    def _id_text(self, guid: str, verbose: bool, current: str | None) -> str:
-        if verbose:
-            return "{" + guid + "}"
-        if guid == current:
-            return "{current}"
-        if guid == self.default_loader():
-            return "{default}"
-        if guid in NAME_OF_GUID:
-            return "{" + NAME_OF_GUID[guid] + "}"
-        return "{" + guid + "}"
-
-    def _format_object(self, guid: str, verbose: bool, current: str | None, device_text) -> str:
-        obj = self.objects[guid]
-        title = SECTION_TITLES.get(obj["type"]) or INHERIT_TITLES.get(NAME_OF_GUID.get(guid, ""), "Application")
-        lines = [title, "-" * len(title)]
-
-        def row(label, text):
-            lines.append(f"{label:<24}{text}")
-
-        row("identifier", self._id_text(guid, verbose, current))
-        for code, value in sorted(obj["elements"].items()):
-            name = NAME_OF_CODE.get(code, f"custom:{code:08x}")
-            if code == _LOADER_RESUMEOBJECT:
-                name = "resumeobject"
-            if obj["type"] == TYPE_OSLOADER and code == 0x21000001:
-                name = "osdevice"
-            if obj["type"] != TYPE_OSLOADER and code in (0x21000001, 0x22000002):
-                continue
-            kind = data_kind(code)
-            if kind == "device":
-                text = device_text(value)
-            elif kind == "boolean":
-                text = "Yes" if value else "No"
-            elif kind == "object":
-                text = self._id_text(value, verbose, current)
-            elif kind == "objectlist":
-                items = [self._id_text(v, verbose, current) for v in value] or [""]
-                row(name, items[0])
-                for extra in items[1:]:
-                    lines.append(" " * 24 + extra)
-                continue
-            elif kind == "integer" and name in ENUMS and 0 <= int(value) < len(ENUMS[name]):
-                text = ENUMS[name][int(value)]
-            else:
-                text = str(value)
-            row(name, text)
-        return "\n".join(lines) + "\n"
-
 
 def new_store(generation: str, description: str, disk_signature: str, system_partition: int,
               windows_partition: int, loader_guid: str, resume_guid: str, ems: bool = False) -> BcdStore:
@@ -382,7 +282,7 @@ def new_store(generation: str, description: str, disk_signature: str, system_par
             0x16000060: True,
             0x21000001: win_dev,
             0x22000002: "\\Windows",
-            _LOADER_RESUMEOBJECT: resume_guid,
+            LOADER_RESUMEOBJECT: resume_guid,
             0x25000020: 0,
             0x250000C2: 1,
             0x250000E0: 1,

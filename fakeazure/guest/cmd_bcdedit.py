@@ -1,8 +1,9 @@
-"""`bcdedit` for the Run Command interpreter (see bcd.py for the store model)."""
+"""`bcdedit` for the Run Command interpreter (see bcd.py for the store model, bcd_enum.py for /enum's text)."""
 
 from __future__ import annotations
 
 from .bcd import (MSG_BAD_ELEMENT, MSG_BAD_VALUE, MSG_OK, TYPE_OSLOADER, WELL_KNOWN, BcdError)
+from .bcd_enum import enumerate_store
 from .disks import split_path
 
 MSG_STORE_NO_FILE = ("The boot configuration data store could not be opened.\n"
@@ -42,12 +43,12 @@ def bcdedit(ctx, args: list[str], line: str) -> None:
         if op == "/enum":
             verbose = any(w.lower() == "/v" for w in rest)
             which = next((w for w in rest if w.lower() != "/v"), "active")
-            ctx.print(store.enumerate(which, verbose, current, ctx.disks.device_text))
+            ctx.print(enumerate_store(store, which, verbose, current, ctx.disks.device_text))
             ctx.ok()
             return
         if op == "/v" and (not rest or rest[0].lower() == "/enum"):
             which = rest[1] if len(rest) > 1 else "active"
-            ctx.print(store.enumerate(which, True, current, ctx.disks.device_text))
+            ctx.print(enumerate_store(store, which, True, current, ctx.disks.device_text))
             ctx.ok()
             return
         if op == "/set":

@@ -1,17 +1,36 @@
-"""diskpart and the Storage cmdlets (Get-Disk, Set-Disk, Get-Partition, ...) for Run Command.
+"""diskpart for Run Command: its commands piped in, or a script file (``diskpart /s <file>``).
 
-See disks.py for how disks, online state and drive letters are modelled.
+See disks.py for how disks, online state and drive letters are modelled; the Storage cmdlets (Get-Disk,
+Set-Disk, Get-Partition, ...) are in ps_storage.py.
 """
 
 from __future__ import annotations
 
 import re
 
+from .cmd_files import locate
+
 DISKPART_BANNER = ("\nMicrosoft DiskPart version {ver}\n\nCopyright (C) Microsoft Corporation.\n"
                    "On computer: {name}\n")
 
 
 # --- diskpart -------------------------------------------------------------------
+
+def diskpart_file(ctx, args, line) -> None:
+    """``diskpart /s <file>``: the file's lines as diskpart's script."""
+    low = [a.lower() for a in args]
+    if "/s" not in low or low.index("/s") + 1 >= len(args):
+        ctx.unknown.append(line)        # interactive diskpart cannot run under Run Command
+        return
+    path = args[low.index("/s") + 1]
+    located = locate(ctx, path)
+    text = None if isinstance(located, str) else located[1].read(located[2])
+    if text is None:
+        ctx.print("\nMicrosoft DiskPart version 10.0\n\nThe script file specified could not be found.")
+        ctx.exit_code = 1
+        return
+    diskpart(ctx, text.splitlines())
+
 
 def diskpart(ctx, script_lines: list[str]) -> None:
     out = [DISKPART_BANNER.format(ver=f"{ctx.guest.release.os_version}.1",
@@ -169,19 +188,9 @@ def _list_partition(ctx, disk, selected) -> str:
 def _list_volume(ctx) -> str:
     rows = ["  Volume ###  Ltr  Label        Fs     Type        Size     Status     Info",
             "  ----------  ---  -----------  -----  ----------  -------  ---------  --------"]
-    number = 0
-    for disk in ctx.disks.disks:
-        if not disk.online:
-            continue
-        for part in disk.partitions:
-            if part.kind == "msr":
-                continue
-            letter = ctx.disks.letter_of(disk, part) or " "
-            label = "Temporary Storage" if disk.role == "temp" else part.label
-            info = "Boot" if (disk.role == "os" and part.kind == "windows") else \
-                ("System" if disk.role == "os" else "")
-            size = f"{part.size_mb} MB" if part.size_mb < 10240 else f"{part.size_mb // 1024} GB"
-            rows.append(f"  Volume {number:<3}  {letter:<3}  {label[:11]:<11}  {part.filesystem:<5}  "
-                        f"Partition   {size:>7}  Healthy    {info}")
-            number += 1
+    for number, (disk, part, letter, label) in enumerate(ctx.disks.volumes()):
+        info = "Boot" if (disk.role == "os" and part.kind == "windows") else ("System" if disk.role == "os" else "")
+        size = f"{part.size_mb} MB" if part.size_mb < 10240 else f"{part.size_mb // 1024} GB"
+        rows.append(f"  Volume {number:<3}  {letter or ' ':<3}  {label[:11]:<11}  {part.filesystem:<5}  "
+                    f"Partition   {size:>7}  Healthy    {info}")
     return "\n".join(rows)

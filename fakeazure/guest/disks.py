@@ -144,6 +144,18 @@ class DiskView:
                     return disk, part
         return None
 
+    def volumes(self):
+        """The volumes Windows lists (diskpart's list volume, Get-Volume): every partition of an online disk but
+        the MSR, as (disk, partition, drive letter or None, label; a temporary disk's is "Temporary Storage")."""
+        for disk in self.disks:
+            if not disk.online:
+                continue
+            for part in disk.partitions:
+                if part.kind == "msr":
+                    continue
+                label = "Temporary Storage" if disk.role == "temp" else part.label
+                yield disk, part, self.letter_of(disk, part), label
+
     def disk(self, number: int) -> Disk | None:
         return next((d for d in self.disks if d.number == number), None)
 

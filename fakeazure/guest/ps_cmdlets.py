@@ -4,18 +4,16 @@ Output and objects: Write-Output, Write-Host, Write-Warning, Write-Error, Out-Nu
 Select-Object (-Property, -First, -Last, -ExpandProperty), Where-Object (script block or ``Prop -op Value``),
 ForEach-Object (script block), Sort-Object -Property, ConvertTo-Json (-Depth, -Compress, -InputObject),
 ConvertTo-Csv (-NoTypeInformation).
-Storage: Get-Disk, Set-Disk (-IsOffline, -IsReadOnly), Get-Partition, Set-Partition -NewDriveLetter,
-Add-PartitionAccessPath (-AccessPath X: or -AssignDriveLetter), Get-Volume (:mod:`.ps_storage`).
-Files: Test-Path, New-Item, Set-Content, Add-Content, Get-Content, Copy-Item, Remove-Item (:mod:`.commands`).
+Storage: Get-Disk, Set-Disk, Get-Partition, Set-Partition, Add-PartitionAccessPath, Get-Volume (:mod:`.ps_storage`).
+Files: Test-Path, New-Item, Set-Content, Add-Content, Get-Content, Copy-Item, Remove-Item (:mod:`.cmd_files`).
 System: Start-Sleep (adds to the script's run time), Restart-Computer, Stop-Computer (recorded as effects for
-the VM model).
+the VM model). Hyper-V: Install-WindowsFeature and the VM cmdlets of a nested rescue (:mod:`.ps_hyperv`).
 """
 
 from __future__ import annotations
 
-from . import commands as files
-from . import ps_storage as storage
-from .cmd_storage import _assign as diskpart_assign
+from . import cmd_files as files
+from . import ps_hyperv, ps_storage  # the Storage and the Hyper-V cmdlets live in their own modules
 from .ps_format import convert_to_csv, convert_to_json, format_default
 from .ps_values import (SWITCH, ErrorRecord, NotModelled, PSObject, ScriptBlock, compare, member, to_number, to_str,
                         truthy)
@@ -24,7 +22,6 @@ SWITCHES = {"convertto-json": {"compress"}, "convertto-csv": {"notypeinformation
             "new-item": {"force"}, "set-content": {"force", "nonewline"}, "add-content": {"force"},
             "out-file": {"append", "force", "noclobber"}, "remove-item": {"force", "recurse"},
             "copy-item": {"force", "recurse"}, "restart-computer": {"force"}, "stop-computer": {"force"},
-            "add-partitionaccesspath": {"assigndriveletter", "passthru"}, "set-disk": set(),
             "select-object": {"unique"}, "get-content": {"raw"}, "out-string": {"stream"},
             "sort-object": {"descending", "unique"}, "write-host": {"nonewline"}}
 
@@ -35,6 +32,7 @@ class Bound:
     def __init__(self, name, named, positional, node_where, error_action=None):
         self.name, self.named, self.positional = name, named, positional
         self.where, self.error_action = node_where, error_action
+        self.typed = name  # the name as the script wrote it (set by the caller; errors echo it so)
 
     def get(self, *names, position=None, default=None):
         for name in names:
@@ -184,113 +182,9 @@ def _last(items):
     return items[-1] if items else None
 
 
-# -- storage ------------------------------------------------------------------------------------------
-def get_disk(engine, bound, stream):
-    number = bound.get("number", position=0)
-    disks = [d for d in engine.ctx.disks.disks if number is None or d.number == int(number)]
-    if number is not None and not disks:
-        bound.error(engine, storage.not_found("MSFT_Disk", "Number", number), "CmdletizationQuery_NotFound_Number",
-                    "ObjectNotFound", f"{number}:UInt32")
-        return []
-    return [storage.disk_object(engine.ctx, d) for d in disks]
-
-
-def set_disk(engine, bound, stream):
-    ctx = engine.ctx
-    targets = [o.backing for o in (stream or []) if isinstance(o, PSObject) and o.cim_class == "MSFT_Disk"]
-    number = bound.get("number", position=0)
-    if number is not None:
-        disk = ctx.disks.disk(int(number))
-        if disk is None:
-            bound.error(engine, storage.not_found("MSFT_Disk", "Number", number),
-                        "CmdletizationQuery_NotFound_Number", "ObjectNotFound", f"{number}:UInt32")
-            return []
-        targets = [disk]
-    for disk in targets:
-        if bound.has("isoffline"):
-            offline = truthy(bound.get("isoffline"))
-            if disk.role != "data" and offline:
-                bound.error(engine, "The requested operation is not supported.", "MI RESULT 7", "NotSpecified",
-                            "StorageWMI:ROOT/Microsoft/...")
-                continue
-            if not offline and not disk.online:
-                ctx.effects.extend(ctx.disks.bring_online(disk))
-            elif offline and disk.online:
-                disk.state["online"] = False
-                ctx.effects.append(f"disk {disk.number} offline")
-        if bound.has("isreadonly"):
-            disk.state["readonly"] = truthy(bound.get("isreadonly"))
-            ctx.effects.append(f"disk {disk.number} readonly={'yes' if disk.state['readonly'] else 'no'}")
-    return []
-
-
-def get_partition(engine, bound, stream):
-    ctx = engine.ctx
-    number, part_no = bound.get("disknumber"), bound.get("partitionnumber")
-    letter = bound.get("driveletter")
-    out = []
-    for disk in ctx.disks.disks:
-        if number is not None and disk.number != int(number):
-            continue
-        out += storage.partition_objects(ctx, disk)
-    if part_no is not None:
-        out = [p for p in out if p["PartitionNumber"] == int(part_no)]
-    if letter is not None:
-        out = [p for p in out if p["DriveLetter"].upper() == to_str(letter).upper()[:1]]
-    if not out and (number is not None or letter is not None or part_no is not None):
-        prop, value = ("DriveLetter", letter) if letter is not None else \
-            (("DiskNumber", number) if part_no is None else ("PartitionNumber", part_no))
-        bound.error(engine, storage.not_found("MSFT_Partition", prop, value),
-                    f"CmdletizationQuery_NotFound_{prop}", "ObjectNotFound", f"{value}:UInt32")
-    return out
-
-
-def _assign_letter(engine, bound, letter):
-    ctx = engine.ctx
-    number, part_no = bound.get("disknumber"), bound.get("partitionnumber")
-    disk = ctx.disks.disk(int(number)) if number is not None else None
-    part = next((p for p in disk.partitions if p.number == int(part_no)), None) if disk and part_no is not None \
-        else None
-    if part is None:
-        bound.error(engine, storage.not_found("MSFT_Partition", "PartitionNumber", part_no),
-                    "CmdletizationQuery_NotFound_PartitionNumber", "ObjectNotFound", f"{part_no}:UInt32")
-        return []
-    words = ["assign", "letter", "=", letter.upper()] if letter else ["assign"]
-    ok, message = diskpart_assign(ctx, disk, part, words)
-    if not ok:
-        bound.error(engine, message.strip().splitlines()[-1], "StorageWMI 42002", "InvalidArgument",
-                    "StorageWMI:ROOT/Microsoft/.../MSFT_Partition")
-    return []
-
-
-def set_partition(engine, bound, stream):
-    letter = bound.get("newdriveletter")
-    if letter is None:
-        raise NotModelled("Set-Partition without -NewDriveLetter", "", bound.where[0])
-    return _assign_letter(engine, bound, to_str(letter)[:1])
-
-
-def add_partitionaccesspath(engine, bound, stream):
-    path = bound.get("accesspath")
-    if path is not None and not (len(to_str(path).rstrip("\\")) == 2 and to_str(path)[1] == ":"):
-        raise NotModelled("mount folders (Add-PartitionAccessPath to a folder)", "", bound.where[0])
-    return _assign_letter(engine, bound, to_str(path)[:1] if path is not None else "")
-
-
-def get_volume(engine, bound, stream):
-    letter = bound.get("driveletter", position=0)
-    vols = storage.volume_objects(engine.ctx)
-    if letter is not None:
-        vols = [v for v in vols if v["DriveLetter"].upper() == to_str(letter).upper()[:1]]
-        if not vols:
-            bound.error(engine, storage.not_found("MSFT_Volume", "DriveLetter", letter),
-                        "CmdletizationQuery_NotFound_DriveLetter", "ObjectNotFound", f"{letter}:Char")
-    return vols
-
-
 # -- files --------------------------------------------------------------------------------------------
 def _file_call(engine, bound, run):
-    """Run one of the file helpers of :mod:`.commands`; its error text becomes this cmdlet's error."""
+    """Run one of the file helpers of :mod:`.cmd_files`; its error text becomes this cmdlet's error."""
     ctx = engine.ctx
     saved_err, saved_out = ctx.err, ctx.out
     ctx.err, ctx.out = [], []
@@ -307,12 +201,12 @@ def _file_call(engine, bound, run):
 
 def write_text(engine, path, text, append, cmdlet, where):
     bound = Bound(cmdlet, {}, [], where)
-    _file_call(engine, bound, lambda ctx: files._write_file(ctx, path, text, append=append, cmdlet=cmdlet))
+    _file_call(engine, bound, lambda ctx: files.write_file(ctx, path, text, append=append, cmdlet=cmdlet))
 
 
 def test_path(engine, bound, stream):
     path = to_str(bound.get("path", "literalpath", position=0))
-    return [files._exists(engine.ctx, path)]
+    return [files.exists(engine.ctx, path)]
 
 
 def new_item(engine, bound, stream):
@@ -345,7 +239,7 @@ def add_content(engine, bound, stream):
 def get_content(engine, bound, stream):
     path = to_str(bound.get("path", "literalpath", position=0))
     holder = []
-    _file_call(engine, bound, lambda ctx: holder.append(files._read_for(ctx, [path])))
+    _file_call(engine, bound, lambda ctx: holder.append(files.read_for(ctx, [path])))
     text = holder[0] if holder else None
     if text is None:
         return []
@@ -354,13 +248,13 @@ def get_content(engine, bound, stream):
 
 def copy_item(engine, bound, stream):
     src, dst = to_str(bound.get("path", position=0)), to_str(bound.get("destination", position=1))
-    _file_call(engine, bound, lambda ctx: files._copy(ctx, [src, dst]))
+    _file_call(engine, bound, lambda ctx: files.copy_file(ctx, [src, dst]))
     return []
 
 
 def remove_item(engine, bound, stream):
     path = to_str(bound.get("path", "literalpath", position=0))
-    _file_call(engine, bound, lambda ctx: files._remove(ctx, [path], "Remove-Item " + path))
+    _file_call(engine, bound, lambda ctx: files.remove_file(ctx, [path], "Remove-Item " + path))
     return []
 
 
@@ -389,8 +283,6 @@ CMDLETS = {
     "out-file": out_file, "select-object": select_object, "select": select_object, "where-object": where_object,
     "where": where_object, "?": where_object, "foreach-object": foreach_object, "%": foreach_object,
     "sort-object": sort_object, "convertto-json": convertto_json, "convertto-csv": convertto_csv,
-    "get-disk": get_disk, "set-disk": set_disk, "get-partition": get_partition, "set-partition": set_partition,
-    "add-partitionaccesspath": add_partitionaccesspath, "get-volume": get_volume,
     "test-path": test_path, "new-item": new_item, "ni": new_item, "mkdir": new_item, "set-content": set_content,
     "add-content": add_content, "get-content": get_content, "gc": get_content, "type": get_content,
     "cat": get_content, "copy-item": copy_item, "copy": copy_item, "cp": copy_item, "remove-item": remove_item,
@@ -398,7 +290,6 @@ CMDLETS = {
     "restart-computer": restart_computer, "stop-computer": stop_computer,
 }
 
-from . import ps_hyperv  # noqa: E402  (Hyper-V's cmdlets live in their own module)
-
-CMDLETS.update(ps_hyperv.CMDLETS)
-SWITCHES.update(ps_hyperv.SWITCHES)
+for _area in (ps_storage, ps_hyperv):
+    CMDLETS.update(_area.CMDLETS)
+    SWITCHES.update(_area.SWITCHES)

@@ -51,6 +51,7 @@ def run_command(engine, node, stream):
     err_null = "2>$null" in redirs
     if not native and base in ps_cmdlets.CMDLETS:
         bound = _bind(base, args, where, ps_cmdlets.SWITCHES.get(base, ()))
+        bound.typed = name.replace("/", "\\").rsplit("\\", 1)[-1]
         if merge:
             saved_err = engine.ctx.err
         result = ps_cmdlets.CMDLETS[base](engine, bound, stream)

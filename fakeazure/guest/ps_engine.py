@@ -292,7 +292,7 @@ class Engine(Expressions):
         target = node.named_children[0]
         op = self.script.text(next(c for c in node.named_children if c.type == "assignement_operator")).strip()
         value_node = node.named_children[-1]
-        value = _unwrap_assign(self, value_node)
+        value = self.statement_value(value_node)
         if op in ("+=", "-="):
             from .ps_expr import Expressions as _E  # noqa: F401  (same evaluator)
             current = self.eval(target)
@@ -336,22 +336,6 @@ def _innermost(node):
     while len(node.named_children) == 1 and node.type not in ("variable", "member_access", "element_access"):
         node = node.named_children[0]
     return node
-
-
-def _unwrap_assign(engine, node):
-    """An assignment's value: an expression's value as it is, a command pipeline's output unrolled."""
-    if node.type == "pipeline":
-        chain = node.named_children[0] if node.named_children else None
-        if chain is not None and chain.type == "pipeline_chain" and len(chain.named_children) == 1 \
-                and chain.named_children[0].type != "command":
-            return engine.eval(chain.named_children[0])
-        if chain is not None and chain.type == "assignment_expression":
-            engine._assign(chain)  # pylint: disable=protected-access
-            return engine.eval(chain.named_children[0])
-        items = engine.collect_pipeline(node)
-    else:
-        items = engine.collect_statements(node) if node.type == "statement_list" else [engine.eval(node)]
-    return _scalar(items)
 
 
 def _scalar(items):

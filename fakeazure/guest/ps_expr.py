@@ -221,9 +221,25 @@ class Expressions:
                 continue
             key_node, value_node = entry.named_children[0], entry.named_children[-1]
             key = self.script.text(key_node).strip().strip("'\"")
-            table[key] = _unwrap(self.collect_pipeline(value_node)) if value_node.type == "pipeline" \
-                else self.eval(value_node)
+            table[key] = self.statement_value(value_node)
         return table
+
+    def statement_value(self, node):
+        """A statement used as a value (an assignment's right side, a hashtable entry's value): an expression's
+        value as it is (``@{A=@('x')}`` and ``$a = @('x')`` keep a one-element array: about_Arrays,
+        about_Hash_Tables), a command pipeline's output unrolled (one object alone, several as an array)."""
+        if node.type == "pipeline":
+            chain = node.named_children[0] if node.named_children else None
+            if chain is not None and chain.type == "pipeline_chain" and len(chain.named_children) == 1 \
+                    and chain.named_children[0].type != "command":
+                return self.eval(chain.named_children[0])
+            if chain is not None and chain.type == "assignment_expression":
+                self._assign(chain)  # pylint: disable=no-member
+                return self.eval(chain.named_children[0])
+            items = self.collect_pipeline(node)
+        else:
+            items = self.collect_statements(node) if node.type == "statement_list" else [self.eval(node)]
+        return _unwrap(items)
 
     def _x_cast_expression(self, node, named):
         type_name = self.script.text(named[0]).strip("[]").lower()

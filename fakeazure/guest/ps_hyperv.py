@@ -37,10 +37,10 @@ def _vms(engine):
 def _hyperv_ready(engine, bound):
     if _session(engine).get("features", {}).get("Hyper-V") == "installed":
         return True
-    bound.error(engine, f"The term '{bound.name}' is not recognized as the name of a cmdlet, function, script file, "
+    bound.error(engine, f"The term '{bound.typed}' is not recognized as the name of a cmdlet, function, script file, "
                         "or operable program. Check the spelling of the name, or if a path was included, verify "
                         "that the path is correct and try again.", "CommandNotFoundException", "ObjectNotFound",
-                bound.name, "CommandNotFoundException")
+                bound.typed, "CommandNotFoundException")
     return False
 
 
@@ -79,6 +79,11 @@ def _find(engine, bound, key="name"):
     return vm
 
 
+def _ready_vm(engine, bound, key="name"):
+    """The VM a cmdlet names, or None once the error is written (Hyper-V not installed, or no such VM)."""
+    return _find(engine, bound, key) if _hyperv_ready(engine, bound) else None
+
+
 def new_vm(engine, bound, stream):
     if not _hyperv_ready(engine, bound):
         return []
@@ -95,9 +100,7 @@ def new_vm(engine, bound, stream):
 
 
 def add_vmharddiskdrive(engine, bound, stream):
-    if not _hyperv_ready(engine, bound):
-        return []
-    vm = _find(engine, bound, "vmname")
+    vm = _ready_vm(engine, bound, "vmname")
     if vm is None:
         return []
     number = bound.get("disknumber")
@@ -117,9 +120,7 @@ def add_vmharddiskdrive(engine, bound, stream):
 
 
 def start_vm(engine, bound, stream):
-    if not _hyperv_ready(engine, bound):
-        return []
-    vm = _find(engine, bound)
+    vm = _ready_vm(engine, bound)
     if vm is None:
         return []
     disks = [engine.ctx.disks.disk(n) for n in vm["disks"]]
@@ -135,9 +136,7 @@ def start_vm(engine, bound, stream):
 
 
 def stop_vm(engine, bound, stream):
-    if not _hyperv_ready(engine, bound):
-        return []
-    vm = _find(engine, bound)
+    vm = _ready_vm(engine, bound)
     if vm is not None:
         vm["State"] = "Off"
         engine.ctx.effects.append(f"Hyper-V VM {vm['Name']} turned off")
@@ -145,9 +144,7 @@ def stop_vm(engine, bound, stream):
 
 
 def remove_vm(engine, bound, stream):
-    if not _hyperv_ready(engine, bound):
-        return []
-    vm = _find(engine, bound)
+    vm = _ready_vm(engine, bound)
     if vm is None:
         return []
     if vm["State"] != "Off":

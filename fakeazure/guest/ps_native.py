@@ -1,14 +1,13 @@
 """Native programs for the PowerShell engine: each runs the fake's own implementation (cmd_bcdedit, cmd_reg,
-cmd_storage's diskpart, commands' net/cmd) with its stdout and stderr captured, and returns
+cmd_storage's diskpart, cmd_net, commands' cmd /c) with its stdout and stderr captured, and returns
 (stdout, stderr, exit code) as the process would. A sub-command the implementation does not model fails the
 script (NotModelled), never passes silently."""
 
 from __future__ import annotations
 
-from . import cmd_bcdedit, cmd_reg, cmd_storage
-from .commands import _diskpart_file, _net, execute_line
+from . import cmd_bcdedit, cmd_net, cmd_reg, cmd_storage
+from .commands import run_cmd
 from .ps_values import NotModelled
-from .script import logical_lines
 
 
 def _capture(engine, run) -> tuple[str, str, int]:
@@ -46,26 +45,18 @@ def diskpart(engine, argv, stdin):
     if stdin is not None and not argv:
         lines = [line for item in stdin for line in str(item).split("\n")]
         return _capture(engine, lambda ctx: cmd_storage.diskpart(ctx, lines))
-    return _capture(engine, lambda ctx: _diskpart_file(ctx, list(argv), _line("diskpart", argv)))
+    return _capture(engine, lambda ctx: cmd_storage.diskpart_file(ctx, list(argv), _line("diskpart", argv)))
 
 
 def net(engine, argv, _stdin):
-    return _capture(engine, lambda ctx: _net(ctx, list(argv), _line("net", argv)))
+    return _capture(engine, lambda ctx: cmd_net.net(ctx, list(argv), _line("net", argv)))
 
 
 def cmd(engine, argv, _stdin):
-    """cmd /c <line>: the line runs under the fake's cmd.exe rules (commands.execute_line)."""
+    """cmd /c <line>: the line runs under the fake's cmd.exe rules (commands.run_cmd)."""
     if not argv or argv[0].lower() not in ("/c", "/k"):
         raise NotModelled("cmd.exe without /c", _line("cmd", argv))
-
-    def run(ctx):
-        shell, ctx.shell = ctx.shell, "cmd"
-        try:
-            for inner in logical_lines(" ".join(argv[1:]), "cmd", ctx):
-                execute_line(ctx, inner)
-        finally:
-            ctx.shell = shell
-    return _capture(engine, run)
+    return _capture(engine, lambda ctx: run_cmd(ctx, " ".join(argv[1:])))
 
 
 def whoami(engine, argv, _stdin):

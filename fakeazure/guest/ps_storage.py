@@ -1,4 +1,6 @@
-"""The Storage module's objects as CIM instances (MSFT_Disk, MSFT_Partition, MSFT_Volume) and its cmdlets.
+"""The Storage module's objects as CIM instances (MSFT_Disk, MSFT_Partition, MSFT_Volume) and its cmdlets:
+Get-Disk, Set-Disk (-IsOffline, -IsReadOnly), Get-Partition, Set-Partition -NewDriveLetter,
+Add-PartitionAccessPath (-AccessPath X: or -AssignDriveLetter), Get-Volume, each ``f(engine, bound, input)``.
 
 Property names and values as Windows shows them (MSFT_Disk / MSFT_Partition on Microsoft Learn; the
 Storage.types.ps1xml script properties turn PartitionStyle, OperationalStatus, HealthStatus and the partition
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 
-from .ps_values import PSChar, PSObject, to_str
+from .cmd_storage import _assign as diskpart_assign
+from .ps_values import NotModelled, PSChar, PSObject, to_str, truthy
 
+SWITCHES = {"add-partitionaccesspath": {"assigndriveletter", "passthru"}, "set-disk": set()}
 DISK_INTERFACE = "{53f56307-b6bf-11d0-94f2-00a0c91efb8b}"
 MB = 1024 * 1024
 
@@ -76,26 +80,124 @@ def partition_objects(ctx, disk) -> list[PSObject]:
 
 
 def volume_objects(ctx) -> list[PSObject]:
-    out = []
-    for disk in ctx.disks.disks:
-        if not disk.online:
-            continue
-        for part in disk.partitions:
-            if part.kind == "msr":
-                continue
-            letter = ctx.disks.letter_of(disk, part)
-            label = "Temporary Storage" if disk.role == "temp" else part.label
-            obj = PSObject({"DriveLetter": PSChar(letter or "\0"), "FriendlyName": label,
-                            "FileSystemLabel": label, "FileSystemType": part.filesystem or "Unknown",
-                            "DriveType": "Fixed", "HealthStatus": "Healthy", "OperationalStatus": "OK",
-                            "SizeRemaining": part.size_mb * MB // 2, "Size": part.size_mb * MB},
-                           cim_class="MSFT_Volume",
-                           type_name="Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/"
-                                     "Storage/MSFT_Volume")
-            out.append(obj)
-    return out
+    return [PSObject({"DriveLetter": PSChar(letter or "\0"), "FriendlyName": label,
+                      "FileSystemLabel": label, "FileSystemType": part.filesystem or "Unknown",
+                      "DriveType": "Fixed", "HealthStatus": "Healthy", "OperationalStatus": "OK",
+                      "SizeRemaining": part.size_mb * MB // 2, "Size": part.size_mb * MB},
+                     cim_class="MSFT_Volume",
+                     type_name="Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/"
+                               "Storage/MSFT_Volume")
+            for _disk, part, letter, label in ctx.disks.volumes()]
 
 
 def not_found(cls: str, prop: str, value) -> str:
     return (f"No {cls} objects found with property '{prop}' equal to '{to_str(value)}'. Verify the value of "
             f"the property and retry.")
+
+
+# -- cmdlets ------------------------------------------------------------------------------------------
+def get_disk(engine, bound, stream):
+    number = bound.get("number", position=0)
+    disks = [d for d in engine.ctx.disks.disks if number is None or d.number == int(number)]
+    if number is not None and not disks:
+        bound.error(engine, not_found("MSFT_Disk", "Number", number), "CmdletizationQuery_NotFound_Number",
+                    "ObjectNotFound", f"{number}:UInt32")
+        return []
+    return [disk_object(engine.ctx, d) for d in disks]
+
+
+def set_disk(engine, bound, stream):
+    ctx = engine.ctx
+    targets = [o.backing for o in (stream or []) if isinstance(o, PSObject) and o.cim_class == "MSFT_Disk"]
+    number = bound.get("number", position=0)
+    if number is not None:
+        disk = ctx.disks.disk(int(number))
+        if disk is None:
+            bound.error(engine, not_found("MSFT_Disk", "Number", number),
+                        "CmdletizationQuery_NotFound_Number", "ObjectNotFound", f"{number}:UInt32")
+            return []
+        targets = [disk]
+    for disk in targets:
+        if bound.has("isoffline"):
+            offline = truthy(bound.get("isoffline"))
+            if disk.role != "data" and offline:
+                bound.error(engine, "The requested operation is not supported.", "MI RESULT 7", "NotSpecified",
+                            "StorageWMI:ROOT/Microsoft/...")
+                continue
+            if not offline and not disk.online:
+                ctx.effects.extend(ctx.disks.bring_online(disk))
+            elif offline and disk.online:
+                disk.state["online"] = False
+                ctx.effects.append(f"disk {disk.number} offline")
+        if bound.has("isreadonly"):
+            disk.state["readonly"] = truthy(bound.get("isreadonly"))
+            ctx.effects.append(f"disk {disk.number} readonly={'yes' if disk.state['readonly'] else 'no'}")
+    return []
+
+
+def get_partition(engine, bound, stream):
+    ctx = engine.ctx
+    number, part_no = bound.get("disknumber"), bound.get("partitionnumber")
+    letter = bound.get("driveletter")
+    out = []
+    for disk in ctx.disks.disks:
+        if number is not None and disk.number != int(number):
+            continue
+        out += partition_objects(ctx, disk)
+    if part_no is not None:
+        out = [p for p in out if p["PartitionNumber"] == int(part_no)]
+    if letter is not None:
+        out = [p for p in out if p["DriveLetter"].upper() == to_str(letter).upper()[:1]]
+    if not out and (number is not None or letter is not None or part_no is not None):
+        prop, value = ("DriveLetter", letter) if letter is not None else \
+            (("DiskNumber", number) if part_no is None else ("PartitionNumber", part_no))
+        bound.error(engine, not_found("MSFT_Partition", prop, value),
+                    f"CmdletizationQuery_NotFound_{prop}", "ObjectNotFound", f"{value}:UInt32")
+    return out
+
+
+def _assign_letter(engine, bound, letter):
+    ctx = engine.ctx
+    number, part_no = bound.get("disknumber"), bound.get("partitionnumber")
+    disk = ctx.disks.disk(int(number)) if number is not None else None
+    part = next((p for p in disk.partitions if p.number == int(part_no)), None) if disk and part_no is not None \
+        else None
+    if part is None:
+        bound.error(engine, not_found("MSFT_Partition", "PartitionNumber", part_no),
+                    "CmdletizationQuery_NotFound_PartitionNumber", "ObjectNotFound", f"{part_no}:UInt32")
+        return []
+    words = ["assign", "letter", "=", letter.upper()] if letter else ["assign"]
+    ok, message = diskpart_assign(ctx, disk, part, words)
+    if not ok:
+        bound.error(engine, message.strip().splitlines()[-1], "StorageWMI 42002", "InvalidArgument",
+                    "StorageWMI:ROOT/Microsoft/.../MSFT_Partition")
+    return []
+
+
+def set_partition(engine, bound, stream):
+    letter = bound.get("newdriveletter")
+    if letter is None:
+        raise NotModelled("Set-Partition without -NewDriveLetter", "", bound.where[0])
+    return _assign_letter(engine, bound, to_str(letter)[:1])
+
+
+def add_partitionaccesspath(engine, bound, stream):
+    path = bound.get("accesspath")
+    if path is not None and not (len(to_str(path).rstrip("\\")) == 2 and to_str(path)[1] == ":"):
+        raise NotModelled("mount folders (Add-PartitionAccessPath to a folder)", "", bound.where[0])
+    return _assign_letter(engine, bound, to_str(path)[:1] if path is not None else "")
+
+
+def get_volume(engine, bound, stream):
+    letter = bound.get("driveletter", position=0)
+    vols = volume_objects(engine.ctx)
+    if letter is not None:
+        vols = [v for v in vols if v["DriveLetter"].upper() == to_str(letter).upper()[:1]]
+        if not vols:
+            bound.error(engine, not_found("MSFT_Volume", "DriveLetter", letter),
+                        "CmdletizationQuery_NotFound_DriveLetter", "ObjectNotFound", f"{letter}:Char")
+    return vols
+
+
+CMDLETS = {"get-disk": get_disk, "set-disk": set_disk, "get-partition": get_partition, "set-partition": set_partition,
+           "add-partitionaccesspath": add_partitionaccesspath, "get-volume": get_volume}

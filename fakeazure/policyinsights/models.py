@@ -53,11 +53,6 @@ class Assignment:
                                "parameters": {k: {"value": v} for k, v in self.parameters.items()}}}
 
 
-def _under(child, parent):
-    c, p = ids.key(child), ids.key(parent)
-    return c == p or c.startswith(p + "/")
-
-
 class PolicyInsightsBackend(BaseBackend):
     def __init__(self, cloud):
         super().__init__(cloud)
@@ -72,7 +67,7 @@ class PolicyInsightsBackend(BaseBackend):
         return a
 
     def covering(self, rid):
-        return [a for a in self.assignments.values() if _under(rid, a.scope)]
+        return [a for a in self.assignments.values() if ids.under(rid, a.scope)]
 
     def denying(self, rid, content):
         return [a for a in self.covering(rid) if a.denies(content)]
@@ -114,7 +109,7 @@ class PolicyInsightsBackend(BaseBackend):
     def delete_group_contents(self, subscription_id, group):
         scope = "/subscriptions/{}/resourceGroups/{}".format(subscription_id, group)
         for k, a in list(self.assignments.items()):
-            if _under(a.scope, scope):
+            if ids.under(a.scope, scope):
                 del self.assignments[k]
 
     def dump(self):

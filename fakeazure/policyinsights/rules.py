@@ -133,13 +133,8 @@ def evaluate(condition, content, parameters):
         return any(evaluate(c, content, parameters) for c in condition["anyOf"])
     if "not" in condition:
         return not evaluate(condition["not"], content, parameters)
-    field = resolve(condition.get("field"), parameters)
-    if not field:
-        raise RuleError("A policy condition needs 'field' (the fake does not model 'value' or 'count').")
-    ops = [k for k in condition if k != "field"]
-    if len(ops) != 1 or ops[0] not in OPERATORS:
-        raise RuleError("The policy condition {} has no supported operator.".format(condition))
-    return _compare(ops[0], field_values(content, field), resolve(condition[ops[0]], parameters))
+    field, op = _field_and_operator(condition, parameters)
+    return _compare(op, field_values(content, field), resolve(condition[op], parameters))
 
 
 def validate(rule, parameters):
@@ -161,11 +156,17 @@ def _check(condition, parameters):
     if "not" in condition:
         _check(condition["not"], parameters)
         return
+    field, op = _field_and_operator(condition, parameters)
+    field_values({}, field)  # an unknown alias raises
+    resolve(condition[op], parameters)
+
+
+def _field_and_operator(condition, parameters):
+    """The field a leaf condition reads (parameters resolved) and its one operator, or RuleError."""
     field = resolve(condition.get("field"), parameters)
     if not field:
         raise RuleError("A policy condition needs 'field' (the fake does not model 'value' or 'count').")
     ops = [k for k in condition if k != "field"]
     if len(ops) != 1 or ops[0] not in OPERATORS:
         raise RuleError("The policy condition {} has no supported operator.".format(condition))
-    field_values({}, field)  # an unknown alias raises
-    resolve(condition[ops[0]], parameters)
+    return field, ops[0]

@@ -12,8 +12,8 @@ import os
 import pytest
 
 from fakeazure.core import apiversions
-from test_compute import RG, WIN2022, image_vm, raw, vm_path  # noqa: F401
-from test_compute import cc, cloud  # noqa: F401
+from computekit import RG, WIN2022, image_vm, raw, vm_path  # noqa: F401
+from computekit import cc, cloud  # noqa: F401
 from test_disk_access import keys
 from test_lro_compute import follow, hdrs
 

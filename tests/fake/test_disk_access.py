@@ -8,8 +8,8 @@ from azure.core.exceptions import HttpResponseError
 
 from fakeazure.blob.models import BlobError
 from fakeazure.compute.models.snapshots import COPY_GIB_PER_SECOND, COPY_START_SECONDS
-from test_compute import RG, attach_vm, empty_os_disk, raw  # noqa: F401
-from test_compute import cc, cloud  # noqa: F401
+from computekit import RG, attach_vm, empty_os_disk, raw  # noqa: F401
+from computekit import cc, cloud  # noqa: F401
 from test_lro_compute import exchange, follow, hdrs, same_op_url
 
 SNAP_ACCESS = "vm/test_snapshot_access.yaml"

@@ -1,5 +1,7 @@
 """Run Command interpreter of the simulated guest, on a rescue VM with the broken disk attached."""
 
+import re
+
 import pytest
 
 from fakeazure.guest import ScriptResult, boot, guest_from_spec, run_script
@@ -214,6 +216,21 @@ diskpart /s C:\dp.txt
     parts = run_script(vm, "Get-Partition -DiskNumber 2", data_disks=[disk])
     assert "S " in parts.stdout and "F " in parts.stdout
     assert run_script(vm, r"bcdedit /store S:\boot\bcd /enum", shell="cmd", data_disks=[disk]).exit_code == 0
+
+
+def test_volumes_leave_out_the_reserved_partition_in_diskpart_and_get_volume():
+    """A GPT disk's Microsoft Reserved partition (diskpart's "Reserved", 16 MB) is no volume: diskpart's list
+    volume numbers the others on from 0 and Get-Volume shows one object each, as Windows does."""
+    vm, disk = rescue(), broken(generation="V2")
+    parts = run_script(vm, '"select disk 2", "list partition" | diskpart', data_disks=[disk]).stdout
+    assert re.search(r"Partition 2 +Reserved +16 MB", parts)
+    listed = run_script(vm, '"list volume" | diskpart', data_disks=[disk]).stdout
+    rows = [line for line in listed.splitlines() if re.match(r"  Volume \d", line)]
+    assert [int(r.split()[1]) for r in rows] == list(range(5))     # system, C:, D: (temporary), EFI, E:
+    assert not any("16 MB" in r for r in rows) and "FAT32" in rows[3] and " E " in rows[4]
+    assert run_script(vm, "(Get-Volume).Count", data_disks=[disk]).stdout.strip() == "5"
+    sizes = run_script(vm, "Get-Volume | ForEach-Object { $_.Size }", data_disks=[disk]).stdout.split()
+    assert str(16 * 1024 * 1024) not in sizes and str(100 * 1024 * 1024) in sizes
 
 
 def test_bcdedit_without_store_edits_the_running_guest():

@@ -75,6 +75,14 @@ SNIPPETS = [
      "n2501r/spiderzebra#1 (the Storage module's wording)"),
     ("a cmdlet error stops under 'Stop'", "$ErrorActionPreference = 'Stop'\nGet-Disk -Number 7\nWrite-Output after",
      1, "", "No MSFT_Disk objects found", "after", "about_Preference_Variables"),
+    ("a one-element array as a hashtable value stays an array", "@{A=@('x')} | ConvertTo-Json -Compress", 0,
+     '{"A":["x"]}', "", '"A":"x"', "about_Arrays (@() always returns an array, even of one); stackoverflow.com/"
+     "questions/76478261: only the pipeline enumerates, and only the object piped, not its properties"),
+    ("an array grown with += stays an array in an object", "$a = @()\n$a += 'x'\n"
+     "[pscustomobject]@{A=$a} | ConvertTo-Json -Compress", 0, '{"A":["x"]}', "", '"A":"x"',
+     "about_Arrays (+= makes a new array); PowerShell/PowerShell#18203"),
+    ("a command's single output as a hashtable value is that object", "@{A=Write-Output 'x'} | ConvertTo-Json -Compress",
+     0, '{"A":"x"}', "", "", "about_Pipelines: a pipeline's one output object is returned as it is"),
 ]
 
 
@@ -193,3 +201,17 @@ def test_output_after_a_second_native_error_is_not_lost():
     result = run_script(vm, "reg query HKLM\\SYSTEM\\Nope\nWrite-Output one\nreg query HKLM\\SYSTEM\\Nope\n"
                             "Write-Output two\n")
     assert result.stdout.split() == ["one", "two"] and result.stderr.count("ERROR:") == 2
+
+
+def test_hyperv_cmdlets_need_the_feature_installed_and_a_vm_of_that_name():
+    vm = rescue()
+    scripts = ["Start-VM -Name nope", "Stop-VM -Name nope -TurnOff", "Remove-VM -Name nope -Force",
+               "Add-VMHardDiskDrive -VMName nope -DiskNumber 2"]
+    for script in scripts:      # no Hyper-V module before the feature is installed; the name echoed as typed
+        typed = script.split()[0]  # (about_Command_Precedence; PowerShell's CommandNotFoundException message)
+        assert "The term '{}' is not recognized as the name of a cmdlet".format(typed) in run_script(vm, script).stderr
+    vm.session["features"] = {"Hyper-V": "installed"}   # as the restart after Install-WindowsFeature leaves it
+    for script in scripts:
+        result = run_script(vm, script)
+        assert 'Hyper-V was unable to find a virtual machine with name "nope".' in result.stderr, script
+        assert "is not recognized" not in result.stderr

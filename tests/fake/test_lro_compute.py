@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from test_compute import RG, WIN2022, empty_os_disk, nic, raw, vm_path  # noqa: F401  (fixtures below)
-from test_compute import cc, cloud  # noqa: F401
+from computekit import RG, WIN2022, empty_os_disk, nic, raw, vm_path  # noqa: F401  (fixtures below)
+from computekit import cc, cloud  # noqa: F401
 
 FIDELITY = os.path.join(os.path.dirname(__file__), "..", "fixtures", "fidelity")
 TRAFFIC = os.path.join(os.path.dirname(__file__), "..", "fixtures", "azure-traffic", "recordings")
@@ -172,7 +172,7 @@ def test_put_update_200_updating_with_etag(cloud, cc):
 
 def test_disk_put_202_echo_and_disk_operations(cloud, cc):
     # Azure's echo of 2023 (name, id, type; no isArmResource), at any api-version: the 2022 shape of the fidelity
-    # pack was sent at the same api-versions, so the service changed it (compute/responses.py _echo)
+    # pack was sent at the same api-versions, so the service changed it (compute/disk_responses.py _echo)
     req, status, echo = exchange("vm/test_vm_managed_disk.yaml", 1)
     path = "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Compute/disks/d1".format(
         cloud.default_subscription, RG)

@@ -9,8 +9,8 @@ from azure.cli.command_modules.vm._alias import alias_json
 from azure.core.exceptions import HttpResponseError
 
 from fakeazure.compute.models import marketplace
-from test_compute import RG, image_vm, raw  # noqa: F401
-from test_compute import cc, cloud  # noqa: F401
+from computekit import RG, image_vm, raw  # noqa: F401
+from computekit import cc, cloud  # noqa: F401
 from test_disk_access import keys
 
 with open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "marketplace", "recorded.yaml"),

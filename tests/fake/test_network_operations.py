@@ -2,8 +2,8 @@
 security groups, address checks), in-process over HTTP."""
 import pytest
 
-from test_compute import RG, WIN2022, image_vm, raw  # noqa: F401
-from test_compute import cc, cloud  # noqa: F401
+from computekit import RG, WIN2022, image_vm, raw  # noqa: F401
+from computekit import cc, cloud  # noqa: F401
 from test_lro_compute import hdrs, settle
 
 API = "2024-05-01"

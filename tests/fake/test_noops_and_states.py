@@ -8,7 +8,7 @@ from fakeazure.compute.models import run_command_ids
 from fakeazure.inprocess import session
 from fakeazure.network.scenario import ensure_vm_network
 
-from test_compute import RG, cc, cloud  # noqa: F401 (fixtures)
+from computekit import RG, cc, cloud  # noqa: F401 (fixtures)
 WIN = {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer", "sku": "2022-datacenter-azure-edition",
        "version": "latest"}
 CLIENT = {"publisher": "MicrosoftWindowsDesktop", "offer": "windows-11", "sku": "win11-23h2-pro",

@@ -93,6 +93,15 @@ def test_a_rule_the_fake_cannot_evaluate_is_refused_when_assigned(cloud):
                                                         "then": {"effect": "modify"}})
 
 
+def test_a_condition_without_field_or_with_an_operator_not_modelled_is_refused_when_assigned(cloud):
+    for leaf, words in (({"field": "type", "greater": "a"}, "no supported operator"),
+                        ({"field": "type", "equals": "a", "like": "b"}, "no supported operator"),
+                        ({"value": "[parameters('x')]", "equals": "a"}, "needs 'field'")):
+        with pytest.raises(ValueError, match=words):
+            cloud.policyinsights.assign(group(cloud), "x", {"if": {"allOf": [{"not": leaf}]},
+                                                            "then": {"effect": "deny"}})
+
+
 def test_check_policy_restrictions_needs_resource_content(cloud):
     token, _ = cloud.identity.mint()
     r = session(cloud).post(BASE_URL + group(cloud) + "/providers/Microsoft.PolicyInsights/checkPolicyRestrictions",

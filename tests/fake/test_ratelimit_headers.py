@@ -6,8 +6,8 @@ import os
 import pytest
 import yaml
 
-from test_compute import RG, raw  # noqa: F401
-from test_compute import cc, cloud  # noqa: F401
+from computekit import RG, raw  # noqa: F401
+from computekit import cc, cloud  # noqa: F401
 from test_lro_compute import TRAFFIC, hdrs
 
 NET = "2024-05-01"

@@ -7,8 +7,8 @@ import yaml
 
 from fakeazure.core import apiversions
 from fakeazure.network.scenario import ensure_vm_network
-from test_compute import RG, empty_os_disk, raw  # noqa: F401
-from test_compute import cc, cloud  # noqa: F401
+from computekit import RG, empty_os_disk, raw  # noqa: F401
+from computekit import cc, cloud  # noqa: F401
 from test_disk_access import keys
 
 with open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "resources", "recorded.yaml"),

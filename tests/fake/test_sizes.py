@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from fakeazure.compute.models import skus
-from test_compute import RG, image_vm  # noqa: F401
-from test_compute import cc, cloud  # noqa: F401
+from computekit import RG, image_vm  # noqa: F401
+from computekit import cc, cloud  # noqa: F401
 
 with open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "sizes", "learn.yaml"), encoding="utf-8") as _fh:
     LEARN = yaml.safe_load(_fh)["series"]

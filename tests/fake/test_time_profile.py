@@ -13,8 +13,8 @@ from azure.mgmt.resource import ResourceManagementClient
 from fakeazure.cloud import DURATIONS, Cloud
 from fakeazure.inprocess import sdk_client
 from replay import timelines
-from test_compute import RG, empty_os_disk, nic, raw, vm_path
-from test_compute import cc, cloud  # noqa: F401  (fixtures)
+from computekit import RG, empty_os_disk, nic, raw, vm_path
+from computekit import cc, cloud  # noqa: F401  (fixtures)
 from test_lro_compute import follow, settle
 
 TABLE = yaml.safe_load(open(DURATIONS, encoding="utf-8"))
@@ -63,7 +63,7 @@ def test_the_timeline_reader_measures_exactly_and_by_bounds():
         75.81  # 03:59:08.8677263 - 03:57:53.0532762
 
 
-# -- what clients see while operations run (fixtures: test_compute's cloud and cc, the fast profile) -------------
+# -- what clients see while operations run (fixtures: computekit's cloud and cc, the fast profile) -------------
 def _vm(cloud, cc, name="v", wait=True):
     d = empty_os_disk(cc, name + "-os")
     r = raw(cloud, "PUT", vm_path(cloud, name), {"location": "eastus", "properties": {

@@ -3,8 +3,8 @@ recordings in tests/fixtures/fidelity."""
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
-from test_compute import RG, WIN2022, image_vm, power, raw, vm_path  # noqa: F401
-from test_compute import cc, cloud  # noqa: F401
+from computekit import RG, WIN2022, image_vm, power, raw, vm_path  # noqa: F401
+from computekit import cc, cloud  # noqa: F401
 from test_disk_access import keys
 from test_lro_compute import follow, hdrs, recorded, same_op_url, settle
 

@@ -104,6 +104,21 @@ def test_a_vnet_with_bastion_gets_no_public_ip(secret_canary):
     assert "Bastion" in Journal.load(h.path).step("wait-for-user")["outputs"]["instructions"]
 
 
+def test_a_step_is_done_by_its_last_script_run_and_a_failed_run_names_what_failed(secret_canary):
+    """``done`` reads the JSON line of the step's last Run Command on the rescue VM (rescue_base.last_doc); a run
+    that fails is StepFailed naming what was being done (rescue_base.rescue_doc), and then the step is not done."""
+    from azext_vmbootfix.repair import rescue_base, rescue_nested
+    from azext_vmbootfix.repair.recreate import StepFailed
+    _h, ctx, _ = _waiting(secret_canary)
+    assert rescue_nested.StartNestedVm().done(ctx)                  # its last run printed State Running
+    assert not rescue_nested.EnableHyperV().done(ctx)               # its last run printed RestartNeeded Yes
+    assert rescue_base.last_doc(ctx, rescue_base.RC_RELEASE, "release-nested-vm.ps1") == {}     # never run
+    with pytest.raises(StepFailed, match=r"^starting the nested VM failed on the rescue VM \(exit 1\): .*'99'"):
+        rescue_base.rescue_doc(ctx, rescue_base.RC_NESTED, "start-nested-vm.ps1", "starting the nested VM",
+                               parameters={"DiskNumber": 99, "Generation": 1, "VmName": "ProblemVM"})
+    assert not rescue_nested.StartNestedVm().done(ctx)
+
+
 # -- through the CLI layer (repair.cli), its clients pointed at the fake ---------------------------------------
 def test_cli_nested_needs_a_way_in_and_a_narrow_cidr_then_waits_and_resumes(monkeypatch, tmp_path, secret_canary):
     from azure.cli.core.azclierror import InvalidArgumentValueError, RequiredArgumentMissingError

@@ -13,26 +13,21 @@ $restored = @()
 $removed = @()
 $hive = "$($root)Windows\System32\config\SYSTEM"
 if (-not (Test-Path $hive)) { throw "$hive does not exist: $root is not the copy's Windows partition" }
-if (Test-Path "$hive.$tag") {
-    Copy-Item -Path "$hive.$tag" -Destination $hive -Force
-    Remove-Item -Path "$hive.$tag"
-    $restored += $hive
-}
 $answerFile = "$($root)Windows\Panther\Unattend.xml"
-if (Test-Path "$answerFile.$tag") {
-    Copy-Item -Path "$answerFile.$tag" -Destination $answerFile -Force
-    Remove-Item -Path "$answerFile.$tag"
-    $restored += $answerFile
-} elseif ((Test-Path $answerFile) -and (Get-Content -Path $answerFile -Raw).Contains('BOOTFIX-ANSWER-FILE')) {
+$setupComplete = "$($root)Windows\Setup\Scripts\SetupComplete.cmd"
+foreach ($file in @($hive, $answerFile, $setupComplete)) {
+    if (Test-Path "$file.$tag") {
+        Copy-Item -Path "$file.$tag" -Destination $file -Force
+        Remove-Item -Path "$file.$tag"
+        $restored += $file
+    }
+}
+# a file with no backup was not there before: remove it when it is the one write-answer-file.ps1 wrote
+if (($restored -notcontains $answerFile) -and (Test-Path $answerFile) -and (Get-Content -Path $answerFile -Raw).Contains('BOOTFIX-ANSWER-FILE')) {
     Remove-Item -Path $answerFile
     $removed += $answerFile
 }
-$setupComplete = "$($root)Windows\Setup\Scripts\SetupComplete.cmd"
-if (Test-Path "$setupComplete.$tag") {
-    Copy-Item -Path "$setupComplete.$tag" -Destination $setupComplete -Force
-    Remove-Item -Path "$setupComplete.$tag"
-    $restored += $setupComplete
-} elseif ((Test-Path $setupComplete) -and (Get-Content -Path $setupComplete -Raw).Trim() -eq 'del "%WINDIR%\Panther\Unattend.xml"') {
+if (($restored -notcontains $setupComplete) -and (Test-Path $setupComplete) -and (Get-Content -Path $setupComplete -Raw).Trim() -eq 'del "%WINDIR%\Panther\Unattend.xml"') {
     Remove-Item -Path $setupComplete
     $removed += $setupComplete
 }
