@@ -178,8 +178,11 @@ class Harness:
 
     # -- invariants -------------------------------------------------------------------------------
     def backups(self):
+        """The run's backup snapshots that exist, made (a copy still in flight, which may yet fail and vanish as
+        Azure drops a failed create, is not a backup yet)."""
         return {k for k, s in self.cloud.compute.snapshots.items()
-                if (s.tags or {}).get("vmbootfix-role") == BACKUP_ROLE}
+                if (s.tags or {}).get("vmbootfix-role") == BACKUP_ROLE and
+                (getattr(s, "provisioning_state", None) or "Succeeded") == "Succeeded"}
 
     def assert_nothing_lost(self):
         """Nothing that existed before is gone, and no backup snapshot of the run, once made, is gone."""

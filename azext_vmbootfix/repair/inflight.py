@@ -76,6 +76,8 @@ def _ours(ctx):
 def busy(ctx):
     """The run's resources with an operation in flight, as ``"<type>/<name> (<state>)"`` (empty: none)."""
     from azure.core.exceptions import HttpResponseError
+    if ctx.resources is None:  # a context with no generic ARM client (no way to list): the refusals still count
+        return []
     out = []
     known = _ours(ctx)
     vms = set()
