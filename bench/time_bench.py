@@ -1,12 +1,23 @@
-"""Benchmark: what the time Azure takes costs a test, in-process.
+"""Benchmark: repair and rescue run time against the critical path of their long-running operations.
 
-For each repair plan (recreate on ``generalized-by-api``, rescue on ``oobe-stuck-no-image``) run once on the
-fake's ``instant`` profile (every operation ends in its request) and once on ``fast`` (Azure's durations on a
-virtual clock): the ARM requests the engine made, the virtual seconds Azure would have taken, and the wall
-seconds the run cost here. Then the same for single operations (VM create, deallocate, Run Command).
+Each repair plan (recreate on ``generalized-by-api`` and on ``generalized-disks-and-public-ip``, rescue on
+``oobe-stuck-no-image``) runs in-process on the fake's ``fast`` profile (Azure's durations, fakeazure/durations.yaml,
+on a virtual clock; a poll of an operation in flight stands for Azure's Retry-After, 10 s) and on ``instant``.
+Printed per run: the ARM requests the engine made, the virtual seconds the run took, the wall seconds it cost
+here, and on ``fast`` the critical path and the ratio run / critical path.
 
-    .venv/bin/python bench/time_bench.py
+The critical path is the longest chain of dependent long-running operations of the plan, each as long as
+the durations table says: every operation the run started (the fake's operation log, each assigned to the step
+that started it), with the dependencies of :data:`DEPENDS` between steps (a step's operations wait for those of
+the steps it depends on; within a step, an operation waits for the one before it, except in the steps of
+:data:`INDEPENDENT`), plus Azure's NIC reservation (180 s after a VM delete, before its NIC can join a VM
+again). What is over the path is the time spent polling (an operation is seen done at the first poll after its
+end) and the dependencies the engine keeps that the table does not (it waits for a step's operations before
+the next step unless that step names it in ``overlaps``).
+
+    .venv/bin/python bench/time_bench.py            # add -v for each run's critical path
 """
+import logging
 import os
 import sys
 import tempfile
@@ -24,14 +35,82 @@ from fakeazure.cloud import Cloud  # noqa: E402
 from fakeazure.inprocess import sdk_client  # noqa: E402
 from repairkit import Harness  # noqa: E402
 
+RESERVATION = "NIC reservation after the VM delete"
+# What each step's operations must wait for (the steps whose effect they need), not how the engine orders them.
+DEPENDS = {
+    "recreate": {
+        "backup-os-disk": [], "keep-disks-and-nics": [],
+        "delete-vm": ["keep-disks-and-nics"],           # never delete before every deleteOption is Detach
+        "recreate-from-image": ["delete-vm", RESERVATION],
+        "verify-boot": ["recreate-from-image"],
+        "recreate-extensions": ["verify-boot"],
+        "restore-delete-options": ["verify-boot", "recreate-extensions"],  # last, once the boot is verified
+    },
+    "rescue": {
+        "backup-os-disk": [], "copy-os-disk": ["backup-os-disk"],
+        "create-rescue-vm": ["copy-os-disk"],
+        "finish-setup": ["create-rescue-vm"],
+        "deallocate-vm": ["finish-setup"],              # only once the copy is known to be fixable
+        "enable-serial-console": ["finish-setup"],      # one Run Command at a time on the rescue VM
+        "detach-copy": ["enable-serial-console"],
+        "delete-rescue-vm": ["detach-copy"],
+        "swap-os-disk": ["detach-copy", "deallocate-vm"],
+        "start-vm": ["swap-os-disk"],
+        "verify-boot": ["start-vm"],
+    },
+}
+# Steps whose operations are independent of each other (the VM's write and its NICs' writes); in every other
+# step an operation waits for the one before it (a NIC before the VM that uses it, a Run Command that reads what
+# the last one printed).
+INDEPENDENT = ("keep-disks-and-nics", "restore-delete-options")
+PLANS = [("generalized-by-api", "recreate"), ("generalized-disks-and-public-ip", "recreate"),
+         ("oobe-stuck-no-image", "rescue")]
+
 
 def repair(scenario, path, profile):
+    """(status, requests, virtual s, wall s, [(step, activity, started, seconds)])."""
     h = Harness(scenario, profile=profile)
     ctx = h.new_context(path)
+    ops, step = [], {"name": None}
+    store, start = h.cloud.operations, h.cloud.operations.start
+
+    def started(*a, **kw):
+        op = start(*a, **kw)
+        rtype, name = op.activity or ("?", "?")
+        ops.append((step["name"], "{} {}".format(rtype.rsplit("/", 1)[-1], name), op.started, op.due - op.started))
+        return op
+    store.start = started
+    ctx.progress = lambda message: step.update(name=message.split("] ", 1)[1].split(":", 1)[0]) \
+        if message.startswith("[") else None
     h.requests = 0
     virtual, wall = h.cloud.clock.now(), time.perf_counter()
     out = engine.apply(ctx)
-    return out["status"], h.requests, h.cloud.clock.now() - virtual, time.perf_counter() - wall
+    return out["status"], h.requests, h.cloud.clock.now() - virtual, time.perf_counter() - wall, ops, h
+
+
+def critical_path(path, ops, reservation):
+    """(seconds, [(step, activity, seconds)]) of the longest chain of ``ops`` under :data:`DEPENDS`."""
+    depends = DEPENDS[path]
+    unknown = {s for s, *_ in ops} - set(depends)
+    if unknown:
+        raise SystemExit("steps with operations but no dependencies in DEPENDS[{!r}]: {}".format(path, unknown))
+    end, chain = {}, {}  # step -> (finish, chain) of its last op; RESERVATION after delete-vm
+    for name in depends:  # written in an order where a step comes after what it depends on
+        mine = [o for o in ops if o[0] == name]
+        before = max(((end[d], chain[d]) for d in depends[name] if d in end), default=(0.0, []))
+        t, c = before
+        for _, activity, began, seconds in mine:
+            if name in INDEPENDENT:  # its operations wait for none of each other
+                t0, c0 = before
+            else:
+                t0, c0 = t, c
+            if t0 + seconds >= t:
+                t, c = t0 + seconds, c0 + [(name, activity, seconds)]
+        end[name], chain[name] = t, c
+        if name == "delete-vm":
+            end[RESERVATION], chain[RESERVATION] = t + reservation, c + [(RESERVATION, "", reservation)]
+    best = max(end, key=lambda k: end[k])
+    return end[best], chain[best]
 
 
 def operations(profile):
@@ -50,12 +129,26 @@ def operations(profile):
 
 
 def main():
-    print("{:<34} {:<8} {:>8} {:>10} {:>9}".format("repair plan", "profile", "requests", "virtual s", "wall s"))
-    for scenario, path in [("generalized-by-api", "recreate"), ("oobe-stuck-no-image", "rescue")]:
+    verbose = "-v" in sys.argv[1:]
+    logging.getLogger("vmbootfix.progress").disabled = True
+    print("{:<42} {:<8} {:>8} {:>9} {:>10} {:>6} {:>7}".format(
+        "repair plan", "profile", "requests", "virtual s", "critical s", "ratio", "wall s"))
+    paths = []
+    for scenario, path in PLANS:
         for profile in ("instant", "fast"):
-            status, requests, virtual, wall = repair(scenario, path, profile)
-            print("{:<34} {:<8} {:>8} {:>10.1f} {:>9.2f}  {}".format(
-                "{} ({})".format(path, scenario), profile, requests, virtual, wall, status))
+            status, requests, virtual, wall, ops, h = repair(scenario, path, profile)
+            crit, ratio = "", ""
+            if profile == "fast":
+                seconds, chain = critical_path(path, ops, h.cloud.nic_reservation_seconds)
+                crit, ratio = "{:.1f}".format(seconds), "{:.3f}".format(virtual / seconds)
+                paths.append(("{} ({})".format(path, scenario), chain))
+            print("{:<42} {:<8} {:>8} {:>9.1f} {:>10} {:>6} {:>7.2f}  {}".format(
+                "{} ({})".format(path, scenario), profile, requests, virtual, crit, ratio, wall, status))
+    if verbose:
+        for label, chain in paths:
+            print("\ncritical path of {}:".format(label))
+            for step, activity, seconds in chain:
+                print("  {:>6.1f} s  {:<24} {}".format(seconds, step, activity))
     print()
     print("{:<34} {:<8} {:>10} {:>9}".format("operation (healthy-windows)", "profile", "virtual s", "wall s"))
     for profile in ("instant", "fast"):

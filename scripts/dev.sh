@@ -90,9 +90,11 @@ demo() {
   "$PY" -m pip wheel -q --no-deps --no-build-isolation -w "$WORK/dist" . >/dev/null
   local wheel; wheel="$(ls "$WORK"/dist/vmbootfix-*.whl)"
   echo "$wheel"
-  say "starting the fake cloud with the scenario oobe-stuck"
+  # oobe-stuck-captured: web01 is stuck at OOBE after it was started again from a proper Sysprep capture, and
+  # the image web01-image really is generalized, so the recreated VM is provisioned (provisioning Succeeded)
+  say "starting the fake cloud with the scenario oobe-stuck-captured"
   # Azure keeps a deleted VM's NIC reserved for 180 s; the demo's fake shortens that to 5 s
-  start_fake "$WORK/demo.env" --scenario oobe-stuck --lro-seconds 1 --nic-reservation-seconds 5
+  start_fake "$WORK/demo.env" --scenario oobe-stuck-captured --lro-seconds 1 --nic-reservation-seconds 5
   # shellcheck disable=SC1091
   source "$WORK/demo.env"
   export PATH="$VENV/bin:$PATH"
@@ -119,6 +121,8 @@ demo() {
     az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --dry-run -o table
     say "az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --yes --admin-password ****** -o table"
     az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --yes --admin-password "Demo-$(date +%s)-Pw!" -o table
+    say "az vm get-instance-view -g rg-oobe -n web01   (after the repair: provisioning, power, agent)"
+    az vm get-instance-view -g rg-oobe -n web01 --query "{provisioningState: provisioningState, statuses: join(', ', instanceView.statuses[].displayStatus), agent: instanceView.vmAgent.statuses[0].displayStatus}" -o table
     say "az vm boot-fix diagnose -g rg-oobe -n web01 -o table   (after the repair)"
     az vm boot-fix diagnose -g rg-oobe -n web01 -o table
     say "az vm boot-fix rollback -g rg-oobe -n web01 --yes -o table   (the original VM back)"

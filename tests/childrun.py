@@ -125,6 +125,10 @@ class Remote:
         """Advance the parent's virtual clock (what ``ctx.sleep`` does in-process)."""
         self.ask(("sleep", seconds))
 
+    def now(self):
+        """The parent's virtual clock (what ``ctx.clock`` reads in-process)."""
+        return self.ask(("now",))[1]
+
 
 def _serve(adapter, message):
     _, method, url, headers, body = message
@@ -189,6 +193,8 @@ def run_in_child(cloud, body, crash_at=None, crash_after=False, timeout=CHILD_TI
             elif message[0] == "sleep":
                 cloud.clock.advance(message[1])
                 parent_conn.send(("slept",))
+            elif message[0] == "now":
+                parent_conn.send(("now", cloud.clock.now()))
             elif message[0] == "done":
                 result = ChildResult(message[1], value=message[2], error=message[3], requests_sent=sent)
     finally:

@@ -138,7 +138,8 @@ class Harness:
         generalized = image_id is None or bool(image.get("generalized"))  # the rescue paths: True
         return engine.Context(self.compute, journal, facts, admin_username=admin_username,
                               admin_password=self.password, image_id=image_id, image_generalized=generalized,
-                              sleep=self.cloud.clock.advance, resources=self.resources, progress=self.progress)
+                              sleep=self.cloud.clock.advance, resources=self.resources, progress=self.progress,
+                              clock=self.cloud.clock.now)
 
     def reloaded_context(self, admin_password=SAME):
         """What `resume`/`rollback` in a new process would build: only the journal file survives. The admin
@@ -147,7 +148,8 @@ class Harness:
         assert journal is not None, "the journal must survive any failure"
         return engine.context_from_journal(
             self.compute, journal, admin_password=self.password if admin_password is SAME else admin_password,
-            sleep=self.cloud.clock.advance, resources=self.resources, progress=self.progress)
+            sleep=self.cloud.clock.advance, resources=self.resources, progress=self.progress,
+            clock=self.cloud.clock.now)
 
     def apply_in_child(self, ctx, crash_at=None, crash_after=False, skip_polls=False):
         """``engine.apply(ctx)`` in a child process (tests/childrun.py); a RepairError comes back as
@@ -157,6 +159,7 @@ class Harness:
             ctx.compute = remote.client(ComputeManagementClient)
             ctx.resources = remote.client(ResourceManagementClient)
             ctx.sleep = remote.sleep
+            ctx.clock = remote.now
             try:
                 return engine.apply(ctx)["status"]
             except engine.RepairError as exc:

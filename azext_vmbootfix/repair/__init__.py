@@ -18,8 +18,11 @@ How the package is built, for whoever adds to it:
   file (the commands turn it into a FileOperationError).
 - :mod:`.recreate`: the recreate path (article steps 1-4: record-original, keep-disks-and-nics, backup-os-disk,
   delete-vm, recreate-from-image, verify-boot, then recreate-extensions and restore-delete-options, the last
-  step), the ``Step`` base class and helpers steps share. ``ctx.memory`` holds what the run keeps in memory
-  only: the captured model with the extension settings that hold a secret (never journaled).
+  step). ``ctx.memory`` holds what the run keeps in memory only: the captured model with the extension settings
+  that hold a secret (never journaled).
+- :mod:`.step`: the ``Step`` base class and what every step shares (``StepFailed``, the run's tags and names,
+  the NIC-reservation wait, ``start``/``Started``: a long-running operation left in flight for the engine to
+  wait for; a later step that touches none of its resources names its step in ``overlaps``).
 - :mod:`.carry`: one table (``FIELDS``) sorts every property of the VM model into carried, carried differently,
   not carried (and why) or set by Azure; ``recreate_body``/``attach_body`` build the PUT bodies from it,
   ``not_carried(model)`` is the plan's ``notCarried``, ``not_restored`` what a rollback cannot give back.
@@ -29,7 +32,7 @@ How the package is built, for whoever adds to it:
 - :mod:`.rescue` (with :mod:`.rescue_plan`, :mod:`.rescue_read`, :mod:`.runcommand`, ``scripts/*.ps1``): the
   rescue path (article steps 5-12).
 - :mod:`.tagged`: rollback when the journal file is gone, from the ``vmbootfix-run`` tag every resource of a run
-  carries (a step that creates a resource tags it: ``recreate.RUN_TAG``/``ROLE_TAG``, ``recreate.tag_run_disk``
+  carries (a step that creates a resource tags it: ``step.RUN_TAG``/``ROLE_TAG``, ``step.tag_run_disk``
   for a disk Azure makes for a VM).
 - :mod:`.preflight` and its ``preflight_*`` modules, :mod:`.findings`, :mod:`.actions`: the checks made before
   anything changes; every step class declares the RBAC ``actions``/``undo_actions`` it performs.
@@ -37,5 +40,7 @@ How the package is built, for whoever adds to it:
 A step class declares ``name``, ``description``, ``article`` (the article's steps it performs, checked by a test
 to cover 1-12 with :data:`.plan.NOT_AUTOMATED`), ``actions``/``undo_actions``, and implements ``plan(ctx)``
 (what it reads, creates, changes and keeps, by name), ``done(ctx)`` (observe), ``apply(ctx)`` (idempotent,
-returns outputs) and ``undo(ctx)`` (idempotent).
+returns outputs; may leave independent operations in flight with ``step.start``) and ``undo(ctx)``
+(idempotent; outside ``apply`` nothing is left in flight). ``overlaps`` names the earlier steps whose operations
+still in flight it need not wait for (bench/time_bench.py prints what that saves against the critical path).
 """

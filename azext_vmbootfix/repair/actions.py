@@ -64,12 +64,16 @@ def verb(action):
     return last if last in ("read", "write", "delete") else "action"
 
 
-def needs(step_classes, undo=False):
+def needs(step_classes, undo=False, params=None):
     """{scope: [actions]} that ``step_classes`` declare (their undo's with ``undo``), each action once per scope,
-    with the names of the steps that need it: {scope: {action: [step names]}}."""
+    with the names of the steps that need it: {scope: {action: [step names]}}. A step whose actions depend on
+    the plan's parameters (``params``) says so with a ``declared(undo, params)`` class method."""
     out = {}
     for cls in step_classes:
-        declared = getattr(cls, "undo_actions" if undo else "actions", None) or {}
+        if hasattr(cls, "declared"):
+            declared = cls.declared(undo, params or {})
+        else:
+            declared = getattr(cls, "undo_actions" if undo else "actions", None) or {}
         for scope, names in declared.items():
             if scope not in SCOPES:
                 raise ValueError("step {} declares an unknown scope {!r}".format(cls.name, scope))

@@ -3,6 +3,13 @@ write-ahead journal (:mod:`.journal`). Terraform's plan/apply shape: :func:`new_
 ``--dry-run`` prints and saves (:mod:`.plan`); ``apply`` walks it; ``resume`` walks it again (each step first
 observes whether its effect is already there); ``rollback`` walks the undos in reverse.
 
+Independent long-running operations overlap: a step may leave operations in flight (:meth:`Context.start`);
+its row stays ``running`` (with ``inFlight``: what was started) and the engine moves on. Before each step it
+waits for every operation still in flight, except those of the earlier steps the step names in its
+``overlaps`` (it touches none of their resources); at the end of the run it waits for all. Only then is the
+row ``done``: a crash meanwhile leaves it ``running``, and a resume observes it again (``done``) as for any
+step that was running. Waiting is the SDK poller's, which honours Azure's ``Retry-After``.
+
 Only the engine writes the journal. A step returns its outputs (a dict); a value that must be journaled even
 if the step fails later goes in ``ctx.step_outputs``. The output ``original`` (record-original's VM model) is
 kept at the journal's top level. Every output is scrubbed of secrets first (redact.scrub): what was replaced is
@@ -43,7 +50,7 @@ class Context:
 
     def __init__(self, compute, journal, facts=None, admin_username=None, admin_password=None, image_id=None,
                  image_generalized=True, sleep=None, progress=None, boot_timeout=S.BOOT_TIMEOUT_SECONDS,
-                 resources=None):
+                 resources=None, clock=None):
         self.compute = compute
         self.resources = resources  # generic ARM client: the rescue VM's NIC (no network SDK in azure-cli)
         self.journal = journal
@@ -54,12 +61,32 @@ class Context:
         self.image_id = image_id
         self.image_generalized = image_generalized
         self.sleep = sleep or (lambda seconds: time.sleep(seconds))  # looked up at call time (tests patch it)
+        self.clock = clock or time.monotonic  # seconds, the clock ``sleep`` moves
         self.progress = progress or (lambda message: None)
         self.user_resumed = False  # set by `resume` of a run that waits for a person (the nested method)
         self.boot_timeout = boot_timeout
         self.memory = {}  # what the run keeps in memory only (the captured model with its extension secrets)
+        self.started = []  # the running step's operations left in flight: (poller, what, then), see start()
+        self.in_flight = {}  # step name -> (journal row, outputs, started): settled by the engine
+        self.overlap = False  # True while apply() walks the plan: steps may leave operations in flight
         self.resumed_step = False  # the running step may have run before (set by the engine, read by runcommand)
         self.step_name = None      # the step running now (set by the engine)
+
+    def start(self, poller, what, then=None):
+        """Leave ``poller`` (an SDK LRO poller) in flight; ``what`` names it in the journal. ``then`` runs once it
+        has finished (its result given) and may return more pollers to wait for. Returns the poller. Outside
+        :func:`apply` (an undo, a step applied on its own) nothing is left in flight: it is waited for here."""
+        if poller is None:
+            return None
+        if self.overlap:
+            self.started.append((poller, what, then))
+            return poller
+        pending = [(poller, then)]
+        while pending:
+            waiting, follow = pending.pop(0)
+            result = waiting.result()
+            pending += [(p, None) for p in (follow(result) if follow else None) or () if p is not None]
+        return poller
 
     @property
     def run_id(self):
@@ -170,6 +197,14 @@ def apply(ctx):
     when the journal cannot be written. A run that an earlier one left inside a step first waits for the
     operations it may have left in flight (:mod:`.inflight`); a step Azure refuses because another operation is
     in progress is run again once that one is over."""
+    ctx.overlap = True
+    try:
+        return _apply(ctx)
+    finally:
+        ctx.overlap = False
+
+
+def _apply(ctx):
     journal = ctx.journal
     resuming = inflight.interrupted(journal)
     journal.set_status("applying")
@@ -178,33 +213,41 @@ def apply(ctx):
         row = journal.step(step.name)
         if row["state"] == "done":
             continue
+        ctx.step_outputs = {}
+        _settle(ctx, keep=getattr(step, "overlaps", ()))
         ctx.step_name = step.name  # Run Commands carry it (runcommand.STEP_TAG)
         ctx.resumed_step = row["state"] != "pending"  # it may have run before: runcommand reads what it left
         try:
-            if resuming:  # before the first step it walks again, whatever was left in flight is over
+            if resuming:  # before the first step it walks again, whatever an earlier run left in flight is over
                 resuming = False
                 inflight.settle(ctx)
             _until_not_busy(ctx, row, lambda: _apply_step(ctx, step, row, index, total))
         except JournalError:
             raise
         except WaitingForUser as wait:  # a person's turn (the nested method): the run stops here, cleanly
+            _settle(ctx)
             record(journal, row, "waiting", dict(ctx.step_outputs, **wait.outputs))
             journal.set_status("waiting-for-user", wait.message)
             ctx.progress(wait.message)
             return journal.summary()
         except Exception as exc:  # every failure is journaled before it is reported
-            recommendation = getattr(exc, "recommendation", None) or (
-                "Resume with `az vm boot-fix resume -g {0} -n {1}` once the cause is fixed, or put the VM back "
-                "as it was with `az vm boot-fix rollback -g {0} -n {1}`.".format(ctx.resource_group, ctx.vm_name))
+            recommendation = _advice(ctx, exc)
             record(journal, row, "failed", ctx.step_outputs, error=_message(exc))
+            _drain(ctx.started)  # what this step started before it failed ends before the run stops
+            ctx.started = []
+            try:
+                _settle(ctx)  # what other steps left in flight ends too, and is journaled
+            except RepairError:
+                pass  # the first failure is the one reported
             journal.set_status("failed", _message(exc))
             raise RepairError("step {} failed: {}".format(step.name, _message(exc)), recommendation) from exc
+    _settle(ctx)
     journal.set_status("succeeded")
     return journal.summary()
 
 
 def _apply_step(ctx, step, row, index, total):
-    """One step: observed done, or applied."""
+    """One step: observed done, or applied (its operations possibly left in flight, see Context.start)."""
     journal = ctx.journal
     ctx.step_outputs = {}
     if step.done(ctx):
@@ -213,8 +256,14 @@ def _apply_step(ctx, step, row, index, total):
         return
     record(journal, row, "running")  # write-ahead: the journal says so before Azure is touched
     ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))
-    outputs = step.apply(ctx) or {}
-    record(journal, row, "done", dict(ctx.step_outputs, **outputs))
+    ctx.started = []
+    outputs = dict(ctx.step_outputs, **(step.apply(ctx) or {}))
+    if ctx.started:  # done once they are: the row stays running, naming what is in flight
+        ctx.in_flight[step.name] = (row, outputs, ctx.started)
+        record(journal, row, "running", dict(outputs, inFlight=[what for _, what, _ in ctx.started]))
+        ctx.started = []
+    else:
+        record(journal, row, "done", outputs)
 
 
 def _until_not_busy(ctx, row, action):
@@ -233,9 +282,53 @@ def _until_not_busy(ctx, row, action):
                 raise
             ctx.progress("{}: Azure has another operation in progress ({}); trying again in {} s".format(
                 row["name"], _message(exc), wait))
+            _drain(ctx.started)  # what the refused attempt started ends first
+            ctx.started = []
             ctx.sleep(wait)
             waited += wait + inflight.settle(ctx)
             ctx.resumed_step = True  # what it started before the refusal may have run
+
+
+def _drain(started):
+    """Wait for each operation of a failed step, whatever its outcome (the step's failure is the one reported)."""
+    for poller, _what, _then in started:
+        try:
+            poller.result()
+        except Exception:  # pylint: disable=broad-except
+            pass
+
+
+def _advice(ctx, exc):
+    return getattr(exc, "recommendation", None) or (
+        "Resume with `az vm boot-fix resume -g {0} -n {1}` once the cause is fixed, or put the VM back "
+        "as it was with `az vm boot-fix rollback -g {0} -n {1}`.".format(ctx.resource_group, ctx.vm_name))
+
+
+def _settle(ctx, keep=()):
+    """Wait for the operations earlier steps left in flight (those of the steps named in ``keep`` excepted), in
+    the order they were started, and mark each step done. A failed one marks its step failed; the others are
+    still waited for and journaled, then the first failure is raised (RepairError)."""
+    first = None
+    for name in [n for n in list(ctx.in_flight) if n not in keep]:
+        row, outputs, started = ctx.in_flight.pop(name)
+        try:
+            while started:
+                poller, _what, then = started.pop(0)
+                result = poller.result()
+                more = then(result) if then is not None else None
+                started += [(p, "", None) for p in more or () if p is not None]
+        except JournalError:
+            raise
+        except Exception as exc:  # journaled before it is reported, as a step's own failure
+            record(ctx.journal, row, "failed", {}, error=_message(exc))
+            if first is None:
+                first = (name, exc)
+            continue
+        record(ctx.journal, row, "done", outputs)
+    if first is not None:
+        name, exc = first
+        ctx.journal.set_status("failed", _message(exc))
+        raise RepairError("step {} failed: {}".format(name, _message(exc)), _advice(ctx, exc)) from exc
 
 
 def record(journal, row, state, outputs=None, error=None):

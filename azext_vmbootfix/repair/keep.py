@@ -102,17 +102,28 @@ def _pip_option(resources, pip_id):
 
 
 def set_public_ip(resources, nic_id, pip_id, option):
+    """The public IP's deleteOption set to ``option`` through the NIC that holds it (:func:`start_public_ip`),
+    waited for. Whether a PUT was sent; a gone public IP or NIC is left alone."""
+    poller = start_public_ip(resources, nic_id, pip_id, option)
+    if poller is not None:
+        poller.result()
+    return poller is not None
+
+
+def start_public_ip(resources, nic_id, pip_id, option, sender=None):
     """The public IP's deleteOption set to ``option`` through the NIC that holds it: the NIC's body with the
     IP configuration's ``publicIPAddress`` given as ``{id, properties: {deleteOption}}``, PUT (a NIC write and
     the public IP's join action, which Virtual Machine Contributor holds; a write of the public IP itself
-    would need Network Contributor). Whether a PUT was sent; a gone public IP or NIC is left alone."""
+    would need Network Contributor). ``sender(begin, *args)`` sends it (default: ``begin(*args)``, an SDK
+    poller); what it returns is returned, not waited for; None when nothing is to be sent (the option is already
+    so, or the public IP or NIC is gone)."""
     current = _pip_option(resources, pip_id)
     if current is None or current.lower() == str(option).lower():
-        return False
+        return None
     try:
         nic = resources.resources.get_by_id(nic_id, NETWORK_API)
     except ResourceNotFoundError:
-        return False
+        return None
     props = copy.deepcopy(nic.properties or {})
     for cfg in props.get("ipConfigurations") or []:
         ref = (cfg.get("properties") or {}).get("publicIPAddress") or {}
@@ -121,8 +132,8 @@ def set_public_ip(resources, nic_id, pip_id, option):
     body = {"location": nic.location, "properties": props}
     if nic.tags:
         body["tags"] = dict(nic.tags)
-    resources.resources.begin_create_or_update_by_id(nic.id, NETWORK_API, body).result()
-    return True
+    send = sender or (lambda begin, *args: begin(*args))
+    return send(resources.resources.begin_create_or_update_by_id, nic.id, NETWORK_API, body)
 
 
 def public_ips_are(resources, options):

@@ -112,7 +112,7 @@ def rollback_checks(clients, target):
 
 
 def _shared_checks(clients, target, policy=True, capacity=True):
-    needed = A.needs(target.steps, undo=target.undo)
+    needed = A.needs(target.steps, undo=target.undo, params=target.ctx.journal.data["params"])
     findings = []
     findings += preflight_access.permissions(clients, target, needed)
     findings += preflight_access.locks(clients, target, needed)

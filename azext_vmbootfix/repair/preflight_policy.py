@@ -7,7 +7,9 @@ be denied by (Learn, "Azure Policy: check policy restrictions"). The content sen
 (type, name, location, tags, zones, SKU and the properties policies usually judge), never a secret.
 
 :data:`CONTENTS` maps each step that creates something to the resources it creates; a test checks that every
-step declaring a write in the group has an entry, so a new step cannot skip the policy check.
+step declaring a write in the group has an entry, so a new step cannot skip the policy check. The nested method's
+create-rescue-vm also creates its way in when the VNet has no Azure Bastion: a public IP and an NSG
+(:func:`_way_in`), so a policy that denies public IPs stops that plan before anything changes.
 """
 from azure.core.exceptions import HttpResponseError
 # the steps' own name helpers (_copy_name, _rescue_name, ...) give the names the run will use
@@ -88,8 +90,32 @@ def _rescue_vm(target):
     if target.facts.get("zones"):
         vm["zones"] = target.facts["zones"]
     nic_name = R._rescue_nic_id(ctx).rsplit("/", 1)[-1]
-    return [("Microsoft.Network/networkInterfaces", nic_name, R.NETWORK_API, nic),
-            ("Microsoft.Compute/virtualMachines", R._rescue_name(ctx), COMPUTE_API, vm)]
+    return _way_in(target, nic) + [("Microsoft.Network/networkInterfaces", nic_name, R.NETWORK_API, nic),
+                                   ("Microsoft.Compute/virtualMachines", R._rescue_name(ctx), COMPUTE_API, vm)]
+
+
+def _way_in(target, nic):
+    """The nested method's way in when the VNet has no Azure Bastion (rescue_nested.CreateNestedRescueVm): a
+    Standard static public IP and an NSG admitting RDP from --allow-cidr only, both on the rescue VM's NIC."""
+    ctx = target.ctx
+    params = ctx.journal.data["params"]
+    if target.path != "nested" or params.get("bastion"):
+        return []
+    tags = {S.RUN_TAG: ctx.run_id, S.ROLE_TAG: "rescue-access"}
+    pip_id, nsg_id = R._rescue_pip_id(ctx), R._rescue_nsg_id(ctx)
+    nsg = {"location": target.location, "tags": tags, "properties": {"securityRules": [{
+        "name": "bootfix-rdp-from-allowed-cidr", "properties": {
+            "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+            "sourceAddressPrefix": params.get("allowCidr"), "sourcePortRange": "*",
+            "destinationAddressPrefix": "*", "destinationPortRange": "3389"}}]}}
+    pip = {"location": target.location, "tags": tags, "sku": {"name": "Standard"},
+           "properties": {"publicIPAllocationMethod": "Static"}}
+    if target.facts.get("zones"):
+        pip["zones"] = target.facts["zones"]
+    nic["properties"]["networkSecurityGroup"] = {"id": nsg_id}
+    nic["properties"]["ipConfigurations"][0]["properties"]["publicIPAddress"] = {"id": pip_id}
+    return [("Microsoft.Network/networkSecurityGroups", nsg_id.rsplit("/", 1)[-1], R.NETWORK_API, nsg),
+            ("Microsoft.Network/publicIPAddresses", pip_id.rsplit("/", 1)[-1], R.NETWORK_API, pip)]
 
 
 CONTENTS = {S.BackupOsDisk.name: _snapshot, S.RecreateFromImage.name: _recreated_vm, R.CopyOsDisk.name: _fixed_copy,

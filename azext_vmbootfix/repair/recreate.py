@@ -10,112 +10,14 @@ from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from azext_vmbootfix.repair import actions as A
 from azext_vmbootfix.repair import carry, keep
-
-
-RUN_TAG = "vmbootfix-run"
-ROLE_TAG = "vmbootfix-role"
-NIC_RETRY_SECONDS = 10
-NIC_RETRY_LIMIT = 24           # 24 x 10 s covers Azure's 180 s NIC reservation with room to spare
-BOOT_POLL_SECONDS = 15
-PUBLIC_IP_OPTION = (A.NIC_READ, A.NIC_WRITE, A.PUBLIC_IP_READ, A.PUBLIC_IP_JOIN)  # keep.set_public_ip
-BOOT_TIMEOUT_SECONDS = 900     # Azure gives Windows provisioning up to 40 minutes; 15 is our default wait
-
-
-class StepFailed(Exception):
-    """A step could not make its effect; ``recommendation`` says what the admin can do."""
-
-    def __init__(self, message, recommendation=None):
-        super().__init__(message)
-        self.recommendation = recommendation
-
-
-def _code(exc):
-    return getattr(getattr(exc, "error", None), "code", None) or ""
-
-
-def _run8(ctx):
-    return ctx.run_id.replace("-", "")[:8]
-
-
-def _vm_or_none(ctx):
-    try:
-        return ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
-    except ResourceNotFoundError:
-        return None
-
-
-def _is_ours(vm, ctx):
-    return vm is not None and (vm.tags or {}).get(RUN_TAG) == ctx.run_id
-
-
-def _original(ctx):
-    original = ctx.journal.data.get("original")
-    if not original:
-        raise StepFailed("the journal has no record of the original VM", "az vm boot-fix rollback")
-    return original
-
-
-def tag_run_disk(ctx, name, role):
-    """Tag a disk Azure made for one of the run's VMs (a VM's tags are not copied to the OS disk it creates), so
-    that every resource of the run carries the run's tags (rollback.from_tags finds them by these)."""
-    ctx.compute.disks.begin_update(ctx.resource_group, name,
-                                   {"tags": {RUN_TAG: ctx.run_id, ROLE_TAG: role}}).result()
-def _model(ctx):
-    """The captured model: the run's own copy in memory (extension settings with secrets in them), else the
-    journal's (those settings replaced by a marker, :func:`carry.split_secrets`)."""
-    return ctx.memory.get("original") or _original(ctx)
-
-
-def _recorded(ctx, key, default=None):
-    return (ctx.journal.step(RecordOriginal.name)["outputs"] or {}).get(key, default)
-
-
-def _set_public_ips(ctx, detach):
-    """Every public IP recorded set to Detach (``detach``) or to its original deleteOption."""
-    nics = _recorded(ctx, "publicIpNics") or {}
-    for pip_id, option in (_recorded(ctx, "publicIpDeleteOptions") or {}).items():
-        keep.set_public_ip(ctx.resources, nics.get(pip_id), pip_id, "Detach" if detach else option)
-
-
-def _wait_nic(ctx, action):
-    """Run ``action`` (an Azure call that attaches the VM's NICs), retrying while Azure keeps them reserved."""
-    for attempt in range(NIC_RETRY_LIMIT + 1):
-        try:
-            return action()
-        except HttpResponseError as exc:
-            if _code(exc) != "NicReservedForAnotherVm" or attempt == NIC_RETRY_LIMIT:
-                raise
-            ctx.progress("the NIC is still reserved after the VM delete; waiting {} s".format(NIC_RETRY_SECONDS))
-            ctx.sleep(NIC_RETRY_SECONDS)
-    return None
-
-
-class Step:
-    name = ""
-    description = ""
-    article = ()  # the article's steps (1-12) this step performs; see repair/plan.py ARTICLE_STEPS
-    # The RBAC actions apply and undo perform, {scope: (action, ...)} (scopes and names: repair/actions.py).
-    # Pre-flight checks the caller's permissions and the locks against them before anything changes.
-    actions = {}
-    undo_actions = {}
-
-    def plan(self, ctx):
-        """What the step reads, creates, changes and keeps (resource ids or names), for the dry run."""
-        return {"reads": [], "creates": [], "changes": [], "keeps": []}
-
-    def done(self, ctx):
-        raise NotImplementedError
-
-    def apply(self, ctx):
-        raise NotImplementedError
-
-    def undo(self, ctx):
-        """Take the effect back; the default is a step whose effect is kept on rollback."""
-        return None
+from azext_vmbootfix.repair.step import (  # noqa: F401  (names the rescue modules and tests import from here)
+    BOOT_POLL_SECONDS, BOOT_TIMEOUT_SECONDS, FAILED_GRACE_SECONDS, NIC_RETRY_LIMIT, NIC_RETRY_SECONDS,
+    PUBLIC_IP_OPTION, RECORD_STEP, ROLE_TAG, RUN_TAG, Started, Step, StepFailed, _code, _is_ours, _model, _original,
+    _recorded, _run8, _set_public_ips, _vm_or_none, _wait_nic, note_nic_reservation, start, tag_run_disk)
 
 
 class RecordOriginal(Step):
-    name = "record-original"
+    name = RECORD_STEP
     article = ()  # the tool's own: rollback needs the VM as it was
     description = "Read the VM (its whole model, user data, the deleteOption of its public IPs) and record it (no " \
                   "secrets) for the recreate and for rollback."
@@ -167,10 +69,12 @@ class KeepDisksAndNics(Step):
         return vm is None or _is_ours(vm, ctx) or self._all_detach(vm)
 
     def apply(self, ctx):
+        """The VM's write and the NICs' writes (public IPs) are independent: all in flight at once."""
         vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
         if keep.set_vm_detach(vm):
-            ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
-        _set_public_ips(ctx, detach=True)
+            start(ctx, "VM write: deleteOption Detach", ctx.compute.virtual_machines.begin_create_or_update,
+                  ctx.resource_group, ctx.vm_name, vm)
+        _set_public_ips(ctx, detach=True, in_flight=True)
         return {}
 
     def undo(self, ctx):
@@ -208,15 +112,19 @@ class BackupOsDisk(Step):
         disk_id = _original(ctx)["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"]
         body = {"location": ctx.facts["location"], "tags": {RUN_TAG: ctx.run_id, ROLE_TAG: "backup"},
                 "creationData": {"createOption": "Copy", "sourceResourceId": disk_id}, "incremental": False}
-        snap = ctx.compute.snapshots.begin_create_or_update(ctx.resource_group, self._snapshot_name(ctx),
-                                                            body).result()
-        return {"backupSnapshotId": snap.id}
+        start(ctx, "snapshot " + self._snapshot_name(ctx), ctx.compute.snapshots.begin_create_or_update,
+              ctx.resource_group, self._snapshot_name(ctx), body)
+        sub = ctx.journal.data["subscription"]
+        return {"backupSnapshotId": "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Compute/snapshots/{}"
+                .format(sub, ctx.resource_group, self._snapshot_name(ctx))}
 
 
 class DeleteVm(Step):
     name = "delete-vm"
     article = (1,)
     description = "Delete the VM; its disks and NICs stay (deleteOption Detach)."
+    # the snapshot goes on while the VM goes: the OS disk stays (Detach, checked first) and nothing changes it
+    overlaps = ("backup-os-disk",)
     actions = {"vm": (A.VM_READ, A.VM_DELETE)}
     undo_actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_DEALLOCATE, A.VM_GENERALIZE), "nics": (A.NIC_JOIN,)}
 
@@ -234,7 +142,10 @@ class DeleteVm(Step):
                 ctx.resources, _recorded(ctx, "publicIpDeleteOptions") or {}):  # never delete what is to be kept
             raise StepFailed("the VM's disks or NICs are not set to be kept; refusing to delete it",
                              "az vm boot-fix resume -g {} -n {}".format(ctx.resource_group, ctx.vm_name))
-        ctx.compute.virtual_machines.begin_delete(ctx.resource_group, ctx.vm_name).result()
+        sent = ctx.clock()
+        deleted = Started(ctx.compute.virtual_machines.begin_delete, ctx.resource_group, ctx.vm_name)
+        deleted.result()
+        note_nic_reservation(ctx, sent, deleted)  # recreate-from-image waits for the NICs as long as needed
         return {}
 
     def undo(self, ctx):
@@ -345,6 +256,7 @@ class VerifyBoot(Step):
     name = "verify-boot"
     article = (4,)
     description = "Wait until Windows reports a Ready guest agent (article step 4)."
+    overlaps = ("recreate-from-image",)  # its OS disk's tagging: a read of the VM does not wait for it
     failure_advice = ("The image does not boot either (article step 5 on): roll back with `az vm boot-fix rollback "
                       "-g {0} -n {1}` to get the original VM back, then use the rescue path.")
     actions = {"vm": (A.VM_INSTANCE_VIEW,)}
@@ -378,7 +290,7 @@ class VerifyBoot(Step):
                         "the accounts the disk had".format(failed[0].split("/", 2)[-1]))
                 return outputs
             failed = [c for c in codes if c.lower().startswith("provisioningstate/failed")]
-            if (failed and agent != "Ready" and waited >= BOOT_POLL_SECONDS * 4) or waited >= ctx.boot_timeout:
+            if (failed and agent != "Ready" and waited >= FAILED_GRACE_SECONDS) or waited >= ctx.boot_timeout:
                 raise StepFailed(
                     "the VM did not boot to a Ready guest agent ({}; agent {})".format(
                         ", ".join(c for c in codes if not c.startswith("PowerState")) or "no status", agent),
@@ -390,6 +302,7 @@ class VerifyBoot(Step):
 class RecreateExtensions(Step):
     name = "recreate-extensions"
     article = ()  # the tool's own: the article's recreate (steps 2-3) leaves the extensions behind
+    overlaps = ("recreate-from-image",)  # its OS disk's tagging: these write the VM, not the disk
     description = "Create the VM's extensions again with their settings (their protected settings cannot be read)."
     actions = {"vm": (A.VM_READ, A.VM_EXTENSION_READ, A.VM_EXTENSION_WRITE)}
 
@@ -430,6 +343,7 @@ class RecreateExtensions(Step):
 class RestoreDeleteOptions(Step):
     name = "restore-delete-options"
     article = ()  # the tool's own: puts back what article step 1 changed
+    overlaps = ("recreate-from-image",)  # its OS disk's tagging: these write the VM, not the disk
     description = "Put back the original deleteOption of the OS disk, data disks, NICs and public IPs (last, " \
                   "once the boot is verified)."
     actions = {"vm": (A.VM_READ, A.VM_WRITE), "nics": PUBLIC_IP_OPTION}
@@ -447,8 +361,9 @@ class RestoreDeleteOptions(Step):
     def apply(self, ctx):
         vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
         if keep.set_vm_original(vm, _original(ctx)):
-            ctx.compute.virtual_machines.begin_create_or_update(ctx.resource_group, ctx.vm_name, vm).result()
-        _set_public_ips(ctx, detach=False)
+            start(ctx, "VM write: original deleteOptions", ctx.compute.virtual_machines.begin_create_or_update,
+                  ctx.resource_group, ctx.vm_name, vm)
+        _set_public_ips(ctx, detach=False, in_flight=True)
         return {}
 
     def undo(self, ctx):

@@ -124,11 +124,21 @@ def rescue_security(copy_disk):
     return {"securityType": "Standard"}
 
 
-def _delete_rescue(ctx):
-    """Delete the rescue VM, its OS disk and its NIC: resources of this run only, by name and tag."""
+def _delete_rescue(ctx, in_flight=False):
+    """Delete the rescue VM, its OS disk and its NIC: resources of this run only, by name and tag. ``in_flight``:
+    the VM's delete is left in flight, and the rest follows once it is over (the engine waits for it)."""
     vm = _rescue_vm(ctx)
+    if vm is not None and in_flight:
+        ctx.start(S.Started(ctx.compute.virtual_machines.begin_delete, ctx.resource_group, vm.name),
+                  "delete VM " + vm.name, then=lambda _result: _delete_rescue_rest(ctx))
+        return
     if vm is not None:
         ctx.compute.virtual_machines.begin_delete(ctx.resource_group, vm.name).result()
+    _delete_rescue_rest(ctx)
+
+
+def _delete_rescue_rest(ctx):
+    """What the rescue VM's delete left (its OS disk and NIC go with it: deleteOption Delete)."""
     disk = _get_or_none(ctx.compute.disks.get, ctx.resource_group, _rescue_os_disk_name(ctx))
     if disk is not None and not disk.managed_by:  # the name carries the run id: it is this run's own
         ctx.compute.disks.begin_delete(ctx.resource_group, disk.name).result()
@@ -238,9 +248,9 @@ class DeleteRescueVm(S.Step):
                 for rid in (_rescue_nic_id(ctx), _rescue_pip_id(ctx), _rescue_nsg_id(ctx)))
 
     def apply(self, ctx):
-        _delete_rescue(ctx)
+        _delete_rescue(ctx, in_flight=True)
         return {}
 
 
-RESCUE_PATH = (S.RecordOriginal, S.BackupOsDisk, CopyOsDisk, CreateRescueVm, FinishSetup, EnableSerialConsole,
-               DetachCopy, DeallocateVm, SwapOsDisk, StartVm, VerifyRescuedBoot, DeleteRescueVm)
+RESCUE_PATH = (S.RecordOriginal, S.BackupOsDisk, CopyOsDisk, CreateRescueVm, FinishSetup, DeallocateVm,
+               EnableSerialConsole, DetachCopy, DeleteRescueVm, SwapOsDisk, StartVm, VerifyRescuedBoot)

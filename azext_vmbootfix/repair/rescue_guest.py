@@ -28,6 +28,7 @@ class FinishSetup(S.Step):
     answer file's specialize ComputerName comes too late: the write script also sets the original computer name
     offline in the copy's SYSTEM hive. Everything it changes is backed up on the copy first, named with the run
     id; the step's output lists the backups and ``undo`` puts them back while the copy is still attached."""
+    overlaps = ("create-rescue-vm",)  # the rescue OS disk's tagging goes on meanwhile
     name = "finish-setup"
     description = "Read the copy's Setup state from its offline hives and, when OOBE is what it waits for, write " \
                   "an oobeSystem answer file to its Windows\\Panther\\Unattend.xml by Run Command (backing up " \
@@ -109,6 +110,7 @@ def _copy_attached(ctx):
 class EnableSerialConsole(S.Step):
     name = "enable-serial-console"
     article = (8, 9, 10)
+    overlaps = ("deallocate-vm",)  # on the rescue VM and the copy: the original VM deallocates meanwhile
     description = "Turn on EMS/SAC in the copy's BCD store with the article's bcdedit commands (steps 9-10), so " \
                   "the serial console works from now on."
     actions = {"group": (A.VM_READ, A.RUN_COMMANDS_READ, A.RUN_COMMANDS_WRITE)}

@@ -45,6 +45,15 @@ class CreateNestedRescueVm(R.CreateRescueVm):
         A.PIP_READ, A.PIP_WRITE, A.PIP_JOIN, A.NSG_READ, A.NSG_WRITE, A.NSG_JOIN), subnet=(A.SUBNET_JOIN, A.VNET_READ))
     undo_actions = {"group": R.CreateRescueVm.undo_actions["group"] + (A.PIP_DELETE, A.NSG_DELETE)}
 
+    @classmethod
+    def declared(cls, undo, params):
+        """The public IP and NSG actions only when the way in is a public IP (no Bastion in the VNet)."""
+        if not params.get("bastion"):
+            return cls.undo_actions if undo else cls.actions
+        if undo:
+            return R.CreateRescueVm.undo_actions
+        return dict(R.CreateRescueVm.actions, subnet=cls.actions["subnet"])
+
     def plan(self, ctx):
         out = super().plan(ctx)
         p = _params(ctx)
@@ -73,15 +82,16 @@ class CreateNestedRescueVm(R.CreateRescueVm):
             "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
             "sourceAddressPrefix": cidr, "sourcePortRange": "*", "destinationAddressPrefix": "*",
             "destinationPortRange": "3389"}}
-        nsg = ctx.resources.resources.begin_create_or_update_by_id(_rescue_nsg_id(ctx), NETWORK_API, {
-            "location": p["location"], "tags": nsg_tags, "properties": {"securityRules": [rule]}}).result()
+        generic = ctx.resources.resources
+        nsg_made = S.Started(generic.begin_create_or_update_by_id, _rescue_nsg_id(ctx), NETWORK_API, {
+            "location": p["location"], "tags": nsg_tags, "properties": {"securityRules": [rule]}})
         pip_body = {"location": p["location"], "tags": nsg_tags, "sku": {"name": "Standard"},
                     "properties": {"publicIPAllocationMethod": "Static"}}
         zones = (ctx.journal.data.get("original") or {}).get("zones")
         if zones:
             pip_body["zones"] = zones
-        pip = ctx.resources.resources.begin_create_or_update_by_id(_rescue_pip_id(ctx), NETWORK_API,
-                                                                   pip_body).result()
+        pip_made = S.Started(generic.begin_create_or_update_by_id, _rescue_pip_id(ctx), NETWORK_API, pip_body)
+        nsg, pip = nsg_made.result(), pip_made.result()  # independent: both in flight at once
         ip_config["publicIPAddress"] = {"id": pip.id}
         address = (pip.properties or {}).get("ipAddress")
         return {"networkSecurityGroup": {"id": nsg.id}}, {"connectBy": "public-ip", "publicIp": address,
@@ -197,5 +207,5 @@ class ReleaseCopy(S.Step):
 
 
 NESTED_PATH = (S.RecordOriginal, S.BackupOsDisk, R.CopyOsDisk, CreateNestedRescueVm, EnableHyperV, StartNestedVm,
-               WaitForUser, ReleaseCopy, R.EnableSerialConsole, R.DetachCopy, R.DeallocateVm, R.SwapOsDisk, R.StartVm, R.VerifyRescuedBoot,
-               R.DeleteRescueVm)
+               WaitForUser, ReleaseCopy, R.DeallocateVm, R.EnableSerialConsole, R.DetachCopy, R.DeleteRescueVm,
+               R.SwapOsDisk, R.StartVm, R.VerifyRescuedBoot)

@@ -11,6 +11,7 @@ class DetachCopy(S.Step):
     name = "detach-copy"
     article = (11,)
     description = "Detach the fixed copy from the rescue VM (article step 11)."
+    overlaps = ("deallocate-vm",)  # the rescue VM's write: the original VM's deallocation goes on meanwhile
     actions = {"group": (A.VM_READ, A.VM_WRITE)}
 
     def plan(self, ctx):
@@ -46,7 +47,9 @@ class DeallocateVm(S.Step):
         return _power(ctx, ctx.vm_name) == "deallocated"
 
     def apply(self, ctx):
-        ctx.compute.virtual_machines.begin_deallocate(ctx.resource_group, ctx.vm_name).result()
+        """Left in flight: the next steps work on the rescue VM and the copy, not on this VM."""
+        S.start(ctx, "deallocate " + ctx.vm_name, ctx.compute.virtual_machines.begin_deallocate, ctx.resource_group,
+                ctx.vm_name)
         return {}
 
     def undo(self, ctx):
@@ -59,6 +62,7 @@ class DeallocateVm(S.Step):
 class SwapOsDisk(S.Step):
     name = "swap-os-disk"
     article = (11,)
+    overlaps = ("delete-rescue-vm",)  # the original VM only: the rescue VM goes meanwhile
     description = "Make the fixed copy the VM's OS disk (article step 11); the original OS disk is kept."
     actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW, A.VM_DEALLOCATE)}
     undo_actions = {"vm": (A.VM_READ, A.VM_WRITE, A.VM_INSTANCE_VIEW, A.VM_DEALLOCATE)}
@@ -93,6 +97,7 @@ class SwapOsDisk(S.Step):
 class StartVm(S.Step):
     name = "start-vm"
     article = (12,)
+    overlaps = ("delete-rescue-vm",)  # the original VM only: the rescue VM goes meanwhile
     description = "Start the VM on the fixed copy; Windows finishes OOBE from the answer file."
     actions = {"vm": (A.VM_READ, A.VM_INSTANCE_VIEW, A.VM_START)}
 
@@ -110,6 +115,7 @@ class StartVm(S.Step):
 
 class VerifyRescuedBoot(S.VerifyBoot):
     article = (12,)
+    overlaps = ("delete-rescue-vm",)
     description = "Wait until Windows on the fixed copy reports a Ready guest agent (article step 12)."
     # SAC is server-only (oobe-domain.md 2c): a Windows 10/11 copy has EMS in its BCD but never shows SAC>
     failure_advice = ("The fixed copy did not boot to a Ready agent: look at `az vm boot-fix diagnose -g {0} -n {1}` "

@@ -34,19 +34,19 @@ pytestmark = pytest.mark.property
 # operation (asserted). (The recreated VM's and the rescue VM's OS disks are tagged with the run: a PATCH, a
 # long-running operation; the recreate reads the VM's user data and its public IPs, and restores the
 # deleteOptions as its last step; the rescue path reads the copy's Setup state with one Run Command more before
-# it writes the answer file. The VM create is sent again every 10 s while Azure keeps the NICs reserved after the
-# delete: those requests are not polls, and their number is set by the durations table's VM delete.)
-CLEAN = {("generalized-by-api", "recreate"): (36, 4), ("oobe-stuck", "recreate"): (37, 4),
-         ("generalized-with-data-disks", "recreate"): (42, 6), ("oobe-stuck-no-image", "rescue"): (71, 16),
+# it writes the answer file. The VM create meets the NIC reservation: those retries are not polls, and their
+# number is set by the durations table's VM delete and the recreate's wait.)
+CLEAN = {("generalized-by-api", "recreate"): (20, 4), ("oobe-stuck", "recreate"): (21, 4),
+         ("generalized-with-data-disks", "recreate"): (26, 6), ("oobe-stuck-no-image", "rescue"): (71, 16),
          ("oobe-stuck-gen1-no-image", "rescue"): (71, 16), ("oobe-stuck-windows11", "rescue"): (71, 16)}
 # where, among those requests, a clean run's writes start an operation (asserted with CLEAN): a crash just after
 # one leaves that operation in flight, so the mixes draw crashes there often
-STARTS = {("generalized-by-api", "recreate"): [6, 10, 31, 33], ("oobe-stuck", "recreate"): [6, 10, 31, 34],
-          ("generalized-with-data-disks", "recreate"): [6, 9, 13, 34, 36, 41]}
-STARTS.update({(s, "rescue"): [5, 10, 15, 19, 21, 25, 28, 31, 37, 40, 43, 50, 53, 59, 63, 67]
+STARTS = {("generalized-by-api", "recreate"): [6, 9, 15, 17], ("oobe-stuck", "recreate"): [6, 9, 15, 18],
+          ("generalized-with-data-disks", "recreate"): [6, 9, 12, 18, 20, 24]}
+STARTS.update({(s, "rescue"): [5, 10, 15, 19, 21, 24, 27, 30, 35, 39, 42, 45, 52, 56, 62, 66]
                for s in ("oobe-stuck-no-image", "oobe-stuck-gen1-no-image", "oobe-stuck-windows11")})
 SWEEPS = [("generalized-by-api", "recreate"), ("oobe-stuck", "recreate"), ("generalized-with-data-disks", "recreate"),
-          ("oobe-stuck-no-image", "rescue")]
+          ("oobe-stuck-no-image", "rescue"), ("oobe-stuck-gen1-no-image", "rescue")]
 KINDS = ("refuse", "lro-fail", "crash-before", "crash-after")
 REFUSAL = "injected refusal"
 LRO_FAILURE = "InternalExecutionError"

@@ -288,3 +288,105 @@ def test_repair_error_carries_its_recommendation():
     err = engine.RepairError("m", "do this")
     assert str(err) == "m" and err.recommendation == "do this"
     assert engine.RepairError("m").recommendation is None
+
+
+# -- operations left in flight (ctx.start) and the steps that overlap them --------------------------------------
+class Poller:
+    """An SDK poller's stand-in: ``result()`` is logged (the wait) and returns or raises."""
+
+    def __init__(self, log, what, error=None):
+        self.log, self.what, self.error = log, what, error
+
+    def result(self):
+        self.log.calls.append(("wait", self.what))
+        if self.error:
+            raise RuntimeError(self.error)
+        return self.what
+
+
+def starter(name, log, ops, overlaps=(), error=None, then=None):
+    """A step that leaves the operations ``ops`` in flight (the first failing with ``error``)."""
+    base = stub(name, log)
+
+    class Starter(base):
+        def apply(self, ctx):
+            log.calls.append(("apply", name, ctx.journal.step(name)["state"]))
+            for i, what in enumerate(ops):
+                ctx.start(Poller(log, what, error if i == 0 else None), what, then=then)
+            return {"made": name}
+    Starter.name, Starter.overlaps = name, tuple(overlaps)
+    return Starter
+
+
+def test_a_step_in_flight_stays_running_until_a_step_that_does_not_overlap_it(plan):
+    log = Log()
+    ctx = plan(starter("a", log, ["op1", "op2"]), starter("b", log, ["op3"], overlaps=["a"]), stub("c", log))
+    seen = {}
+    original = ctx.journal.mark
+
+    def mark(row, state, outputs=None, error=None):
+        original(row, state, outputs, error)
+        if row["name"] == "b" and state == "running":
+            seen["a"] = dict(Journal.load(ctx.journal.path).step("a"))
+    ctx.journal.mark = mark
+    engine.apply(ctx)
+    assert seen["a"]["state"] == "running" and seen["a"]["outputs"] == {"made": "a", "inFlight": ["op1", "op2"]}
+    assert log.calls == [("done", "a", "pending"), ("apply", "a", "running"),
+                         ("done", "b", "pending"), ("apply", "b", "running"),      # b did not wait for a
+                         ("wait", "op1"), ("wait", "op2"), ("wait", "op3"),          # c waits for both
+                         ("done", "c", "pending"), ("apply", "c", "running")]
+    saved = Journal.load(ctx.journal.path)
+    assert [(e["what"], e["state"]) for e in saved.data["events"]] == [
+        ("status", "applying"), ("a", "running"), ("a", "running"), ("b", "running"), ("b", "running"),
+        ("a", "done"), ("b", "done"), ("c", "running"), ("c", "done"), ("status", "succeeded")]
+    assert saved.step("a")["outputs"] == {"made": "a", "inFlight": ["op1", "op2"]}
+
+
+def test_the_last_operations_in_flight_are_waited_for_before_the_run_succeeds(plan):
+    log = Log()
+    ctx = plan(stub("a", log), starter("b", log, ["op1"]))
+    assert engine.apply(ctx)["status"] == "succeeded"
+    assert log.calls[-1] == ("wait", "op1") and ctx.journal.step("b")["state"] == "done"
+
+
+def test_an_operation_that_fails_in_flight_fails_its_own_step(plan):
+    log = Log()
+    ctx = plan(starter("a", log, ["snapshot"], error="Conflict: the disk is busy"),
+               starter("b", log, ["op"], overlaps=["a"]), stub("c", log))
+    with pytest.raises(engine.RepairError, match="step a failed: Conflict: the disk is busy"):
+        engine.apply(ctx)
+    saved = Journal.load(ctx.journal.path)
+    assert [saved.step(n)["state"] for n in "abc"] == ["failed", "done", "pending"]
+    assert saved.status == "failed" and ("apply", "c", "running") not in log.calls
+
+
+def test_what_follows_an_operation_in_flight_is_waited_for_too(plan):
+    log = Log()
+    follow = Poller(log, "after")
+    ctx = plan(starter("a", log, ["first"], then=lambda result: [follow] if result == "first" else []),
+               stub("b", log))
+    engine.apply(ctx)
+    assert log.calls[2:4] == [("wait", "first"), ("wait", "after")]
+
+
+def test_outside_apply_nothing_is_left_in_flight(plan):
+    log = Log()
+    ctx = plan(starter("a", log, ["op"]))
+    ctx.start(Poller(log, "undo-op"), "undo-op")  # as an undo does during a rollback
+    assert log.calls == [("wait", "undo-op")] and ctx.started == []
+
+
+def test_what_a_failing_step_started_ends_before_the_run_stops(plan):
+    log = Log()
+    base = starter("a", log, ["op1"])
+
+    class StartsThenFails(base):
+        def apply(self, ctx):
+            super().apply(ctx)
+            raise recreate.StepFailed("the second write was refused")
+    StartsThenFails.name = "a"
+    ctx = plan(StartsThenFails, stub("b", log))
+    with pytest.raises(engine.RepairError, match="the second write was refused"):
+        engine.apply(ctx)
+    assert log.calls[-1] == ("wait", "op1") and ctx.started == []
+    assert Journal.load(ctx.journal.path).step("a")["state"] == "failed"

@@ -32,7 +32,7 @@ def test_every_article_step_is_performed_by_a_step_or_says_why_it_is_not_automat
     table = P.article_table(PATHS)
     assert [r["article"] for r in table] == list(range(1, 13))
     assert table[0]["recreate"] == ["keep-disks-and-nics", "delete-vm"] and table[0]["rescue"] == []
-    assert table[10]["rescue"] == ["detach-copy", "deallocate-vm", "swap-os-disk"]
+    assert table[10]["rescue"] == ["deallocate-vm", "detach-copy", "swap-os-disk"]
     assert table[6]["notAutomated"] == P.NOT_AUTOMATED[7] and table[6]["recreate"] == table[6]["rescue"] == []
     rows = P.article_rows("recreate", recreate.RECREATE_PATH)
     assert [bool(r["steps"]) for r in rows] == [True] * 5 + [False] * 7  # 1-5 (5: the backup), not 6-12

@@ -337,3 +337,50 @@ def test_rollback_is_refused_without_the_undo_actions(wired):
         in exc.value.error_msg
     assert state(h.cloud) == before and journal.read_text() == saved
 
+
+
+# -- the nested method's way in (a public IP and an NSG when the VNet has no Bastion) -------------------------
+NO_PUBLIC_IPS = {"if": {"field": "type", "equals": "Microsoft.Network/publicIPAddresses"},
+                 "then": {"effect": "deny"}}
+
+
+def test_a_policy_denying_public_ips_stops_the_nested_method_before_any_change(wired):
+    h, journal = wired("oobe-stuck-no-image")
+    group = "/subscriptions/{}/resourceGroups/rg-oobe".format(h.cloud.default_subscription)
+    h.cloud.policyinsights.assign(group, "no-public-ips", NO_PUBLIC_IPS)
+    err = refused(h, journal, azclierror.ForbiddenError,
+                  repair(h, method="nested", allow_cidr="203.0.113.7/32", keep_disks=False))
+    assert "the publicIPAddresses web01-rescue-" in err.error_msg
+    assert "-pip that create-rescue-vm creates is denied by the assignment 'no-public-ips'" in err.error_msg
+    assert "networkSecurityGroups" not in err.error_msg  # what is allowed is not named
+    assert err.recommendations[0].startswith("See what the assignment requires (az policy assignment show --ids "
+                                             + group + "/providers/Microsoft.Authorization/policyAssignments/"
+                                             "no-public-ips)")
+    # the answer-file method creates no public IP: the same policy lets it through
+    out = rc.repair(_Cmd, h.rg, h.name, rescue=True, dry_run=True)
+    assert {f["check"]: f["status"] for f in out["preflight"]}["policy"] == "passed"
+
+
+def test_the_nested_method_checks_the_public_ip_and_nsg_rights(wired):
+    h, journal = wired("oobe-stuck-no-image")
+    group = "/subscriptions/{}/resourceGroups/rg-oobe".format(h.cloud.default_subscription)
+    h.cloud.authorization.assign_role(group, "Virtual Machine Contributor")
+    h.cloud.authorization.assign_role("/subscriptions/" + h.cloud.default_subscription, "Reader")
+    out = rc.repair(_Cmd, h.rg, h.name, method="nested", allow_cidr="203.0.113.7/32", dry_run=True)
+    detail = {f["check"]: f for f in out["preflight"]}["permissions"]["detail"]
+    for action in (A.PIP_WRITE, A.NSG_WRITE):  # Virtual Machine Contributor joins them, but cannot make them
+        assert "'{}' on resource group rg-oobe (step create-rescue-vm)".format(action) in detail
+    assert A.NSG_JOIN not in detail and A.PIP_JOIN not in detail
+    answer_file = rc.repair(_Cmd, h.rg, h.name, rescue=True, dry_run=True)  # creates neither
+    assert "publicIPAddresses" not in {f["check"]: f for f in answer_file["preflight"]}["permissions"]["detail"]
+
+
+def test_with_a_bastion_the_nested_method_needs_no_public_ip_or_nsg_rights():
+    from azext_vmbootfix.repair.rescue_nested import NESTED_PATH
+    way_in = {A.PIP_READ, A.PIP_WRITE, A.PIP_JOIN, A.NSG_READ, A.NSG_WRITE, A.NSG_JOIN, A.PIP_DELETE, A.NSG_DELETE}
+    for undo in (False, True):
+        public = A.needs(NESTED_PATH, undo=undo, params={"bastion": False})["group"]
+        bastion = A.needs(NESTED_PATH, undo=undo, params={"bastion": True})["group"]
+        assert way_in & set(public) and not way_in & set(bastion)
+        assert set(public) - set(bastion) <= way_in  # nothing else differs
+    assert A.VNET_READ in A.needs(NESTED_PATH, params={"bastion": True})["subnet"]  # to find the Bastion subnet

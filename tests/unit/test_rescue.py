@@ -10,8 +10,8 @@ from fakeazure.guest import bcd
 from repairkit import Harness
 
 RESCUE_STEPS = ["record-original", "backup-os-disk", "copy-os-disk", "create-rescue-vm", "finish-setup",
-                "enable-serial-console", "detach-copy", "deallocate-vm", "swap-os-disk", "start-vm", "verify-boot",
-                "delete-rescue-vm"]
+                "deallocate-vm", "enable-serial-console", "detach-copy", "delete-rescue-vm", "swap-os-disk",
+                "start-vm", "verify-boot"]
 
 
 def _rescued(canary, admin="bootfixuser"):

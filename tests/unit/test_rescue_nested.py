@@ -10,8 +10,8 @@ from repairkit import Harness
 
 CIDR = "203.0.113.7/32"
 NESTED_STEPS = ["record-original", "backup-os-disk", "copy-os-disk", "create-rescue-vm", "enable-hyperv",
-                "start-nested-vm", "wait-for-user", "release-copy", "enable-serial-console", "detach-copy", "deallocate-vm", "swap-os-disk",
-                "start-vm", "verify-boot", "delete-rescue-vm"]
+                "start-nested-vm", "wait-for-user", "release-copy", "deallocate-vm", "enable-serial-console",
+                "detach-copy", "delete-rescue-vm", "swap-os-disk", "start-vm", "verify-boot"]
 
 
 def _waiting(canary, scenario="oobe-stuck-no-image"):

@@ -38,9 +38,9 @@ def test_every_resource_a_rescue_creates_carries_the_run_tag(wired):
     """Stopped before the rescue VM is deleted: its VM, OS disk and NIC are there to look at."""
     h, _ = wired("oobe-stuck-no-image")
     before = h.inventory()
-    h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "virtualMachines/web01$", "status": 409,
-                        "code": "Conflict", "count": 0})  # the swap (the only PUT of the VM itself) is refused
-    with pytest.raises(azclierror.AzureResponseError, match="swap-os-disk"):
+    h.cloud.faults.add({"kind": "error", "method": "POST", "path": "virtualMachines/web01/deallocate$",
+                        "status": 409, "code": "Conflict", "count": 0})  # the original VM's deallocation is refused
+    with pytest.raises(azclierror.AzureResponseError, match="deallocate-vm"):
         rc.repair(_Cmd, h.rg, h.name, rescue=True, yes=True, admin_password=PASSWORD)
     run_id = [v.tags[RUN_TAG] for v in h.cloud.compute.vms.values() if RUN_TAG in (v.tags or {})][0]
     now = h.inventory()
