@@ -13,7 +13,7 @@ class DiskResponse(ComputeResponse):
     def put(self):
         body = self.json_body()
         write = self._call("begin_create_or_update_", *self._names(), body, patch=self.ctx.method == "PATCH")
-        echo = _echo(body, write.obj)
+        echo = _echo(body, write.obj, write.created)
         return self._async(write.operation, 202, echo, location=True)
 
     def begin_get_access(self):
@@ -36,7 +36,7 @@ class SnapshotResponse(DiskResponse):
 _SETTABLE_PERFORMANCE = ("ultrassd_lrs", "premiumv2_lrs")
 
 
-def _echo(body, obj):
+def _echo(body, obj, created=True):
     """The 202 body of a disk/snapshot PUT or PATCH: the request echoed with the resource's name, id and type and
     ``provisioningState: Updating``, as Azure answered in every 2023 azure-cli recording at every DiskRP
     api-version (2022-03-02, 2022-07-02). Azure's echo of 2021-2022 (no id and type, ``isArmResource: true``,
@@ -50,6 +50,8 @@ def _echo(body, obj):
     if (obj.sku or "").lower() not in _SETTABLE_PERFORMANCE:
         props.pop("diskIOPSReadWrite", None)
         props.pop("diskMBpsReadWrite", None)
+    if not created and obj.sku == "UltraSSD_LRS":  # an Ultra update echoes readOnly (test_vm_ultra_ssd_disk_update#5)
+        props.setdefault("readOnly", obj.to_json()["properties"].get("readOnly", False))
     props["provisioningState"] = "Updating"
     out["properties"] = props
     return out

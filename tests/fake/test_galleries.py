@@ -119,3 +119,43 @@ def test_an_update_without_the_source_keeps_it_and_applies_the_rest(arm):
     new = arm.call("PUT", _path(arm, "galleries", "g1", "images", "img", "versions", "2.0.0"),
                    {"location": "westus", "properties": {"storageProfile": {"osDiskImage": {}}}}, api=OLD)
     assert new.status_code == 400 and new.json()["error"]["code"] == "InvalidParameter"  # a new one needs a source
+
+
+def test_a_version_keeps_its_data_disk_images_from_snapshots_and_from_a_managed_image(arm):
+    # test_gallery_specialized #39/#47: snapshots sent as dataDiskImages come back with their lun, caching
+    # (ReadOnly unless sent) and source, and a size once made; fidelity gallery-image-version.yaml: a managed
+    # image's data disks become {lun, sizeInGB, hostCaching: None}
+    disk, version = _version_setup(arm)
+    snaps = []
+    for name in ("s2", "s3"):
+        snap = _path(arm, "snapshots", name)
+        arm.wait(arm.call("PUT", snap, {"location": "westus", "properties": {
+            "creationData": {"createOption": "Copy", "sourceResourceId": disk}}}, api="2022-07-02"))
+        snaps.append(snap)
+    first = _put(arm, version, {"location": "westus", "properties": {"storageProfile": {
+        "osDiskImage": {"source": {"id": disk}},
+        "dataDiskImages": [{"lun": 2, "source": {"id": snaps[0]}},
+                           {"lun": 3, "hostCaching": "None", "source": {"id": snaps[1]}}]}}}).json()
+    assert first["properties"]["storageProfile"]["dataDiskImages"] == [
+        {"lun": 2, "hostCaching": "ReadOnly", "source": {"id": snaps[0]}},
+        {"lun": 3, "hostCaching": "None", "source": {"id": snaps[1]}}]
+    made = arm.call("GET", version, api=OLD).json()["properties"]["storageProfile"]["dataDiskImages"]
+    assert [(d["lun"], d["sizeInGB"]) for d in made] == [(2, 10), (3, 10)]
+
+    image = _path(arm, "images", "managedImage1")
+    data = _path(arm, "disks", "data1")
+    arm.wait(arm.call("PUT", data, {"location": "westus", "properties": {
+        "creationData": {"createOption": "Empty"}, "diskSizeGB": 16}}, api="2022-07-02"))
+    _put(arm, image, {"location": "westus", "properties": {"storageProfile": {
+        "osDisk": {"osType": "Windows", "osState": "Specialized", "managedDisk": {"id": disk}},
+        "dataDisks": [{"lun": 0, "managedDisk": {"id": data}}]}}}, api="2022-03-01")
+    from_image = _path(arm, "galleries", "g1", "images", "img", "versions", "1.1.2")
+    _put(arm, from_image, {"location": "westus", "properties": {"storageProfile": {"source": {"id": image}}}}, api=NEW)
+    assert arm.call("GET", from_image, api=NEW).json()["properties"]["storageProfile"]["dataDiskImages"] == [
+        {"lun": 0, "sizeInGB": 16, "hostCaching": "None"}]
+    missing = arm.call("PUT", _path(arm, "galleries", "g1", "images", "img", "versions", "3.0.0"), {
+        "location": "westus", "properties": {"storageProfile": {"osDiskImage": {"source": {"id": disk}},
+                                                                "dataDiskImages": [{"lun": 0, "source": {
+                                                                    "id": _path(arm, "snapshots", "none")}}]}}},
+        api=OLD)
+    assert missing.status_code == 404, missing.text

@@ -201,6 +201,22 @@ def test_disk_update_echo_drops_what_the_sku_cannot_set(cloud, cc):
     assert set(r.json()["properties"]) == set(echo["properties"])
 
 
+def test_ultra_disk_update_echo_carries_read_only(cloud, cc):
+    """An Ultra disk's update PUT echoes ``readOnly`` though not sent; its create echo has none
+    (test_vm_ultra_ssd_disk_update #1 and #5)."""
+    req1, status1, echo1 = exchange("vm/test_vm_ultra_ssd_disk_update.yaml", 1)
+    req5, status5, echo5 = exchange("vm/test_vm_ultra_ssd_disk_update.yaml", 5)
+    path = "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Compute/disks/d1".format(
+        cloud.default_subscription, RG)
+    created = raw(cloud, "PUT", path, json.loads(req1) | {"location": "eastus2"}, api="2022-07-02")
+    assert created.status_code == status1 == 202 and "readOnly" not in json.loads(req1)["properties"]
+    assert set(created.json()["properties"]) == set(echo1["properties"])
+    follow(cloud, created.headers["Azure-AsyncOperation"])
+    updated = raw(cloud, "PUT", path, json.loads(req5) | {"location": "eastus2"}, api="2022-07-02")
+    assert updated.status_code == status5 == 202 and "readOnly" not in json.loads(req5)["properties"]
+    assert set(updated.json()["properties"]) == set(echo5["properties"])
+
+
 def test_snapshot_put_bucket_and_output(cloud, cc):
     rec = recorded("snapshot-create.yaml", "GET DiskOperations status (snapshot) - Succeeded")["response"]["body"]
     _, _, echo = exchange("vm/test_completion_percent.yaml", 5)  # an incremental copy of a disk, 2023

@@ -93,3 +93,20 @@ def test_ultra_disk_snapshots_copy_in_the_background(cc):
         "location": "westus", "sku": {"name": "UltraSSD_LRS"}, "creation_data": {"create_option": "Empty"},
         "disk_size_gb": 4}).result()
     assert _snap(cc, "rg-w", "u", "westus", ultra.id).result().completion_percent == 0.0
+
+
+def test_a_copy_start_operation_output_has_no_completion_percent(cloud, cc):
+    # test_completion_percent #9/#10 and test_snapshot_incremental #12/#13: the DiskOperations output of a
+    # CopyStart copy has no completionPercent, the GET right after shows 0.0; an Ultra disk's incremental
+    # snapshot's output has it (test_snapshot_ultra_ssd #8)
+    source = _snap(cc, "rg-w", "a", "westus", _disk(cc).id).result()
+    _snap(cc, "rg-e", "b", "eastus", source.id, option="CopyStart").result()
+    ultra = cc.disks.begin_create_or_update("rg-w", "ultra", {
+        "location": "westus", "sku": {"name": "UltraSSD_LRS"}, "creation_data": {"create_option": "Empty"},
+        "disk_size_gb": 4}).result()
+    _snap(cc, "rg-w", "u", "westus", ultra.id).result()
+    outputs = {op.output["name"]: op.output["properties"] for op in cloud.operations._ops.values()
+               if isinstance(op.output, dict) and op.output.get("type") == "Microsoft.Compute/snapshots"}
+    assert "completionPercent" not in outputs["b"]
+    assert outputs["u"]["completionPercent"] == 0.0
+    assert cc.snapshots.get("rg-e", "b").completion_percent == 0.0

@@ -6,7 +6,20 @@ and a ``response`` and sometimes ``polls``; entries with no request line (notes,
 Where the pack abridged a response body (prose such as ``"...same as above..."``, a head, a tail or a
 summary instead of the body) the exchange is marked ``abridged`` and its body keys are not compared; where
 it kept no request body for a PUT or PATCH, the body is :data:`UNRECORDED`.
+
+Two more things are read from the pack, neither compared:
+
+* **What an entry shows** (:attr:`Exchange.shown`): every JSON body the entry recorded (its response, its
+  ``status_poll``, its ``polls``), and those of the request-less entries that follow it (the final polls of
+  an operation kept as an entry of their own). The replay arranges resources from them (``replay.arrange``)
+  and reads Azure's operation times from them (``replay.engine``, normalisation 8).
+* **Azure's order**: the pack condensed each run and sometimes kept its steps out of order (``vm-power-lro``
+  has the ``powerOff`` Azure answered at 23:18:56 after the ``deallocate`` of 23:22:34). Within a file, the
+  entries of one recorded run (the same ``source``, "same file" naming the entry before's) are put back in
+  the order of their ``recorded`` dates; runs keep the order of their first entry, and an entry without a
+  date stays after the one before it.
 """
+import email.utils
 import gzip
 import json
 
@@ -29,10 +42,11 @@ UNRECORDED = _Unrecorded()
 class Exchange:
     """One recorded request and Azure's answer."""
 
-    __slots__ = ("method", "url", "body", "status", "headers", "text", "label", "origin", "abridged", "recorded")
+    __slots__ = ("method", "url", "body", "status", "headers", "text", "label", "origin", "abridged", "recorded",
+                 "shown")
 
     def __init__(self, method, url, body, status, headers, text, label="", origin="", abridged=False,
-                 recorded=None):
+                 recorded=None, shown=None):
         self.method = method.upper()
         self.url = url
         self.body = body            # request body text or None
@@ -44,6 +58,7 @@ class Exchange:
         self.abridged = abridged    # the recording kept only part of the response body (not compared)
         self.recorded = recorded    # when it was answered (an HTTP date) where the recording says so apart
                                     # from the headers (the fidelity pack's ``recorded``), else None
+        self.shown = shown if shown is not None else []  # JSON bodies the recording showed with it (above)
 
     def json(self):
         return parse_json(self.text)
@@ -105,35 +120,78 @@ def vcr_exchanges(doc):
 
 
 def fidelity_exchanges(doc, origin=""):
-    """The exchanges of a fidelity-pack file: every entry whose request has a method and a full URL."""
-    out = []
+    """The exchanges of a fidelity-pack file: every entry whose request has a method and a full URL, the entries
+    of one recorded run in Azure's order (see above)."""
+    rows, run, last = [], None, None
     for entry in doc.get("entries") or []:
-        req = entry.get("request") or {}
-        resp = entry.get("response") or {}
-        uri, method = req.get("uri"), req.get("method")
-        if not uri or not method or not str(uri).startswith("https://"):
+        source = str(entry.get("source", ""))
+        run = run if source.startswith("same") and run is not None else (source, entry.get("commit"))
+        ex = _fidelity_exchange(entry, origin)
+        if ex is None:
+            if last is not None:  # a request-less entry continues the one before it
+                last.shown += _shown(entry)
             continue
-        status = resp.get("status")
-        status = status if isinstance(status, int) else None
-        abridged = False
-        if "body_raw" in resp:
-            text = resp["body_raw"]
-        elif isinstance(resp.get("body"), (dict, list)):
-            text = json.dumps(resp["body"])
-            abridged = _abridged(resp["body"])
-        elif resp.get("body") in ("", None) and "body" in resp:
-            text = ""  # the pack's way of writing an empty body
-        else:
-            text, abridged = "", True  # a note, a head, a tail or a summary in place of the body
-        body = req.get("body")
-        if body is not None and not isinstance(body, str):
-            body = json.dumps(body)
-        if body is None and method.upper() in ("PUT", "PATCH"):
-            body = UNRECORDED  # the pack noted what was sent instead of keeping it
-        headers = {k.lower(): str(v) for k, v in (resp.get("headers") or {}).items()}
-        out.append(Exchange(method, uri, body, status, headers, text, label=entry.get("op", ""), origin=origin,
-                            abridged=abridged, recorded=entry.get("recorded")))
+        last = ex
+        rows.append((run, recorded_date(entry.get("recorded")), ex))
+    first_of_run, dated, keyed = {}, {}, []
+    for position, (run, when, ex) in enumerate(rows):
+        first_of_run.setdefault(run, position)
+        when = dated.get(run) if when is None else when  # an undated entry stays after the one before it
+        dated[run] = when
+        keyed.append(((first_of_run[run], when if when is not None else float("-inf"), position), ex))
+    return [ex for _, ex in sorted(keyed, key=lambda kv: kv[0])]
+
+
+def recorded_date(text):
+    """The POSIX time of a pack entry's ``recorded`` ("Wed, 18 May 2022 08:57:08 GMT", remarks after the date
+    dropped), or None when it gives none."""
+    if not text:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(str(text).split(" GMT")[0] + " GMT").timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _shown(entry):
+    """The JSON bodies a pack entry recorded: its response's, its ``status_poll``'s and its polls'."""
+    out = []
+    for part in (entry.get("response"), entry.get("status_poll")):
+        if isinstance(part, dict) and isinstance(part.get("body"), (dict, list)):
+            out.append(part["body"])
+    polls = list(entry.get("polls") or [])
+    if isinstance(entry.get("async_polls"), dict):
+        polls += entry["async_polls"].get("polls") or []
+    out += [p["body"] for p in polls if isinstance(p, dict) and isinstance(p.get("body"), (dict, list))]
     return out
+
+
+def _fidelity_exchange(entry, origin):
+    req = entry.get("request") or {}
+    resp = entry.get("response") or {}
+    uri, method = req.get("uri"), req.get("method")
+    if not uri or not method or not str(uri).startswith("https://"):
+        return None
+    status = resp.get("status")
+    status = status if isinstance(status, int) else None
+    abridged = False
+    if "body_raw" in resp:
+        text = resp["body_raw"]
+    elif isinstance(resp.get("body"), (dict, list)):
+        text = json.dumps(resp["body"])
+        abridged = _abridged(resp["body"])
+    elif resp.get("body") in ("", None) and "body" in resp:
+        text = ""  # the pack's way of writing an empty body
+    else:
+        text, abridged = "", True  # a note, a head, a tail or a summary in place of the body
+    body = req.get("body")
+    if body is not None and not isinstance(body, str):
+        body = json.dumps(body)
+    if body is None and method.upper() in ("PUT", "PATCH"):
+        body = UNRECORDED  # the pack noted what was sent instead of keeping it
+    headers = {k.lower(): str(v) for k, v in (resp.get("headers") or {}).items()}
+    return Exchange(method, uri, body, status, headers, text, label=entry.get("op", ""), origin=origin,
+                    abridged=abridged, recorded=entry.get("recorded"), shown=_shown(entry))
 
 
 def _abridged(value):

@@ -39,8 +39,20 @@ Normalisations (each one also listed in ``tests/fixtures/azure-traffic/README.md
    fidelity pack's ``recorded`` date of the entry); a step back counts as none (the fidelity pack joins
    snippets of several years). An operation the fake runs for as long as Azure did is thus still running
    where Azure's was and done where Azure's was done (a resource group reads ``Deleting`` while
-   ``az group wait`` polls it).
-9. Nothing else is changed: no header, body or order is adapted to what the fake does.
+   ``az group wait`` polls it). Where the recording shows how long Azure's operation took (a status
+   document of it with ``startTime`` and ``endTime``), the fake's operation started by the same request
+   ends after that time rather than after the durations table's median: each run ends when it ended in
+   the recording (a ``powerOff`` that took 9 s there is over 9 s later here, whatever the median).
+9. **Deployment names**: azure-cli's recorder rewrote every ``/deployments/{name}`` of a request URL to
+   ``/deployments/mock-deployment`` (``DeploymentNameReplacer`` of azure-cli's testsdk; the answers kept the
+   names), so two deployments of a recording were one name in its URLs and the fake saw an update where Azure
+   saw a create. A request's URL gets back the name Azure's answer to it gives (``name`` of a deployment
+   body); one whose answer names none (a refused validation, ``exportTemplate``, ``cancel``, the operations
+   list) the name of the nearest request before it whose answer did (the same command's), else after it.
+   Likewise a deployment operation's id (``.../deployments/{name}/operations/{id}``), which Azure chose: once
+   Azure's and the fake's answers to the same operations list have been compared, an id of Azure's is sent as
+   the fake's id of the operation on the same target resource with the same ``provisioningOperation``.
+10. Nothing else is changed: no header, body or order is adapted to what the fake does.
 """
 import re
 from urllib.parse import urlsplit
@@ -52,7 +64,8 @@ from .armpath import classify, segments
 from .arrange import Arranger, group_of
 from .cassettes import UNRECORDED
 from .compare import Comparison
-from .timelines import answered_at
+from .renames import paired_operation_ids, restored_deployment_names, with_fake_operation_id
+from .timelines import answered_at, azure_operation_seconds
 
 ARM_HOST = "management.azure.com"
 SKIPPED_HOSTS = ("login.microsoftonline.com", "graph.windows.net", "graph.microsoft.com")
@@ -182,6 +195,9 @@ class Replayer:
         self.started_by = {}          # operation_key -> the outcome of the request that started it
         self.tainted = set()          # resource paths an unreplayable request would have made or changed
         self.last_answered = None     # the recorded time of the last dated answer: normalisation 8
+        self.azure_seconds = azure_operation_seconds(exchanges)  # operation id -> Azure's time: normalisation 8
+        self.deployment_urls = restored_deployment_names(exchanges)  # normalisation 9
+        self.operation_ids = {}       # a deployment operation id of Azure's (lower) -> the fake's: normalisation 9
 
     # -- sending ----------------------------------------------------------------------------------
     def to_fake(self, url):
@@ -209,10 +225,11 @@ class Replayer:
 
     # -- the replay -------------------------------------------------------------------------------
     def arrange(self):
-        arranger = Arranger(self, BASE_URL)
-        self.result.arranged = arranger.groups(self.exchanges)
+        self.arranger = Arranger(self, BASE_URL)
+        self.result.arranged = self.arranger.groups(self.exchanges)
         if self.arrange_resources:
-            arranger.vms_and_nics(self.exchanges)
+            self.arranger.vms_and_nics(self.exchanges)
+            self.arranger.plan_disks(self.exchanges)
 
     def run(self):
         self.arrange()
@@ -226,6 +243,7 @@ class Replayer:
                 self.result.skipped += 1
                 continue
             self.follow_recorded_time(ex)
+            self.arranger.before(i, self.exchanges)
             key = operation_key(ex.url)
             if ex.method == "GET" and (key in self.operations or is_operation_url(ex.method, ex.url)):
                 if last_use[key] > i:
@@ -286,7 +304,8 @@ class Replayer:
             self.result.uncompared.append((i, "its request body was not recorded"))
             self._map_operations(ex, None, None)
             return
-        resp = self.send(ex.method, self.to_fake(ex.url), ex.body)
+        resp = self.send(ex.method, self.to_fake(self.with_fake_ids(self.deployment_urls[i])), ex.body)
+        self.learn_operation_ids(ex, resp)
         if ex.status is None:
             self.result.uncompared.append((i, "the recording kept no status line"))
             self._map_operations(ex, resp, None)
@@ -302,6 +321,19 @@ class Replayer:
         self.result.outcomes.append(outcome)
         self._map_operations(ex, resp, outcome)
 
+    def with_fake_ids(self, url):
+        """``url`` with a deployment operation id of Azure's replaced by the fake's (normalisation 9)."""
+        return with_fake_operation_id(url, self.operation_ids)
+
+    def learn_operation_ids(self, ex, resp):
+        """Pair Azure's and the fake's ids in their answers to one deployment operations list."""
+        try:
+            ours = resp.json()
+        except ValueError:
+            return
+        if "/operations" in urlsplit(ex.url).path:
+            self.operation_ids.update(paired_operation_ids(ex.json(), ours))
+
     def _map_operations(self, ex, resp, outcome):
         """Map the operation URLs Azure's answer gave to the fake's (normalisation 4)."""
         rec_async, rec_loc = ex.header("azure-asyncoperation"), ex.header("location")
@@ -311,12 +343,33 @@ class Replayer:
             fake_async, fake_loc = resp.headers.get("Azure-AsyncOperation"), resp.headers.get("Location")
             if resp.status_code not in (201, 202):
                 fake_loc = None  # a Location on a 200 names the resource, not an operation
+        if resp is not None:
+            self._take_azure_time(rec_async or (rec_loc if ex.status in (201, 202) else None),
+                                  fake_async or fake_loc)
         if rec_async:
             self.operations[operation_key(rec_async)] = fake_async or fake_loc
             self.started_by[operation_key(rec_async)] = outcome
         if rec_loc and ex.status in (201, 202):
             self.operations[operation_key(rec_loc)] = fake_loc or fake_async
             self.started_by[operation_key(rec_loc)] = outcome
+
+
+    def _take_azure_time(self, recorded_url, fake_url):
+        """The fake's operation at ``fake_url`` ends as long after its start as Azure's at ``recorded_url`` did,
+        where the recording shows that (normalisation 8)."""
+        if not recorded_url or not fake_url or fake_url is UNREPLAYABLE:
+            return
+        seconds = self.azure_seconds.get(operation_id(recorded_url))
+        op = self.cloud.operations.get(operation_id(fake_url))
+        if seconds is None or op is None or op.done or op.always_due or self.cloud.operations.duration is not None:
+            return  # (a profile that fixes every operation's time keeps it)
+        op.due = op.started + seconds
+
+
+def operation_id(url):
+    """The id an operation URL ends with (lower-cased)."""
+    segs = segments(urlsplit(url).path)
+    return segs[-1].lower() if segs else ""
 
 
 def replay(exchanges, name, source="azure-cli", profile="fast", arrange_resources=False):

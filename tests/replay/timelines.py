@@ -152,6 +152,20 @@ def _poll(tl, ex):
         tl.lower = since if tl.lower is None else max(tl.lower, since)
 
 
+def azure_operation_seconds(exchanges):
+    """``{operation id: endTime - startTime}`` of every operation whose status document the recording shows
+    with both times (an answer's body, or a body the fidelity pack showed with the entry)."""
+    out = {}
+    for ex in exchanges:
+        for doc in [ex.json()] + list(getattr(ex, "shown", [])):
+            if isinstance(doc, dict) and doc.get("name") and doc.get("startTime") and doc.get("endTime"):
+                try:
+                    out[str(doc["name"]).lower()] = max(0.0, arm_time(doc["endTime"]) - arm_time(doc["startTime"]))
+                except ValueError:
+                    continue
+    return out
+
+
 def cassette_timelines(relpath):
     """The timelines of one azure-traffic recording (``relpath`` under ``tests/fixtures``)."""
     return operations(vcr_exchanges(load_yaml(os.path.join(FIXTURES, relpath))))

@@ -73,6 +73,10 @@ class Disk(ComputeResource):
         tier = self.sku.split("_")[0]
         return {"name": self.sku, "tier": {"StandardSSD": "Standard", "UltraSSD": "Ultra"}.get(tier, tier)}
 
+    def operation_output(self):
+        """The body a finished ``DiskOperations`` status shows in ``properties.output``: the resource's."""
+        return self.to_json()
+
     def to_json(self):
         props = {}
         if self.os_type:
@@ -180,7 +184,7 @@ class DiskBackend:
             checks.resource_name(name, 80)
             obj = self._disk_like_from_body(cls, sub, rg, name, body)
             keep_at_create(obj, properties.SNAPSHOTS if cls.resource_type == "snapshots" else properties.DISKS, body)
-            return self.begin_put(table, obj, None, "DiskOperations", state="Updating", settle=obj.to_json,
+            return self.begin_put(table, obj, None, "DiskOperations", state="Updating", settle=obj.operation_output,
                                   result_in_status=True)
         self.not_busy(existing)
         self.cloud.check_locks_for_write(existing.id)
@@ -212,7 +216,7 @@ class DiskBackend:
             existing.provisioning_state = prov
             undo_generic()
 
-        return self.begin_put(table, existing, existing, "DiskOperations", settle=existing.to_json, undo=undo,
+        return self.begin_put(table, existing, existing, "DiskOperations", settle=existing.operation_output, undo=undo,
                               result_in_status=True)
 
     def _disk_like_from_body(self, cls, sub, rg, name, body):

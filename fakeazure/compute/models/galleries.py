@@ -154,8 +154,11 @@ class GalleryImageVersion(ComputeResource):
         else:
             os_image["source"] = dict(self.source)
         storage["osDiskImage"] = os_image
-        if self.data_disk_images:
-            storage["dataDiskImages"] = list(self.data_disk_images)
+        if self.data_disk_images:  # sized once made, as the OS disk image (test_gallery_specialized #39, #47)
+            storage["dataDiskImages"] = [
+                {"lun": d["lun"], **({} if self.provisioning_state == "Creating" else {"sizeInGB": d["sizeInGB"]}),
+                 "hostCaching": d["hostCaching"], **({"source": dict(d["source"])} if d.get("source") else {})}
+                for d in self.data_disk_images]
         props = {"publishingProfile": pub, "storageProfile": storage}
         if api >= "2022-03-03":
             props["safetyProfile"] = {"reportedForPolicyViolation": False,
@@ -318,9 +321,29 @@ class GalleryBackend:
                                 target_regions=pub.get("targetRegions"),
                                 exclude_from_latest=pub.get("excludeFromLatest", False), tags=body.get("tags"),
                                 source_at="storageProfile" if (source.get("id") or source.get("virtualMachineId"))
-                                else "osDiskImage")
+                                else "osDiskImage", data_disk_images=self._data_disk_images(storage, src, table))
         v.publish(pub, props.get("safetyProfile"))
         return self.begin_put(self.gallery_versions, v, existing, "capsOperations")
+
+    def _data_disk_images(self, storage, src, table):
+        """The data disks a new version holds: those the request names with their disk or snapshot sources
+        (``hostCaching`` ReadOnly unless sent: test_gallery_specialized #39), or a managed image's own data
+        disks with their caching (fidelity gallery-image-version.yaml, ``{lun, sizeInGB, hostCaching: None}``).
+        A VM source's data disks are not modelled (no recording shows them)."""
+        if table == "images":
+            return [{"lun": d["lun"], "sizeInGB": d.get("diskSizeGB"), "hostCaching": d.get("caching") or "None"}
+                    for d in sorted(src.data_disks, key=lambda x: x["lun"])]
+        out = []
+        for d in storage.get("dataDiskImages") or []:
+            src_id = checks.required((d.get("source") or {}).get("id"), "dataDiskImages.source.id")
+            kind = lower((ids.parse(src_id) or {}).get("type"))
+            if kind not in ("disks", "snapshots"):
+                raise exceptions.InvalidParameter("The source '{}' of a data disk image is not a disk or snapshot."
+                                                  .format(src_id), target="dataDiskImages")  # wording not verified
+            disk = self.referenced(src_id, kind, kind)
+            out.append({"lun": d.get("lun"), "sizeInGB": disk.size_gb,
+                        "hostCaching": d.get("hostCaching") or "ReadOnly", "source": {"id": disk.id}})
+        return out
 
     def begin_delete_gallery(self, sub, rg, name):
         return self._delete_gallery_part(self.galleries, "galleries", self.gallery_images, sub, rg, name)
