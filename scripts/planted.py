@@ -16,7 +16,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TESTS = ["tests/unit/test_repair.py", "tests/unit/test_rescue.py", "tests/unit/test_rescue_state.py",
          "tests/scenario/test_repair_scenarios.py", "tests/unit/test_plan.py",
          "tests/unit/test_journal_secrets.py", "tests/unit/test_rollback_tags.py",
-         "tests/unit/test_repair_model.py", "tests/unit/test_recreate.py"]
+         "tests/unit/test_repair_model.py", "tests/unit/test_recreate.py", "tests/unit/test_repair_inflight.py",
+         "tests/unit/test_runcommand_resume.py"]
 
 BUGS = [
     ("the recreated VM loses its data disks", "azext_vmbootfix/repair/carry.py",
@@ -60,6 +61,13 @@ BUGS = [
      'return Journal.new(path, new_run_id(),'),
     ("the rollback from tags counts no step as started (it undoes nothing)", "azext_vmbootfix/repair/tagged.py",
      '        row["state"] = "done"', '        row["state"] = "pending"'),
+    ("resume and rollback do not wait for operations an interrupted run left in flight",
+     "azext_vmbootfix/repair/inflight.py", "        pending = busy(ctx)\n", "        pending = []\n"),
+    ("a refusal because another operation is in progress fails the step at once", "azext_vmbootfix/repair/inflight.py",
+     "    if code not in _BUSY_CODES or", "    if True or"),
+    ("a resumed step sends its Run Commands again without reading what they left",
+     "azext_vmbootfix/repair/runcommand.py", '    if getattr(ctx, "resumed_step", False):',
+     '    if False:'),
 ]
 
 

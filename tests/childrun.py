@@ -13,6 +13,10 @@ the answer (``crash_after=True``): every thread of the child stops there, whatev
     result.requests  # requests the child sent (the one it crashed on included)
     result.crashed   # (method, path) of the request it died on, or None
 
+With ``skip_polls=True`` the Nth request is the Nth that is not a poll of a long-running operation (as the
+fake's ``skipPolls`` fault rules count, fakeazure/core/faults.py): on a profile where operations take time,
+the number of polls moves with the durations, the other requests do not.
+
 The body must return something picklable (or None). An exception in the child comes back as
 ``outcome == "raised"`` with ``error`` = (exception type name, message, traceback text).
 """
@@ -150,8 +154,9 @@ def _child(conn, cloud, body):
         os._exit(0)  # never run the parent's atexit handlers, pytest's included
 
 
-def run_in_child(cloud, body, crash_at=None, crash_after=False, timeout=CHILD_TIMEOUT_SECONDS):
-    """Fork; run ``body(remote)`` in the child against ``cloud``; kill the child at request ``crash_at``."""
+def run_in_child(cloud, body, crash_at=None, crash_after=False, timeout=CHILD_TIMEOUT_SECONDS, skip_polls=False):
+    """Fork; run ``body(remote)`` in the child against ``cloud``; kill the child at request ``crash_at`` (with
+    ``skip_polls``, counting only the requests that are not polls)."""
     parent_conn, child_conn = Pipe()
     pid = os.fork()
     if pid == 0:  # the child
@@ -159,7 +164,7 @@ def run_in_child(cloud, body, crash_at=None, crash_after=False, timeout=CHILD_TI
         _child(child_conn, cloud, body)
     child_conn.close()
     adapter = WSGIAdapter(cloud)
-    sent, crashed, result = 0, None, None
+    sent, counted, crashed, result = 0, 0, None, None
     try:
         while result is None:
             if not parent_conn.poll(timeout):
@@ -171,11 +176,14 @@ def run_in_child(cloud, body, crash_at=None, crash_after=False, timeout=CHILD_TI
                 break
             if message[0] == "request":
                 sent += 1
-                if crash_at == sent and not crash_after:
+                poll = skip_polls and cloud.operations.is_poll(message[1], urlsplit(message[2]).path)
+                counted += 0 if poll else 1
+                at = not poll and counted == crash_at
+                if at and not crash_after:
                     crashed = (message[1], urlsplit(message[2]).path)
                     break
                 reply = _serve(adapter, message)
-                if crash_at == sent:
+                if at:
                     crashed = (message[1], urlsplit(message[2]).path)
                     break
                 parent_conn.send(reply)

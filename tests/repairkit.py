@@ -151,9 +151,10 @@ class Harness:
             sleep=self.cloud.clock.advance, resources=self.resources, progress=self.progress,
             clock=self.cloud.clock.now)
 
-    def apply_in_child(self, ctx, crash_at=None, crash_after=False):
+    def apply_in_child(self, ctx, crash_at=None, crash_after=False, skip_polls=False):
         """``engine.apply(ctx)`` in a child process (tests/childrun.py); a RepairError comes back as
-        ``outcome == "failed"`` with its message in ``error``."""
+        ``outcome == "failed"`` with its message in ``error``. ``skip_polls``: ``crash_at`` counts only the
+        requests that are not polls of an operation."""
         def body(remote):
             ctx.compute = remote.client(ComputeManagementClient)
             ctx.resources = remote.client(ResourceManagementClient)
@@ -163,7 +164,7 @@ class Harness:
                 return engine.apply(ctx)["status"]
             except engine.RepairError as exc:
                 return ("failed", str(exc))
-        result = run_in_child(self.cloud, body, crash_at=crash_at, crash_after=crash_after)
+        result = run_in_child(self.cloud, body, crash_at=crash_at, crash_after=crash_after, skip_polls=skip_polls)
         if result.outcome == "raised":
             raise AssertionError("the child raised {}: {}\n{}".format(*result.error))
         if isinstance(result.value, tuple):
@@ -180,8 +181,11 @@ class Harness:
 
     # -- invariants -------------------------------------------------------------------------------
     def backups(self):
+        """The run's backup snapshots that exist, made (a copy still in flight, which may yet fail and vanish as
+        Azure drops a failed create, is not a backup yet)."""
         return {k for k, s in self.cloud.compute.snapshots.items()
-                if (s.tags or {}).get("vmbootfix-role") == BACKUP_ROLE}
+                if (s.tags or {}).get("vmbootfix-role") == BACKUP_ROLE and
+                (getattr(s, "provisioning_state", None) or "Succeeded") == "Succeeded"}
 
     def assert_nothing_lost(self):
         """Nothing that existed before is gone, and no backup snapshot of the run, once made, is gone."""

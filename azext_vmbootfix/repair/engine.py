@@ -20,7 +20,7 @@ import time
 import uuid
 
 from azext_vmbootfix.redact import scrub
-from azext_vmbootfix.repair import carry
+from azext_vmbootfix.repair import carry, inflight
 from azext_vmbootfix.repair import plan as P
 from azext_vmbootfix.repair import rescue as R
 from azext_vmbootfix.repair import recreate as S
@@ -69,6 +69,8 @@ class Context:
         self.started = []  # the running step's operations left in flight: (poller, what, then), see start()
         self.in_flight = {}  # step name -> (journal row, outputs, started): settled by the engine
         self.overlap = False  # True while apply() walks the plan: steps may leave operations in flight
+        self.resumed_step = False  # the running step may have run before (set by the engine, read by runcommand)
+        self.step_name = None      # the step running now (set by the engine)
 
     def start(self, poller, what, then=None):
         """Leave ``poller`` (an SDK LRO poller) in flight; ``what`` names it in the journal. ``then`` runs once it
@@ -192,7 +194,9 @@ def _steps(journal):
 
 def apply(ctx):
     """Walk the plan from wherever the journal says it is. Raises RepairError when a step fails, JournalError
-    when the journal cannot be written."""
+    when the journal cannot be written. A run that an earlier one left inside a step first waits for the
+    operations it may have left in flight (:mod:`.inflight`); a step Azure refuses because another operation is
+    in progress is run again once that one is over."""
     ctx.overlap = True
     try:
         return _apply(ctx)
@@ -202,6 +206,7 @@ def apply(ctx):
 
 def _apply(ctx):
     journal = ctx.journal
+    resuming = inflight.interrupted(journal)
     journal.set_status("applying")
     total = len(journal.steps)
     for index, step in enumerate(_steps(journal), 1):
@@ -210,21 +215,13 @@ def _apply(ctx):
             continue
         ctx.step_outputs = {}
         _settle(ctx, keep=getattr(step, "overlaps", ()))
+        ctx.step_name = step.name  # Run Commands carry it (runcommand.STEP_TAG)
+        ctx.resumed_step = row["state"] != "pending"  # it may have run before: runcommand reads what it left
         try:
-            if step.done(ctx):
-                record(journal, row, "done", {"reconciled": True})
-                ctx.progress("[{}/{}] {}: already done".format(index, total, step.name))
-                continue
-            record(journal, row, "running")  # write-ahead: the journal says so before Azure is touched
-            ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))
-            ctx.started = []
-            outputs = dict(ctx.step_outputs, **(step.apply(ctx) or {}))
-            if ctx.started:  # done once they are: the row stays running, naming what is in flight
-                ctx.in_flight[step.name] = (row, outputs, ctx.started)
-                record(journal, row, "running", dict(outputs, inFlight=[what for _, what, _ in ctx.started]))
-                ctx.started = []
-            else:
-                record(journal, row, "done", outputs)
+            if resuming:  # before the first step it walks again, whatever an earlier run left in flight is over
+                resuming = False
+                inflight.settle(ctx)
+            _until_not_busy(ctx, row, lambda: _apply_step(ctx, step, row, index, total))
         except JournalError:
             raise
         except WaitingForUser as wait:  # a person's turn (the nested method): the run stops here, cleanly
@@ -247,6 +244,49 @@ def _apply(ctx):
     _settle(ctx)
     journal.set_status("succeeded")
     return journal.summary()
+
+
+def _apply_step(ctx, step, row, index, total):
+    """One step: observed done, or applied (its operations possibly left in flight, see Context.start)."""
+    journal = ctx.journal
+    ctx.step_outputs = {}
+    if step.done(ctx):
+        record(journal, row, "done", {"reconciled": True})
+        ctx.progress("[{}/{}] {}: already done".format(index, total, step.name))
+        return
+    record(journal, row, "running")  # write-ahead: the journal says so before Azure is touched
+    ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))
+    ctx.started = []
+    outputs = dict(ctx.step_outputs, **(step.apply(ctx) or {}))
+    if ctx.started:  # done once they are: the row stays running, naming what is in flight
+        ctx.in_flight[step.name] = (row, outputs, ctx.started)
+        record(journal, row, "running", dict(outputs, inFlight=[what for _, what, _ in ctx.started]))
+        ctx.started = []
+    else:
+        record(journal, row, "done", outputs)
+
+
+def _until_not_busy(ctx, row, action):
+    """``action()``, run again while Azure refuses it because another operation is in progress: each time after
+    the wait the refusal asks for (``Retry-After``) and until the run's resources are settled, within
+    :data:`inflight.CONFLICT_LIMIT_SECONDS` in all (then the refusal itself is the step's failure)."""
+    waited = 0
+    while True:
+        try:
+            return action()
+        except (JournalError, WaitingForUser):
+            raise
+        except Exception as exc:  # pylint: disable=broad-except  (anything else is the caller's to journal)
+            wait = inflight.conflict_wait(exc)
+            if wait is None or waited + wait > inflight.CONFLICT_LIMIT_SECONDS:
+                raise
+            ctx.progress("{}: Azure has another operation in progress ({}); trying again in {} s".format(
+                row["name"], _message(exc), wait))
+            _drain(ctx.started)  # what the refused attempt started ends first
+            ctx.started = []
+            ctx.sleep(wait)
+            waited += wait + inflight.settle(ctx)
+            ctx.resumed_step = True  # what it started before the refusal may have run
 
 
 def _drain(started):
@@ -306,22 +346,30 @@ def record(journal, row, state, outputs=None, error=None):
 
 
 def rollback(ctx):
-    """Undo every step that started, newest first; the original VM comes back from its own disks."""
+    """Undo every step that started, newest first; the original VM comes back from its own disks. As for
+    :func:`apply`, operations an interrupted run left in flight are waited for first, and an undo Azure refuses
+    because another operation is in progress is tried again once it is over."""
     journal = ctx.journal
+    resuming = inflight.interrupted(journal)
     journal.set_status("rolling-back")
     for step in reversed(_steps(journal)):
         row = journal.step(step.name)
         if row["state"] in ("pending", "undone"):
             continue
+        ctx.step_name, ctx.resumed_step = step.name, False  # an undo reads afresh and sends its scripts
         try:
+            if resuming:
+                resuming = False
+                inflight.settle(ctx)
             journal.mark(row, "undoing")
             ctx.progress("undo {}".format(step.name))
-            step.undo(ctx)
+            _until_not_busy(ctx, row, lambda: step.undo(ctx))
             journal.mark(row, "undone")
         except Exception as exc:
             journal.mark(row, "undo-failed", error=_message(exc))
             journal.set_status("rollback-failed", _message(exc))
             raise RepairError("undoing {} failed: {}".format(step.name, _message(exc)),
+                              getattr(exc, "recommendation", None) or
                               "Run `az vm boot-fix rollback -g {} -n {}` again once the cause is fixed; nothing "
                               "the VM owned has been deleted.".format(ctx.resource_group, ctx.vm_name)) from exc
     journal.set_status("rolled-back")

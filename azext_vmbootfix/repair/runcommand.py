@@ -9,6 +9,26 @@ managed form does the same is not documented; base64 has neither. The scripts de
 it goes (XML text in the answer file). Secrets go only in ``protectedParameters``: Azure never returns them.
 Scripts print their findings as one ``ConvertTo-Json -Compress`` line (or bcdedit's own text), never a default
 table view, whose layout depends on the console width.
+
+A step run again (a resume after a crash, or after Azure refused it because an operation was in progress) may
+have sent its Run Commands already. Before sending one again :func:`run_script` reads the managed Run Command's
+``instanceView`` (azure-rest-api-specs, Compute ``runCommand.json``, ``VirtualMachineRunCommandInstanceView``:
+``executionState`` Unknown, Pending, Running, Failed, Succeeded, TimedOut or Canceled; ``exitCode``, ``output``,
+``error``). Each command carries the step that sent it (tag :data:`STEP_TAG`); when the stored one is the same
+script with the same parameters sent by the same step (:func:`_same`):
+- ``Pending``/``Running`` (or ``Unknown``): waits for it to end (polling, within :data:`RESUME_WAIT_SECONDS`);
+- ``Succeeded`` with exit code 0: takes that output and does not run it again. Reads too: the step decided its
+  next scripts from them, and the step's own later scripts may have changed what they read (a copy taken
+  Offline by start-nested-vm.ps1), so the step replays its earlier attempt rather than mix it with a new read;
+- ``Failed``, ``TimedOut``, ``Canceled``: says so and runs it again when the script is in :data:`IDEMPOTENT`;
+  otherwise the step stops (StepFailed) rather than run it twice, and says how to start the step afresh.
+A command of another step (get-disks.ps1 is sent under one name by several steps) or with other parameters is
+not an earlier attempt of this one: it is sent as usual.
+
+The action form of Run Command (``POST .../runCommand``) is not used: it keeps no resource, its result lives only
+in the status document of the operation that ran it, whose URL dies with the process that sent it, so a resume
+could not tell whether a script it sent had run. Were it ever used, only scripts in :data:`IDEMPOTENT` could go
+through it, and a resume would simply send them again.
 """
 import base64
 import json
@@ -17,6 +37,19 @@ from importlib import resources
 from azext_vmbootfix.repair.recreate import RUN_TAG, StepFailed
 
 SCRIPT_TIMEOUT_SECONDS = 900
+RESUME_POLL_SECONDS = 10
+RESUME_WAIT_SECONDS = SCRIPT_TIMEOUT_SECONDS + 120  # the script's own bound, and the agent's time to report
+STEP_TAG = "vmbootfix-step"
+READ_ONLY = ("get-disks.ps1", "read-setup-state.ps1")  # they change nothing on the rescue VM or the copy
+# Scripts that can run twice with the same parameters and leave the same result (each one's header says how):
+# the reads; bcdedit /set sets absolute values; the answer file keeps its first backups and appends to
+# SetupComplete.cmd once; restoring copies the same backups back; Install-WindowsFeature of an installed feature
+# succeeds with nothing to do; the nested VM script removes a VM of its name first, the release one removes it
+# only if it is there. Not read-bcd.ps1: given -Letter it assigns a drive letter, and diskpart refuses a letter
+# that is taken (the step reads the disks again first, and then asks for no letter: a different command).
+IDEMPOTENT = READ_ONLY + ("enable-ems.ps1", "write-answer-file.ps1", "restore-backups.ps1", "enable-hyperv.ps1",
+                          "start-nested-vm.ps1", "release-nested-vm.ps1")
+_UNFINISHED = ("pending", "running", "unknown", "")
 
 
 def script_text(name):
@@ -37,10 +70,73 @@ def run_script(ctx, vm_name, command_name, script_name, parameters=None, protect
              "parameters": [{"name": k, "value": str(v)} for k, v in (parameters or {}).items()]}
     if protected:
         props["protectedParameters"] = [{"name": k, "value": v} for k, v in protected.items()]
-    body = {"location": ctx.journal.data["params"]["location"], "tags": {RUN_TAG: ctx.run_id}, "properties": props}
+    tags = {RUN_TAG: ctx.run_id}
+    if getattr(ctx, "step_name", None):
+        tags[STEP_TAG] = ctx.step_name
+    body = {"location": ctx.journal.data["params"]["location"], "tags": tags, "properties": props}
+    if getattr(ctx, "resumed_step", False):
+        earlier = _earlier_result(ctx, vm_name, command_name, script_name, props, tags)
+        if earlier is not None:
+            return earlier
     commands = ctx.compute.virtual_machine_run_commands
     commands.begin_create_or_update(ctx.resource_group, vm_name, command_name, body).result()
     return script_result(ctx, vm_name, command_name, required=True)
+
+
+def _earlier_result(ctx, vm_name, command_name, script_name, props, tags):
+    """What an earlier run of the same command left (see the module's doc): its result when it is to be taken,
+    None when the script is to be sent (again); StepFailed when it must not run twice."""
+    from azure.core.exceptions import ResourceNotFoundError
+    waited = 0
+    while True:
+        try:
+            rc = ctx.compute.virtual_machine_run_commands.get_by_virtual_machine(
+                ctx.resource_group, vm_name, command_name, expand="instanceView")
+        except ResourceNotFoundError:
+            return None  # never sent (or its VM is gone): send it
+        if not _same(rc, props, tags):
+            return None  # another step's, or other parameters: not an earlier attempt of this one
+        result = _result(rc)
+        shown = (result or {}).get("state") or "unreported"
+        state = (result or {}).get("state", "").lower()
+        if state not in _UNFINISHED or (rc.provisioning_state or "").lower() in ("failed", "canceled"):
+            break
+        if waited >= RESUME_WAIT_SECONDS:
+            raise StepFailed("{} sent by an earlier attempt is still {} on {} after {} s".format(
+                script_name, shown, vm_name, waited),
+                "Wait until `az vm run-command show -g {} --vm-name {} -n {} --instance-view` shows it ended, then "
+                "resume.".format(ctx.resource_group, vm_name, command_name))
+        ctx.progress("{} sent by an earlier attempt is {} on {}: waiting for its result".format(
+            script_name, shown, vm_name))
+        ctx.sleep(RESUME_POLL_SECONDS)
+        waited += RESUME_POLL_SECONDS
+    if succeeded(result):
+        ctx.progress("{} already ran on {} (Succeeded): its result is taken, it is not run again".format(
+            script_name, vm_name))
+        return result
+    if script_name not in IDEMPOTENT:
+        raise StepFailed("{} already ran on {} and ended {} (exit {}); it is not safe to run it twice".format(
+            script_name, vm_name, (result or {}).get("state") or "unreported", (result or {}).get("exitCode")),
+            "Look at `az vm run-command show -g {0} --vm-name {1} -n {2} --instance-view`; then delete the Run "
+            "Commands tagged {3}={4} on {1} (`az vm run-command list -g {0} --vm-name {1}`), so that the step "
+            "reads the disks afresh, and resume.".format(ctx.resource_group, vm_name, command_name, STEP_TAG,
+                                                         tags.get(STEP_TAG)))
+    ctx.progress("{} ran before on {} and ended {} (exit {}); it is idempotent: running it again".format(
+        script_name, vm_name, (result or {}).get("state") or "unreported", (result or {}).get("exitCode")))
+    return None
+
+
+def _same(rc, props, tags):
+    """Whether the stored command is an earlier attempt of this one: sent by the same step, the same script text,
+    the same (non-protected) parameters. Azure never returns protected parameters, so they cannot be compared
+    (they are the same password at every attempt)."""
+    if (rc.tags or {}).get(STEP_TAG) != tags.get(STEP_TAG):
+        return False
+    source = getattr(rc, "source", None)
+    script = getattr(source, "script", None) if source is not None else None
+    have = sorted((p.name, p.value) for p in (rc.parameters or []))
+    want = sorted((p["name"], p["value"]) for p in props.get("parameters") or [])
+    return script == props["source"]["script"] and have == want
 
 
 def script_result(ctx, vm_name, command_name, required=False):
@@ -52,6 +148,10 @@ def script_result(ctx, vm_name, command_name, required=False):
         if required:
             raise
         return None
+    return _result(rc)
+
+
+def _result(rc):
     view = rc.instance_view
     if view is None:
         return None

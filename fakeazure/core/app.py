@@ -70,7 +70,7 @@ class FakeAzureApp:
         self._authenticate(request)
         if cloud.faults.has_kind("lro-fail"):
             cloud.operations.pending_failures.append(_once(cloud.faults, method, path))
-        for rule in cloud.faults.before_request(method, path):
+        for rule in cloud.faults.before_request(method, path, poll=cloud.operations.is_poll(method, path)):
             if rule.kind == "drop":
                 return None, True
             if rule.kind in ("error", "throttle", "deny"):

@@ -3,7 +3,8 @@
 A rule matches requests by HTTP method and a regular expression on the path (case-insensitive, searched,
 not anchored) and acts on the Nth match (1-based) for ``count`` matches (``count: 0`` means forever):
 
-- ``error``: answer with ``status`` and an ARM error body (``code``, ``message``) instead of serving it.
+- ``error``: answer with ``status`` and an ARM error body (``code``, ``message``) instead of serving it, with a
+  ``Retry-After`` header when ``retryAfter`` (seconds) is given.
 - ``throttle``: answer 429 ``TooManyRequests`` with an integer ``Retry-After`` (``retryAfter``, default 1).
 - ``deny``: answer 403 ``AuthorizationFailed`` as ARM does when the caller lacks ``action``.
 - ``lro-fail``: serve the request; the operation it starts ends ``Failed`` (``code``, ``message``), no effect.
@@ -11,6 +12,12 @@ not anchored) and acts on the Nth match (1-based) for ``count`` matches (``count
   a GET, or a PUT answered at once, has no operation to fail.
 - ``delay``: serve the request; the operation it starts takes ``seconds`` longer.
 - ``drop``: close the connection without answering (a network fault); in-process it raises ConnectionError.
+
+``skipPolls: true`` (any kind but ``lro-fail``, which counts only requests that start an operation anyway): a
+poll of a long-running operation (a GET of its ``Azure-AsyncOperation`` or ``Location`` URL) is neither counted
+nor acted on. On a profile where operations take time the number of polls depends on how long each operation
+takes and on the client's pace, so "the Nth request" moves; "the Nth request that is not a poll" stays where it
+was, and a sweep can place a fault at every request of a clean run whatever the durations.
 
 Rules are plain dicts so that scenarios and tests can carry them as data. Every time a rule acts, the
 injector's ``log`` gets an entry ``{rule, kind, method, path}`` (``rule`` is the rule's index in the order it
@@ -35,6 +42,7 @@ class FaultRule:
         self.path = re.compile(spec.get("path") or ".*", re.IGNORECASE)
         self.nth = int(spec.get("nth", 1))
         self.count = int(spec.get("count", 1))
+        self.skip_polls = bool(spec.get("skipPolls", False))
         if self.nth < 1 or self.count < 0:
             raise ValueError("nth must be >= 1 and count >= 0")
         self.seen = 0
@@ -44,9 +52,10 @@ class FaultRule:
     def matches(self, method, path):
         return (self.method in ("*", method.upper())) and bool(self.path.search(path))
 
-    def take(self, method, path):
-        """Count a matching request; return True when this request is one the rule acts on."""
-        if not self.matches(method, path):
+    def take(self, method, path, poll=False):
+        """Count a matching request; return True when this request is one the rule acts on. ``poll``: the request
+        polls an operation (not counted by a ``skipPolls`` rule)."""
+        if not self.matches(method, path) or (poll and self.skip_polls):
             return False
         self.seen += 1
         if self.seen < self.nth:
@@ -78,8 +87,8 @@ class FaultRule:
         code = s.get("code") or ("InternalExecutionError" if self.kind == "lro-fail" else
                                  "InternalServerError" if status >= 500 else "BadRequest")
         message = s.get("message") or "An internal execution error occurred. (injected fault)"
-        err = errors.ArmError(message, code=code, status=status)
-        return err
+        headers = {"Retry-After": str(int(s["retryAfter"]))} if "retryAfter" in s and self.kind == "error" else None
+        return errors.ArmError(message, code=code, status=status, headers=headers)
 
     def describe(self):
         d = dict(self.spec)
@@ -121,16 +130,16 @@ class FaultInjector:
             return any(r.kind == "deny" and r.matches(method, path) and not r.exhausted() and
                        r.seen + 1 >= r.nth for r in self._rules)
 
-    def before_request(self, method, path):
+    def before_request(self, method, path, poll=False):
         """Return the rules that act on this request (at most one of each kind; ``lro-fail`` rules are
-        counted by :meth:`on_operation_start` instead)."""
+        counted by :meth:`on_operation_start` instead). ``poll``: the request polls an operation."""
         acting = []
         with self._lock:
             kinds = set()
             for rule in self._rules:
                 if rule.kind in kinds or rule.kind == "lro-fail":
                     continue
-                if rule.take(method, path):
+                if rule.take(method, path, poll):
                     acting.append(rule)
                     kinds.add(rule.kind)
                     self._fired(rule, method, path)

@@ -179,6 +179,11 @@ class OperationStore:
     def get(self, op_id):
         return self._ops.get(op_id.lower())
 
+    def is_poll(self, method, path):
+        """Whether ``method path`` polls one of these operations (its Azure-AsyncOperation or Location URL: both
+        end with the operation's id; the query is not part of ``path``)."""
+        return method.upper() == "GET" and self.get(path.rstrip("/").rsplit("/", 1)[-1]) is not None
+
     def tick(self):
         """Finish every operation whose due time has passed, in the order they fell due, each at its due
         time; then move on the runs that are always due (deployments), which may start operations of their

@@ -381,3 +381,33 @@ def test_missing_vm_is_gateway_404(cloud, cc):
                                                    "resource group 'rg' was not found.")
     assert "x-ms-ratelimit-remaining-resource" not in r.headers
     assert b"\r\n" not in r.content  # compact
+
+
+def test_a_skip_polls_rule_neither_counts_nor_faults_polls(cloud, cc):
+    """skipPolls: the Nth request that is not a poll of an operation, however many polls the fast profile's
+    durations make (a deallocate takes ~20 s: two polls of 10 s)."""
+    attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    rule = cloud.faults.add({"kind": "error", "method": "*", "path": ".*", "nth": 3, "status": 400,
+                             "code": "InvalidParameter", "message": "injected", "skipPolls": True})
+    cloud.request_log.clear()
+    cc.virtual_machines.begin_deallocate(RG, "v").result()  # the POST (1st), its polls (skipped)
+    polls = [r for r in cloud.request_log if cloud.operations.is_poll(r["method"], r["path"])]
+    assert len(polls) >= 2 and all(r["status"] == 200 for r in polls)
+    assert rule.seen == 1 and cloud.faults.log == []
+    cc.virtual_machines.get(RG, "v")  # the 2nd
+    with pytest.raises(HttpResponseError, match="injected"):
+        cc.virtual_machines.get(RG, "v")  # the 3rd
+    assert [e["method"] for e in cloud.faults.log] == ["GET"]
+    counting = cloud.faults.add({"kind": "error", "nth": 10 ** 6})  # without skipPolls, polls count
+    cc.virtual_machines.begin_start(RG, "v").result()
+    assert counting.seen > 1
+
+
+def test_an_error_rule_can_carry_retry_after(cloud, cc):
+    attach_vm(cloud, cc, "v", empty_os_disk(cc, "d1"))
+    cloud.faults.add({"kind": "error", "method": "GET", "path": "/virtualMachines/v$", "status": 409,
+                      "code": "OperationNotAllowed", "message": "busy", "retryAfter": 0})
+    cloud.faults.add({"kind": "error", "method": "DELETE", "path": "/virtualMachines/v$", "status": 409,
+                      "code": "OperationNotAllowed", "message": "busy"})
+    assert raw(cloud, "GET", vm_path(cloud, "v")).headers["Retry-After"] == "0"
+    assert "Retry-After" not in raw(cloud, "DELETE", vm_path(cloud, "v")).headers

@@ -1,6 +1,8 @@
 """The nested method (repair --rescue --method nested) under a refusal at every ARM request, before the wait and
-after it: the fault takes effect, then odd cases resume and even ones roll back, and the invariants hold (the
-same shape as test_repair_faults.py's sweep, for the path with a person in the middle)."""
+after it, and a crash just after every request before the wait: the fault takes effect, then odd cases resume and
+even ones roll back, and the invariants hold (the same shape as test_repair_faults.py's sweep, for the path with
+a person in the middle). On the fast profile, counting only the requests that are not polls (as
+test_repair_faults.py says why): a crash leaves what it started in flight, and the recovery waits for it."""
 import pytest
 
 from azext_vmbootfix.repair import engine
@@ -11,10 +13,9 @@ from repairkit import Harness
 pytestmark = pytest.mark.property
 
 SCENARIO = "oobe-stuck-no-image"
-BEFORE_WAIT, AFTER_WAIT = 53, 59   # ARM requests of a clean run up to waiting-for-user, and from resume to the end
-# (record-original reads the VM's user data and its NICs' public IPs: two GETs more than the rescue branch had)
+BEFORE_WAIT, AFTER_WAIT = 41, 46   # ARM requests (not polls) of a clean run up to waiting-for-user, and from resume
+# to the end (record-original reads the VM's user data and its NICs' public IPs: two GETs more than the rescue had)
 REFUSAL = "injected refusal"
-PROFILE = "instant"  # as test_repair_faults.py: on a timed profile the number of polls depends on durations
 
 
 def _new(h):
@@ -35,7 +36,7 @@ def _resumed(h, user_done=False):
 
 def _refuse(h, nth):
     h.cloud.faults.add({"kind": "error", "method": "*", "path": ".*", "nth": nth, "count": 1, "status": 400,
-                        "code": "InvalidParameter", "message": REFUSAL})
+                        "code": "InvalidParameter", "message": REFUSAL, "skipPolls": True})
 
 
 def _took_effect(h):
@@ -63,22 +64,30 @@ def _roll_back(h):
     assert not [n for n in h.cloud.network.nics if "-rescue-" in n]
 
 
+def _counter(h):
+    return h.cloud.faults.add({"kind": "error", "nth": 10 ** 6, "skipPolls": True})  # never fires: counts
+
+
 def test_the_clean_run_makes_the_requests_the_sweep_covers():
-    h = Harness(SCENARIO, profile=PROFILE)
+    h = Harness(SCENARIO)
     ctx = _new(h)
-    h.requests = 0
+    counter = _counter(h)
     assert engine.apply(ctx)["status"] == "waiting-for-user"
-    before = h.requests
+    before = counter.seen
     _user(h)
-    h.requests = 0
+    counter = _counter(h)
     assert engine.apply(_resumed(h, user_done=True))["status"] == "succeeded"
-    assert (before, h.requests) == (BEFORE_WAIT, AFTER_WAIT)
+    assert (before, counter.seen) == (BEFORE_WAIT, AFTER_WAIT)
     h.assert_rescued()
+
+
+def test_the_sweep_keeps_at_least_its_112_cases():
+    assert BEFORE_WAIT * 2 + AFTER_WAIT >= 112  # what it had when it counted polls too, on the instant profile
 
 
 @pytest.mark.parametrize("nth", range(1, BEFORE_WAIT + 1))
 def test_a_refusal_before_the_wait(nth):
-    h = Harness(SCENARIO, profile=PROFILE)
+    h = Harness(SCENARIO)
     ctx = _new(h)          # the plan reads sizes and quota first: the sweep counts from the run's own requests
     _refuse(h, nth)
     with pytest.raises(engine.RepairError, match=REFUSAL):
@@ -89,7 +98,7 @@ def test_a_refusal_before_the_wait(nth):
 
 @pytest.mark.parametrize("nth", range(1, AFTER_WAIT + 1))
 def test_a_refusal_after_the_wait(nth):
-    h = Harness(SCENARIO, profile=PROFILE)
+    h = Harness(SCENARIO)
     assert engine.apply(_new(h))["status"] == "waiting-for-user"
     _user(h)
     _refuse(h, nth)
@@ -102,3 +111,17 @@ def test_a_refusal_after_the_wait(nth):
         h.assert_nothing_lost()
     else:
         _roll_back(h)
+
+
+@pytest.mark.parametrize("nth", range(1, BEFORE_WAIT + 1))
+def test_a_crash_just_after_a_request_before_the_wait(nth, fault_sweep_tally):
+    """Killed just after its nth request (not a poll), before it sees the answer: what that request started is in
+    flight; resume (odd) or rollback (even) at once waits for it and ends where it should."""
+    h = Harness(SCENARIO)
+    result = h.apply_in_child(_new(h), crash_at=nth, crash_after=True, skip_polls=True)
+    took = result.outcome == "crashed" and Journal.load(h.path).status == "applying"
+    fault_sweep_tally.append(("nested " + SCENARIO, "crash-after", nth, "killed at {} {}".format(*result.crashed)
+                              if took else None))
+    assert took, result
+    h.assert_nothing_lost()
+    _finish(h) if nth % 2 else _roll_back(h)
