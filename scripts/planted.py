@@ -16,8 +16,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TESTS = ["tests/unit/test_repair.py", "tests/unit/test_rescue.py", "tests/unit/test_rescue_state.py",
          "tests/scenario/test_repair_scenarios.py", "tests/unit/test_plan.py",
          "tests/unit/test_journal_secrets.py", "tests/unit/test_rollback_tags.py",
-         "tests/unit/test_repair_model.py", "tests/unit/test_recreate.py", "tests/unit/test_repair_inflight.py",
-         "tests/unit/test_runcommand_resume.py"]
+         "tests/unit/test_repair_model.py", "tests/unit/test_recreate.py", "tests/unit/test_recreate_vm.py",
+         "tests/unit/test_repair_inflight.py", "tests/unit/test_runcommand_resume.py"]
 
 BUGS = [
     ("the recreated VM loses its data disks", "azext_vmbootfix/repair/carry.py",
