@@ -45,10 +45,10 @@ READ_ONLY = ("get-disks.ps1", "read-setup-state.ps1")  # they change nothing on 
 # the reads; bcdedit /set sets absolute values; the answer file keeps its first backups and appends to
 # SetupComplete.cmd once; restoring copies the same backups back; Install-WindowsFeature of an installed feature
 # succeeds with nothing to do; the nested VM script removes a VM of its name first, the release one removes it
-# only if it is there. Not read-bcd.ps1: given -Letter it assigns a drive letter, and diskpart refuses a letter
-# that is taken (the step reads the disks again first, and then asks for no letter: a different command).
-IDEMPOTENT = READ_ONLY + ("enable-ems.ps1", "write-answer-file.ps1", "restore-backups.ps1", "enable-hyperv.ps1",
-                          "start-nested-vm.ps1", "release-nested-vm.ps1")
+# only if it is there; read-bcd.ps1 assigns its drive letter only when the partition does not have it yet
+# (diskpart refuses a letter that is taken), so a second run reads the same store.
+IDEMPOTENT = READ_ONLY + ("read-bcd.ps1", "enable-ems.ps1", "write-answer-file.ps1", "restore-backups.ps1",
+                          "enable-hyperv.ps1", "start-nested-vm.ps1", "release-nested-vm.ps1")
 _UNFINISHED = ("pending", "running", "unknown", "")
 
 

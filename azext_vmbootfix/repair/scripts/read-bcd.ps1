@@ -9,7 +9,11 @@ param(
     [string]$Store
 )
 $ErrorActionPreference = 'Stop'
-if ($Letter) {
+# A run sent again (a resume that cannot tell whether the first one ran) finds the letter already there: diskpart
+# refuses to assign a letter that is taken, so it is assigned only when the partition does not have it yet.
+$has = ''
+if ($Letter) { $has = [string](Get-Partition -DiskNumber $DiskNumber -PartitionNumber $PartitionNumber).DriveLetter }
+if ($Letter -and $has -ne $Letter) {
     # diskpart, as Microsoft's repair scripts do: Set-Partition refuses the EFI system partition a letter
     $null = "select disk $DiskNumber", "select partition $PartitionNumber", "assign letter=$Letter" | diskpart
     if ($LASTEXITCODE -ne 0) { throw "diskpart could not assign $($Letter): to disk $DiskNumber partition $PartitionNumber (exit code $LASTEXITCODE)" }
