@@ -33,7 +33,7 @@ class GalleryImageResponse(ComputeResponse):
 
 
 class GalleryVersionResponse(ComputeResponse):
-    """Image versions in the requested api-version's shape (:class:`.models.galleries.GalleryImageVersion`)."""
+    """Image versions in the requested api-version's shape (:class:`.models.gallery_versions.GalleryImageVersion`)."""
     kind, plural, names = "gallery_version", "gallery_versions", ("galleryName", "imageName", "versionName")
     buckets = ratelimit.buckets("GetGalleryImageVersion", "CreateUpdateGallery", "CreateUpdateGallery")
 

@@ -7,7 +7,8 @@ import yaml
 
 from replay import report
 from replay.armpath import classify
-from replay.arrange import _model, presupposed_disks, presupposed_groups
+from replay.arrange import _model, presupposed_disks
+from replay.groups import presupposed_groups
 from replay.cassettes import UNRECORDED, Exchange, fidelity_exchanges, load_yaml, vcr_exchanges
 from replay.causes import assign, operation
 from replay.choose import read_served, verdict

@@ -61,7 +61,8 @@ from fakeazure.cloud import Cloud
 from fakeazure.inprocess import BASE_URL, FakeCredential, session
 
 from .armpath import classify, segments
-from .arrange import Arranger, group_of
+from .arrange import Arranger
+from .groups import group_of
 from .cassettes import UNRECORDED
 from .compare import Comparison
 from .renames import paired_operation_ids, restored_deployment_names, with_fake_operation_id
