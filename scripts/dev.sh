@@ -117,10 +117,15 @@ demo() {
     az vm boot-fix diagnose -g rg-oobe -n web01 --query "{articleId: articleId, confidence: confidence, osState: osState, nextSteps: nextSteps}"
   fi
   if az vm boot-fix repair -h >/dev/null 2>&1; then
-    say "az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --dry-run -o table"
-    az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --dry-run -o table
-    say "az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --yes --admin-password ****** -o table"
-    az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --yes --admin-password "Demo-$(date +%s)-Pw!" -o table
+    say "az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --dry-run -o table   (saves the plan)"
+    az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --dry-run -o table 2>"$WORK/dry-run.err"
+    cat "$WORK/dry-run.err"
+    local plan
+    plan=$(sed -n 's/^.*Plan saved to //p' "$WORK/dry-run.err")
+    say "az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --plan <that plan> --yes --admin-password ****** -o table   (applies exactly that plan: the names it showed)"
+    az vm boot-fix repair -g rg-oobe -n web01 --keep-disks --plan "$plan" --yes --admin-password "Demo-$(date +%s)-Pw!" -o table
+    say "az snapshot list -g rg-oobe --query [].name -o tsv   (the backup the plan named)"
+    az snapshot list -g rg-oobe --query "[].name" -o tsv
     say "az vm get-instance-view -g rg-oobe -n web01   (after the repair: provisioning, power, agent)"
     az vm get-instance-view -g rg-oobe -n web01 --query "{provisioningState: provisioningState, statuses: join(', ', instanceView.statuses[].displayStatus), agent: instanceView.vmAgent.statuses[0].displayStatus}" -o table
     say "az vm boot-fix diagnose -g rg-oobe -n web01 -o table   (after the repair)"

@@ -231,8 +231,9 @@ def repair(cmd, resource_group_name, vm_name, keep_disks=False, image=None, admi
         _warn_failures(findings)
         saved = plan.save(plan.document(described, **_plan_parts(plan_doc)),
                           plan.plan_path(_path(cmd, resource_group_name, vm_name), plan_doc["runId"]))
-        logger.warning("Plan saved to %s\n  apply it with: az vm boot-fix repair -g %s -n %s --plan \"%s\"",
-                       saved["planFile"], resource_group_name, vm_name, saved["planFile"])
+        logger.warning("Plan saved to %s\n  apply it with: az vm boot-fix repair -g %s -n %s%s --plan \"%s\"",
+                       saved["planFile"], resource_group_name, vm_name,
+                       " --keep-disks" if path_name == "recreate" else "", saved["planFile"])
         return {"dryRun": True, "verdict": {k: verdict[k] for k in ("articleId", "osState", "confidence")},
                 "plan": described, "notCarried": plan_doc["notCarried"], "planFile": saved["planFile"],
                 "articleSteps": plan.article_rows(plan_doc["path"], engine.path_steps(plan_doc["path"])),

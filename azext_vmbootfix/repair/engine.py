@@ -252,7 +252,7 @@ def _apply_step(ctx, step, row, index, total):
     ctx.step_outputs = {}
     if step.done(ctx):
         record(journal, row, "done", {"reconciled": True})
-        ctx.progress("[{}/{}] {}: already done".format(index, total, step.name))
+        ctx.progress("[{}/{}] {}: nothing to do (Azure already shows it done)".format(index, total, step.name))
         return
     record(journal, row, "running")  # write-ahead: the journal says so before Azure is touched
     ctx.progress("[{}/{}] {}: {}".format(index, total, step.name, step.description))

@@ -100,7 +100,7 @@ def test_apply_skips_done_rows_and_records_a_reconciled_step(plan):
     engine.apply(ctx)
     assert log.calls == [("done", "b", "pending"), ("done", "c", "pending"), ("apply", "c", "running")]
     assert ctx.journal.step("b")["state"] == "done" and ctx.journal.step("b")["outputs"] == {"reconciled": True}
-    assert plan.messages == ["[2/3] b: already done", "[3/3] c: the c step"]
+    assert plan.messages == ["[2/3] b: nothing to do (Azure already shows it done)", "[3/3] c: the c step"]
 
 
 def test_a_failing_step_is_journaled_and_reported_with_its_own_recommendation(plan):

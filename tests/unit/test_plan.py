@@ -145,3 +145,21 @@ def test_the_dry_run_and_journal_tables_fit_120_columns_with_an_article_column(w
     text = _table(out)
     assert max(len(line) for line in text.splitlines()) <= 120, text
     assert text.splitlines()[0].split() == ["#", "Step", "Article", "State", "Error"]
+
+
+# -- the command the dry run prints is the one that applies the plan ---------------------------------------------
+@pytest.mark.parametrize("scenario,kw", [("generalized-by-api", {"keep_disks": True}),
+                                         ("oobe-stuck-no-image", {"rescue": True})])
+def test_the_apply_command_the_dry_run_prints_applies_the_plan(wired, scenario, kw, caplog):
+    import shlex
+    h, _ = wired(scenario)
+    with caplog.at_level("WARNING"):
+        dry = rc.repair(_Cmd, h.rg, h.name, dry_run=True, **kw)
+    hint = next(r.getMessage() for r in caplog.records if "apply it with:" in r.getMessage())
+    args = shlex.split(hint.split("apply it with:", 1)[1])
+    assert args[:4] == ["az", "vm", "boot-fix", "repair"]
+    assert args[args.index("--plan") + 1] == dry["planFile"]
+    given = {"keep_disks": "--keep-disks" in args}
+    out = rc.repair(_Cmd, args[args.index("-g") + 1], args[args.index("-n") + 1], plan_file=dry["planFile"],
+                    yes=True, admin_password=PASSWORD, **given)
+    assert out["status"] == "succeeded" and out["runId"] == dry["plan"]["runId"]
