@@ -124,12 +124,12 @@ examples:
       az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --dry-run --query "preflight[?status!='passed']"
   - name: Repair, answering the confirmation and password prompts.
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks
-  - name: Repair unattended from a given image.
-    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --image MyVmImage --admin-username azureadmin --admin-password "$ADMIN_PASSWORD" --yes
+  - name: Repair unattended from a given image; the password read from standard input (@-), so that no log line holds it, --debug included.
+    text: printf '%s' "$ADMIN_PASSWORD" | az vm boot-fix repair -g MyResourceGroup -n MyVm --keep-disks --image MyVmImage --admin-username azureadmin --admin-password @- --yes
   - name: See the rescue path's plan (rescue VM size and image, every step).
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --rescue --dry-run
   - name: Repair with the rescue path, unattended (after a recreate that did not boot was rolled back).
-    text: az vm boot-fix repair -g MyResourceGroup -n MyVm --rescue --admin-username azureadmin --admin-password "$ADMIN_PASSWORD" --yes
+    text: printf '%s' "$ADMIN_PASSWORD" | az vm boot-fix repair -g MyResourceGroup -n MyVm --rescue --admin-username azureadmin --admin-password @- --yes
   - name: Finish OOBE yourself in a nested Hyper-V VM, reached by RDP from your address only (then `resume`).
     text: az vm boot-fix repair -g MyResourceGroup -n MyVm --rescue --method nested --allow-cidr 203.0.113.7/32 --admin-username azureadmin
 """

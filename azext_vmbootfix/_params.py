@@ -29,9 +29,10 @@ def load_arguments(self, _):
                    help="The admin password of the recreated VM (generalized image) or, on the rescue path, of the "
                         "accounts the answer file sets; prompted for when omitted. Never written to the journal, "
                         "the plan or logs (--debug included); on the rescue path it reaches the VM only as a "
-                        "protected Run Command parameter. Given on the command line it stays in your shell "
-                        "history and in azure-cli's own --debug line of command arguments (written before any "
-                        "extension code runs): prefer the prompt.")
+                        "protected Run Command parameter. Given as text on the command line it stays in your "
+                        "shell history and in azure-cli's own --debug line of command arguments (written before "
+                        "any extension code runs): prefer the prompt, or for unattended runs @- (read from "
+                        "standard input) or @FILE, which azure-cli reads after that line.")
         c.argument("yes", options_list=["--yes", "-y"], action="store_true", help="Do not ask for confirmation.")
     with self.argument_context("vm boot-fix repair") as c:
         c.argument("keep_disks", options_list=["--keep-disks"], action="store_true",

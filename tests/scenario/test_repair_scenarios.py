@@ -12,6 +12,20 @@ from harness import VmBootFixScenarioTest
 pytestmark = pytest.mark.scenario
 
 
+def _password_arg(test):
+    """``@FILE`` for --admin-password, as the help tells unattended users: azure-cli reads the file after knack
+    has logged the command line, so the password is in no --debug line (the canary checks every one)."""
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="vmbootfix-pw-")  # outside the config dir the canary scans
+    path = os.path.join(folder, "admin-password")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(test.secret_canary.password + "\n")
+    os.chmod(path, 0o600)
+    import shutil
+    test.addCleanup(shutil.rmtree, folder, True)
+    return "@" + path
+
+
 def _seeded(test, run_id):
     """The run id names the run's snapshot and disks: the same when recording and replaying. The rescue VM's
     throw-away password is the canary's too (a body that holds it is scrubbed, and the canary looks for it)."""
@@ -32,7 +46,7 @@ class RepairGeneralizedByApi(VmBootFixScenarioTest):
     def setUp(self):
         _seeded(self, "5eed0000-0000-4000-8000-0000000000a1")
         super().setUp()
-        self.kwargs.update(rg="rg-gen", vm="app01", pw=self.secret_canary.password)
+        self.kwargs.update(rg="rg-gen", vm="app01", pw=_password_arg(self))
         # the journal goes to the test's own config dir (scanned by the canary after the test)
         self.journal_dir = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
 
@@ -60,7 +74,7 @@ class RepairGeneralizedByApi(VmBootFixScenarioTest):
         journal = self.cmd("vm boot-fix journal -g {rg} -n {vm}").get_output_in_json()
         assert journal["status"] == "succeeded"
         with open(journal["journal"], encoding="utf-8") as fh:
-            assert self.kwargs["pw"] not in fh.read()
+            assert self.secret_canary.password not in fh.read()
         self.cmd("vm show -g {rg} -n {vm}", checks=[self.check("tags.\"vmbootfix-run\"", out["runId"])])
         back = self.cmd("vm boot-fix rollback -g {rg} -n {vm} --yes --debug").get_output_in_json()
         assert back["status"] == "rolled-back"
@@ -82,7 +96,7 @@ class RescueWithoutImage(VmBootFixScenarioTest):
     def setUp(self):
         _seeded(self, "5eed0000-0000-4000-8000-0000000000b2")
         super().setUp()
-        self.kwargs.update(rg="rg-oobe", vm="web01", pw=self.secret_canary.password)
+        self.kwargs.update(rg="rg-oobe", vm="web01", pw=_password_arg(self))
 
     def test_rescue_then_diagnose_then_rollback(self):
         import shutil
@@ -117,7 +131,7 @@ class RepairResumedAfterAFault(VmBootFixScenarioTest):
     def setUp(self):
         _seeded(self, "5eed0000-0000-4000-8000-0000000000e5")
         super().setUp()
-        self.kwargs.update(rg="rg-gen", vm="app01", pw=self.secret_canary.password)
+        self.kwargs.update(rg="rg-gen", vm="app01", pw=_password_arg(self))
         self.journal_dir = os.path.join(self.cli_ctx.config.config_dir, "vmbootfix")
 
     def test_repair_fails_then_resume_and_rollback_with_debug(self):
@@ -142,7 +156,7 @@ class RescueNested(VmBootFixScenarioTest):
     def setUp(self):
         _seeded(self, "5eed0000-0000-4000-8000-0000000000f6")
         super().setUp()
-        self.kwargs.update(rg="rg-oobe", vm="web01", pw=self.secret_canary.password)
+        self.kwargs.update(rg="rg-oobe", vm="web01", pw=_password_arg(self))
 
     def test_nested_waits_for_the_user_then_rolls_back(self):
         import shutil
@@ -173,7 +187,7 @@ class RepairWithDataDisks(VmBootFixScenarioTest):
     def setUp(self):
         _seeded(self, "5eed0000-0000-4000-8000-0000000000c3")
         super().setUp()
-        self.kwargs.update(rg="rg-data", vm="app02", pw=self.secret_canary.password)
+        self.kwargs.update(rg="rg-data", vm="app02", pw=_password_arg(self))
 
     def test_repair_keeps_data_disks_and_nic_and_restores_their_delete_options_at_the_end(self):
         import shutil
@@ -207,7 +221,7 @@ class RepairRefusedByLock(VmBootFixScenarioTest):
     def setUp(self):
         _seeded(self, "5eed0000-0000-4000-8000-0000000000d4")
         super().setUp()
-        self.kwargs.update(rg="rg-oobe", vm="web01", pw=self.secret_canary.password)
+        self.kwargs.update(rg="rg-oobe", vm="web01", pw=_password_arg(self))
 
     def test_repair_is_refused_and_nothing_changes(self):
         import shutil

@@ -89,6 +89,20 @@ def test_parameters_have_help(loaded):
             assert (settings.get("help") or "").strip(), "{}: parameter {} has no help".format(name, arg_name)
 
 
+def _last_command(text):
+    """The words of the last command of a shell pipeline (``printf ... | az ...``); a ``|`` inside quotes, as in a
+    JMESPath query, is part of a word."""
+    lex = shlex.shlex(text, posix=True, punctuation_chars="|")
+    lex.whitespace_split = True
+    words = list(lex)
+    return words[len(words) - words[::-1].index("|"):] if "|" in words else words
+
+
+def test_last_command_of_a_pipeline():
+    assert _last_command("printf '%s' \"$P\" | az vm x --a @-") == ["az", "vm", "x", "--a", "@-"]
+    assert _last_command("az vm x --query \"[?a] | [0]\"") == ["az", "vm", "x", "--query", "[?a] | [0]"]
+
+
 def test_examples_use_only_real_options(loaded):
     """An example is runnable only if it names the command and options that exist."""
     table, helps = loaded
@@ -100,7 +114,7 @@ def test_examples_use_only_real_options(loaded):
             if arg.type.settings.get("id_part"):
                 options.add("--ids")  # azure-cli adds --ids to commands whose arguments have an id_part
         for example in doc.get("examples", []):
-            words = shlex.split(example["text"])
+            words = _last_command(example["text"])
             assert " ".join(words[:len(name.split()) + 1]) == "az " + name, example["text"]
             for word in words:
                 if word.startswith("-"):
