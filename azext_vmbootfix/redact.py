@@ -18,7 +18,8 @@ loggers, that rewrites a record's message with:
 own for the life of the process: the extension calls it when it loads, so every later record of the process is
 covered, the SDK's request and response bodies of diagnose and of planning included. knack writes its first
 ``Command arguments:`` line before any extension code runs: a password given on the command line is in that one
-line (as with ``az vm create``); the prompt keeps it off the command line.
+line (as with ``az vm create``); the prompt, ``@-`` (standard input) and ``@FILE`` keep it off the command line
+(azure-cli reads those after that line).
 
 :func:`scrub` does the same to a JSON document that is kept (a VM model in a plan or journal): it returns
 a copy with every SAS signature and every secret-named string (a ``password``, ``key``, ``secret``,
