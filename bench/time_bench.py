@@ -61,7 +61,7 @@ DEPENDS = {
         "create-rescue-vm": ["copy-os-disk"],
         "finish-setup": ["create-rescue-vm"],
         "deallocate-vm": ["finish-setup"],              # only once the copy is known to be fixable
-        "enable-serial-console": ["finish-setup"],      # one Run Command at a time on the rescue VM
+        "enable-serial-console": ["finish-setup"],      # nothing on the copy changes before the decision; its read
         "detach-copy": ["enable-serial-console"],
         "delete-rescue-vm": ["detach-copy"],
         "swap-os-disk": ["detach-copy", "deallocate-vm"],
