@@ -1,8 +1,9 @@
 """Benchmark: repair and rescue run time against the critical path of their long-running operations.
 
 Each repair plan (recreate on ``generalized-by-api`` and on ``generalized-disks-and-public-ip``, rescue and the
-nested rescue (``--method nested``) on ``oobe-stuck-no-image``) runs in-process on the fake's ``fast`` profile (Azure's durations, fakeazure/durations.yaml,
-on a virtual clock; a poll of an operation in flight stands for Azure's Retry-After, 10 s) and on ``instant``.
+nested rescue (``--method nested``) on ``oobe-stuck-no-image``) runs in-process on the fake's ``fast`` profile
+(Azure's durations, fakeazure/durations.yaml, on a virtual clock; a poll of an operation in flight stands for
+Azure's Retry-After, 10 s) and on ``instant``.
 Printed per run: the ARM requests the engine made, the virtual seconds the run took, the wall seconds it cost
 here, and on ``fast`` the critical path and the ratio run / critical path.
 
