@@ -10,7 +10,9 @@ from azext_vmbootfix.repair.rescue_base import (ANSWER_MARKER, EMS_MARKER, RC_AN
 from azext_vmbootfix.repair.rescue_read import (bcd_store, copy_disk_of, ems_verified, parse_bcd_enum, parse_disks,
                                                 system_partition, windows_partition)
 from azext_vmbootfix.repair.rescue_state import decide, locales, setup_state, unattend_value
-from azext_vmbootfix.repair.runcommand import b64, check, json_line, run_script, script_result, succeeded
+from azext_vmbootfix.repair.runcommand import b64, check, json_line, run_script, run_scripts, script_result, succeeded
+
+BCD_READ = "bcdRead"  # ctx.memory: the copy's BCD store and boot loader, as finish-setup read them (see below)
 
 
 def _local_account(user):
@@ -40,7 +42,7 @@ class FinishSetup(S.Step):
     def plan(self, ctx):
         return {"reads": ["runCommand {} on {}".format(RC_DISKS, _rescue_name(ctx)),
                           "disk {}: offline SOFTWARE, SYSTEM and DEFAULT hives (Setup state, control set, locales)"
-                          .format(_copy_name(ctx))],
+                          .format(_copy_name(ctx)), "disk {}: BCD store (bcdedit /enum)".format(_copy_name(ctx))],
                 "creates": ["disk {}: backups *.bootfix-{} of the SYSTEM hive, Unattend.xml, SetupComplete.cmd"
                             .format(_copy_name(ctx), _run8(ctx))],
                 "changes": ["disk {}: Windows\\Panther\\Unattend.xml, SetupComplete.cmd, SYSTEM computer name "
@@ -57,11 +59,19 @@ class FinishSetup(S.Step):
 
     def apply(self, ctx):
         rescue_vm = _rescue_name(ctx)
-        disk, parts = copy_disk_of(rescue_doc(ctx, RC_DISKS, "get-disks.ps1"))
+        doc = rescue_doc(ctx, RC_DISKS, "get-disks.ps1")
+        disk, parts = copy_disk_of(doc)
         letter = windows_partition(parts)["letter"]
-        state = setup_state(check(run_script(ctx, rescue_vm, RC_STATE, "read-setup-state.ps1",
-                                             parameters={"WindowsLetter": letter}), "reading the Setup state"))
+        # the Setup state and the BCD store are read at once (two managed Run Commands in parallel: neither needs
+        # the other's output, one reads the Windows partition's hives, the other the system partition's store)
+        serial = EnableSerialConsole()
+        bcd = serial.read_parameters(ctx, doc, disk, parts)
+        state_result, bcd_result = run_scripts(ctx, rescue_vm, [
+            (RC_STATE, "read-setup-state.ps1", {"WindowsLetter": letter}),
+            (RC_ENUM, "read-bcd.ps1", bcd)])
+        state = setup_state(check(state_result, "reading the Setup state"))
         decision = decide(state)                   # raises Refused: nothing on the copy has changed
+        loader = boot_loader(parse_bcd_enum(check(bcd_result, "bcdedit /enum")), bcd["Store"])  # nor here
         found = locales(state)
         unattend = unattend_value(state)
         control_set = state.get("controlSet") or "ControlSet001"
@@ -77,6 +87,8 @@ class FinishSetup(S.Step):
         if written.get("Marker") != ANSWER_MARKER or written.get("Written") is not True:
             raise StepFailed("the answer file was not written to {}:\\Windows\\Panther\\Unattend.xml".format(letter))
         backups = written.get("Backups") or []
+        if isinstance(getattr(ctx, "memory", None), dict):  # enable-serial-console of this run reads it no more
+            ctx.memory[BCD_READ] = {"store": bcd["Store"], "loader": loader}
         return {"copyDiskNumber": disk["number"], "windowsLetter": letter,
                 "answerFile": "{}:\\Windows\\Panther\\Unattend.xml".format(letter),
                 "answerAccounts": ([user] if _local_account(user) else []) + ["built-in administrator"],
@@ -134,31 +146,47 @@ class EnableSerialConsole(S.Step):
         loader = ctx.journal.step(self.name)["outputs"].get("loader")
         return bool(loader) and ems_verified(result["output"], loader)
 
-    def apply(self, ctx):
+    def read_parameters(self, ctx, doc, disk, parts):
+        """read-bcd.ps1's parameters for the copy's BCD store, from get-disks' ``doc``: the system partition
+        (:func:`system_partition`), the letter to give it when it has none (as Microsoft's repair scripts do, the
+        first spare one), the store's path."""
         generation = self._generation(ctx)
-        rescue_vm = _rescue_name(ctx)
-        # observed again: a resume may follow a reconciled finish-setup
-        doc = rescue_doc(ctx, RC_PARTS, "get-disks.ps1")
-        disk, parts = copy_disk_of(doc)
         part = system_partition(parts, generation)
         letter, assign = part["letter"], ""
         if not letter:  # the EFI partition has no letter: give it one (as Microsoft's repair scripts do)
             used = {p["letter"] for ps in parse_disks(doc)[1].values() for p in ps if p["letter"]}
             letter = assign = next(x for x in SPARE_LETTERS if x not in used)
-        store = bcd_store(letter, generation)
-        blocks = parse_bcd_enum(check(run_script(ctx, rescue_vm, RC_ENUM, "read-bcd.ps1", parameters={
-            "DiskNumber": disk["number"], "PartitionNumber": part["number"], "Letter": assign, "Store": store}),
-            "bcdedit /enum"))
-        bootmgr = next((b for b in blocks if b.get("identifier") == "{bootmgr}"), {})
-        loaders = [b for b in blocks if b["title"] == "Windows Boot Loader"]
-        loader = next((b["identifier"] for b in loaders if b.get("identifier") == bootmgr.get("default")), None) \
-            or next((b["identifier"] for b in loaders if b.get("identifier") == "{default}"), None) \
-            or (loaders[0]["identifier"] if loaders else None)
-        if not loader:
-            raise StepFailed("bcdedit /store {} /enum shows no Windows Boot Loader".format(store))
+        return {"DiskNumber": disk["number"], "PartitionNumber": part["number"], "Letter": assign,
+                "Store": bcd_store(letter, generation)}
+
+    def apply(self, ctx):
+        rescue_vm = _rescue_name(ctx)
+        read = (getattr(ctx, "memory", None) or {}).get(BCD_READ)
+        if read:  # finish-setup of this run read the store (and nothing has touched it since)
+            store, loader = read["store"], read["loader"]
+        else:  # observed again: a resume may follow a reconciled finish-setup, and the nested method has none
+            doc = rescue_doc(ctx, RC_PARTS, "get-disks.ps1")
+            disk, parts = copy_disk_of(doc)
+            bcd = self.read_parameters(ctx, doc, disk, parts)
+            store = bcd["Store"]
+            loader = boot_loader(parse_bcd_enum(check(run_script(ctx, rescue_vm, RC_ENUM, "read-bcd.ps1",
+                                                                 parameters=bcd), "bcdedit /enum")), store)
         ctx.step_outputs["loader"] = loader  # journaled by the engine even if a later command fails
         output = check(run_script(ctx, rescue_vm, RC_EMS, "enable-ems.ps1",
                                   parameters={"Store": store, "Loader": loader}), "bcdedit (EMS)")
         if not ems_verified(output, loader):
             raise StepFailed("bcdedit ran but /enum does not show EMS on for {} in {}".format(loader, store))
         return {"bcdStore": store, "loader": loader, "ems": "EMSPORT:1 EMSBAUDRATE:115200"}
+
+
+def boot_loader(blocks, store):
+    """The Windows Boot Loader entry EMS goes on, from ``bcdedit /enum``'s blocks: {bootmgr}'s default, else
+    ``{default}``, else the first loader; StepFailed when the store has none."""
+    bootmgr = next((b for b in blocks if b.get("identifier") == "{bootmgr}"), {})
+    loaders = [b for b in blocks if b["title"] == "Windows Boot Loader"]
+    loader = next((b["identifier"] for b in loaders if b.get("identifier") == bootmgr.get("default")), None) \
+        or next((b["identifier"] for b in loaders if b.get("identifier") == "{default}"), None) \
+        or (loaders[0]["identifier"] if loaders else None)
+    if not loader:
+        raise StepFailed("bcdedit /store {} /enum shows no Windows Boot Loader".format(store))
+    return loader

@@ -35,6 +35,7 @@ import json
 from importlib import resources
 
 from azext_vmbootfix.repair.recreate import RUN_TAG, StepFailed
+from azext_vmbootfix.repair.step import Started
 
 SCRIPT_TIMEOUT_SECONDS = 900
 RESUME_POLL_SECONDS = 10
@@ -65,6 +66,30 @@ def b64(text):
 def run_script(ctx, vm_name, command_name, script_name, parameters=None, protected=None):
     """Run ``scripts/<script_name>`` on ``vm_name`` as a managed Run Command; return its instance view (output,
     error, exit code). ``protected`` values go only in ``protectedParameters``; nothing here logs them."""
+    return run_scripts(ctx, vm_name, [(command_name, script_name, parameters, protected)])[0]
+
+
+def run_scripts(ctx, vm_name, calls):
+    """Run several scripts on ``vm_name`` at once, each as its own managed Run Command: every one is sent before
+    any is waited for (Learn, "Run scripts in your Windows VM by using managed Run Commands": managed Run
+    Commands add "parallel execution of multiple scripts" over the action form). Only for scripts that need
+    nothing of each other's output and touch different things. ``calls``: ``(command name, script name,
+    parameters[, protected])``; returns their instance views in that order (see :func:`run_script`)."""
+    sent = [_send(ctx, vm_name, *call, later=len(calls) > 1) for call in calls]
+    results = []
+    for (command_name, *_rest), (earlier, poller) in zip(calls, sent):
+        if poller is None:
+            results.append(earlier)
+            continue
+        poller.result()
+        results.append(script_result(ctx, vm_name, command_name, required=True))
+    return results
+
+
+def _send(ctx, vm_name, command_name, script_name, parameters=None, protected=None, later=False):
+    """``(earlier result, None)`` when an earlier attempt's result is taken, else ``(None, poller)``: the managed
+    Run Command sent. ``later``: its poller does not poll until asked (:class:`~.step.Started`), so that several
+    sent together are waited for one after the other, each poll in the order asked."""
     props = {"source": {"script": script_text(script_name)}, "asyncExecution": False,
              "timeoutInSeconds": SCRIPT_TIMEOUT_SECONDS, "treatFailureAsDeploymentFailure": False,
              "parameters": [{"name": k, "value": str(v)} for k, v in (parameters or {}).items()]}
@@ -77,10 +102,10 @@ def run_script(ctx, vm_name, command_name, script_name, parameters=None, protect
     if getattr(ctx, "resumed_step", False):
         earlier = _earlier_result(ctx, vm_name, command_name, script_name, props, tags)
         if earlier is not None:
-            return earlier
+            return earlier, None
     commands = ctx.compute.virtual_machine_run_commands
-    commands.begin_create_or_update(ctx.resource_group, vm_name, command_name, body).result()
-    return script_result(ctx, vm_name, command_name, required=True)
+    send = (lambda *a: Started(commands.begin_create_or_update, *a)) if later else commands.begin_create_or_update
+    return None, send(ctx.resource_group, vm_name, command_name, body)
 
 
 def _earlier_result(ctx, vm_name, command_name, script_name, props, tags):

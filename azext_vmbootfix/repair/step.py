@@ -194,7 +194,7 @@ class Started:
     """A long-running operation sent and not waited for; :meth:`result` waits for it (:class:`_Later`)."""
 
     def __init__(self, begin, *args, **kwargs):
-        self._polling = _Later(timeout=DEFAULT_POLL_SECONDS)
+        self._polling = _Later(timeout=polling_interval(begin))
         begin(*args, polling=self._polling, **kwargs)
 
     def result(self):
@@ -202,6 +202,15 @@ class Started:
 
     def times(self):
         return self._polling.times()
+
+
+def polling_interval(begin):
+    """The wait between two polls when Azure sends no ``Retry-After``: the client's own ``polling_interval``, as
+    the SDK's ``begin_*`` methods take it when they make their ARMPolling themselves (``lro_delay =
+    kwargs.pop("polling_interval", self._config.polling_interval)``); azure-core's ARM default otherwise."""
+    config = getattr(getattr(begin, "__self__", None), "_config", None)
+    interval = getattr(config, "polling_interval", None)
+    return DEFAULT_POLL_SECONDS if interval is None else interval
 
 
 def start(ctx, what, begin, *args, **kwargs):

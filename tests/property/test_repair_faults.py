@@ -37,13 +37,13 @@ pytestmark = pytest.mark.property
 # it writes the answer file. The VM create meets the NIC reservation: those retries are not polls, and their
 # number is set by the durations table's VM delete and the recreate's wait.)
 CLEAN = {("generalized-by-api", "recreate"): (20, 4), ("oobe-stuck", "recreate"): (21, 4),
-         ("generalized-with-data-disks", "recreate"): (26, 6), ("oobe-stuck-no-image", "rescue"): (71, 16),
-         ("oobe-stuck-gen1-no-image", "rescue"): (71, 16), ("oobe-stuck-windows11", "rescue"): (71, 16)}
+         ("generalized-with-data-disks", "recreate"): (26, 6), ("oobe-stuck-no-image", "rescue"): (68, 15),
+         ("oobe-stuck-gen1-no-image", "rescue"): (68, 15), ("oobe-stuck-windows11", "rescue"): (68, 15)}
 # where, among those requests, a clean run's writes start an operation (asserted with CLEAN): a crash just after
 # one leaves that operation in flight, so the mixes draw crashes there often
 STARTS = {("generalized-by-api", "recreate"): [6, 9, 15, 17], ("oobe-stuck", "recreate"): [6, 9, 15, 18],
           ("generalized-with-data-disks", "recreate"): [6, 9, 12, 18, 20, 24]}
-STARTS.update({(s, "rescue"): [5, 10, 15, 19, 21, 24, 27, 30, 35, 39, 42, 45, 52, 56, 62, 66]
+STARTS.update({(s, "rescue"): [5, 10, 15, 19, 21, 24, 28, 29, 34, 39, 42, 49, 53, 59, 63]
                for s in ("oobe-stuck-no-image", "oobe-stuck-gen1-no-image", "oobe-stuck-windows11")})
 SWEEPS = [("generalized-by-api", "recreate"), ("oobe-stuck", "recreate"), ("generalized-with-data-disks", "recreate"),
           ("oobe-stuck-no-image", "rescue"), ("oobe-stuck-gen1-no-image", "rescue")]

@@ -47,6 +47,7 @@ def attached(monkeypatch):
         scripts = _Scripts(results)
         monkeypatch.setattr(RG, "run_script", scripts)
         monkeypatch.setattr(RB, "run_script", scripts)    # rescue_doc's
+        monkeypatch.setattr(RG, "run_scripts", lambda ctx, vm, calls: [scripts(ctx, vm, *c) for c in calls])
         return scripts
     return wire
 
@@ -92,17 +93,29 @@ SEALED = {"ImageState": "IMAGE_STATE_SPECIALIZE_RESEAL_TO_OOBE", "CmdLine": "oob
           "UnattendFile": "C:\\Windows\\Setup\\custom.xml", "SetupPhase": 4}
 
 
-def _finish(monkeypatch, attached, state=None, original=None, user="fixadmin", written=None):
+BCD_PARAMS = {"DiskNumber": 2, "PartitionNumber": 1, "Letter": "S", "Store": "S:\\EFI\\Microsoft\\Boot\\BCD"}
+BCD_BLOCKS = [{"title": "Windows Boot Manager", "identifier": "{bootmgr}", "default": "{current}"},
+              {"title": "Windows Boot Loader", "identifier": "{current}"}]
+
+
+def _finish(monkeypatch, attached, state=None, original=None, user="fixadmin", written=None, blocks=None):
     written = {"Marker": RG.ANSWER_MARKER, "Written": True, "Backups": ["F:\\a.bootfix-0123abcd"]} \
         if written is None else written
     scripts = attached({"get-disks.ps1": DISKS, "read-setup-state.ps1": _ok("reg query output"),
+                        "read-bcd.ps1": _ok("bcdedit /enum text"),
                         "write-answer-file.ps1": _ok("BOOTFIX\n" + json.dumps(written))})
+    monkeypatch.setattr(RG.EnableSerialConsole, "read_parameters",
+                        lambda self, ctx, doc, disk, parts: dict(BCD_PARAMS) if doc == {"parts": [{"letter": "F"}]}
+                        and disk == {"number": 2} else pytest.fail("not get-disks' listing"))
+    monkeypatch.setattr(RG, "parse_bcd_enum", lambda text: (BCD_BLOCKS if blocks is None else blocks)
+                        if text == "bcdedit /enum text" else pytest.fail("not the BCD read's output"))
     monkeypatch.setattr(RG, "setup_state", lambda text: dict(SEALED if state is None else state)
                         if text == "reg query output" else pytest.fail("not the read script's output"))
     monkeypatch.setattr(RG, "_original", lambda ctx: original if original is not None else {
         "properties": {"osProfile": {"computerName": "WEB05"}}})
     monkeypatch.setattr(RG, "_params", lambda ctx: {"adminUsername": user})
-    ctx = types.SimpleNamespace(run_id=RUN_ID, vm_name="web01-with-a-long-name", admin_password=lambda: "Pa55-w0rd!")
+    ctx = types.SimpleNamespace(run_id=RUN_ID, vm_name="web01-with-a-long-name", admin_password=lambda: "Pa55-w0rd!",
+                                memory={})
     return ctx, scripts
 
 
@@ -115,11 +128,14 @@ def test_finish_setup_sends_the_write_script_every_value_it_read(monkeypatch, at
                           "UserLocale": "de-CH", "WindowsLetter": "F", "ComputerNameB64": "V0VCMDU=",
                           "AdminUserB64": "Zml4YWRtaW4=", "ControlSet": "ControlSet002", "RunTag": "0123abcd",
                           "UnattendFile": "C:\\Windows\\Panther\\Unattend.xml"}
-    assert scripts.protected == [None, None, {"AdminPasswordB64": "UGE1NS13MHJkIQ=="}]  # the password only there
+    assert scripts.protected == [None, None, None, {"AdminPasswordB64": "UGE1NS13MHJkIQ=="}]  # the password only there
     assert [c[1:3] for c in scripts.calls] == [(rescue.RC_DISKS, "get-disks.ps1"),
                                                (rescue.RC_STATE, "read-setup-state.ps1"),
+                                               (rescue.RC_ENUM, "read-bcd.ps1"),
                                                (rescue.RC_ANSWER, "write-answer-file.ps1")]
-    assert scripts.calls[1][3] == {"WindowsLetter": "F"}
+    assert scripts.calls[1][3] == {"WindowsLetter": "F"} and scripts.calls[2][3] == BCD_PARAMS
+    # what enable-serial-console of this run takes instead of reading the store again
+    assert ctx.memory == {RG.BCD_READ: {"store": BCD_PARAMS["Store"], "loader": "{current}"}}
     assert out == {"copyDiskNumber": 2, "windowsLetter": "F", "answerFile": "F:\\Windows\\Panther\\Unattend.xml",
                    "answerAccounts": ["fixadmin", "built-in administrator"],
                    "setupState": {k: SEALED[k] for k in RG.STATE_FIELDS},
@@ -298,6 +314,7 @@ NO_JSON = _ok("no json here")
     ("get-disks.ps1", FAILED, "get-disks.ps1 failed on the rescue VM (exit 1): Access is denied."),
     ("get-disks.ps1", NO_JSON, "get-disks.ps1 printed no JSON result on the rescue VM"),
     ("read-setup-state.ps1", FAILED, "reading the Setup state failed on the rescue VM (exit 1): Access is denied."),
+    ("read-bcd.ps1", FAILED, "bcdedit /enum failed on the rescue VM (exit 1): Access is denied."),
     ("write-answer-file.ps1", FAILED, "writing the answer file failed on the rescue VM (exit 1): Access is denied."),
     ("write-answer-file.ps1", NO_JSON, "write-answer-file.ps1 printed no JSON result on the rescue VM"),
 ])
@@ -321,6 +338,29 @@ def test_serial_console_failures_name_the_script_that_failed(monkeypatch, attach
     with pytest.raises(StepFailed) as exc:
         RG.EnableSerialConsole().apply(ctx)
     assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("blocks, refused", [
+    ([{"title": "Windows Boot Manager", "identifier": "{bootmgr}"}], "shows no Windows Boot Loader"),  # no loader
+    (None, "Refused"),  # a Setup state the answer file cannot finish
+])
+def test_finish_setup_decides_from_both_reads_before_the_copy_changes(monkeypatch, attached, blocks, refused):
+    state = dict(SEALED, ImageState="IMAGE_STATE_COMPLETE", OOBEInProgress=0, SystemSetupInProgress=0,
+                 SetupType=0, CmdLine="") if refused == "Refused" else None
+    ctx, scripts = _finish(monkeypatch, attached, state=state, blocks=blocks)
+    with pytest.raises(Exception) as exc:
+        RG.FinishSetup().apply(ctx)
+    assert refused in "{}: {}".format(type(exc.value).__name__, exc.value)
+    assert "write-answer-file.ps1" not in [c[2] for c in scripts.calls] and ctx.memory == {}
+
+
+def test_serial_console_takes_finish_setups_read_and_reads_nothing_again(monkeypatch, attached):
+    ctx, scripts, checked = _ems(monkeypatch, attached, [EFI, WINDOWS])
+    ctx.memory = {RG.BCD_READ: {"store": "T:\\EFI\\Microsoft\\Boot\\BCD", "loader": "{b}"}}
+    out = RG.EnableSerialConsole().apply(ctx)
+    assert [c[1:] for c in scripts.calls] == [
+        (rescue.RC_EMS, "enable-ems.ps1", {"Store": "T:\\EFI\\Microsoft\\Boot\\BCD", "Loader": "{b}"})]
+    assert checked == [("ems text", "{b}")] and out["bcdStore"] == "T:\\EFI\\Microsoft\\Boot\\BCD"
 
 
 def test_without_admin_username_no_user_is_sent(monkeypatch, attached):

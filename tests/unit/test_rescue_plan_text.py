@@ -28,7 +28,8 @@ def _expected(h, ctx, nested):
                 if nested else []), changes=["attach disk {} at LUN 0".format(copy)]),
         "finish-setup": dict(none, reads=[
             "runCommand bootfix-disks on " + rescue_vm,
-            "disk {}: offline SOFTWARE, SYSTEM and DEFAULT hives (Setup state, control set, locales)".format(copy)],
+            "disk {}: offline SOFTWARE, SYSTEM and DEFAULT hives (Setup state, control set, locales)".format(copy),
+            "disk {}: BCD store (bcdedit /enum)".format(copy)],
             creates=["disk {}: backups *.bootfix-{} of the SYSTEM hive, Unattend.xml, SetupComplete.cmd".format(
                 copy, run8)],
             changes=["disk {}: Windows\\Panther\\Unattend.xml, SetupComplete.cmd, SYSTEM computer name (and "

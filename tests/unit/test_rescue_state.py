@@ -171,7 +171,7 @@ def test_an_unrecoverable_disk_is_refused_before_the_copy_changes_and_rollback_s
 def test_rollback_with_the_copy_attached_puts_the_backups_back(secret_canary):
     h = Harness("oobe-stuck-localized", canary=secret_canary)
     ctx = h.new_context("rescue")
-    h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/" + rescue.RC_PARTS, "status": 409,
+    h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/" + rescue.RC_EMS, "status": 409,
                         "code": "Conflict", "count": 5})
     with pytest.raises(engine.RepairError, match="enable-serial-console"):
         engine.apply(ctx)
