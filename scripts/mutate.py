@@ -37,7 +37,8 @@ MODULES = {
                                                     "tests/unit/test_rescue_plan_text.py",
                                                     "tests/unit/test_plan.py", "tests/unit/test_repair_model.py"], 10),
     "journal": ("azext_vmbootfix/repair/journal.py",
-                ["tests/unit/test_journal.py", "tests/unit/test_journal_secrets.py", "tests/unit/test_repair.py"], 6),
+                ["tests/unit/test_journal.py", "tests/unit/test_journal_mutants.py", "tests/unit/test_journal_secrets.py",
+                 "tests/unit/test_repair.py"], 6),
     "plan": ("azext_vmbootfix/repair/plan.py", ["tests/unit/test_plan.py"], 6),
     "tagged": ("azext_vmbootfix/repair/tagged.py", ["tests/unit/test_rollback_tags.py"], 6),
     "carry": ("azext_vmbootfix/repair/carry.py", ["tests/unit/test_carry.py", "tests/unit/test_plan.py",
@@ -71,7 +72,8 @@ MODULES = {
     "runcommand": ("azext_vmbootfix/repair/runcommand.py", ["tests/unit/test_rescue_scripts.py",
                                                             "tests/unit/test_rescue.py",
                                                             "tests/unit/test_journal_secrets.py"], 15),
-    "redact": ("azext_vmbootfix/redact.py", ["tests/unit/test_redact.py", "tests/unit/test_cli_behaviour.py"], 4),
+    "redact": ("azext_vmbootfix/redact.py", ["tests/unit/test_redact.py", "tests/unit/test_cli_behaviour.py",
+                                             "tests/unit/test_journal_secrets.py"], 4),
 }
 SETUP_CFG = """[mutmut]
 source_paths=azext_vmbootfix
