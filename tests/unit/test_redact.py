@@ -112,3 +112,13 @@ def test_the_first_install_makes_one_filter_and_puts_it_on_the_root_and_cli_hand
         for name in redact.BODY_LOGGERS + (redact.ARGS_LOGGER,):
             logging.getLogger(name).filters = [f for f in logging.getLogger(name).filters
                                                if f not in redact._INSTALLED]  # pylint: disable=protected-access
+
+
+def test_scrub_redacts_every_item_of_a_secret_named_list_and_names_items_by_index():
+    doc = {"passwords": ["a", "b"], "ok": ["plain"]}
+    assert redact.scrub(doc) == ({"passwords": ["REDACTED", "REDACTED"], "ok": ["plain"]},
+                                 [{"path": "passwords[0]", "kind": "secret-named field"},
+                                  {"path": "passwords[1]", "kind": "secret-named field"}])
+    assert redact.scrub(["https://a/b?sig=x"]) == (["https://a/b?sig=REDACTED"],
+                                                  [{"path": "[0]", "kind": "SAS signature"}])
+    assert redact.scrub({"token": "t"}, path="outer")[1] == [{"path": "outer.token", "kind": "secret-named field"}]
