@@ -176,3 +176,88 @@ def test_a_step_handing_over_waits_for_what_earlier_steps_left_in_flight(plan):
     assert engine.apply(ctx)["status"] == "waiting-for-user"
     assert ("wait", "op1") in log.calls
     assert Journal.load(ctx.journal.path).step("a")["state"] == "done"
+
+
+def test_a_step_failing_in_done_after_one_left_operations_in_flight_is_reported_as_its_failure(plan):
+    log = Log()
+    from test_engine import starter
+
+    class DoneFails(stub("b", log)):
+        def done(self, ctx):
+            raise recreate.StepFailed("cannot read the VM")
+    DoneFails.name, DoneFails.overlaps = "b", ("a",)
+    ctx = plan(starter("a", log, ["op1"]), DoneFails)
+    with pytest.raises(engine.RepairError, match="step b failed: cannot read the VM"):
+        engine.apply(ctx)
+    assert ("wait", "op1") in log.calls
+
+
+def test_an_operation_failing_in_flight_journals_its_error_on_its_step_and_the_run(plan):
+    log = Log()
+    from test_engine import starter
+    ctx = plan(starter("a", log, ["snapshot"], error="Conflict: the disk is busy"), stub("c", log))
+    with pytest.raises(engine.RepairError):
+        engine.apply(ctx)
+    saved = Journal.load(ctx.journal.path)
+    assert saved.step("a")["error"] == "Conflict: the disk is busy"
+    assert saved.data["events"][-1]["note"] == "Conflict: the disk is busy" and saved.status == "failed"
+
+
+class Busy(Exception):
+    """Azure's refusal while another operation is in progress (409 Conflict, OperationNotAllowed)."""
+
+    def __init__(self):
+        super().__init__("Operation 'x' is not allowed since another operation is in progress.")
+        self.status_code, self.message = 409, str(self)
+        self.error = type("E", (), {"code": "OperationNotAllowed", "message": str(self)})()
+        self.response = type("R", (), {"status_code": 409, "headers": {"Retry-After": "3"}})()
+
+
+def test_an_undo_refused_while_azure_is_busy_is_tried_again_and_the_rollback_goes_on(plan, monkeypatch):
+    assert engine.inflight.conflict_wait(Busy()) == 3
+    monkeypatch.setattr(engine.inflight, "settle", lambda ctx: 0)
+    log, refusals = Log(), [Busy()]
+
+    class UndoBusyOnce(stub("a", log)):
+        def undo(self, ctx):
+            log.calls.append(("undo", "a", ctx.journal.step("a")["state"]))
+            if refusals:
+                raise refusals.pop()
+    UndoBusyOnce.name = "a"
+    ctx = plan(UndoBusyOnce)
+    ctx.sleep = lambda seconds: log.calls.append(("sleep", seconds))
+    ctx.journal.step("a")["state"] = "done"
+    assert engine.rollback(ctx)["status"] == "rolled-back"
+    assert log.calls == [("undo", "a", "undoing"), ("sleep", 3), ("undo", "a", "undoing")]
+    assert any(m.startswith("a: Azure has another operation in progress") for m in plan.messages)
+
+
+def test_a_failing_undo_reports_its_own_recommendation(plan):
+    class UndoFails(stub("a", Log())):
+        def undo(self, ctx):
+            raise recreate.StepFailed("the disk is locked", "remove the lock, then roll back again")
+    UndoFails.name = "a"
+    ctx = plan(UndoFails)
+    ctx.journal.step("a")["state"] = "done"
+    with pytest.raises(engine.RepairError) as info:
+        engine.rollback(ctx)
+    assert info.value.recommendation == "remove the lock, then roll back again"
+
+
+def test_an_undo_runs_as_a_fresh_step_and_a_resumed_rollback_settles_once(plan, monkeypatch):
+    seen, settled = [], []
+    monkeypatch.setattr(engine.inflight, "interrupted", lambda journal: True)
+    monkeypatch.setattr(engine.inflight, "settle", lambda ctx: settled.append(ctx.step_name) or 0)
+
+    def undoing(name):
+        class Looks(stub(name, Log())):
+            def undo(self, ctx):
+                seen.append((ctx.step_name, ctx.resumed_step))
+        Looks.name = name
+        return Looks
+    ctx = plan(undoing("a"), undoing("b"))
+    for name in "ab":
+        ctx.journal.step(name)["state"] = "done"
+    ctx.resumed_step = True  # as an apply left it
+    engine.rollback(ctx)
+    assert seen == [("b", False), ("a", False)] and settled == ["b"]
