@@ -201,6 +201,12 @@ def test_an_operation_failing_in_flight_journals_its_error_on_its_step_and_the_r
     saved = Journal.load(ctx.journal.path)
     assert saved.step("a")["error"] == "Conflict: the disk is busy"
     assert saved.data["events"][-1]["note"] == "Conflict: the disk is busy" and saved.status == "failed"
+    ctx = plan(starter("a", log, ["snapshot"], error="Conflict: the disk is busy"), stub("c", log))
+    with pytest.raises(engine.RepairError) as info:
+        engine.apply(ctx)
+    assert str(info.value) == "step a failed: Conflict: the disk is busy"
+    assert info.value.recommendation == engine._advice(ctx, None)  # pylint: disable=protected-access
+    assert "-g rg1 -n vm1" in info.value.recommendation
 
 
 class Busy(Exception):
@@ -229,7 +235,55 @@ def test_an_undo_refused_while_azure_is_busy_is_tried_again_and_the_rollback_goe
     ctx.journal.step("a")["state"] = "done"
     assert engine.rollback(ctx)["status"] == "rolled-back"
     assert log.calls == [("undo", "a", "undoing"), ("sleep", 3), ("undo", "a", "undoing")]
-    assert any(m.startswith("a: Azure has another operation in progress") for m in plan.messages)
+    assert plan.messages[-1] == "a: Azure has another operation in progress (Operation 'x' is not allowed since " \
+                                "another operation is in progress.); trying again in 3 s"
+
+
+@pytest.mark.parametrize("refusals,succeeds", [(2, True), (3, False)])
+def test_refusals_are_waited_out_up_to_the_limit_in_all_and_not_beyond(plan, monkeypatch, refusals, succeeds):
+    monkeypatch.setattr(engine.inflight, "settle", lambda ctx: 0)
+    monkeypatch.setattr(engine.inflight, "CONFLICT_LIMIT_SECONDS", 6)  # two waits of 3 s fit exactly
+    left = [Busy() for _ in range(refusals)]
+
+    class Refused(stub("a", Log())):
+        def apply(self, ctx):
+            if left:
+                raise left.pop()
+            return {}
+    Refused.name = "a"
+    ctx = plan(Refused)
+    ctx.sleep = lambda seconds: None
+    if succeeds:
+        assert engine.apply(ctx)["status"] == "succeeded"
+    else:
+        with pytest.raises(engine.RepairError, match="another operation is in progress"):
+            engine.apply(ctx)
+
+
+def test_after_a_refusal_a_step_found_done_leaves_nothing_behind_for_the_next_failure(plan, monkeypatch):
+    monkeypatch.setattr(engine.inflight, "settle", lambda ctx: 0)
+    log, tries = Log(), []
+    from test_engine import Poller
+
+    class RefusedThenDone(stub("a", log)):
+        def done(self, ctx):
+            return bool(tries)
+
+        def apply(self, ctx):
+            tries.append(1)
+            ctx.start(Poller(log, "op"), "op")
+            raise Busy()
+    RefusedThenDone.name = "a"
+
+    class DoneFails(stub("b", log)):
+        def done(self, ctx):
+            raise recreate.StepFailed("cannot read the VM")
+    DoneFails.name = "b"
+    ctx = plan(RefusedThenDone, DoneFails)
+    ctx.sleep = lambda seconds: None
+    with pytest.raises(engine.RepairError, match="step b failed: cannot read the VM"):
+        engine.apply(ctx)
+    assert ("wait", "op") in log.calls
 
 
 def test_a_failing_undo_reports_its_own_recommendation(plan):
