@@ -175,7 +175,7 @@ def not_restored(vm_model):
             "reason": "extensions are not re-created by a rollback: the original VM's guest agent does not report "
                    "while Windows is stuck at OOBE; create them again once it boots (az vm extension set)"}
            for ext in vm_model.get("resources") or []]
-    if "systemassigned" in str((vm_model.get("identity") or {}).get("type") or "").lower().replace(" ", ""):
+    if "systemassigned" in str((vm_model.get("identity") or {}).get("type") or "").lower():
         out.append({"field": "identity.principalId", "reason": field_for("identity.principalId").why})
     return out
 

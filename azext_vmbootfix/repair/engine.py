@@ -154,9 +154,10 @@ def journal_from_plan(path, plan):
                        rows, plan["params"], facts=plan["facts"], plan_file=plan.get("planFile"))
 
 
-def new_journal(path, subscription, facts, image, admin_username, path_name="recreate", rescue=None, vm=None):
-    """A journal for a new run: :func:`journal_from_plan` of :func:`new_plan`."""
-    return journal_from_plan(path, new_plan(subscription, facts, image, admin_username, path_name, rescue, vm))
+def new_journal(path, subscription, facts, image, admin_username, path_name="recreate", rescue=None):
+    """A journal for a new run: :func:`journal_from_plan` of :func:`new_plan` (a journal holds no VM model: the
+    plan's ``model`` and ``notCarried`` are the plan file's)."""
+    return journal_from_plan(path, new_plan(subscription, facts, image, admin_username, path_name, rescue))
 
 
 def context_from_journal(compute, journal, admin_password=None, **kw):

@@ -143,7 +143,7 @@ class Journal:
                 "redacted": self.data.get("redacted") or []}
 
 
-def write_atomically(path, text, prefix=".tmp-"):
+def write_atomically(path, text, prefix):
     """Write ``text`` to ``path`` so that a crash leaves the old file or the new one (temp file, fsync, rename)."""
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)

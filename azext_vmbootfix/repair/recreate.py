@@ -49,6 +49,18 @@ class RecordOriginal(Step):
                 "publicIpDeleteOptions": pips[0], "publicIpNics": pips[1], "keptOutOfJournal": kept_out}
 
 
+def _write_delete_options(ctx, change, label, detach):
+    """keep-disks' and restore-delete-options' apply: ``change(vm)`` edits the VM's model and says whether it
+    changed anything; if so the VM's write is started (in flight, named "VM write: <label>"), then the public
+    IPs' deleteOptions are written (Detach when ``detach``, else the recorded ones), in flight too."""
+    vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
+    if change(vm):
+        start(ctx, "VM write: " + label, ctx.compute.virtual_machines.begin_create_or_update,
+              ctx.resource_group, ctx.vm_name, vm)
+    _set_public_ips(ctx, detach=detach, in_flight=True)
+    return {}
+
+
 class KeepDisksAndNics(Step):
     name = "keep-disks-and-nics"
     article = (1,)
@@ -70,12 +82,7 @@ class KeepDisksAndNics(Step):
 
     def apply(self, ctx):
         """The VM's write and the NICs' writes (public IPs) are independent: all in flight at once."""
-        vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
-        if keep.set_vm_detach(vm):
-            start(ctx, "VM write: deleteOption Detach", ctx.compute.virtual_machines.begin_create_or_update,
-                  ctx.resource_group, ctx.vm_name, vm)
-        _set_public_ips(ctx, detach=True, in_flight=True)
-        return {}
+        return _write_delete_options(ctx, keep.set_vm_detach, "deleteOption Detach", detach=True)
 
     def undo(self, ctx):
         """The original deleteOptions back on the original VM and its public IPs (rollback's last step)."""
@@ -359,12 +366,8 @@ class RestoreDeleteOptions(Step):
         return keep.public_ips_are(ctx.resources, _recorded(ctx, "publicIpDeleteOptions") or {})
 
     def apply(self, ctx):
-        vm = ctx.compute.virtual_machines.get(ctx.resource_group, ctx.vm_name)
-        if keep.set_vm_original(vm, _original(ctx)):
-            start(ctx, "VM write: original deleteOptions", ctx.compute.virtual_machines.begin_create_or_update,
-                  ctx.resource_group, ctx.vm_name, vm)
-        _set_public_ips(ctx, detach=False, in_flight=True)
-        return {}
+        return _write_delete_options(ctx, lambda vm: keep.set_vm_original(vm, _original(ctx)),
+                                     "original deleteOptions", detach=False)
 
     def undo(self, ctx):
         """Detach again on the run's VM and the public IPs, so that undoing the recreate deletes nothing."""

@@ -95,3 +95,30 @@ def test_install_is_idempotent_and_covers_the_body_and_argument_loggers():
     assert redact.install() is flt
     for name in redact.BODY_LOGGERS + (redact.ARGS_LOGGER,):
         assert logging.getLogger(name).filters.count(flt) == 1
+
+
+def test_the_first_install_makes_one_filter_and_puts_it_on_the_root_and_cli_handlers(monkeypatch):
+    monkeypatch.setattr(redact, "_INSTALLED", [])
+    root_handler, cli_handler = logging.NullHandler(), logging.NullHandler()
+    logging.getLogger().addHandler(root_handler)
+    logging.getLogger("cli").addHandler(cli_handler)
+    try:
+        flt = redact.install()
+        assert isinstance(flt, redact.RedactingFilter) and redact.install() is flt
+        assert root_handler.filters == [flt] and cli_handler.filters == [flt]
+    finally:
+        logging.getLogger().removeHandler(root_handler)
+        logging.getLogger("cli").removeHandler(cli_handler)
+        for name in redact.BODY_LOGGERS + (redact.ARGS_LOGGER,):
+            logging.getLogger(name).filters = [f for f in logging.getLogger(name).filters
+                                               if f not in redact._INSTALLED]  # pylint: disable=protected-access
+
+
+def test_scrub_redacts_every_item_of_a_secret_named_list_and_names_items_by_index():
+    doc = {"passwords": ["a", "b"], "ok": ["plain"]}
+    assert redact.scrub(doc) == ({"passwords": ["REDACTED", "REDACTED"], "ok": ["plain"]},
+                                 [{"path": "passwords[0]", "kind": "secret-named field"},
+                                  {"path": "passwords[1]", "kind": "secret-named field"}])
+    assert redact.scrub(["https://a/b?sig=x"]) == (["https://a/b?sig=REDACTED"],
+                                                  [{"path": "[0]", "kind": "SAS signature"}])
+    assert redact.scrub({"token": "t"}, path="outer")[1] == [{"path": "outer.token", "kind": "secret-named field"}]
