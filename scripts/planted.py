@@ -38,7 +38,8 @@ BUGS = [
      "options = [sp.os_disk.delete_option] + [d.delete_option for d in sp.data_disks or []]",
      "options = [sp.os_disk.delete_option]"),
     ("keep-disks does not set Detach on the public IPs", "azext_vmbootfix/repair/recreate.py",
-     "        _set_public_ips(ctx, detach=True)\n        return {}", "        return {}"),
+     '_write_delete_options(ctx, keep.set_vm_detach, "deleteOption Detach", detach=True)',
+     '_write_delete_options(ctx, keep.set_vm_detach, "deleteOption Detach", detach=False)'),
     ("the deleteOptions are not restored at the end of the repair", "azext_vmbootfix/repair/recreate.py",
      "RECREATE_PATH = (RecordOriginal, KeepDisksAndNics, BackupOsDisk, DeleteVm, RecreateFromImage, VerifyBoot,\n"
      "                 RecreateExtensions, RestoreDeleteOptions)",
