@@ -7,8 +7,10 @@ VM (median of N runs; targets <= 1.25x without OCR, <= 2x with OCR), and what th
     .venv/bin/python bench/diagnose_bench.py [--runs 5] [--scenario oobe-stuck]
 """
 import argparse
+import atexit
 import json
 import os
+import shutil
 import ssl
 import statistics
 import subprocess
@@ -69,6 +71,7 @@ def main():
         bare = dict(env)
         bare.pop("AZURE_EXTENSION_DEV_SOURCES")
         bare["AZURE_CONFIG_DIR"] = tempfile.mkdtemp(prefix="bench-bare-")
+        atexit.register(shutil.rmtree, bare["AZURE_CONFIG_DIR"], True)
         for f in ("config", "clouds.config", "azureProfile.json"):
             with open(os.path.join(server.config_dir, f), "rb") as src, \
                     open(os.path.join(bare["AZURE_CONFIG_DIR"], f), "wb") as dst:

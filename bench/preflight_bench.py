@@ -10,8 +10,10 @@ figure that carries over.
     .venv/bin/python bench/preflight_bench.py [--runs 5]
 """
 import argparse
+import atexit
 import collections
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -89,6 +91,7 @@ def main():
     args, _ = parser.parse_known_args()
     import tempfile
     tmp = tempfile.mkdtemp(prefix="preflight-bench-")
+    atexit.register(shutil.rmtree, tmp, True)
     print("pre-flight, in-process fake (fast profile), median of {} runs".format(args.runs))
     for label, scenario, rescue in (("recreate", "oobe-stuck", False), ("rescue", "oobe-stuck-no-image", True)):
         totals, pres = [], []

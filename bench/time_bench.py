@@ -25,9 +25,11 @@ time is not counted: the figures are the run up to the stop plus the ``resume`` 
 
     .venv/bin/python bench/time_bench.py            # add -v for each run's critical path
 """
+import atexit
 import logging
 import math
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -35,7 +37,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 for p in (ROOT, os.path.join(ROOT, "tests")):
     sys.path.insert(0, p)
-os.environ.setdefault("AZURE_CONFIG_DIR", tempfile.mkdtemp(prefix="bench-"))
+if "AZURE_CONFIG_DIR" not in os.environ:  # a throwaway az config dir, removed at exit
+    os.environ["AZURE_CONFIG_DIR"] = tempfile.mkdtemp(prefix="bench-")
+    atexit.register(shutil.rmtree, os.environ["AZURE_CONFIG_DIR"], True)
 
 from azure.mgmt.compute import ComputeManagementClient  # noqa: E402
 

@@ -58,3 +58,24 @@ def test_a_body_shares_no_object_with_the_model_it_came_from():
         built["properties"]["storageProfile"]["dataDisks"][0]["managedDisk"]["storageAccountType"] = "X"
         built["properties"]["additionalCapabilities"]["hibernationEnabled"] = False
     assert model == expected
+
+
+def test_the_extensions_to_recreate_keep_every_writable_setting_their_tags_and_their_short_name():
+    every = {"publisher": "Microsoft.Azure.Monitor", "type": "AzureMonitorWindowsAgent", "typeHandlerVersion": "1.2",
+             "autoUpgradeMinorVersion": True, "enableAutomaticUpgrade": False, "settings": {"a": [1]},
+             "suppressFailures": True, "provisionAfterExtensions": ["cse"], "forceUpdateTag": "2",
+             "provisioningState": "Succeeded", "instanceView": {"name": "x"}, "protectedSettings": {"k": "v"}}
+    model = {"location": "westeurope", "resources": [
+        {"name": "vm1/ama", "location": "northeurope", "tags": {"team": "ops"}, "properties": every},
+        {"name": "cse", "properties": {"publisher": "Microsoft.Compute", "settings": {}, "typeHandlerVersion": None}},
+        {"name": "bare"}]}
+    got = carry.extensions(model)
+    assert got == [
+        ("ama", {"location": "northeurope", "tags": {"team": "ops"}, "properties": {
+            k: v for k, v in every.items() if k not in ("provisioningState", "instanceView", "protectedSettings")}}),
+        ("cse", {"location": "westeurope", "properties": {"publisher": "Microsoft.Compute"}}),
+        ("bare", {"location": "westeurope", "properties": {}})]
+    got[0][1]["properties"]["settings"]["a"].append(2)
+    got[0][1]["tags"]["team"] = "x"
+    assert every["settings"] == {"a": [1]} and model["resources"][0]["tags"] == {"team": "ops"}  # copies
+    assert carry.extensions({"location": "l"}) == [] and carry.extensions({"location": "l", "resources": None}) == []
