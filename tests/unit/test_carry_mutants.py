@@ -66,7 +66,7 @@ def test_the_extensions_to_recreate_keep_every_writable_setting_their_tags_and_t
              "suppressFailures": True, "provisionAfterExtensions": ["cse"], "forceUpdateTag": "2",
              "provisioningState": "Succeeded", "instanceView": {"name": "x"}, "protectedSettings": {"k": "v"}}
     model = {"location": "westeurope", "resources": [
-        {"name": "vm1/ama", "location": "northeurope", "tags": {"team": "ops"}, "properties": every},
+        {"name": "vm1/x/ama", "location": "northeurope", "tags": {"team": "ops"}, "properties": every},
         {"name": "cse", "properties": {"publisher": "Microsoft.Compute", "settings": {}, "typeHandlerVersion": None}},
         {"name": "bare"}]}
     got = carry.extensions(model)
@@ -79,3 +79,64 @@ def test_the_extensions_to_recreate_keep_every_writable_setting_their_tags_and_t
     got[0][1]["tags"]["team"] = "x"
     assert every["settings"] == {"a": [1]} and model["resources"][0]["tags"] == {"team": "ops"}  # copies
     assert carry.extensions({"location": "l"}) == [] and carry.extensions({"location": "l", "resources": None}) == []
+
+
+def test_an_unknown_property_is_named_without_its_list_positions_and_a_specialized_image_loses_the_os_profile():
+    model = {"location": "l", "properties": {"futureThing": [{"x": 1}, {"x": 2}],
+                                             "osProfile": {"computerName": "vm1"}}}
+    assert carry.not_carried(model) == [
+        {"field": "properties.futureThing.x", "reason": "not known to vmbootfix: not carried"}] + carry.ALWAYS_LOST
+    assert carry.not_carried(model, osprofile_given=False) == [
+        {"field": "properties.futureThing.x", "reason": "not known to vmbootfix: not carried"},
+        {"field": "properties.osProfile",
+         "reason": "the image is specialized: Azure takes no osProfile, the disk keeps the guest's own"}]
+    # a model without properties: only its extensions' protected settings
+    assert carry.not_carried({"location": "l", "resources": [{"name": "cse"}]}) == [
+        {"field": "resources[cse].properties.protectedSettings", "reason": carry.EXTENSION_PROTECTED}]
+
+
+def test_nic_references_keep_primary_and_set_detach_only_where_the_model_had_an_option():
+    model = {"properties": {"networkProfile": {"networkInterfaces": [
+        {"id": "/n1", "deleteOption": "Delete"}, {"id": "/n2"}, {"id": "/n3", "properties": {"primary": False}},
+        {"id": "/n4", "properties": {"primary": True, "deleteOption": "Detach"}}]}}}
+    assert carry._nic_refs(model) == [  # pylint: disable=protected-access
+        {"id": "/n1", "properties": {"deleteOption": "Detach"}}, {"id": "/n2"},
+        {"id": "/n3", "properties": {"primary": False}},
+        {"id": "/n4", "properties": {"primary": True, "deleteOption": "Detach"}}]
+
+
+def test_a_body_has_the_location_and_exactly_the_tags_it_is_given():
+    body = carry.recreate_body(MODEL, "os-new", {"run": "r1"}, {"id": "/img"})
+    assert body["location"] == "westeurope" and body["tags"] == {"run": "r1"}
+    assert sorted(body) == ["identity", "location", "plan", "properties", "tags", "zones"]
+    attach = carry.attach_body(MODEL)
+    assert attach["location"] == "westeurope" and attach["tags"] == {"env": "prod"}
+
+
+def test_split_secrets_keeps_each_secret_value_and_asks_leave_about_the_value_itself():
+    model = {"resources": [{"name": "bare"}, {"name": "cse", "properties": {"settings": {
+        "a": "https://x/y?sig=abc", "b": {"c": ["Password=hunter2"]}, "d": "plain"}}}]}
+    asked = []
+
+    def leave(value):
+        asked.append(value)
+        return "sig=" in value
+    journaled, secrets = carry.split_secrets(model, leave=leave)
+    assert secrets == {"resources[1].properties.settings.a": "https://x/y?sig=abc",
+                       "resources[1].properties.settings.b.c[0]": "Password=hunter2"}
+    assert sorted(asked) == ["Password=hunter2", "https://x/y?sig=abc"]
+    assert journaled["resources"][1]["properties"]["settings"] == {
+        "a": "https://x/y?sig=abc", "b": {"c": [carry.REDACTED]}, "d": "plain"}
+    assert model["resources"][1]["properties"]["settings"]["b"]["c"] == ["Password=hunter2"]
+
+
+def test_the_journal_form_leaves_a_sas_url_to_the_scrub_and_replaces_other_secrets():
+    model = {"resources": [{"name": "cse", "properties": {"settings": {
+        "uri": "https://acct.blob.core.windows.net/s/a.ps1?sv=1&sig=abc%3D", "pw": "password=x",
+        "note": "a sig= that is no SAS URL"}}}]}
+    journaled, kept_out = carry.journal_form(model)
+    settings = journaled["resources"][0]["properties"]["settings"]
+    assert settings == {"uri": "https://acct.blob.core.windows.net/s/a.ps1?sv=1&sig=abc%3D", "pw": carry.REDACTED,
+                        "note": carry.REDACTED}
+    assert kept_out == ["resources[0].properties.settings.note", "resources[0].properties.settings.pw",
+                        "resources[0].properties.settings.uri"]
