@@ -44,7 +44,8 @@ MODULES = {
     "carry": ("azext_vmbootfix/repair/carry.py", ["tests/unit/test_carry.py", "tests/unit/test_carry_mutants.py",
                                                   "tests/unit/test_plan.py",
                                                   "tests/unit/test_repair_model.py"], 4),
-    "recreate": ("azext_vmbootfix/repair/recreate.py", ["tests/unit/test_recreate.py", "tests/unit/test_recreate_vm.py",
+    "recreate": ("azext_vmbootfix/repair/recreate.py", ["tests/unit/test_recreate_mutants.py",
+                                                       "tests/unit/test_recreate.py", "tests/unit/test_recreate_vm.py",
                                                    "tests/unit/test_repair.py", "tests/unit/test_repair_model.py",
                                                    "tests/unit/test_repair_overlap.py",
                                                    "tests/unit/test_repair_inflight.py"],
@@ -181,7 +182,8 @@ def run_module(module, known):
 def recheck(module, known):
     """Run the survivors of ``module``'s last run again, one at a time, against the tests as they are now (copied
     into the run's ``mutants/`` tree): after tests were written for them, without running every mutant again.
-    A survivor counts as killed when its module's test selection fails with it switched on."""
+    A survivor counts as killed when its module's test selection fails with it switched on. The mutants no test
+    reached in the run are run too, and counted: killed when the tests now fail on it, else a survivor."""
     path, tests, _minutes = MODULES[module]
     work = os.path.join(WORK, module)
     if not os.path.isdir(os.path.join(work, "mutants")):
@@ -194,10 +196,14 @@ def recheck(module, known):
     with open(os.path.join(work, "mutants", "mutmut-cicd-stats.json"), encoding="utf-8") as fh:
         stats = json.load(fh)
     survivors = re.findall(r"^\s+(\S+): survived$", mutmut(work, "results").stdout, re.M)
+    # mutants no selected test reached in the run: run too, now that tests may reach them (counted from here on)
+    unreached = re.findall(r"^\s+(\S+): no tests$", mutmut(work, "results", "--all", "true").stdout, re.M)
     ordered = sorted(tests, key=lambda t: not t.endswith("_mutants.py"))  # the focused (fast) tests first
     started = time.monotonic()
-    left = []
-    for name in survivors:
+    left, reached_now = [], []
+    for name in survivors + unreached:
+        if name in unreached:
+            reached_now.append(name)  # counted from now on: killed, or a survivor
         if name in known:       # listed as equivalent: no test can kill it, running it again only costs time
             left.append(name)
             continue
@@ -210,12 +216,13 @@ def recheck(module, known):
         else:
             failed = re.findall(r"^FAILED (\S+)", proc.stdout, re.M)
             print("  killed {} by {}".format(name, failed[0] if failed else "exit {}".format(proc.returncode)))
-    reached = stats["total"] - stats["no_tests"] - stats["skipped"]
-    caught = stats["killed"] + stats["timeout"] + len(survivors) - len(left)
+    reached = stats["total"] - stats["no_tests"] - stats["skipped"] + len(reached_now)
+    caught = stats["killed"] + stats["timeout"] + len(survivors) + len(reached_now) - len(left)
     score = caught / reached if reached else 0.0
     unexplained = [n for n in left if n not in known]
-    print("\n== {} ({}) rechecked: {}/{} killed, {} survived; score {:.1%}; recheck {:.0f} s".format(
-        module, path, caught, reached, len(left), score, time.monotonic() - started))
+    print("\n== {} ({}) rechecked: {}/{} killed, {} survived (the {} mutants no test reached in the run "
+          "included); score {:.1%}; recheck {:.0f} s".format(module, path, caught, reached, len(left),
+                                                              len(unreached), score, time.monotonic() - started))
     for name in left:
         print("  survivor {}{}".format(name, "  [equivalent: {}]".format(known[name]) if name in known else ""))
     return {"module": module, "killed": caught, "reached": reached, "survivors": len(left),

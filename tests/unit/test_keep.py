@@ -149,3 +149,13 @@ def test_public_ips_are_compared_case_insensitively_and_a_gone_one_counts_as_so(
     assert keep.public_ips_are(arm, {"/a": "Detach"}) is False
     assert keep.public_ips_detach(arm, ["/b", "/gone"]) is True
     assert keep.public_ips_detach(arm, ["/a"]) is False
+
+
+def test_a_gone_nic_or_a_configuration_without_a_public_ip_does_not_stop_the_reading():
+    private_first = ({"ipConfigurations": [{"name": "private", "properties": {"subnet": {"id": "/s"}}},
+                                           {"name": "c0", "properties": {"publicIPAddress": {"id": "/p1"}}}]},
+                     "w", None)
+    arm = Arm({"/nic1": private_first, "/nic2": nic("/p2"), "/p1": ({}, "w", None),
+               "/p2": ({"deleteOption": "Delete"}, "w", None)})
+    assert keep.public_ips(arm, ["/gone", "/nic1", "/nic2"]) == ({"/p1": "Detach", "/p2": "Delete"},
+                                                                 {"/p1": "/nic1", "/p2": "/nic2"})
