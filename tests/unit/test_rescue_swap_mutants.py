@@ -30,6 +30,7 @@ class _Compute:
         return types.SimpleNamespace(result=lambda: None)
 
     def get(self, rg, name):
+        assert rg == "rg", rg  # the VM's own group
         return self.vms[name]
 
     def instance_view(self, rg, name):
@@ -55,7 +56,7 @@ class _Compute:
 
 
 def _ctx(monkeypatch, compute, original_power="running"):
-    monkeypatch.setattr(RW, "_copy_id", lambda ctx: COPY)
+    monkeypatch.setattr(RW, "_copy_id", lambda ctx: COPY if ctx.vm_name == "web01" else None)
     monkeypatch.setattr(RW, "_copy_name", lambda ctx: "web01-bootfix-0123abcd-fixed")
     monkeypatch.setattr(RW, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
     monkeypatch.setattr(RW, "_rescue_vm", lambda ctx: compute.vms.get("web01-rescue-0123abcd"))
@@ -117,3 +118,12 @@ def test_deallocate_and_start_are_done_by_power_state(monkeypatch):
     assert RW.StartVm().apply(ctx) == {} and compute.calls[-1] == ("start", "web01")
     compute.vms["web01"] = _vm("web01", ORIGINAL)
     assert not RW.StartVm().done(ctx)         # running, but on the original disk
+
+
+def test_the_deallocation_is_left_in_flight_under_the_vms_name(monkeypatch):
+    compute = _Compute({"web01": _vm("web01", ORIGINAL)}, {"web01": "running"})
+    ctx = _ctx(monkeypatch, compute)
+    started = []
+    monkeypatch.setattr(RW.S, "start", lambda c, what, begin, *args: started.append((what, args)) or begin(*args))
+    assert RW.DeallocateVm().apply(ctx) == {}
+    assert started == [("deallocate web01", ("rg", "web01"))] and compute.calls == [("deallocate", "web01")]
