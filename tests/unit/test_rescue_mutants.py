@@ -134,3 +134,106 @@ def test_the_rescue_vm_plan_reads_the_vms_first_nic_only():
     ctx = h.new_context("rescue")
     ctx.facts = dict(ctx.facts, nicIds=["/x/networkInterfaces/first", "/x/networkInterfaces/second"])
     assert R.CreateRescueVm().plan(ctx)["reads"] == ["/x/networkInterfaces/first"]   # where the subnet is read
+
+
+def _stopped_after_create():
+    h = Harness("oobe-stuck-no-image")
+    ctx = h.new_context("rescue")
+    h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/" + R.RC_DISKS, "status": 409,
+                        "code": "Conflict", "count": 5})
+    with pytest.raises(engine.RepairError, match="finish-setup"):
+        engine.apply(ctx)
+    return h, ctx
+
+
+def _leave_behind(h, ctx, nic=True):
+    """The rescue VM set to keep its OS disk (and NIC): what a create that failed half-way can leave."""
+    vm = h.compute.virtual_machines.get(h.rg, R._rescue_name(ctx))  # pylint: disable=protected-access
+    vm.storage_profile.os_disk.delete_option = "Detach"
+    for ref in vm.network_profile.network_interfaces if nic else []:
+        ref.delete_option = "Detach"
+    h.compute.virtual_machines.begin_create_or_update(h.rg, vm.name, vm).result()
+
+
+def _gone(h, ctx):
+    """(rescue VM gone, its OS disk gone, its NIC gone, the copy still there)."""
+    rescue = R._rescue_name(ctx)  # pylint: disable=protected-access
+    names = [vm.name for vm in h.compute.virtual_machines.list(h.rg)]
+    disks = [d.name for d in h.compute.disks.list_by_resource_group(h.rg)]
+    nic = R._get_or_none(h.resources.resources.get_by_id, R._rescue_nic_id(ctx),  # pylint: disable=protected-access
+                         NETWORK_API)
+    return rescue not in names, R._rescue_os_disk_name(ctx) not in disks, nic is None, \
+        R._copy_name(ctx) in disks  # pylint: disable=protected-access
+
+
+def test_deleting_the_rescue_vm_leaves_it_in_flight_then_deletes_the_disk_it_left():
+    h, ctx = _stopped_after_create()
+    _leave_behind(h, ctx, nic=False)
+    labels, start = [], ctx.start
+    ctx.start = lambda poller, what, then=None: labels.append(what) or start(poller, what, then=then)
+    step = R.DeleteRescueVm()
+    assert step.done(ctx) is False
+    assert step.apply(ctx) == {}
+    assert labels == ["delete VM " + R._rescue_name(ctx)]  # pylint: disable=protected-access
+    assert _gone(h, ctx) == (True, True, True, True)  # the copy stays
+    assert step.done(ctx) is True
+
+
+def test_undoing_the_rescue_vm_deletes_it_and_the_disk_it_left_at_once():
+    h, ctx = _stopped_after_create()
+    _leave_behind(h, ctx, nic=False)
+    R.CreateRescueVm().undo(ctx)
+    assert _gone(h, ctx) == (True, True, True, True)
+
+
+def test_a_disk_and_a_nic_the_rescue_vm_left_are_deleted_and_each_keeps_the_step_from_being_done():
+    h, ctx = _stopped_after_create()
+    _leave_behind(h, ctx)
+    h.compute.virtual_machines.begin_delete(h.rg, R._rescue_name(ctx)).result()  # pylint: disable=protected-access
+    h.cloud.clock.advance(181)  # Azure keeps a deleted VM's NIC reserved for 180 s, a NIC delete included
+    step = R.DeleteRescueVm()
+    assert _gone(h, ctx) == (True, False, False, True) and step.done(ctx) is False
+    h.compute.disks.begin_delete(h.rg, R._rescue_os_disk_name(ctx)).result()  # pylint: disable=protected-access
+    assert step.done(ctx) is False  # the NIC alone
+    step.apply(ctx)
+    assert _gone(h, ctx) == (True, True, True, True) and step.done(ctx) is True
+
+
+def test_a_disk_the_rescue_vm_left_alone_keeps_the_step_from_being_done():
+    h, ctx = _stopped_after_create()
+    _leave_behind(h, ctx, nic=False)
+    h.compute.virtual_machines.begin_delete(h.rg, R._rescue_name(ctx)).result()  # pylint: disable=protected-access
+    assert _gone(h, ctx) == (True, False, True, True) and R.DeleteRescueVm().done(ctx) is False
+
+
+class _Disks:
+    def __init__(self, source):
+        self.source, self.sent = source, []
+
+    def get(self, rg, name):
+        return self.source
+
+    def begin_create_or_update(self, rg, name, body):
+        self.sent.append((rg, name, body))
+        return types.SimpleNamespace(result=lambda: types.SimpleNamespace(id="/disks/" + name))
+
+
+@pytest.mark.parametrize("sku, expected", [(types.SimpleNamespace(name="StandardSSD_LRS"), "StandardSSD_LRS"),
+                                           (None, "Premium_LRS")])
+def test_the_copy_is_sent_with_the_sources_kind_and_premium_when_the_source_shows_none(sku, expected):
+    source = types.SimpleNamespace(location="westeurope", sku=sku, os_type="Windows", hyper_v_generation="V1",
+                                   zones=None, security_profile=None)
+    disks = _Disks(source)
+    ctx = types.SimpleNamespace(
+        compute=types.SimpleNamespace(disks=disks, snapshots=types.SimpleNamespace(
+            get=lambda rg, name: types.SimpleNamespace(id="/snapshots/" + name))),
+        journal=types.SimpleNamespace(data={"original": {"properties": {"storageProfile": {"osDisk": {
+            "managedDisk": {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/os1"}}}}}}),
+        run_id="0123abcd-0000", resource_group="rg", vm_name="web01")
+    assert R.CopyOsDisk().apply(ctx) == {"fixedDiskId": "/disks/web01-bootfix-0123abcd-fixed", "generation": "V1"}
+    [(rg, name, body)] = disks.sent
+    assert (rg, name) == ("rg", "web01-bootfix-0123abcd-fixed")
+    assert body == {"location": "westeurope", "tags": {RUN_TAG: "0123abcd-0000", ROLE_TAG: "fixed-copy"},
+                    "sku": {"name": expected}, "osType": "Windows", "hyperVGeneration": "V1",
+                    "creationData": {"createOption": "Copy",
+                                     "sourceResourceId": "/snapshots/web01-bootfix-0123abcd-os"}}
