@@ -140,3 +140,7 @@ def test_the_journal_form_leaves_a_sas_url_to_the_scrub_and_replaces_other_secre
                         "note": carry.REDACTED}
     assert kept_out == ["resources[0].properties.settings.note", "resources[0].properties.settings.pw",
                         "resources[0].properties.settings.uri"]
+
+
+def test_a_row_shows_its_path_and_kind_in_a_failing_assertion():
+    assert repr(carry.Field("properties.x", carry.CARRIED)) == "Field('properties.x', 'carried')"
