@@ -237,3 +237,34 @@ def test_the_copy_is_sent_with_the_sources_kind_and_premium_when_the_source_show
                     "sku": {"name": expected}, "osType": "Windows", "hyperVGeneration": "V1",
                     "creationData": {"createOption": "Copy",
                                      "sourceResourceId": "/snapshots/web01-bootfix-0123abcd-os"}}
+
+
+def _rescue(state, disks):
+    return types.SimpleNamespace(provisioning_state=state, storage_profile=types.SimpleNamespace(data_disks=[
+        types.SimpleNamespace(lun=lun, managed_disk=types.SimpleNamespace(id=rid)) for lun, rid in disks]))
+
+
+@pytest.mark.parametrize("vm, done", [
+    (None, False),
+    (_rescue("Succeeded", [(0, "/DISKS/COPY")]), True), (_rescue("succeeded", [(1, "/x"), (0, "/disks/copy")]), True),
+    (_rescue("Creating", [(0, "/disks/copy")]), False), (_rescue(None, [(0, "/disks/copy")]), False),
+    (_rescue("Succeeded", [(1, "/disks/copy")]), False), (_rescue("Succeeded", [(0, "/disks/other")]), False),
+    (_rescue("Succeeded", []), False)])
+def test_the_rescue_vm_is_done_once_it_succeeded_with_the_copy_at_lun_0(monkeypatch, vm, done):
+    monkeypatch.setattr(R, "_rescue_vm", lambda ctx: vm)
+    monkeypatch.setattr(R, "_copy_id", lambda ctx: "/disks/copy")
+    assert R.CreateRescueVm().done(types.SimpleNamespace()) is done
+
+
+@pytest.mark.parametrize("configs, subnet", [
+    ([{"properties": {"subnet": {"id": "/s1"}}}, {"properties": {"primary": True, "subnet": {"id": "/s2"}}}], "/s2"),
+    ([{"properties": {"subnet": {"id": "/s1"}}}, {"properties": {"subnet": {"id": "/s2"}}}], "/s1"),
+    ([{"name": "bare"}, {"properties": {"primary": True, "subnet": {"id": "/s3"}}}], "/s3")])
+def test_the_rescue_vm_joins_the_subnet_of_the_vms_primary_ip_configuration(configs, subnet):
+    nic = types.SimpleNamespace(properties={"ipConfigurations": configs})
+    ctx = types.SimpleNamespace(
+        journal=types.SimpleNamespace(data={"original": {"properties": {"networkProfile": {
+            "networkInterfaces": [{"id": "/nics/n1"}, {"id": "/nics/n2"}]}}}}),
+        resources=types.SimpleNamespace(resources=types.SimpleNamespace(
+            get_by_id=lambda rid, api: nic if (rid, api) == ("/nics/n1", NETWORK_API) else None)))
+    assert R.CreateRescueVm()._subnet(ctx) == subnet  # pylint: disable=protected-access
