@@ -13,9 +13,11 @@ from repairkit import Harness
 NETWORK_API = "2024-05-01"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def created():
-    """A rescue run stopped right after create-rescue-vm (the first Run Command refused)."""
+    """A rescue run stopped right after create-rescue-vm (the first Run Command refused). Made for each test that
+    uses it: mutation testing runs, for a mutant, only the tests that called the mutated code, and a fixture
+    shared by the module is made for the first of them only."""
     h = Harness("oobe-stuck-no-image")
     ctx = h.new_context("rescue")
     h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/" + R.RC_DISKS, "status": 409,

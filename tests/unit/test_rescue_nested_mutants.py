@@ -14,8 +14,10 @@ CIDR = "203.0.113.7/32"
 NETWORK_API = "2024-05-01"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def waiting():
+    """A nested run waiting for the user. Made for each test that uses it: mutation testing runs, for a mutant, only
+    the tests that called the mutated code, and a fixture shared by the module is made for the first of them only."""
     h = Harness("oobe-stuck-no-image")
     ctx = h.new_context("nested", admin_username="fixadmin", method="nested", bastion=False, allowCidr=CIDR)
     assert engine.apply(ctx)["status"] == "waiting-for-user"
