@@ -209,9 +209,14 @@ def recheck(module, known):
             left.append(name)
             continue
         env = dict(os.environ, CI="", MUTANT_UNDER_TEST=name, PYTHONPATH=".")
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *ordered],
-                              cwd=os.path.join(work, "mutants"), env=env, capture_output=True, text=True,
-                              check=False)
+        focused = [t for t in ordered if t.endswith("_mutants.py")]
+        for selection in ([focused, ordered] if focused and len(focused) < len(ordered) else [ordered]):
+            # the focused tests alone first (fast to collect); the whole selection only for what they let live
+            proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *selection],
+                                  cwd=os.path.join(work, "mutants"), env=env, capture_output=True, text=True,
+                                  check=False)
+            if proc.returncode != 0:
+                break
         if proc.returncode == 0:
             left.append(name)
         else:
