@@ -1,6 +1,7 @@
 """Edges of repair/rescue.py the mutation run found unguarded: the copy of the OS disk and the rescue VM exactly
 as they are created (what is kept, what is deleted with the VM, how it is tagged), the throw-away password, the
 security type per kind of copy, and the clean-up that deletes only what this run created."""
+import re
 import string
 import types
 
@@ -270,3 +271,14 @@ def test_the_rescue_vm_joins_the_subnet_of_the_vms_primary_ip_configuration(conf
         resources=types.SimpleNamespace(resources=types.SimpleNamespace(
             get_by_id=lambda rid, api: nic if (rid, api) == ("/nics/n1", NETWORK_API) else None)))
     assert R.CreateRescueVm()._subnet(ctx) == subnet  # pylint: disable=protected-access
+
+
+def test_finish_setup_names_the_store_it_read_when_it_holds_no_boot_loader(monkeypatch):
+    from azext_vmbootfix.repair import rescue_guest
+    h, ctx = _stopped_after_create()
+    h.cloud.faults.clear()  # the refusal that stopped the run
+    monkeypatch.setattr(rescue_guest, "parse_bcd_enum", lambda text: [])
+    with pytest.raises(StepFailed) as info:
+        rescue_guest.FinishSetup().apply(ctx)
+    assert re.fullmatch(r"bcdedit /store \S+\\BCD /enum shows no Windows Boot Loader", str(info.value)), \
+        str(info.value)
