@@ -282,3 +282,27 @@ def test_finish_setup_names_the_store_it_read_when_it_holds_no_boot_loader(monke
         rescue_guest.FinishSetup().apply(ctx)
     assert re.fullmatch(r"bcdedit /store \S+\\BCD /enum shows no Windows Boot Loader", str(info.value)), \
         str(info.value)
+
+
+def test_the_copy_keeps_the_sources_zone_and_security_type():
+    security = types.SimpleNamespace(security_type=types.SimpleNamespace(value="TrustedLaunch"))
+    source = types.SimpleNamespace(location="westeurope", sku=types.SimpleNamespace(name="Premium_LRS"),
+                                   os_type="Windows", hyper_v_generation=types.SimpleNamespace(value="V2"),
+                                   zones=("2",), security_profile=security)
+    disks = _Disks(source)
+    ctx = types.SimpleNamespace(
+        compute=types.SimpleNamespace(disks=disks, snapshots=types.SimpleNamespace(
+            get=lambda rg, name: types.SimpleNamespace(id="/snapshots/" + name))),
+        journal=types.SimpleNamespace(data={"original": {"properties": {"storageProfile": {"osDisk": {
+            "managedDisk": {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/os1"}}}}}}),
+        run_id="0123abcd-0000", resource_group="rg", vm_name="web01")
+    assert R.CopyOsDisk().apply(ctx)["generation"] == "V2"
+    [(_, _, body)] = disks.sent
+    assert body["zones"] == ["2"] and body["securityProfile"] == {"securityType": "TrustedLaunch"}
+    source.security_profile = types.SimpleNamespace(security_type="TrustedLaunch")
+    source.hyper_v_generation = None
+    assert R.CopyOsDisk().apply(ctx)["generation"] == "V1"
+    assert disks.sent[-1][2]["securityProfile"] == {"securityType": "TrustedLaunch"}
+    source.security_profile = types.SimpleNamespace(security_type=None)
+    R.CopyOsDisk().apply(ctx)
+    assert "securityProfile" not in disks.sent[-1][2]
