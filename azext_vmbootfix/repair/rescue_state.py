@@ -154,9 +154,6 @@ ROWS = (
 class _Shown(dict):
     """A state as the reasons print it: a missing or empty value reads "(none)"."""
 
-    def __missing__(self, key):
-        return "(none)"
-
     def __getitem__(self, key):
         value = dict.get(self, key)
         return "(none)" if value is None else value
