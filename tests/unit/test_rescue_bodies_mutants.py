@@ -125,7 +125,8 @@ def test_the_rescue_vms_security_type_follows_the_copys(kind, expected):
 
 
 def test_a_confidential_disk_is_refused_with_its_kind():
-    disk = types.SimpleNamespace(security_profile=types.SimpleNamespace(security_type="ConfidentialVM_DiskEncryptedWithCustomerKey"))
+    kind = "ConfidentialVM_DiskEncryptedWithCustomerKey"
+    disk = types.SimpleNamespace(security_profile=types.SimpleNamespace(security_type=kind))
     with pytest.raises(StepFailed, match=r"Confidential VM disk \(ConfidentialVM_DiskEncryptedWithCustomerKey\)"):
         R.rescue_security(disk)
 
