@@ -31,6 +31,7 @@ COPY = ("azext_vmbootfix", "fakeazure", "tests", "recordings", "setup.py", "pyte
 # fails (the cassette and property tests would kill a few more, at minutes per survivor).
 MODULES = {
     "engine": ("azext_vmbootfix/repair/engine.py", ["tests/unit/test_engine.py", "tests/unit/test_engine_mutants.py",
+                                                    "tests/unit/test_engine_record_mutants.py",
                                                     "tests/unit/test_repair.py",
                                                     "tests/unit/test_repair_inflight.py",
                                                     "tests/unit/test_repair_overlap.py",
