@@ -141,3 +141,24 @@ def test_outside_the_clean_up_step_the_rescue_vm_is_deleted_at_once_not_left_in_
                                 start=lambda poller, what, then=None: started.append(what))
     R._delete_rescue(ctx)  # pylint: disable=protected-access
     assert deleted == [("rg", "web01-rescue-0123abcd"), "rest"] and started == []
+
+
+def test_a_subclass_chooses_the_nics_extra_properties_and_the_account_from_what_it_is_given(monkeypatch, sent):
+    ctx, _, _ = sent
+    seen = []
+
+    class Reached(R.CreateRescueVm):
+        def _access(self, c, subnet_id, ip_config, tags):
+            seen.append((c, subnet_id, dict(ip_config), dict(tags)))
+            return {"networkSecurityGroup": {"id": "/nsgs/rdp"}}, {"connect": "rdp"}
+
+        def _account(self, c):
+            assert c is ctx
+            return {"adminUsername": "fixadmin", "adminPassword": "prompted"}
+    out = Reached().apply(ctx)
+    assert seen == [(ctx, "/subnets/default", {"subnet": {"id": "/subnets/default"},
+                                               "privateIPAllocationMethod": "Dynamic"},
+                     {RUN_TAG: RUN, ROLE_TAG: "rescue"})]
+    assert ctx.resources.puts[-1][2]["properties"]["networkSecurityGroup"] == {"id": "/nsgs/rdp"}
+    assert ctx.compute.vm_puts[-1][2]["properties"]["osProfile"]["adminUsername"] == "fixadmin"
+    assert out["connect"] == "rdp" and out["securityType"] == "Standard"

@@ -254,9 +254,10 @@ def _rescue(state, disks):
     (_rescue("Succeeded", [(1, "/disks/copy")]), False), (_rescue("Succeeded", [(0, "/disks/other")]), False),
     (_rescue("Succeeded", []), False)])
 def test_the_rescue_vm_is_done_once_it_succeeded_with_the_copy_at_lun_0(monkeypatch, vm, done):
-    monkeypatch.setattr(R, "_rescue_vm", lambda ctx: vm)
-    monkeypatch.setattr(R, "_copy_id", lambda ctx: "/disks/copy")
-    assert R.CreateRescueVm().done(types.SimpleNamespace()) is done
+    ctx = types.SimpleNamespace()
+    monkeypatch.setattr(R, "_rescue_vm", lambda c: vm)
+    monkeypatch.setattr(R, "_copy_id", lambda c: "/disks/copy" if c is ctx else None)
+    assert R.CreateRescueVm().done(ctx) is done
 
 
 @pytest.mark.parametrize("configs, subnet", [
