@@ -239,19 +239,25 @@ def test_an_undo_refused_while_azure_is_busy_is_tried_again_and_the_rollback_goe
                                 "another operation is in progress.); trying again in 3 s"
 
 
-@pytest.mark.parametrize("refusals,succeeds", [(2, True), (3, False)])
-def test_refusals_are_waited_out_up_to_the_limit_in_all_and_not_beyond(plan, monkeypatch, refusals, succeeds):
-    monkeypatch.setattr(engine.inflight, "settle", lambda ctx: 0)
-    monkeypatch.setattr(engine.inflight, "CONFLICT_LIMIT_SECONDS", 6)  # two waits of 3 s fit exactly
-    left = [Busy() for _ in range(refusals)]
-
+def refused(left, resumed=None):
+    """Step "a": refused with each error of ``left`` in turn, then done; ``resumed`` gets ctx.resumed_step at
+    each try."""
     class Refused(stub("a", Log())):
         def apply(self, ctx):
+            if resumed is not None:
+                resumed.append(ctx.resumed_step)
             if left:
                 raise left.pop()
             return {}
     Refused.name = "a"
-    ctx = plan(Refused)
+    return Refused
+
+
+@pytest.mark.parametrize("refusals,succeeds", [(2, True), (3, False)])
+def test_refusals_are_waited_out_up_to_the_limit_in_all_and_not_beyond(plan, monkeypatch, refusals, succeeds):
+    monkeypatch.setattr(engine.inflight, "settle", lambda ctx: 0)
+    monkeypatch.setattr(engine.inflight, "CONFLICT_LIMIT_SECONDS", 6)  # two waits of 3 s fit exactly
+    ctx = plan(refused([Busy() for _ in range(refusals)]))
     ctx.sleep = lambda seconds: None
     if succeeds:
         assert engine.apply(ctx)["status"] == "succeeded"

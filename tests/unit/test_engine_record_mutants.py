@@ -7,7 +7,7 @@ import pytest
 from azext_vmbootfix.repair import engine, recreate
 from azext_vmbootfix.repair.journal import Journal
 from test_engine import FACTS, IMAGE, Log, stub
-from test_engine_mutants import VM_MODEL, Busy, plan  # noqa: F401  (plan: the fixture)
+from test_engine_mutants import VM_MODEL, Busy, plan, refused  # noqa: F401  (plan: the fixture)
 
 
 
@@ -40,16 +40,8 @@ def test_record_lists_each_secret_it_scrubs_under_redacted_with_its_step_after_w
 def test_the_time_settling_takes_counts_toward_the_limit_of_waiting_out_refusals(plan, monkeypatch):
     monkeypatch.setattr(engine.inflight, "settle", lambda ctx: 4)
     monkeypatch.setattr(engine.inflight, "CONFLICT_LIMIT_SECONDS", 6)  # 3 s + 4 s settling leaves no room
-    left, resumed = [Busy(), Busy()], []
-
-    class Refused(stub("a", Log())):
-        def apply(self, ctx):
-            resumed.append(ctx.resumed_step)
-            if left:
-                raise left.pop()
-            return {}
-    Refused.name = "a"
-    ctx = plan(Refused)
+    resumed = []
+    ctx = plan(refused([Busy(), Busy()], resumed))
     ctx.sleep = lambda seconds: None
     with pytest.raises(engine.RepairError, match="another operation is in progress"):
         engine.apply(ctx)

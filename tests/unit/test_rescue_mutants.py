@@ -19,13 +19,7 @@ def created():
     """A rescue run stopped right after create-rescue-vm (the first Run Command refused). Made for each test that
     uses it: mutation testing runs, for a mutant, only the tests that called the mutated code, and a fixture
     shared by the module is made for the first of them only."""
-    h = Harness("oobe-stuck-no-image")
-    ctx = h.new_context("rescue")
-    h.cloud.faults.add({"kind": "error", "method": "PUT", "path": "runCommands/" + R.RC_DISKS, "status": 409,
-                        "code": "Conflict", "count": 5})
-    with pytest.raises(engine.RepairError, match="finish-setup"):
-        engine.apply(ctx)
-    return h, ctx
+    return _stopped_after_create()
 
 
 def test_the_copy_is_the_snapshots_with_the_source_disks_kind_and_the_runs_tags(created):
