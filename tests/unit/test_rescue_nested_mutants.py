@@ -5,7 +5,7 @@ import types
 
 import pytest
 
-from azext_vmbootfix.repair import engine, rescue, rescue_base as RB, rescue_nested as RN
+from azext_vmbootfix.repair import actions as A, engine, rescue, rescue_base as RB, rescue_nested as RN
 from azext_vmbootfix.repair.journal import Journal
 from azext_vmbootfix.repair.recreate import ROLE_TAG, RUN_TAG, StepFailed
 from repairkit import Harness
@@ -226,3 +226,12 @@ def test_waiting_for_the_user_is_done_only_after_resume_says_so():
     assert RN.WaitForUser().done(types.SimpleNamespace()) is False       # a context `resume` did not mark
     assert RN.WaitForUser().done(types.SimpleNamespace(user_resumed=False)) is False
     assert RN.WaitForUser().done(types.SimpleNamespace(user_resumed=True)) is True
+
+
+def test_the_nested_rescue_vm_declares_the_public_ip_and_nsg_actions_only_without_bastion():
+    cls = RN.CreateNestedRescueVm
+    assert cls.declared(False, {}) == cls.actions and cls.declared(True, {"bastion": False}) == cls.undo_actions
+    assert cls.declared(True, {"bastion": True}) == rescue.CreateRescueVm.undo_actions
+    assert cls.declared(False, {"bastion": True}) == dict(rescue.CreateRescueVm.actions,
+                                                          subnet=(A.SUBNET_JOIN, A.VNET_READ))
+    assert A.PIP_WRITE in cls.actions["group"] and A.NSG_DELETE in cls.undo_actions["group"]
