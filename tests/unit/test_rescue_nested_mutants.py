@@ -235,3 +235,71 @@ def test_the_nested_rescue_vm_declares_the_public_ip_and_nsg_actions_only_withou
     assert cls.declared(False, {"bastion": True}) == dict(rescue.CreateRescueVm.actions,
                                                           subnet=(A.SUBNET_JOIN, A.VNET_READ))
     assert A.PIP_WRITE in cls.actions["group"] and A.NSG_DELETE in cls.undo_actions["group"]
+
+
+SUBNET = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet1/subnets/default"
+RUN8 = "0123abcd-5555-4444-3333-222211110000"
+
+
+class _Now:
+    """S.Started's stand-in: the request sent, its result at once."""
+
+    def __init__(self, begin, *args):
+        self.value = begin(*args)
+
+    def result(self):
+        return self.value
+
+
+def _access_ctx(monkeypatch, bastion, cidr, zones):
+    monkeypatch.setattr(RN, "vnet_has_bastion", lambda resources, subnet: bastion)
+    monkeypatch.setattr(RN, "_params", lambda ctx: {"location": "westeurope", "allowCidr": cidr})
+    monkeypatch.setattr(RN.S, "Started", _Now)
+    sent = []
+
+    def put(rid, api, body):
+        sent.append((rid.rsplit("/", 1)[-1], api, body))
+        return types.SimpleNamespace(id=rid, properties={"ipAddress": "20.1.2.3"} if "publicIP" in rid else {})
+    ctx = types.SimpleNamespace(run_id=RUN8, vm_name="web01", resource_group="rg",
+                                journal=types.SimpleNamespace(data={"subscription": "s1",
+                                                                    "original": {"zones": zones} if zones else {}}),
+                                resources=types.SimpleNamespace(resources=types.SimpleNamespace(
+                                    begin_create_or_update_by_id=put)))
+    return ctx, sent
+
+
+def test_with_bastion_the_rescue_vm_gets_no_public_ip_and_the_output_names_the_vnet(monkeypatch):
+    ctx, sent = _access_ctx(monkeypatch, True, CIDR, None)
+    assert RN.CreateNestedRescueVm()._access(ctx, SUBNET, {}, {}) == (  # pylint: disable=protected-access
+        {}, {"connectBy": "bastion", "vnet": "vnet1"})
+    assert sent == []
+
+
+def test_without_bastion_or_a_cidr_the_rescue_vm_would_be_unreachable_and_is_refused(monkeypatch):
+    ctx, sent = _access_ctx(monkeypatch, False, None, None)
+    with pytest.raises(StepFailed) as info:
+        RN.CreateNestedRescueVm()._access(ctx, SUBNET, {}, {})  # pylint: disable=protected-access
+    assert str(info.value) == "the VNet has no Azure Bastion and no --allow-cidr was given: the rescue VM would " \
+                              "be unreachable"
+    assert info.value.recommendation == "Run again with --allow-cidr <your public address>/32." and sent == []
+
+
+def test_without_bastion_the_nsg_and_a_zonal_public_ip_are_sent_exactly_so(monkeypatch):
+    ctx, sent = _access_ctx(monkeypatch, False, CIDR, ["2"])
+    ip_config, tags = {"subnet": {"id": SUBNET}}, {RUN_TAG: RUN8, ROLE_TAG: "rescue"}
+    out = RN.CreateNestedRescueVm()._access(ctx, SUBNET, ip_config, tags)  # pylint: disable=protected-access
+    access_tags = {RUN_TAG: RUN8, ROLE_TAG: "rescue-access"}
+    assert sent == [
+        ("web01-rescue-0123abcd-nsg", NETWORK_API, {"location": "westeurope", "tags": access_tags, "properties": {
+            "securityRules": [{"name": "bootfix-rdp-from-allowed-cidr", "properties": {
+                "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+                "sourceAddressPrefix": CIDR, "sourcePortRange": "*", "destinationAddressPrefix": "*",
+                "destinationPortRange": "3389"}}]}}),
+        ("web01-rescue-0123abcd-pip", NETWORK_API, {"location": "westeurope", "tags": access_tags,
+                                                    "sku": {"name": "Standard"}, "zones": ["2"],
+                                                    "properties": {"publicIPAllocationMethod": "Static"}})]
+    nsg_id, pip_id = RB._rescue_nsg_id(ctx), RB._rescue_pip_id(ctx)  # pylint: disable=protected-access
+    assert out == ({"networkSecurityGroup": {"id": nsg_id}},
+                   {"connectBy": "public-ip", "publicIp": "20.1.2.3", "allowCidr": CIDR})
+    assert ip_config == {"subnet": {"id": SUBNET}, "publicIPAddress": {"id": pip_id}}
+    assert tags == {RUN_TAG: RUN8, ROLE_TAG: "rescue"}  # the NIC's own tags are left as they were
