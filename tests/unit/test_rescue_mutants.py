@@ -215,11 +215,8 @@ class _Disks:
         return types.SimpleNamespace(result=lambda: types.SimpleNamespace(id="/disks/" + name))
 
 
-@pytest.mark.parametrize("sku, expected", [(types.SimpleNamespace(name="StandardSSD_LRS"), "StandardSSD_LRS"),
-                                           (None, "Premium_LRS")])
-def test_the_copy_is_sent_with_the_sources_kind_and_premium_when_the_source_shows_none(sku, expected):
-    source = types.SimpleNamespace(location="westeurope", sku=sku, os_type="Windows", hyper_v_generation="V1",
-                                   zones=None, security_profile=None)
+def _copy_context(source):
+    """copy-os-disk's context on stand-ins: the source disk read, the backup snapshot, the disks it sends."""
     disks = _Disks(source)
     ctx = types.SimpleNamespace(
         compute=types.SimpleNamespace(disks=disks, snapshots=types.SimpleNamespace(
@@ -227,6 +224,15 @@ def test_the_copy_is_sent_with_the_sources_kind_and_premium_when_the_source_show
         journal=types.SimpleNamespace(data={"original": {"properties": {"storageProfile": {"osDisk": {
             "managedDisk": {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/os1"}}}}}}),
         run_id="0123abcd-0000", resource_group="rg", vm_name="web01")
+    return disks, ctx
+
+
+@pytest.mark.parametrize("sku, expected", [(types.SimpleNamespace(name="StandardSSD_LRS"), "StandardSSD_LRS"),
+                                           (None, "Premium_LRS")])
+def test_the_copy_is_sent_with_the_sources_kind_and_premium_when_the_source_shows_none(sku, expected):
+    source = types.SimpleNamespace(location="westeurope", sku=sku, os_type="Windows", hyper_v_generation="V1",
+                                   zones=None, security_profile=None)
+    disks, ctx = _copy_context(source)
     assert R.CopyOsDisk().apply(ctx) == {"fixedDiskId": "/disks/web01-bootfix-0123abcd-fixed", "generation": "V1"}
     [(rg, name, body)] = disks.sent
     assert (rg, name) == ("rg", "web01-bootfix-0123abcd-fixed")
@@ -284,13 +290,7 @@ def test_the_copy_keeps_the_sources_zone_and_security_type():
     source = types.SimpleNamespace(location="westeurope", sku=types.SimpleNamespace(name="Premium_LRS"),
                                    os_type="Windows", hyper_v_generation=types.SimpleNamespace(value="V2"),
                                    zones=("2",), security_profile=security)
-    disks = _Disks(source)
-    ctx = types.SimpleNamespace(
-        compute=types.SimpleNamespace(disks=disks, snapshots=types.SimpleNamespace(
-            get=lambda rg, name: types.SimpleNamespace(id="/snapshots/" + name))),
-        journal=types.SimpleNamespace(data={"original": {"properties": {"storageProfile": {"osDisk": {
-            "managedDisk": {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/os1"}}}}}}),
-        run_id="0123abcd-0000", resource_group="rg", vm_name="web01")
+    disks, ctx = _copy_context(source)
     assert R.CopyOsDisk().apply(ctx)["generation"] == "V2"
     [(_, _, body)] = disks.sent
     assert body["zones"] == ["2"] and body["securityProfile"] == {"securityType": "TrustedLaunch"}
