@@ -146,7 +146,10 @@ def _delete_rescue_rest(ctx):
     for rid in (_rescue_nic_id(ctx), _rescue_pip_id(ctx), _rescue_nsg_id(ctx)):
         found = _get_or_none(ctx.resources.resources.get_by_id, rid, NETWORK_API)
         if found is not None and (found.tags or {}).get(RUN_TAG) == ctx.run_id:
-            ctx.resources.resources.begin_delete_by_id(rid, NETWORK_API).result()
+            # a NIC stays reserved for the VM just deleted for 180 s and Azure refuses its delete meanwhile
+            # (NicReservedForAnotherVm): waited out as a VM create that names it is
+            wait_nic = S._wait_nic  # pylint: disable=protected-access
+            wait_nic(ctx, lambda rid=rid: ctx.resources.resources.begin_delete_by_id(rid, NETWORK_API).result())
 
 
 class CreateRescueVm(S.Step):

@@ -187,13 +187,17 @@ def test_a_disk_and_a_nic_the_rescue_vm_left_are_deleted_and_each_keeps_the_step
     h, ctx = _stopped_after_create()
     _leave_behind(h, ctx)
     h.compute.virtual_machines.begin_delete(h.rg, R._rescue_name(ctx)).result()  # pylint: disable=protected-access
-    h.cloud.clock.advance(181)  # Azure keeps a deleted VM's NIC reserved for 180 s, a NIC delete included
     step = R.DeleteRescueVm()
     assert _gone(h, ctx) == (True, False, False, True) and step.done(ctx) is False
     h.compute.disks.begin_delete(h.rg, R._rescue_os_disk_name(ctx)).result()  # pylint: disable=protected-access
     assert step.done(ctx) is False  # the NIC alone
-    step.apply(ctx)
+    waits = []
+    ctx.progress = waits.append
+    started = h.cloud.clock.now()
+    step.apply(ctx)  # Azure keeps the deleted VM's NIC reserved for 180 s and refuses its delete until then
     assert _gone(h, ctx) == (True, True, True, True) and step.done(ctx) is True
+    assert 180 <= h.cloud.clock.now() - started < 200
+    assert waits and set(waits) == {"the NIC is still reserved after the VM delete; waiting 10 s"}
 
 
 def test_a_disk_the_rescue_vm_left_alone_keeps_the_step_from_being_done():

@@ -4,6 +4,7 @@ journals, and the instructions a person follows (both ways in)."""
 import types
 
 import pytest
+from azure.mgmt.compute import models as compute_models
 
 from azext_vmbootfix.repair import actions as A, engine, rescue, rescue_base as RB, rescue_nested as RN
 from azext_vmbootfix.repair.journal import Journal
@@ -106,14 +107,15 @@ class _Vm:
 
     def __init__(self, monkeypatch, outputs):
         self.calls, self.restarts = [], []
-        monkeypatch.setattr(RN, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
-        monkeypatch.setattr(RB, "_rescue_name", lambda ctx: "web01-rescue-0123abcd")
+        # the name is the context's: a step that asked for another context's (or none) would not get it
+        monkeypatch.setattr(RN, "_rescue_name", lambda ctx: ctx.rescue_name)
+        monkeypatch.setattr(RB, "_rescue_name", lambda ctx: ctx.rescue_name)
         monkeypatch.setattr(RB, "run_script", self.run)     # rescue_doc's
         self.outputs = outputs
         machines = types.SimpleNamespace(begin_restart=lambda rg, name: self.restarts.append((rg, name)) or
                                          types.SimpleNamespace(result=lambda: None))
-        self.ctx = types.SimpleNamespace(resource_group="rg", compute=types.SimpleNamespace(
-            virtual_machines=machines))
+        self.ctx = types.SimpleNamespace(resource_group="rg", rescue_name="web01-rescue-0123abcd",
+                                         compute=types.SimpleNamespace(virtual_machines=machines))
 
     def run(self, ctx, vm_name, command_name, script_name, parameters=None, protected=None):
         self.calls.append((command_name, script_name, parameters))
@@ -134,11 +136,20 @@ def test_a_failed_hyperv_install_stops_the_run(monkeypatch):
     assert vm.restarts == []
 
 
+def _sdk_disk(generation):
+    """The copy as the compute SDK returns it: hyperVGeneration deserialized into its enum (a str whose str() is
+    'HyperVGeneration.V2', not 'V2'), or None when Azure left it out."""
+    body = {"location": "westeurope", "properties": {"creationData": {"createOption": "Copy"}}}
+    if generation:
+        body["properties"]["hyperVGeneration"] = generation
+    return compute_models.Disk.deserialize(body)
+
+
 @pytest.mark.parametrize("generation, number", [("V1", 1), ("V2", 2), (None, 1)])
 def test_the_nested_vm_has_the_copys_generation(monkeypatch, generation, number):
     vm = _Vm(monkeypatch, {"get-disks.ps1": "{}", "start-nested-vm.ps1": '{"State": "Running"}'})
     monkeypatch.setattr(RN, "copy_disk_of", lambda doc: ({"number": 3}, []))
-    monkeypatch.setattr(RN, "_copy_disk", lambda ctx: types.SimpleNamespace(hyper_v_generation=generation))
+    monkeypatch.setattr(RN, "_copy_disk", lambda ctx: _sdk_disk(generation))
     assert RN.StartNestedVm().apply(vm.ctx) == {"nestedVm": "ProblemVM", "copyDiskNumber": 3,
                                                 "generation": generation or "V1"}
     assert vm.calls[-1] == (RN.RC_NESTED, "start-nested-vm.ps1",
