@@ -76,6 +76,20 @@ def test_the_throw_away_password_is_long_and_has_every_kind_of_character():
     assert len({R.random_password() for _ in range(20)}) == 20
 
 
+def test_the_throw_away_password_draws_one_of_each_kind_then_twenty_of_all_and_shuffles(monkeypatch):
+    """The draws themselves (the test above samples them: a pool with a wrong character could pass it by chance)."""
+    pools = []
+    symbols = "!@#%^*-_=+"
+    monkeypatch.setattr(R, "secrets", types.SimpleNamespace(
+        choice=lambda pool: pools.append(pool) or pool[len(pools) % len(pool)],
+        SystemRandom=lambda: types.SimpleNamespace(shuffle=lambda chars: chars.reverse())))
+    password = R.random_password()
+    everything = string.ascii_uppercase + string.ascii_lowercase + string.digits + symbols
+    assert pools == [string.ascii_uppercase, string.ascii_lowercase, string.digits, symbols] + [everything] * 20
+    drawn = [p[(i + 1) % len(p)] for i, p in enumerate(pools)]
+    assert password == "".join(reversed(drawn))
+
+
 def _disk(kind):
     value = types.SimpleNamespace(value=kind) if kind else None
     return types.SimpleNamespace(security_profile=types.SimpleNamespace(security_type=value))
