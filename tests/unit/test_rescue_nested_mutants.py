@@ -136,20 +136,25 @@ def test_a_failed_hyperv_install_stops_the_run(monkeypatch):
     assert vm.restarts == []
 
 
-def _sdk_disk(generation):
-    """The copy as the compute SDK returns it: hyperVGeneration deserialized into its enum (a str whose str() is
-    'HyperVGeneration.V2', not 'V2'), or None when Azure left it out."""
+def _sdk_disk(generation, enum=False):
+    """The copy as the compute SDK returns it: hyperVGeneration deserialized as a str (azure-mgmt-compute 34), or
+    None when Azure left it out; ``enum``: as a model that holds the SDK's enum member (msrest-based SDKs
+    deserialized into it; its str() is 'HyperVGeneration.V2', not 'V2')."""
     body = {"location": "westeurope", "properties": {"creationData": {"createOption": "Copy"}}}
     if generation:
         body["properties"]["hyperVGeneration"] = generation
-    return compute_models.Disk.deserialize(body)
+    disk = compute_models.Disk.deserialize(body)
+    if enum and generation:
+        disk.hyper_v_generation = compute_models.HyperVGeneration(generation)
+    return disk
 
 
+@pytest.mark.parametrize("enum", [False, True])
 @pytest.mark.parametrize("generation, number", [("V1", 1), ("V2", 2), (None, 1)])
-def test_the_nested_vm_has_the_copys_generation(monkeypatch, generation, number):
+def test_the_nested_vm_has_the_copys_generation(monkeypatch, generation, number, enum):
     vm = _Vm(monkeypatch, {"get-disks.ps1": "{}", "start-nested-vm.ps1": '{"State": "Running"}'})
     monkeypatch.setattr(RN, "copy_disk_of", lambda doc: ({"number": 3}, []))
-    monkeypatch.setattr(RN, "_copy_disk", lambda ctx: _sdk_disk(generation))
+    monkeypatch.setattr(RN, "_copy_disk", lambda ctx: _sdk_disk(generation, enum))
     assert RN.StartNestedVm().apply(vm.ctx) == {"nestedVm": "ProblemVM", "copyDiskNumber": 3,
                                                 "generation": generation or "V1"}
     assert vm.calls[-1] == (RN.RC_NESTED, "start-nested-vm.ps1",
