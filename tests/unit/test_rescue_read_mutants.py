@@ -90,8 +90,8 @@ EMS Settings
 
 def test_blocks_are_cut_at_each_title_and_lines_around_them_are_not_fields():
     blocks = RR.parse_bcd_enum(ENUM)
-    assert blocks == [{"title": "Windows Boot Manager", "identifier": "{bootmgr}", "displayorder": "{current} {memdiag}",
-                       "timeout": "5"},
+    assert blocks == [{"title": "Windows Boot Manager", "identifier": "{bootmgr}",
+                       "displayorder": "{current} {memdiag}", "timeout": "5"},
                       {"title": "Windows Boot Loader", "identifier": "{current}", "ems": "Yes"},
                       {"title": "EMS Settings"}]  # a title on the last two lines is a block too
 
@@ -154,3 +154,73 @@ def test_no_lettered_ntfs_partition_is_refused(parts):
     with pytest.raises(StepFailed) as exc:
         RR.windows_partition(parts)
     assert str(exc.value) == "no lettered NTFS partition on the copy: Windows did not mount its Windows partition"
+
+
+# -- the partition holding the BCD store -------------------------------------------------------------------------
+GEN1 = [{"number": 1, "letter": "E", "sizeMb": 500.0, "type": "IFS"},
+        {"number": 2, "letter": "F", "sizeMb": 126000.0, "type": "IFS"}]
+GEN2 = [{"number": 1, "letter": None, "sizeMb": 450.0, "type": "Recovery"},
+        {"number": 2, "letter": "E", "sizeMb": 99.0, "type": "System"},
+        {"number": 3, "letter": None, "sizeMb": 16.0, "type": "Reserved"},
+        {"number": 4, "letter": "F", "sizeMb": 126000.0, "type": "Basic"}]
+
+
+def test_the_bcd_partition_is_efi_on_gen2_and_system_reserved_on_gen1():
+    assert RR.system_partition(GEN2, "V2")["number"] == 2
+    assert RR.system_partition(GEN1, "V1")["number"] == 1
+    small_basic = [{"number": 3, "letter": None, "sizeMb": 16.0, "type": "Reserved"},
+                   {"number": 5, "letter": "G", "sizeMb": 600.0, "type": "Basic"}]
+    assert RR.system_partition(small_basic, "V1")["number"] == 5
+
+
+@pytest.mark.parametrize("parts, generation, words", [
+    ([p for p in GEN2 if p["type"] != "System"], "V2", "EFI"),
+    ([{"number": 1, "letter": "F", "sizeMb": 2048.0, "type": "IFS"},       # 2 GB is no System Reserved
+      {"number": 2, "letter": None, "sizeMb": 100.0, "type": "Recovery"}], "V1", "System Reserved"),
+    ([], None, "System Reserved"),
+])
+def test_no_bcd_partition_is_refused_naming_the_one_looked_for(parts, generation, words):
+    with pytest.raises(StepFailed) as exc:
+        RR.system_partition(parts, generation)
+    assert str(exc.value) == "no {} partition on the copy".format(words)
+
+
+# -- the verification read -------------------------------------------------------------------------------------
+LOADER = "{4f1d2c5e-0000-11eb-a963-aa8011311bee}"
+
+
+def _enum(displaybootmenu="Yes", timeout="5", bootems="Yes", ems="Yes", emsport="1", emsbaudrate="115200",
+          leave_out=()):
+    fields = {"bootmgr": [("identifier", "{bootmgr}"), ("displaybootmenu", displaybootmenu), ("timeout", timeout),
+                          ("bootems", bootems)],
+              "loader": [("identifier", LOADER.upper()), ("ems", ems)],
+              "emssettings": [("identifier", "{emssettings}"), ("emsport", emsport), ("emsbaudrate", emsbaudrate)]}
+    titles = {"bootmgr": "Windows Boot Manager", "loader": "Windows Boot Loader", "emssettings": "EMS Settings"}
+    text = []
+    for block, rows in fields.items():
+        if block in leave_out:
+            continue
+        text += [titles[block], "-" * len(titles[block])]
+        text += ["{:<24}{}".format(k, v) for k, v in rows if k not in leave_out and v is not None]
+        text.append("")
+    return "\n".join(text)
+
+
+def test_every_setting_of_the_article_in_place_is_verified():
+    assert RR.ems_verified(_enum(displaybootmenu="yes", bootems="YES"), LOADER) is True
+
+
+@pytest.mark.parametrize("changes", [
+    {"displaybootmenu": "No"}, {"timeout": "30"}, {"bootems": "No"}, {"ems": "No"}, {"emsport": "2"},
+    {"emsbaudrate": "9600"}, {"leave_out": ("displaybootmenu",)}, {"leave_out": ("bootems",)},
+    {"leave_out": ("ems",)}, {"leave_out": ("bootmgr",)}, {"leave_out": ("loader",)},
+    {"leave_out": ("emssettings",)},
+])
+def test_any_setting_missing_or_other_is_not_verified(changes):
+    assert RR.ems_verified(_enum(**changes), LOADER) is False
+
+
+@pytest.mark.parametrize("generation, store", [("V2", "S:\\EFI\\Microsoft\\Boot\\BCD"), ("V1", "S:\\Boot\\BCD"),
+                                               (None, "S:\\Boot\\BCD")])
+def test_the_bcd_store_path_of_each_generation(generation, store):
+    assert RR.bcd_store("S", generation) == store
