@@ -7,7 +7,8 @@ import types
 import pytest
 from azure.core.exceptions import ResourceNotFoundError
 from azure.mgmt.compute.models import (Disk, HardwareProfile, ManagedDiskParameters, NetworkInterfaceReference,
-                                       NetworkProfile, OSDisk, OSProfile, StorageProfile, VirtualMachine)
+                                       NetworkProfile, OperatingSystemTypes, OSDisk, OSProfile, StorageProfile,
+                                       VirtualMachine)
 
 from azext_vmbootfix.repair import engine, tagged
 from azext_vmbootfix.repair.plan import facts_of
@@ -120,14 +121,14 @@ def test_a_vm_that_is_gone_names_what_of_the_run_is_left(found, kept):
 
 # -- the journal rebuilt from the tags --------------------------------------------------------------------------
 class _Compute:
-    def __init__(self, vm, snapshot_source=ORIGINAL_DISK, creation_data=True):
+    def __init__(self, vm, snapshot_source=ORIGINAL_DISK, creation_data=True, os_type="Windows"):
         self.vm = vm
         snap = types.SimpleNamespace(creation_data=types.SimpleNamespace(source_resource_id=snapshot_source)
                                      if creation_data else None)
         self.snapshots = types.SimpleNamespace(get=lambda rg, name: snap if (rg, name) == (
             RG, "web01-bootfix-0123abcd-backup") else None)
         self.virtual_machines = types.SimpleNamespace(get=self._get_vm)
-        disk = Disk(location="westeurope", os_type="Windows")
+        disk = Disk(location="westeurope", os_type=os_type)
         disk.id, disk.name = ORIGINAL_DISK, "web01_OsDisk_1"
         self.disks = types.SimpleNamespace(get=lambda rg, name: disk if (rg, name) == (RG, "web01_OsDisk_1")
                                            else None)
@@ -162,8 +163,10 @@ def test_a_recreate_is_rebuilt_with_the_vm_as_it_is_and_the_disk_the_backup_was_
     assert run_id == RUN_A and missing == ALWAYS + RECREATE
     data = journal.data
     assert data["path"] == "recreate" and data["runId"] == RUN_A
-    assert [s["name"] for s in data["steps"]] == [c.name for c in engine.path_steps("recreate")]
+    assert [(s["name"], s["description"], s["article"]) for s in data["steps"]] == [
+        (c.name, c.description, list(c.article)) for c in engine.path_steps("recreate")]
     assert {s["state"] for s in data["steps"]} == {"done"}
+    assert (data["subscription"], data["resourceGroup"], data["vm"]) == ("sub", RG, "web01")
     original = data["original"]
     assert original["tags"] == {ROLE_TAG: "recreated", "team": "web"}  # the run's tag is not the original's
     assert "osProfile" not in original["properties"]
@@ -173,7 +176,9 @@ def test_a_recreate_is_rebuilt_with_the_vm_as_it_is_and_the_disk_the_backup_was_
         "caching": "ReadWrite", "managedDisk": {"id": ORIGINAL_DISK}}
     assert data["params"] == {"location": "westeurope", "osDiskId": ORIGINAL_DISK, "nicIds": ["/nic/web01-nic"],
                               "fromTags": True}
-    assert data["facts"]["osDiskId"] == ORIGINAL_DISK and data["facts"]["name"] == "web01"
+    assert data["facts"] == dict.fromkeys(data["facts"], None) | {
+        "id": SUB + "/virtualMachines/web01", "name": "web01", "resourceGroup": RG, "location": "westeurope",
+        "osDiskId": ORIGINAL_DISK, "nicIds": ["/nic/web01-nic"]}
     assert [{k: v for k, v in e.items() if k != "at"} for e in data["events"]] == [
         {"what": "journal", "state": "rebuilt-from-tags",
          "note": "the journal file was gone; found run {} by its tags".format(RUN_A)}]
@@ -183,7 +188,7 @@ def test_a_recreate_is_rebuilt_with_the_vm_as_it_is_and_the_disk_the_backup_was_
 def test_a_run_with_a_rescue_vm_or_a_fixed_copy_is_rebuilt_as_a_rescue(tmp_path, role):
     listed = [_res("web01-bootfix-0123abcd-backup", RUN_A, "backup"), _res("web01-rescue-0123abcd", RUN_A, role)]
     vm = _recreated_vm()
-    vm.tags = None
+    vm.tags, vm.os_profile = None, None  # a VM made from an attached OS disk has no osProfile
     journal, _run_id, missing = _rebuild(tmp_path, _Compute(vm), *listed)
     assert journal.data["path"] == "rescue" and missing == ALWAYS
     assert journal.data["original"]["tags"] == {}
@@ -216,3 +221,13 @@ def test_a_vm_that_is_gone_is_not_rebuilt_and_what_is_left_is_named(tmp_path):
 ])
 def test_a_disk_id_gives_its_group_and_name_as_written(rid, expected):
     assert tagged._group_and_name(rid) == expected  # pylint: disable=protected-access
+
+
+@pytest.mark.parametrize("os_type, expected", [
+    ("Windows", "Windows"), (None, "Windows"), ("Linux", "Linux"),  # the disk's own, Windows when it says none
+    (OperatingSystemTypes.WINDOWS, "Windows"),  # a model holding the SDK's enum member (msrest-based SDKs)
+])
+def test_the_original_os_disk_keeps_its_own_os_type(tmp_path, os_type, expected):
+    listed = [_res("web01-bootfix-0123abcd-backup", RUN_A, "backup"), _res("web01", RUN_A, "recreated")]
+    journal, _run_id, _missing = _rebuild(tmp_path, _Compute(_recreated_vm(), os_type=os_type), *listed)
+    assert journal.data["original"]["properties"]["storageProfile"]["osDisk"]["osType"] == expected
