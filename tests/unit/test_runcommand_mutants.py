@@ -8,7 +8,7 @@ from azure.mgmt.compute.models import ExecutionState
 
 from azext_vmbootfix.repair import runcommand as RC
 from azext_vmbootfix.repair.recreate import RUN_TAG, StepFailed
-from test_runcommand_resume import PARAMS, _Ctx, _run, _stored
+from test_runcommand_resume import PARAMS, _Commands, _Ctx, _run, _stored
 
 
 # -- an earlier attempt on a resume ------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ def test_a_succeeded_script_gives_its_output():
 @pytest.mark.parametrize("result, message", [
     ({"state": "Failed", "exitCode": 1, "output": "out 1\nout 2\n", "error": "  Access is denied.\r\nAt line:3\n"},
      "reading the BCD failed on the rescue VM (exit 1): Access is denied."),
-    ({"state": "Failed", "exitCode": 2, "output": "first\nlast line  \n", "error": " \n"},
+    ({"state": "Failed", "exitCode": 2, "output": "first\nsecond\nlast line  \n", "error": " \n"},
      "reading the BCD failed on the rescue VM (exit 2): last line"),
     ({"state": "TimedOut", "exitCode": None, "output": "", "error": ""},
      "reading the BCD failed on the rescue VM (exit None): no output"),
@@ -204,3 +204,84 @@ def test_without_a_step_name_or_protected_values_the_body_has_neither():
 @pytest.mark.parametrize("text, encoded", [("", ""), (None, ""), ("a^b&c", "YV5iJmM="), ("Zürich", "WsO8cmljaA==")])
 def test_free_text_goes_base64_of_its_utf8(text, encoded):
     assert RC.b64(text) == encoded
+
+
+def test_an_earlier_attempt_without_an_execution_state_is_waited_for():
+    stored = _stored("Running", None, "")
+    stored.instance_view.execution_state = None
+    ctx = _Ctx([stored, _stored("Succeeded", 0)])
+    assert _run(ctx)["output"] == "old output" and ctx.slept == RC.RESUME_POLL_SECONDS
+
+
+def test_an_idempotent_script_whose_earlier_attempt_never_reported_runs_again_saying_so():
+    stored = _stored("Running", None, "")
+    stored.instance_view, stored.provisioning_state = None, "Canceled"
+    ctx = _Ctx([stored])
+    assert _run(ctx)["output"] == "new output"
+    assert ctx.messages == ["enable-ems.ps1 ran before on rescue-vm and ended unreported (exit None); it is "
+                            "idempotent: running it again"]
+
+
+class _Recording(_Commands):
+    """Records the $expand of each read; ``gone_after_send``: the command is not there when read after the send."""
+
+    def __init__(self, stored, gone_after_send=False):
+        super().__init__(stored)
+        self.expands, self.gone_after_send = [], gone_after_send
+
+    def get_by_virtual_machine(self, group, vm, name, expand=None):
+        self.expands.append(expand)
+        if self.gone_after_send and self.sent:
+            raise ResourceNotFoundError("gone")
+        return super().get_by_virtual_machine(group, vm, name, expand=expand)
+
+
+def test_every_read_asks_for_the_instance_view_as_azure_spells_it():
+    ctx = _Ctx([_stored("Running", None, ""), _stored("Failed", 1)])
+    ctx.compute.virtual_machine_run_commands = _Recording(ctx.compute.virtual_machine_run_commands.stored)
+    _run(ctx)
+    assert len(ctx.compute.virtual_machine_run_commands.expands) == 3  # two earlier reads, the result's
+    assert set(ctx.compute.virtual_machine_run_commands.expands) == {"instanceView"}
+
+
+def test_a_command_gone_after_it_was_sent_is_an_error_not_a_missing_result():
+    ctx = _Ctx([], resumed=False)
+    ctx.compute.virtual_machine_run_commands = _Recording([], gone_after_send=True)
+    with pytest.raises(ResourceNotFoundError):
+        _run(ctx)
+
+
+def test_a_context_without_a_step_name_or_a_resume_mark_sends_at_once_tagged_with_the_run_only():
+    ctx = _Ctx([_stored("Succeeded", 0)])
+    del ctx.step_name, ctx.resumed_step
+    assert _run(ctx)["output"] == "new output"
+    commands = ctx.compute.virtual_machine_run_commands
+    assert commands.read_before_sending == 0 and commands.sent[0]["tags"] == {RUN_TAG: ctx.run_id}
+
+
+@pytest.mark.parametrize("calls, later", [(1, []), (2, ["bootfix-0", "bootfix-1"]), (3, ["bootfix-0", "bootfix-1",
+                                                                                         "bootfix-2"])])
+def test_scripts_sent_together_are_each_waited_for_in_turn(monkeypatch, calls, later):
+    """Several at once: each sent as a Started (its poller polls only when asked); one alone: the SDK's poller."""
+    started = []
+
+    class _Started:
+        def __init__(self, begin, *args):
+            started.append(args[2])
+            self.poller = begin(*args)
+
+        def result(self):
+            return self.poller.result()
+    monkeypatch.setattr(RC, "Started", _Started)
+    ctx = _Ctx([], resumed=False)
+    out = RC.run_scripts(ctx, "rescue-vm", [("bootfix-{}".format(i), "get-disks.ps1", {"N": i}) for i in range(calls)])
+    assert started == later and [r["output"] for r in out] == ["new output"] * calls
+
+
+def test_every_shipped_script_is_ascii():
+    """So that its text is the same read in any encoding (and Windows PowerShell 5.1, which reads a .ps1 without
+    a BOM in the ANSI code page, reads it as written when an admin runs it by hand)."""
+    from importlib import resources
+    for path in resources.files("azext_vmbootfix.repair").joinpath("scripts").iterdir():
+        if path.name.endswith(".ps1"):
+            path.read_bytes().decode("ascii")
