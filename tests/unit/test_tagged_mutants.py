@@ -152,13 +152,18 @@ def _recreated_vm():
     return vm
 
 
+def _recreate_run():
+    """What a recreate run leaves tagged: its backup snapshot and the recreated VM."""
+    return [_res("web01-bootfix-0123abcd-backup", RUN_A, "backup"), _res("web01", RUN_A, "recreated")]
+
+
 def _rebuild(tmp_path, compute, *listed):
     return tagged.rebuild(compute, _resources(*listed), str(tmp_path / "web01.json"), "sub", RG, "web01",
                           engine.path_steps, facts_of)
 
 
 def test_a_recreate_is_rebuilt_with_the_vm_as_it_is_and_the_disk_the_backup_was_taken_from(tmp_path):
-    listed = [_res("web01-bootfix-0123abcd-backup", RUN_A, "backup"), _res("web01", RUN_A, "recreated")]
+    listed = _recreate_run()
     journal, run_id, missing = _rebuild(tmp_path, _Compute(_recreated_vm()), *listed)
     assert run_id == RUN_A and missing == ALWAYS + RECREATE
     data = journal.data
@@ -197,7 +202,7 @@ def test_a_run_with_a_rescue_vm_or_a_fixed_copy_is_rebuilt_as_a_rescue(tmp_path,
 
 @pytest.mark.parametrize("creation_data", [False, True])
 def test_without_the_backups_source_nothing_is_rebuilt_and_it_says_why(tmp_path, creation_data):
-    listed = [_res("web01-bootfix-0123abcd-backup", RUN_A, "backup"), _res("web01", RUN_A, "recreated")]
+    listed = _recreate_run()
     compute = _Compute(_recreated_vm(), snapshot_source=None, creation_data=creation_data)
     assert _rebuild(tmp_path, compute, *listed) == (None, RUN_A, ALWAYS + RECREATE + [NO_DISK])
 
@@ -228,6 +233,6 @@ def test_a_disk_id_gives_its_group_and_name_as_written(rid, expected):
     (OperatingSystemTypes.WINDOWS, "Windows"),  # a model holding the SDK's enum member (msrest-based SDKs)
 ])
 def test_the_original_os_disk_keeps_its_own_os_type(tmp_path, os_type, expected):
-    listed = [_res("web01-bootfix-0123abcd-backup", RUN_A, "backup"), _res("web01", RUN_A, "recreated")]
+    listed = _recreate_run()
     journal, _run_id, _missing = _rebuild(tmp_path, _Compute(_recreated_vm(), os_type=os_type), *listed)
     assert journal.data["original"]["properties"]["storageProfile"]["osDisk"]["osType"] == expected
